@@ -1,0 +1,398 @@
+#include "engine/network_builder.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "mappers/thread_partition.hpp"
+#include "networks/connectivity.hpp"
+#include "networks/graph.hpp"
+#include "networks/values.hpp"
+
+namespace fluxon {
+namespace {
+
+// Windows are at most this many steps even without projections: it bounds how long recording
+// buffers grow and how late a stop request is honoured, and it is fixed so that windows (hence
+// summation order) never depend on the thread count.
+constexpr std::uint32_t max_window_steps = 64;
+
+error_site with_node(error_site site, const std::string& node) {
+    if (site.node.empty()) site.node = node;
+    return site;
+}
+
+std::int64_t steps_of(double seconds, double dt, const error_site& site, const std::string& what) {
+    const double s = seconds / dt;
+    const double r = std::nearbyint(s);
+    if (std::fabs(s - r) > 1e-6 * std::max(1.0, std::fabs(r))) {
+        throw config_error(fmt::format("{} = {} s is not a multiple of dt = {} s", what, seconds, dt), site);
+    }
+    return static_cast<std::int64_t>(r);
+}
+
+std::vector<std::uint32_t> checked_ids(const std::vector<std::int64_t>& ids, std::uint32_t size,
+                                       const error_site& site, const std::string& what) {
+    std::set<std::uint32_t> unique;
+    for (const auto id : ids) {
+        if (id < 0 || id >= size) {
+            throw network_error(fmt::format("{}: neuron id {} is out of range [0, {})", what, id, size), site);
+        }
+        unique.insert(static_cast<std::uint32_t>(id));
+    }
+    return {unique.begin(), unique.end()};
+}
+
+class builder {
+public:
+    builder(const net::experiment_spec& spec, const model_registry& models, event_engine& engine)
+        : spec_(spec), models_(models), engine_(engine) {}
+
+    built_network build() {
+        const run_settings run = resolve_run(spec_.run);
+        out_.base = run.base;
+        out_.dt = run.dt;
+        out_.duration = run.duration;
+        out_.dt_ticks = run.dt_ticks;
+        out_.end_ticks = run.end_ticks;
+        out_.threads = run.threads;
+        out_.seed = spec_.run.seed;
+        const auto net = net::index_network(spec_);
+        validate_populations();
+        auto synapses = draw_projections(net);
+        make_slices(synapses);
+        fill_tables(synapses);
+        set_initial_state();
+        set_currents(net);
+        set_recording(net);
+        engine_.limit_lookahead(checked_mul(out_.window_steps, out_.dt_ticks, "the window length"));
+        return std::move(out_);
+    }
+
+private:
+    void validate_populations() {
+        for (std::size_t p = 0; p < spec_.network.populations.size(); ++p) {
+            const auto& ps = spec_.network.populations[p];
+            const error_site site = with_node(ps.site, ps.name);
+            const neuron_model& model = models_.get(ps.model, site);
+            auto params = validate_params(model.schema(), ps.params, site);
+            block_context ctx = context_for(p, 0, ps.size);
+            model.check(params, ctx);
+            out_.populations.push_back(built_population{ps.name, &model, std::move(params), ps.size, {}});
+        }
+    }
+
+    block_context context_for(std::size_t p, std::uint32_t first, std::uint32_t size) const {
+        const auto& ps = spec_.network.populations[p];
+        return block_context{out_.dt, spec_.run.seed, static_cast<std::uint32_t>(p), ps.size, first, size,
+                             &ps.arrays, with_node(ps.site, ps.name)};
+    }
+
+    std::vector<net::synapse_list> draw_projections(const net::indexed_network& net) {
+        std::vector<net::synapse_list> lists;
+        std::uint32_t min_delay = max_window_steps, max_delay = 1;
+        const auto& projections = spec_.network.projections;
+        for (std::size_t e = 0; e < projections.size(); ++e) {
+            const auto& pr = projections[e];
+            const error_site site = with_node(pr.site, pr.name);
+            const auto pre = net.population_index.at(pr.pre), post = net.population_index.at(pr.post);
+            const neuron_model& target = *out_.populations[post].model;
+            const int receptor = find_receptor(target, pr.receptor);
+            if (receptor < 0) {
+                std::vector<std::string> names;
+                for (const auto& r : target.receptors()) names.push_back(r.name);
+                throw network_error(
+                    fmt::format("population '{}' (model '{}') has no receptor '{}'; it has: {}", pr.post,
+                                target.name(), pr.receptor,
+                                names.empty() ? std::string("none (it is a source)") : fmt::format("{}", fmt::join(names, ", "))),
+                    site);
+            }
+            net::projection_context ctx{out_.populations[pre].size, out_.populations[post].size, pre == post,
+                                        target.receptors()[receptor].weight_dim, out_.dt, spec_.run.seed,
+                                        static_cast<std::uint32_t>(e)};
+            lists.push_back(net::build_synapses(pr, ctx));
+            min_delay = std::min<std::uint32_t>(min_delay, lists.back().min_delay);
+            max_delay = std::max<std::uint32_t>(max_delay, lists.back().max_delay);
+            out_.projections.push_back(built_projection{pr.name, pr.pre, pr.post, pr.receptor,
+                                                        connector_name(pr.connector.k), lists.back().size(),
+                                                        pre, post});
+            receptors_.push_back(static_cast<std::uint32_t>(receptor));
+        }
+        out_.window_steps = std::max<std::uint32_t>(1, min_delay);
+        max_delay_ = max_delay;
+        return lists;
+    }
+
+    static std::string connector_name(net::connector_spec::kind k) {
+        using kind = net::connector_spec::kind;
+        switch (k) {
+            case kind::all_to_all: return "all_to_all";
+            case kind::one_to_one: return "one_to_one";
+            case kind::fixed_probability: return "fixed_probability";
+            case kind::fixed_indegree: return "fixed_indegree";
+            case kind::fixed_outdegree: return "fixed_outdegree";
+            case kind::explicit_list: return "explicit";
+        }
+        return "?";
+    }
+
+    void make_slices(const std::vector<net::synapse_list>&) {
+        std::vector<std::uint32_t> sizes;
+        for (const auto& p : out_.populations) sizes.push_back(p.size);
+        const auto plan = partition_for_threads(sizes, engine_.shards());
+        for (std::size_t p = 0; p < plan.size(); ++p) {
+            auto& pop = out_.populations[p];
+            for (const auto& s : plan[p]) {
+                auto block = pop.model->make_block(pop.params, context_for(p, s.first, s.size));
+                auto slice = std::make_unique<population_slice>(
+                    std::move(block), static_cast<std::uint32_t>(p), s.first, s.size, pop.model->receptors().size(),
+                    out_.dt_ticks, max_delay_, out_.window_steps);
+                pop.slices.push_back(slice.get());
+                engine_.add_unit(std::move(slice), s.shard);
+            }
+        }
+    }
+
+    // Splits each projection's synapses by target slice into CSR tables, keeping the drawn
+    // order within each row (a stable counting sort by presynaptic neuron).
+    void fill_tables(std::vector<net::synapse_list>& lists) {
+        for (std::size_t e = 0; e < lists.size(); ++e) {
+            auto& syn = lists[e];
+            const auto& proj = out_.projections[e];
+            const auto& pre_pop = out_.populations[proj.pre_index];
+            for (population_slice* slice : out_.populations[proj.post_index].slices) {
+                slice->add_incoming(table_for(syn, e, *slice, pre_pop));
+            }
+            syn = net::synapse_list{};  // release memory as we go
+        }
+    }
+
+    synapse_table table_for(const net::synapse_list& syn, std::size_t e, const population_slice& slice,
+                            const built_population& pre_pop) const {
+        synapse_table t;
+        t.receptor = receptors_[e];
+        t.projection = static_cast<std::uint32_t>(e);
+        const std::uint32_t lo = slice.first_id(), hi = lo + slice.size();
+        t.row_start.assign(std::size_t{pre_pop.size} + 1, 0);
+        for (std::size_t k = 0; k < syn.size(); ++k) {
+            if (syn.post[k] >= lo && syn.post[k] < hi) ++t.row_start[syn.pre[k] + 1];
+        }
+        for (std::size_t j = 0; j < pre_pop.size; ++j) t.row_start[j + 1] += t.row_start[j];
+        const std::size_t n = t.row_start.back();
+        const bool uniform = syn.min_delay == syn.max_delay;
+        t.target.resize(n);
+        t.weight.resize(n);
+        if (!uniform) t.delay.resize(n);
+        t.uniform_delay = syn.min_delay;
+        std::vector<std::uint64_t> fill(t.row_start.begin(), t.row_start.end() - 1);
+        for (std::size_t k = 0; k < syn.size(); ++k) {
+            if (syn.post[k] < lo || syn.post[k] >= hi) continue;
+            const std::uint64_t at = fill[syn.pre[k]]++;
+            t.target[at] = syn.post[k] - lo;
+            t.weight[at] = syn.weight[k];
+            if (!uniform) t.delay[at] = syn.delay[k];
+        }
+        for (const population_slice* s : pre_pop.slices) t.sources.push_back(&s->log());
+        return t;
+    }
+
+    void set_initial_state() {
+        for (std::size_t p = 0; p < out_.populations.size(); ++p) {
+            auto& pop = out_.populations[p];
+            const auto vars = pop.model->state_vars();
+            for (std::size_t v = 0; v < vars.size(); ++v) {
+                const double value = pop.model->initial_value(v, pop.params);
+                for (auto* slice : pop.slices) std::ranges::fill(slice->block().state(v), value);
+            }
+            for (const auto& init : spec_.network.populations[p].initial) {
+                const error_site site = with_node(init.site, pop.name);
+                const int v = find_state_var(*pop.model, init.variable);
+                if (v < 0) {
+                    std::vector<std::string> names;
+                    for (const auto& s : vars) names.push_back(s.name);
+                    throw config_error(fmt::format("model '{}' has no state variable '{}'; it has: {}",
+                                                   pop.model->name(), init.variable,
+                                                   names.empty() ? std::string("none") : fmt::format("{}", fmt::join(names, ", "))),
+                                       site);
+                }
+                sequential_rng rng(derive_seed(spec_.run.seed, stream_kind::initial_state, p, v));
+                const auto values = net::draw_values(init.value, pop.size, vars[v].dim, rng,
+                                                     "initial " + init.variable);
+                for (auto* slice : pop.slices) {
+                    auto state = slice->block().state(v);
+                    std::copy_n(values.begin() + slice->first_id(), slice->size(), state.begin());
+                }
+            }
+        }
+    }
+
+    void set_currents(const net::indexed_network& net) {
+        std::vector<std::vector<std::vector<current_change>>> per_slice(out_.populations.size());
+        for (std::size_t p = 0; p < out_.populations.size(); ++p) per_slice[p].resize(out_.populations[p].slices.size());
+        for (const auto& c : spec_.network.currents) {
+            const error_site site = with_node(c.site, c.name);
+            const auto p = net.population_index.at(c.target);
+            const auto& pop = out_.populations[p];
+            if (!pop.model->accepts_current()) {
+                throw network_error(fmt::format("population '{}' (model '{}') takes no current input", pop.name,
+                                                pop.model->name()),
+                                    site);
+            }
+            pop.model->check_current(pop.params, site);
+            const auto steps_and_amps = current_schedule(c, site);
+            const auto ids = c.ids.empty() ? std::vector<std::uint32_t>{} : checked_ids(c.ids, pop.size, site, "current");
+            for (std::size_t s = 0; s < pop.slices.size(); ++s) {
+                const auto* slice = pop.slices[s];
+                std::vector<std::uint32_t> local;
+                for (std::uint32_t i = 0; i < slice->size(); ++i) {
+                    const std::uint32_t id = slice->first_id() + i;
+                    if (ids.empty() || std::binary_search(ids.begin(), ids.end(), id)) local.push_back(i);
+                }
+                double previous = 0;
+                for (const auto& [step, amp] : steps_and_amps) {
+                    per_slice[p][s].push_back(current_change{step, local, amp - previous});
+                    previous = amp;
+                }
+            }
+        }
+        for (std::size_t p = 0; p < out_.populations.size(); ++p) {
+            for (std::size_t s = 0; s < out_.populations[p].slices.size(); ++s) {
+                if (!per_slice[p][s].empty()) out_.populations[p].slices[s]->set_currents(std::move(per_slice[p][s]));
+            }
+        }
+    }
+
+    std::vector<std::pair<std::int64_t, double>> current_schedule(const net::current_spec& c,
+                                                                  const error_site& site) const {
+        if (c.times.size() != c.amplitudes.size() || c.times.empty()) {
+            throw config_error(fmt::format("a current needs as many times as amplitudes (at least one); got {} "
+                                           "times and {} amplitudes",
+                                           c.times.size(), c.amplitudes.size()),
+                               site);
+        }
+        std::vector<std::pair<std::int64_t, double>> out;
+        for (std::size_t k = 0; k < c.times.size(); ++k) {
+            const double t = resolve_quantity(c.times[k], dimension::time, "current time");
+            const double a = resolve_quantity(c.amplitudes[k], dimension::current, "current amplitude");
+            const auto step = steps_of(t, out_.dt, c.times[k].site.line ? c.times[k].site : site, "current time");
+            if (step < 0 || (!out.empty() && step < out.back().first)) {
+                throw config_error("current times must be >= 0 and non-decreasing", site);
+            }
+            out.emplace_back(step, a);
+        }
+        return out;
+    }
+
+    void set_recording(const net::indexed_network& net) {
+        std::set<std::size_t> recorded;
+        for (const auto& r : spec_.spikes) {
+            const auto p = net.population_index.at(r.population);
+            if (!recorded.insert(p).second) {
+                throw config_error(fmt::format("spikes of '{}' are recorded twice", r.population), r.site);
+            }
+            auto& pop = out_.populations[p];
+            spike_stream_plan plan{p, r.all, {}};
+            if (!r.all) plan.ids = checked_ids(r.ids, pop.size, r.site, "recorded spikes");
+            for (auto* slice : pop.slices) {
+                std::vector<std::uint8_t> mask;
+                if (!r.all) {
+                    mask.assign(slice->size(), 0);
+                    for (auto id : plan.ids) {
+                        if (id >= slice->first_id() && id < slice->first_id() + slice->size()) mask[id - slice->first_id()] = 1;
+                    }
+                }
+                slice->record_spikes(std::move(mask));
+            }
+            out_.spike_streams.push_back(std::move(plan));
+        }
+        std::set<std::pair<std::size_t, std::string>> probed;
+        for (const auto& r : spec_.probes) {
+            const auto p = net.population_index.at(r.population);
+            auto& pop = out_.populations[p];
+            const error_site site = with_node(r.site, pop.name);
+            const int v = find_state_var(*pop.model, r.variable);
+            if (v < 0) {
+                std::vector<std::string> names;
+                for (const auto& s : pop.model->state_vars()) names.push_back(s.name);
+                throw config_error(fmt::format("model '{}' has no state variable '{}' to probe; it has: {}",
+                                               pop.model->name(), r.variable,
+                                               names.empty() ? std::string("none") : fmt::format("{}", fmt::join(names, ", "))),
+                                   site);
+            }
+            if (!probed.emplace(p, r.variable).second) {
+                throw config_error(fmt::format("'{}.{}' is probed twice", r.population, r.variable), site);
+            }
+            probe_plan plan;
+            plan.population = p;
+            plan.variable = r.variable;
+            plan.units = std::string(si_unit(pop.model->state_vars()[v].dim));
+            if (r.ids.empty()) {
+                plan.ids.resize(pop.size);
+                for (std::uint32_t i = 0; i < pop.size; ++i) plan.ids[i] = i;
+            } else {
+                plan.ids = checked_ids(r.ids, pop.size, site, "probe");
+            }
+            plan.interval_steps = 1;
+            if (r.interval) {
+                const double interval = resolve_quantity(*r.interval, dimension::time, "probe interval");
+                plan.interval_steps = steps_of(interval, out_.dt, r.interval->site, "probe interval");
+                if (plan.interval_steps < 1) throw config_error("a probe interval must be at least dt", site);
+            }
+            plan.tap_index = pop.slices.front()->probes().size();
+            for (auto* slice : pop.slices) {
+                probe_tap tap;
+                tap.state_index = static_cast<std::size_t>(v);
+                tap.interval_steps = plan.interval_steps;
+                for (auto id : plan.ids) {
+                    if (id >= slice->first_id() && id < slice->first_id() + slice->size()) {
+                        tap.local_ids.push_back(id - slice->first_id());
+                    }
+                }
+                slice->add_probe(std::move(tap));
+            }
+            out_.probes.push_back(std::move(plan));
+        }
+    }
+
+    const net::experiment_spec& spec_;
+    const model_registry& models_;
+    event_engine& engine_;
+    built_network out_;
+    std::vector<std::uint32_t> receptors_;
+    std::uint32_t max_delay_ = 1;
+};
+
+}  // namespace
+
+run_settings resolve_run(const net::run_spec& run) {
+    run_settings s;
+    s.base = time_base::from_name(run.time_base);
+    s.dt = resolve_quantity(run.dt, dimension::time, "dt");
+    s.duration = resolve_quantity(run.duration, dimension::time, "duration");
+    if (!(s.dt > 0)) throw config_error(fmt::format("dt must be > 0, got {} s", s.dt), run.dt.site);
+    if (!(s.duration >= 0)) throw config_error(fmt::format("duration must be >= 0, got {} s", s.duration), run.duration.site);
+    try {
+        s.dt_ticks = s.base.to_ticks(s.dt, "dt");
+        s.end_ticks = s.base.to_ticks(s.duration, "duration");
+    } catch (const time_error& e) {
+        throw config_error(e.detail(), run.dt.site);
+    }
+    if (s.dt_ticks <= 0) throw config_error("dt is below the time base's resolution", run.dt.site);
+    if (s.end_ticks % s.dt_ticks != 0) {
+        throw config_error(fmt::format("duration = {} s is not a whole number of steps of dt = {} s", s.duration, s.dt),
+                           run.duration.site);
+    }
+    if (run.threads < 1) throw config_error(fmt::format("threads must be >= 1, got {}", run.threads), run.site);
+    s.threads = run.threads;
+    return s;
+}
+
+built_network build_network(const net::experiment_spec& spec, const model_registry& models,
+                            event_engine& engine) {
+    return builder(spec, models, engine).build();
+}
+
+}  // namespace fluxon

@@ -1,0 +1,102 @@
+#include "engine/population_slice.hpp"
+
+#include <algorithm>
+#include <bit>
+
+namespace fluxon {
+
+population_slice::population_slice(std::unique_ptr<neuron_block> block, std::uint32_t population_index,
+                                   std::uint32_t first_id, std::uint32_t size, std::size_t receptors,
+                                   tick_t dt_ticks, std::uint32_t max_delay_steps,
+                                   std::uint32_t window_steps)
+    : block_(std::move(block)),
+      population_index_(population_index),
+      first_id_(first_id),
+      size_(size),
+      receptors_(receptors),
+      dt_ticks_(dt_ticks) {
+    // Deliveries reach at most max_delay steps ahead of the window that emitted them, and the
+    // current window's slots are still being read: max_delay + window slots are live at once.
+    const std::size_t slots = std::bit_ceil(std::size_t{max_delay_steps} + window_steps + 1);
+    slot_mask_ = slots - 1;
+    if (receptors_ > 0) ring_.assign(slots * receptors_ * size_, 0.0);
+    receptor_ptrs_.resize(receptors_);
+}
+
+void population_slice::set_currents(std::vector<current_change> changes) {
+    std::stable_sort(changes.begin(), changes.end(),
+                     [](const current_change& a, const current_change& b) { return a.step < b.step; });
+    changes_ = std::move(changes);
+    i_ext_.assign(size_, 0.0);
+}
+
+void population_slice::start(unit_context& ctx) {
+    ctx.schedule_self(id(), 0, priority_class::step, 0, 0);
+}
+
+void population_slice::on_window_start(tick_t) {
+    for (const auto& table : incoming_) deliver(table);
+}
+
+void population_slice::deliver(const synapse_table& table) {
+    if (table.sources.empty()) return;
+    const spike_window& first = table.sources.front()->published();
+    const std::size_t n_steps = first.steps.size();
+    const bool uniform = table.delay.empty();
+    std::int64_t events = 0;
+    for (std::size_t q = 0; q < n_steps; ++q) {
+        const std::int64_t step = first.steps[q];
+        double* uniform_slot = ring_slot(step + table.uniform_delay, table.receptor);
+        for (const spike_log* source : table.sources) {
+            const spike_window& w = source->published();
+            for (std::uint32_t s = w.begin_of(q); s < w.step_end[q]; ++s) {
+                const std::uint32_t pre = w.ids[s];
+                const std::uint64_t begin = table.row_start[pre], end = table.row_start[pre + 1];
+                events += static_cast<std::int64_t>(end - begin);
+                if (uniform) {
+                    for (std::uint64_t k = begin; k < end; ++k) uniform_slot[table.target[k]] += table.weight[k];
+                } else {
+                    for (std::uint64_t k = begin; k < end; ++k) {
+                        ring_slot(step + table.delay[k], table.receptor)[table.target[k]] += table.weight[k];
+                    }
+                }
+            }
+        }
+    }
+    counters_.synaptic_events += events;
+}
+
+void population_slice::handle(const event& ev, unit_context& ctx) {
+    const std::int64_t step = ev.time / dt_ticks_;
+    while (next_change_ < changes_.size() && changes_[next_change_].step <= step) {
+        const auto& c = changes_[next_change_++];
+        for (std::uint32_t i : c.local_ids) i_ext_[i] += c.delta;
+    }
+    for (std::size_t r = 0; r < receptors_; ++r) receptor_ptrs_[r] = ring_slot(step, r);
+    step_spikes_.clear();
+    block_->step(step_input{step, receptor_ptrs_, i_ext_.empty() ? nullptr : i_ext_.data()}, step_spikes_);
+    for (std::size_t r = 0; r < receptors_; ++r) std::fill_n(receptor_ptrs_[r], size_, 0.0);
+
+    spike_window& w = log_.current();
+    w.steps.push_back(step);
+    for (std::uint32_t i : step_spikes_) {
+        w.ids.push_back(first_id_ + i);
+        if (record_ && (record_mask_.empty() || record_mask_[i])) {
+            rec_steps_.push_back(step);
+            rec_ids_.push_back(first_id_ + i);
+        }
+    }
+    w.step_end.push_back(static_cast<std::uint32_t>(w.ids.size()));
+    counters_.spikes += static_cast<std::int64_t>(step_spikes_.size());
+    ++counters_.steps;
+
+    for (auto& tap : probes_) {
+        if ((step + 1) % tap.interval_steps != 0) continue;
+        const auto values = block_->state(tap.state_index);
+        tap.sample_steps.push_back(step + 1);
+        for (std::uint32_t i : tap.local_ids) tap.values.push_back(values[i]);
+    }
+    ctx.schedule_self(id(), ev.time + dt_ticks_, priority_class::step, 0, 0);
+}
+
+}  // namespace fluxon

@@ -1,0 +1,94 @@
+#pragma once
+// A contiguous slice of a neuron population (or spike source) as an engine unit: a clocked
+// unit that steps its neuron block every dt. Spikes reach it through delay ring buffers that
+// are filled at the start of each window from the previous window's spike logs of its
+// presynaptic slices (every delay is at least one window long), in a fixed order: projection,
+// step, presynaptic neuron, synapse. That order does not depend on how the population is
+// sliced, so results are bit-identical for any number of threads.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "engine/spike_log.hpp"
+#include "engine/synapse_table.hpp"
+#include "engine/unit.hpp"
+#include "neurons/model.hpp"
+
+namespace fluxon {
+
+// One change of external current: from `step` on, neurons `local_ids` get `delta` more.
+struct current_change {
+    std::int64_t step = 0;
+    std::vector<std::uint32_t> local_ids;
+    double delta = 0;
+};
+
+struct probe_tap {
+    std::size_t state_index = 0;
+    std::vector<std::uint32_t> local_ids;  // neurons of this slice that are probed
+    std::int64_t interval_steps = 1;
+    std::vector<std::int64_t> sample_steps;  // buffered until the simulation collects them
+    std::vector<double> values;              // row-major [samples, local_ids]
+};
+
+struct slice_counters {
+    std::int64_t steps = 0, spikes = 0, synaptic_events = 0;
+};
+
+class population_slice final : public unit {
+public:
+    population_slice(std::unique_ptr<neuron_block> block, std::uint32_t population_index,
+                     std::uint32_t first_id, std::uint32_t size, std::size_t receptors, tick_t dt_ticks,
+                     std::uint32_t max_delay_steps, std::uint32_t window_steps);
+
+    void start(unit_context& ctx) override;
+    void on_window_start(tick_t window_start) override;
+    void handle(const event& ev, unit_context& ctx) override;
+    void exchange() override { log_.publish(); }
+
+    // Set up before the run.
+    void add_incoming(synapse_table table) { incoming_.push_back(std::move(table)); }
+    void set_currents(std::vector<current_change> changes);
+    void record_spikes(std::vector<std::uint8_t> mask) { record_mask_ = std::move(mask); record_ = true; }
+    void add_probe(probe_tap tap) { probes_.push_back(std::move(tap)); }
+
+    neuron_block& block() { return *block_; }
+    const spike_log& log() const { return log_; }
+    std::vector<synapse_table>& incoming() { return incoming_; }
+    std::uint32_t first_id() const { return first_id_; }
+    std::uint32_t size() const { return size_; }
+    const slice_counters& counters() const { return counters_; }
+
+    // Recorded data since the last collection, handed over and cleared by the simulation.
+    std::vector<std::int64_t>& recorded_steps() { return rec_steps_; }
+    std::vector<std::uint32_t>& recorded_ids() { return rec_ids_; }
+    std::vector<probe_tap>& probes() { return probes_; }
+
+private:
+    void deliver(const synapse_table& table);
+    double* ring_slot(std::int64_t step, std::size_t receptor) {
+        return ring_.data() + ((static_cast<std::size_t>(step) & slot_mask_) * receptors_ + receptor) * size_;
+    }
+
+    std::unique_ptr<neuron_block> block_;
+    std::uint32_t population_index_, first_id_, size_;
+    std::size_t receptors_;
+    tick_t dt_ticks_;
+    std::size_t slot_mask_;
+    std::vector<double> ring_;
+    std::vector<double*> receptor_ptrs_;
+    std::vector<synapse_table> incoming_;
+    spike_log log_;
+    std::vector<std::uint32_t> step_spikes_;
+    std::vector<double> i_ext_;
+    std::vector<current_change> changes_;
+    std::size_t next_change_ = 0;
+    bool record_ = false;
+    std::vector<std::uint8_t> record_mask_;  // empty: every neuron
+    std::vector<std::int64_t> rec_steps_;
+    std::vector<std::uint32_t> rec_ids_;
+    std::vector<probe_tap> probes_;
+    slice_counters counters_;
+};
+
+}  // namespace fluxon

@@ -1,0 +1,126 @@
+#include "engine/quantity.hpp"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace fluxon {
+namespace {
+
+struct unit_entry {
+    std::string_view symbol;
+    dimension dim;
+    double scale;
+};
+
+constexpr std::array units{
+    unit_entry{"s", dimension::time, 1},          unit_entry{"ms", dimension::time, 1e-3},
+    unit_entry{"us", dimension::time, 1e-6},      unit_entry{"ns", dimension::time, 1e-9},
+    unit_entry{"ps", dimension::time, 1e-12},     unit_entry{"fs", dimension::time, 1e-15},
+    unit_entry{"V", dimension::voltage, 1},       unit_entry{"mV", dimension::voltage, 1e-3},
+    unit_entry{"uV", dimension::voltage, 1e-6},   unit_entry{"A", dimension::current, 1},
+    unit_entry{"mA", dimension::current, 1e-3},   unit_entry{"uA", dimension::current, 1e-6},
+    unit_entry{"nA", dimension::current, 1e-9},   unit_entry{"pA", dimension::current, 1e-12},
+    unit_entry{"fA", dimension::current, 1e-15},  unit_entry{"S", dimension::conductance, 1},
+    unit_entry{"mS", dimension::conductance, 1e-3}, unit_entry{"uS", dimension::conductance, 1e-6},
+    unit_entry{"nS", dimension::conductance, 1e-9}, unit_entry{"pS", dimension::conductance, 1e-12},
+    unit_entry{"F", dimension::capacitance, 1},   unit_entry{"uF", dimension::capacitance, 1e-6},
+    unit_entry{"nF", dimension::capacitance, 1e-9}, unit_entry{"pF", dimension::capacitance, 1e-12},
+    unit_entry{"fF", dimension::capacitance, 1e-15}, unit_entry{"Ohm", dimension::resistance, 1},
+    unit_entry{"kOhm", dimension::resistance, 1e3}, unit_entry{"MOhm", dimension::resistance, 1e6},
+    unit_entry{"GOhm", dimension::resistance, 1e9}, unit_entry{"Hz", dimension::frequency, 1},
+    unit_entry{"kHz", dimension::frequency, 1e3}, unit_entry{"MHz", dimension::frequency, 1e6},
+    unit_entry{"GHz", dimension::frequency, 1e9}, unit_entry{"J", dimension::energy, 1},
+    unit_entry{"mJ", dimension::energy, 1e-3},    unit_entry{"uJ", dimension::energy, 1e-6},
+    unit_entry{"nJ", dimension::energy, 1e-9},    unit_entry{"pJ", dimension::energy, 1e-12},
+    unit_entry{"fJ", dimension::energy, 1e-15},   unit_entry{"aJ", dimension::energy, 1e-18},
+    unit_entry{"W", dimension::power, 1},         unit_entry{"mW", dimension::power, 1e-3},
+    unit_entry{"uW", dimension::power, 1e-6},     unit_entry{"nW", dimension::power, 1e-9},
+    unit_entry{"pW", dimension::power, 1e-12},
+};
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+std::string example_for(dimension d) {
+    switch (d) {
+        case dimension::time: return "\"20 ms\"";
+        case dimension::voltage: return "\"-50 mV\"";
+        case dimension::current: return "\"1.5 nA\"";
+        case dimension::conductance: return "\"10 nS\"";
+        case dimension::capacitance: return "\"200 pF\"";
+        case dimension::resistance: return "\"100 MOhm\"";
+        case dimension::frequency: return "\"5 Hz\"";
+        case dimension::energy: return "\"23.6 pJ\"";
+        case dimension::power: return "\"1 mW\"";
+        case dimension::dimensionless: return "0.5";
+    }
+    return "";
+}
+
+}  // namespace
+
+std::string_view dimension_name(dimension d) {
+    switch (d) {
+        case dimension::dimensionless: return "dimensionless";
+        case dimension::time: return "time";
+        case dimension::voltage: return "voltage";
+        case dimension::current: return "current";
+        case dimension::conductance: return "conductance";
+        case dimension::capacitance: return "capacitance";
+        case dimension::resistance: return "resistance";
+        case dimension::frequency: return "frequency";
+        case dimension::energy: return "energy";
+        case dimension::power: return "power";
+    }
+    return "?";
+}
+
+std::string_view si_unit(dimension d) {
+    switch (d) {
+        case dimension::dimensionless: return "1";
+        case dimension::time: return "s";
+        case dimension::voltage: return "V";
+        case dimension::current: return "A";
+        case dimension::conductance: return "S";
+        case dimension::capacitance: return "F";
+        case dimension::resistance: return "Ohm";
+        case dimension::frequency: return "Hz";
+        case dimension::energy: return "J";
+        case dimension::power: return "W";
+    }
+    return "?";
+}
+
+parsed_quantity parse_quantity(std::string_view text, dimension expected) {
+    const std::string_view s = trim(text);
+    double number = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), number);
+    if (ec != std::errc() || !std::isfinite(number)) {
+        return {0, fmt::format("'{}' is not a number with a unit; expected a {} like {}", text,
+                               dimension_name(expected), example_for(expected))};
+    }
+    const std::string_view unit = trim(std::string_view(end, s.data() + s.size() - end));
+    if (unit.empty()) {
+        if (expected == dimension::dimensionless) return {number, {}};
+        return {0, fmt::format("'{}' has no unit; expected a {} like {}", text,
+                               dimension_name(expected), example_for(expected))};
+    }
+    for (const auto& u : units) {
+        if (u.symbol != unit) continue;
+        if (u.dim != expected) {
+            return {0, fmt::format("'{}' is a {}, expected a {} like {}", text, dimension_name(u.dim),
+                                   dimension_name(expected), example_for(expected))};
+        }
+        return {number * u.scale, {}};
+    }
+    return {0, fmt::format("'{}' has an unknown unit '{}'; expected a {} like {}", text, unit,
+                           dimension_name(expected), example_for(expected))};
+}
+
+}  // namespace fluxon

@@ -1,0 +1,27 @@
+#pragma once
+// Physical quantities at the edge: "20 ms", "-50 mV", "1.5 nA" are parsed once into SI doubles.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fluxon {
+
+enum class dimension { dimensionless, time, voltage, current, conductance, capacitance, resistance,
+                       frequency, energy, power };
+
+std::string_view dimension_name(dimension d);
+// The SI unit symbol for a dimension ("s", "V", ...; "1" for dimensionless).
+std::string_view si_unit(dimension d);
+
+struct parsed_quantity {
+    double value = 0;  // SI
+    std::string error;  // empty on success
+};
+
+// Parses "<number> <unit>" (the space is optional) with a unit of dimension `expected`, or a
+// bare number when `expected` is dimensionless. Units: s ms us ns ps fs, V mV uV, A mA uA nA pA
+// fA, S mS uS nS pS, F uF nF pF fF, Ohm kOhm MOhm GOhm, Hz kHz MHz GHz, J mJ uJ nJ pJ fJ aJ,
+// W mW uW nW pW.
+parsed_quantity parse_quantity(std::string_view text, dimension expected);
+
+}  // namespace fluxon

@@ -1,0 +1,42 @@
+#pragma once
+// Random streams that do not depend on how work is split across threads: every consumer
+// derives its own seed from (run seed, what it is, which one), and per-neuron per-step draws
+// come from a counter-based hash of those coordinates, never from a shared generator.
+#include <cstdint>
+
+#include <boost/random/mersenne_twister.hpp>
+
+namespace fluxon {
+
+// What a random stream is for; part of the derived seed so that streams never collide.
+enum class stream_kind : std::uint64_t { connectivity = 1, weights = 2, delays = 3, initial_state = 4,
+                                         neuron_noise = 5, device = 6 };
+
+// A 64-bit finaliser with full avalanche (the splitmix64 mixing constants).
+constexpr std::uint64_t mix64(std::uint64_t x) {
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
+
+constexpr std::uint64_t derive_seed(std::uint64_t seed, stream_kind kind, std::uint64_t index,
+                                    std::uint64_t sub = 0) {
+    std::uint64_t h = mix64(seed + 0x9e3779b97f4a7c15ULL);
+    h = mix64(h ^ (static_cast<std::uint64_t>(kind) * 0x9e3779b97f4a7c15ULL));
+    h = mix64(h ^ (index + 0x632be59bd9b4e019ULL));
+    return mix64(h ^ (sub + 0x85ebca77c2b2ae63ULL));
+}
+
+// Uniform in [0, 1) with 53 random bits, from the coordinates of one draw.
+constexpr double counter_uniform(std::uint64_t stream_seed, std::uint64_t a, std::uint64_t b) {
+    const std::uint64_t bits = mix64(mix64(stream_seed ^ mix64(a + 0x9e3779b97f4a7c15ULL)) ^ b);
+    return static_cast<double>(bits >> 11) * 0x1.0p-53;
+}
+
+// A sequential generator for bulk work done by one thread (connectivity, initial values).
+using sequential_rng = boost::random::mt19937_64;
+
+}  // namespace fluxon

@@ -1,0 +1,238 @@
+#include "engine/simulation.hpp"
+
+#include <chrono>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "engine/event_engine.hpp"
+#include "engine/network_builder.hpp"
+#include "engine/recording.hpp"
+#include "fluxon_version.hpp"
+#include "io/run_writer.hpp"
+
+namespace fluxon {
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+double seconds_since(clock_type::time_point t0) {
+    return std::chrono::duration<double>(clock_type::now() - t0).count();
+}
+
+class memory_sink final : public record_sink {
+public:
+    memory_sink(std::vector<recorded_spikes>& spikes, std::vector<recorded_probe>& probes)
+        : spikes_(spikes), probes_(probes) {}
+    void spikes(std::size_t stream, std::span<const double> times, std::span<const std::uint32_t> ids) override {
+        auto& s = spikes_[stream];
+        s.times.insert(s.times.end(), times.begin(), times.end());
+        s.ids.insert(s.ids.end(), ids.begin(), ids.end());
+    }
+    void probe(std::size_t index, std::span<const double> times, std::span<const double> values) override {
+        auto& p = probes_[index];
+        p.times.insert(p.times.end(), times.begin(), times.end());
+        p.values.insert(p.values.end(), values.begin(), values.end());
+    }
+
+private:
+    std::vector<recorded_spikes>& spikes_;
+    std::vector<recorded_probe>& probes_;
+};
+
+class file_sink final : public record_sink {
+public:
+    explicit file_sink(io::run_writer& writer) : writer_(writer) {}
+    void spikes(std::size_t stream, std::span<const double> times, std::span<const std::uint32_t> ids) override {
+        writer_.append_spikes(stream, times, ids);
+    }
+    void probe(std::size_t index, std::span<const double> times, std::span<const double> values) override {
+        writer_.append_probe(index, times, values);
+    }
+
+private:
+    io::run_writer& writer_;
+};
+
+}  // namespace
+
+struct simulation::state {
+    net::experiment_spec spec;
+    event_engine engine;
+    built_network net;
+    double build_time = 0;
+    bool ran = false;
+    std::vector<population_summary> populations;
+    std::vector<projection_summary> projections;
+    std::vector<recorded_spikes> spikes;
+    std::vector<recorded_probe> probes;
+
+    state(const net::experiment_spec& s, const model_registry& models)
+        : spec(s), engine(resolve_run(s.run).threads) {
+        const auto t0 = clock_type::now();
+        net = build_network(spec, models, engine);
+        build_time = seconds_since(t0);
+        for (const auto& p : net.populations) {
+            populations.push_back({p.name, std::string(p.model->name()), p.size, p.model->is_source()});
+        }
+        for (const auto& p : net.projections) {
+            projections.push_back({p.name, p.pre, p.post, p.receptor, p.n_synapses});
+        }
+        spikes.resize(net.spike_streams.size());
+        probes.resize(net.probes.size());
+        for (std::size_t i = 0; i < net.probes.size(); ++i) {
+            probes[i].ids = net.probes[i].ids;
+            probes[i].units = net.probes[i].units;
+        }
+    }
+
+    io::run_layout layout() const {
+        io::run_layout l;
+        l.meta = io::run_metadata{fluxon::version, spec.run.seed, net.base.ticks_per_second(), net.dt, net.duration,
+                                  net.threads, spec.config_text, spec.config_source, spec.config_format};
+        for (const auto& p : net.populations) {
+            l.populations.push_back({p.name, std::string(p.model->name()), p.model->is_source() ? "source" : "neuron",
+                                     p.size, p.params.to_json()});
+        }
+        for (const auto& p : net.projections) {
+            l.projections.push_back({p.name, p.pre, p.post, p.receptor, p.connector, p.n_synapses});
+        }
+        for (const auto& s : net.spike_streams) {
+            l.spikes.push_back({net.populations[s.population].name, net.populations[s.population].size, s.all, s.ids});
+        }
+        for (const auto& p : net.probes) {
+            l.probes.push_back({net.populations[p.population].name, p.variable, p.units, p.ids,
+                                static_cast<double>(p.interval_steps) * net.dt});
+        }
+        return l;
+    }
+
+    run_result totals(double wall, tick_t reached) const {
+        run_result r;
+        r.time_reached = net.base.to_seconds(reached);
+        r.wall_time = wall;
+        r.build_time = build_time;
+        r.events = engine.events_processed();
+        for (const auto& p : net.populations) {
+            std::int64_t pop_spikes = 0;
+            for (const auto* s : p.slices) {
+                pop_spikes += s->counters().spikes;
+                r.synaptic_events += s->counters().synaptic_events;
+            }
+            r.steps = std::max<std::int64_t>(r.steps, p.slices.empty() ? 0 : p.slices.front()->counters().steps);
+            r.spikes += pop_spikes;
+            r.spikes_per_population.emplace_back(p.name, pop_spikes);
+        }
+        return r;
+    }
+};
+
+simulation::simulation(const net::experiment_spec& spec) : simulation(spec, builtin_models()) {}
+
+simulation::simulation(const net::experiment_spec& spec, const model_registry& models)
+    : state_(std::make_unique<state>(spec, models)) {}
+
+simulation::~simulation() = default;
+simulation::simulation(simulation&&) noexcept = default;
+simulation& simulation::operator=(simulation&&) noexcept = default;
+
+run_result simulation::run(const run_options& options) {
+    auto& st = *state_;
+    if (st.ran) throw user_error("this simulation has already been run; build a new one", {});
+    st.ran = true;
+    std::unique_ptr<io::run_writer> writer;
+    if (!options.output.empty()) {
+        writer = std::make_unique<io::run_writer>(options.output, st.layout(), st.spec.run.flush_interval);
+    }
+    memory_sink memory(st.spikes, st.probes);
+    std::unique_ptr<file_sink> file = writer ? std::make_unique<file_sink>(*writer) : nullptr;
+    std::vector<record_sink*> sinks;
+    if (options.keep_in_memory) sinks.push_back(&memory);
+    if (file) sinks.push_back(file.get());
+
+    const auto t0 = clock_type::now();
+    auto last_progress = t0;
+    bool stopped = false;
+    const auto window_done = [&](tick_t t) {
+        collect_recordings(st.net, sinks);
+        const double reached = st.net.base.to_seconds(t);
+        if (writer) writer->progress(reached);
+        if (options.progress && (clock_type::now() - last_progress > std::chrono::milliseconds(100) ||
+                                 t >= st.net.end_ticks)) {
+            last_progress = clock_type::now();
+            options.progress(reached, st.net.duration);
+        }
+        stopped = options.stop && options.stop->load(std::memory_order_relaxed) && t < st.net.end_ticks;
+        return !stopped;
+    };
+    tick_t reached = 0;
+    try {
+        reached = st.engine.run(st.net.end_ticks, st.net.threads, window_done);
+    } catch (const std::exception& e) {
+        if (writer) writer->finish(io::run_counters{}, "failed", e.what());
+        throw;
+    }
+    run_result result = st.totals(seconds_since(t0), reached);
+    result.status = stopped ? "interrupted" : "complete";
+    if (writer) {
+        writer->finish(io::run_counters{result.steps, result.spikes, result.synaptic_events, result.events,
+                                        result.wall_time, result.build_time, result.spikes_per_population},
+                       result.status, stopped ? "stopped at the user's request" : "");
+    }
+    return result;
+}
+
+const std::vector<population_summary>& simulation::populations() const { return state_->populations; }
+const std::vector<projection_summary>& simulation::projections() const { return state_->projections; }
+double simulation::dt() const { return state_->net.dt; }
+double simulation::duration() const { return state_->net.duration; }
+std::uint64_t simulation::seed() const { return state_->net.seed; }
+int simulation::threads() const { return state_->net.threads; }
+
+const recorded_spikes& simulation::spikes(const std::string& population) const {
+    const auto& net = state_->net;
+    for (std::size_t s = 0; s < net.spike_streams.size(); ++s) {
+        if (net.populations[net.spike_streams[s].population].name == population) return state_->spikes[s];
+    }
+    throw user_error(fmt::format("spikes of '{}' were not recorded", population), {.node = population});
+}
+
+const recorded_probe& simulation::probe(const std::string& population, const std::string& variable) const {
+    const auto& net = state_->net;
+    for (std::size_t p = 0; p < net.probes.size(); ++p) {
+        if (net.populations[net.probes[p].population].name == population && net.probes[p].variable == variable) {
+            return state_->probes[p];
+        }
+    }
+    throw user_error(fmt::format("'{}.{}' was not probed", population, variable), {.node = population});
+}
+
+void simulation::synapses(const std::string& projection, std::vector<std::uint32_t>& pre,
+                          std::vector<std::uint32_t>& post, std::vector<double>& weight,
+                          std::vector<double>& delay) const {
+    const auto& net = state_->net;
+    for (std::size_t e = 0; e < net.projections.size(); ++e) {
+        if (net.projections[e].name != projection) continue;
+        pre.clear();
+        post.clear();
+        weight.clear();
+        delay.clear();
+        for (auto* slice : net.populations[net.projections[e].post_index].slices) {
+            for (const auto& t : slice->incoming()) {
+                if (t.projection != e) continue;
+                for (std::size_t j = 0; j + 1 < t.row_start.size(); ++j) {
+                    for (auto k = t.row_start[j]; k < t.row_start[j + 1]; ++k) {
+                        pre.push_back(static_cast<std::uint32_t>(j));
+                        post.push_back(slice->first_id() + t.target[k]);
+                        weight.push_back(t.weight[k]);
+                        delay.push_back((t.delay.empty() ? t.uniform_delay : t.delay[k]) * net.dt);
+                    }
+                }
+            }
+        }
+        return;
+    }
+    throw user_error(fmt::format("there is no projection '{}'", projection), {.node = projection});
+}
+
+}  // namespace fluxon

@@ -1,0 +1,90 @@
+#pragma once
+// The run facade: build a simulation from an experiment description, run it, get the results.
+// The CLI and the Python bindings use only this header (plus the spec and the model registry).
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "networks/spec.hpp"
+#include "neurons/model.hpp"
+
+namespace fluxon {
+
+struct run_options {
+    std::string output;           // run file path; empty: no file
+    bool keep_in_memory = true;   // keep recorded spikes/probes for spikes()/probe()
+    // Called from the thread that called run(), at window ends, at most every ~0.1 s of wall time.
+    std::function<void(double t_reached, double t_end)> progress;
+    // Checked at every window end; when it becomes true the run stops cleanly ("interrupted").
+    const std::atomic<bool>* stop = nullptr;
+};
+
+struct run_result {
+    std::string status;  // "complete" | "interrupted"
+    double time_reached = 0;  // s
+    std::int64_t steps = 0, spikes = 0, synaptic_events = 0, events = 0;
+    double wall_time = 0, build_time = 0;  // s
+    std::vector<std::pair<std::string, std::int64_t>> spikes_per_population;
+};
+
+struct recorded_spikes {
+    std::vector<double> times;  // s, sorted by (time, id)
+    std::vector<std::uint32_t> ids;
+};
+
+struct recorded_probe {
+    std::vector<double> times;        // s
+    std::vector<std::uint32_t> ids;   // probed neurons
+    std::vector<double> values;       // row-major [times.size(), ids.size()], SI
+    std::string units;
+};
+
+struct population_summary {
+    std::string name, model;
+    std::uint32_t size = 0;
+    bool source = false;
+};
+
+struct projection_summary {
+    std::string name, pre, post, receptor;
+    std::uint64_t n_synapses = 0;
+};
+
+class simulation {
+public:
+    // Validates the whole description and builds the network (connectivity drawn from the run
+    // seed). Throws fluxon::user_error subclasses naming the offending key/node/file.
+    explicit simulation(const net::experiment_spec& spec);
+    simulation(const net::experiment_spec& spec, const model_registry& models);
+    ~simulation();
+    simulation(simulation&&) noexcept;
+    simulation& operator=(simulation&&) noexcept;
+
+    // Runs for the configured duration. A simulation runs once; a second call throws user_error.
+    run_result run(const run_options& options = {});
+
+    const std::vector<population_summary>& populations() const;
+    const std::vector<projection_summary>& projections() const;
+    double dt() const;
+    double duration() const;
+    std::uint64_t seed() const;
+    int threads() const;
+
+    // Recorded data (after run with keep_in_memory); throws user_error naming what is unknown.
+    const recorded_spikes& spikes(const std::string& population) const;
+    const recorded_probe& probe(const std::string& population, const std::string& variable) const;
+    // The synapses of a projection as (pre, post, weight SI, delay s) arrays, for inspection.
+    void synapses(const std::string& projection, std::vector<std::uint32_t>& pre,
+                  std::vector<std::uint32_t>& post, std::vector<double>& weight,
+                  std::vector<double>& delay) const;
+
+private:
+    struct state;
+    std::unique_ptr<state> state_;
+};
+
+}  // namespace fluxon

@@ -1,0 +1,452 @@
+#include "io/array_file.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cctype>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "engine/errors.hpp"
+#include "io/hdf5.hpp"
+
+namespace fluxon::io {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& file, const std::string& message) {
+    throw io_error(message, h5::file_site(file));
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    return out;
+}
+
+bool ends_with_ci(std::string_view s, std::string_view suffix) { return lower(s).ends_with(suffix); }
+
+// ---- .npy -------------------------------------------------------------------------------
+// Format: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
+
+enum class element_kind { float64, float32, int64, int32, int16, int8, uint64, uint32, uint16, uint8, boolean };
+
+struct npy_dtype {
+    element_kind kind;
+    std::size_t size;
+};
+
+// The one value kinds a .npy header dict uses, plus "other" for what fluxon does not read.
+struct header_value {
+    enum class type { string, boolean, tuple, other } kind = type::other;
+    std::string text;
+    bool flag = false;
+    std::vector<std::uint64_t> numbers;
+};
+
+// Parses the Python dict literal of a .npy header, e.g.
+// {'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }
+class header_parser {
+public:
+    header_parser(std::string_view text, const std::string& file) : text_(text), file_(file) {}
+
+    std::vector<std::pair<std::string, header_value>> parse_dict() {
+        std::vector<std::pair<std::string, header_value>> entries;
+        expect('{');
+        while (!consume('}')) {
+            std::string key = parse_string();
+            expect(':');
+            entries.emplace_back(std::move(key), parse_value());
+            if (!consume(',')) {
+                expect('}');
+                break;
+            }
+        }
+        return entries;
+    }
+
+private:
+    [[noreturn]] void malformed(std::string_view why) const {
+        fail(file_, fmt::format("malformed .npy header ({} at offset {}): {}", why, pos_, text_));
+    }
+
+    void skip_space() {
+        while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+    }
+
+    bool consume(char c) {
+        skip_space();
+        if (pos_ < text_.size() && text_[pos_] == c) {
+            ++pos_;
+            return true;
+        }
+        return false;
+    }
+
+    void expect(char c) {
+        if (!consume(c)) malformed(fmt::format("expected '{}'", c));
+    }
+
+    std::string parse_string() {
+        skip_space();
+        if (pos_ >= text_.size() || (text_[pos_] != '\'' && text_[pos_] != '"')) malformed("expected a string");
+        const char quote = text_[pos_++];
+        std::string out;
+        while (pos_ < text_.size() && text_[pos_] != quote) {
+            if (text_[pos_] == '\\' && pos_ + 1 < text_.size()) ++pos_;
+            out += text_[pos_++];
+        }
+        if (pos_ >= text_.size()) malformed("unterminated string");
+        ++pos_;
+        return out;
+    }
+
+    std::uint64_t parse_integer() {
+        skip_space();
+        const std::size_t begin = pos_;
+        std::uint64_t value = 0;
+        while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) {
+            const std::uint64_t digit = static_cast<std::uint64_t>(text_[pos_++] - '0');
+            if (value > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) malformed("dimension too large");
+            value = value * 10 + digit;
+        }
+        if (pos_ == begin) malformed("expected a dimension");
+        if (pos_ < text_.size() && text_[pos_] == 'L') ++pos_;  // Python 2 long literal
+        return value;
+    }
+
+    header_value parse_tuple() {
+        header_value v;
+        v.kind = header_value::type::tuple;
+        while (!consume(')')) {
+            v.numbers.push_back(parse_integer());
+            if (!consume(',')) {
+                expect(')');
+                break;
+            }
+        }
+        return v;
+    }
+
+    // Lists and nested dicts (structured dtypes) are skipped whole; the caller rejects them.
+    header_value skip_nested(char open, char close) {
+        int depth = 1;
+        while (pos_ < text_.size() && depth > 0) {
+            const char c = text_[pos_];
+            if (c == '\'' || c == '"') {
+                parse_string();
+                continue;
+            }
+            depth += c == open ? 1 : c == close ? -1 : 0;
+            ++pos_;
+        }
+        if (depth > 0) malformed("unterminated list");
+        header_value v;
+        v.text = "a structured dtype";
+        return v;
+    }
+
+    header_value parse_value() {
+        skip_space();
+        if (pos_ >= text_.size()) malformed("expected a value");
+        const char c = text_[pos_];
+        if (c == '\'' || c == '"') {
+            header_value v;
+            v.kind = header_value::type::string;
+            v.text = parse_string();
+            return v;
+        }
+        if (consume('(')) return parse_tuple();
+        if (consume('[')) return skip_nested('[', ']');
+        if (consume('{')) return skip_nested('{', '}');
+        for (const auto& [word, flag] : {std::pair{"True", true}, std::pair{"False", false}}) {
+            if (text_.substr(pos_).starts_with(word)) {
+                pos_ += std::strlen(word);
+                header_value v;
+                v.kind = header_value::type::boolean;
+                v.flag = flag;
+                return v;
+            }
+        }
+        malformed("unexpected value");
+    }
+
+    std::string_view text_;
+    const std::string& file_;
+    std::size_t pos_ = 0;
+};
+
+npy_dtype decode_dtype(const header_value& descr, const std::string& file) {
+    if (descr.kind != header_value::type::string)
+        fail(file, "unsupported .npy dtype: " + (descr.text.empty() ? std::string("not a simple type") : descr.text) +
+                       "; expected a plain numeric array");
+    const std::string& d = descr.text;
+    if (d.size() >= 2 && d[1] == 'O') fail(file, "unsupported .npy dtype '" + d + "': object arrays cannot be read");
+    if (d.size() < 3) fail(file, "unsupported .npy dtype '" + d + "'");
+    const char order = d[0];
+    const std::string code = d.substr(1);
+    const bool single_byte = code.size() == 2 && code[1] == '1';
+    if (order == '>' && !single_byte)
+        fail(file, "unsupported .npy dtype '" + d + "': big-endian data; save it little-endian, e.g. a.astype('<" +
+                       code + "')");
+    if (order != '<' && order != '|' && !(order == '>' && single_byte))
+        fail(file, "unsupported .npy dtype '" + d + "'");
+    static const std::pair<const char*, npy_dtype> known[] = {
+        {"f8", {element_kind::float64, 8}}, {"f4", {element_kind::float32, 4}}, {"i8", {element_kind::int64, 8}},
+        {"i4", {element_kind::int32, 4}},   {"i2", {element_kind::int16, 2}},   {"i1", {element_kind::int8, 1}},
+        {"u8", {element_kind::uint64, 8}},  {"u4", {element_kind::uint32, 4}},  {"u2", {element_kind::uint16, 2}},
+        {"u1", {element_kind::uint8, 1}},   {"b1", {element_kind::boolean, 1}},
+    };
+    for (const auto& [name, type] : known)
+        if (code == name) return type;
+    fail(file, "unsupported .npy dtype '" + d + "'; expected one of f8 f4 i8 i4 i2 i1 u8 u4 u2 u1 bool");
+}
+
+std::string shape_text(const std::vector<std::uint64_t>& shape) {
+    if (shape.size() == 1) return fmt::format("({},)", shape[0]);
+    return fmt::format("({})", fmt::join(shape, ", "));
+}
+
+struct npy_header {
+    npy_dtype dtype;
+    std::uint64_t count = 0;
+    std::size_t data_offset = 0;
+};
+
+std::uint32_t read_le_u32(const unsigned char* p) {
+    return static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
+           static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
+}
+
+npy_header read_npy_header(std::istream& in, const std::string& file) {
+    unsigned char preamble[12] = {};
+    in.read(reinterpret_cast<char*>(preamble), 10);
+    if (in.gcount() != 10 || std::memcmp(preamble, "\x93NUMPY", 6) != 0)
+        fail(file, "not a .npy file (no \\x93NUMPY magic)");
+    const unsigned major = preamble[6];
+    std::size_t header_length = 0;
+    std::size_t preamble_length = 10;
+    if (major == 1) {
+        header_length = static_cast<std::size_t>(preamble[8]) | static_cast<std::size_t>(preamble[9]) << 8;
+    } else if (major == 2 || major == 3) {
+        in.read(reinterpret_cast<char*>(preamble + 10), 2);
+        if (in.gcount() != 2) fail(file, "truncated .npy header");
+        header_length = read_le_u32(preamble + 8);
+        preamble_length = 12;
+    } else {
+        fail(file, fmt::format("unsupported .npy format version {}.{}", major, preamble[7]));
+    }
+    std::string text(header_length, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(header_length));
+    if (static_cast<std::size_t>(in.gcount()) != header_length) fail(file, "truncated .npy header");
+
+    header_parser parser(text, file);
+    const auto entries = parser.parse_dict();
+    const auto find = [&](std::string_view key) -> const header_value& {
+        for (const auto& [k, v] : entries)
+            if (k == key) return v;
+        fail(file, fmt::format("malformed .npy header: no '{}' entry", key));
+    };
+    npy_header header;
+    header.dtype = decode_dtype(find("descr"), file);
+    const header_value& fortran = find("fortran_order");
+    if (fortran.kind != header_value::type::boolean) fail(file, "malformed .npy header: fortran_order is not a bool");
+    if (fortran.flag)
+        fail(file, "unsupported .npy layout: fortran_order is True; save a C-ordered array, e.g. "
+                   "np.ascontiguousarray(a)");
+    const header_value& shape = find("shape");
+    if (shape.kind != header_value::type::tuple) fail(file, "malformed .npy header: shape is not a tuple");
+    if (shape.numbers.empty() || shape.numbers.size() > 2)
+        fail(file, "expected a 1-D or 2-D array, got shape " + shape_text(shape.numbers));
+    header.count = 1;
+    for (std::uint64_t d : shape.numbers) {
+        if (d != 0 && header.count > std::numeric_limits<std::uint64_t>::max() / header.dtype.size / d)
+            fail(file, "array shape " + shape_text(shape.numbers) + " is too large");
+        header.count *= d;
+    }
+    header.data_offset = preamble_length + header_length;
+    return header;
+}
+
+template <class T>
+T load_le(const unsigned char* p) {
+    using bits_t = std::conditional_t<sizeof(T) == 1, std::uint8_t,
+                   std::conditional_t<sizeof(T) == 2, std::uint16_t,
+                   std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>>>;
+    bits_t bits = 0;
+    for (std::size_t i = 0; i < sizeof(T); ++i) bits |= static_cast<bits_t>(static_cast<bits_t>(p[i]) << (8 * i));
+    return std::bit_cast<T>(bits);
+}
+
+// Calls emit(value) for each element in order, with the element's own C++ type.
+template <class Emit>
+void decode_elements(const std::vector<unsigned char>& bytes, npy_dtype dtype, Emit emit) {
+    const std::size_t n = bytes.size() / dtype.size;
+    const unsigned char* p = bytes.data();
+    const auto each = [&]<class T>(T*) {
+        for (std::size_t i = 0; i < n; ++i) emit(i, load_le<T>(p + i * sizeof(T)));
+    };
+    switch (dtype.kind) {
+        case element_kind::float64: each(static_cast<double*>(nullptr)); break;
+        case element_kind::float32: each(static_cast<float*>(nullptr)); break;
+        case element_kind::int64: each(static_cast<std::int64_t*>(nullptr)); break;
+        case element_kind::int32: each(static_cast<std::int32_t*>(nullptr)); break;
+        case element_kind::int16: each(static_cast<std::int16_t*>(nullptr)); break;
+        case element_kind::int8: each(static_cast<std::int8_t*>(nullptr)); break;
+        case element_kind::uint64: each(static_cast<std::uint64_t*>(nullptr)); break;
+        case element_kind::uint32: each(static_cast<std::uint32_t*>(nullptr)); break;
+        case element_kind::uint16: each(static_cast<std::uint16_t*>(nullptr)); break;
+        case element_kind::uint8: each(static_cast<std::uint8_t*>(nullptr)); break;
+        case element_kind::boolean:
+            for (std::size_t i = 0; i < n; ++i) emit(i, static_cast<std::uint8_t>(p[i] != 0));
+            break;
+    }
+}
+
+struct npy_data {
+    npy_dtype dtype;
+    std::vector<unsigned char> bytes;
+};
+
+npy_data read_npy(const std::string& file) {
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) fail(file, "file not found");
+    if (std::filesystem::is_directory(file, ec)) fail(file, "is a directory, expected a .npy file");
+    std::ifstream in(file, std::ios::binary);
+    if (!in) fail(file, "cannot open file for reading");
+    const npy_header header = read_npy_header(in, file);
+    const std::uint64_t wanted = header.count * header.dtype.size;
+    const std::uintmax_t file_size = std::filesystem::file_size(file, ec);
+    const std::uint64_t available = file_size > header.data_offset ? file_size - header.data_offset : 0;
+    if (ec || available < wanted)
+        fail(file, fmt::format("truncated .npy file: the header promises {} elements ({} bytes of data) but "
+                               "only {} bytes follow",
+                               header.count, wanted, available));
+    npy_data data{.dtype = header.dtype, .bytes = std::vector<unsigned char>(static_cast<std::size_t>(wanted))};
+    in.read(reinterpret_cast<char*>(data.bytes.data()), static_cast<std::streamsize>(wanted));
+    if (static_cast<std::uint64_t>(in.gcount()) != wanted) fail(file, "truncated .npy file: read failed");
+    return data;
+}
+
+// ---- integer checks ---------------------------------------------------------------------
+
+template <class T>
+std::int64_t to_index(std::size_t position, T value, const std::string& file) {
+    if constexpr (std::is_floating_point_v<T>) {
+        // 2^63 is exactly representable; anything at or above it is out of int64 range.
+        constexpr double limit = 9223372036854775808.0;
+        if (!std::isfinite(value) || value != std::trunc(value) || value >= limit || value < -limit)
+            fail(file, fmt::format("element {} is {}, not an integer (indices must be whole numbers)", position,
+                                   static_cast<double>(value)));
+        return static_cast<std::int64_t>(value);
+    } else if constexpr (std::is_unsigned_v<T> && sizeof(T) == 8) {
+        if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+            fail(file, fmt::format("element {} is {}, too large for an index", position, value));
+        return static_cast<std::int64_t>(value);
+    } else {
+        return static_cast<std::int64_t>(value);
+    }
+}
+
+// ---- HDF5 -------------------------------------------------------------------------------
+
+h5::dataset open_array_dataset(const h5::group& root, const array_spec& spec) {
+    if (!root.has(spec.dataset)) fail(spec.file, "no dataset '" + spec.dataset + "' in this file");
+    if (root.has_group(spec.dataset)) fail(spec.file, "'" + spec.dataset + "' is a group, expected a dataset");
+    h5::dataset d = root.open_dataset(spec.dataset);
+    const h5::dataset_type type = d.type();
+    if (type.type_class != H5T_INTEGER && type.type_class != H5T_FLOAT)
+        fail(spec.file, "dataset '" + spec.dataset + "' does not hold numbers (expected an integer or float dataset)");
+    const std::vector<hsize_t> dims = d.dims();
+    if (dims.empty() || dims.size() > 2)
+        fail(spec.file, fmt::format("dataset '{}' has {} dimensions, expected a 1-D or 2-D array", spec.dataset,
+                                    dims.size()));
+    return d;
+}
+
+std::vector<double> read_hdf5_numeric(const array_spec& spec) {
+    const h5::file file = h5::file::open_read_only(spec.file);
+    return open_array_dataset(file.root(), spec).read_all<double>();
+}
+
+std::vector<std::int64_t> read_hdf5_indices(const array_spec& spec) {
+    const h5::file file = h5::file::open_read_only(spec.file);
+    const h5::dataset d = open_array_dataset(file.root(), spec);
+    const h5::dataset_type type = d.type();
+    std::vector<std::int64_t> out;
+    const auto convert = [&](const auto& values) {
+        out.reserve(values.size());
+        for (std::size_t i = 0; i < values.size(); ++i) out.push_back(to_index(i, values[i], spec.file));
+    };
+    // Reading through HDF5's own int64 conversion would clamp large uint64 values silently.
+    if (type.type_class == H5T_FLOAT) convert(d.read_all<double>());
+    else if (!type.is_signed && type.size == 8) convert(d.read_all<std::uint64_t>());
+    else out = d.read_all<std::int64_t>();
+    return out;
+}
+
+array_spec split_spec(const std::string& spec) {
+    const std::string folded = lower(spec);
+    std::size_t split = std::string::npos;
+    for (const std::string_view extension : {std::string_view(".h5:"), std::string_view(".hdf5:")}) {
+        const std::size_t at = folded.rfind(extension);
+        if (at != std::string::npos && (split == std::string::npos || at + extension.size() - 1 > split))
+            split = at + extension.size() - 1;
+    }
+    if (split != std::string::npos) {
+        array_spec out{.file = spec.substr(0, split), .dataset = spec.substr(split + 1)};
+        if (out.dataset.empty() || out.dataset == "/")
+            fail(out.file, "no dataset path after ':' (write FILE.h5:/group/dataset)");
+        return out;
+    }
+    if (ends_with_ci(spec, ".h5") || ends_with_ci(spec, ".hdf5"))
+        fail(spec, "an HDF5 file needs a dataset path (write FILE.h5:/group/dataset)");
+    if (ends_with_ci(spec, ".npy")) return array_spec{.file = spec, .dataset = {}};
+    fail(spec, "unsupported array file (expected a .npy file or FILE.h5:/group/dataset)");
+}
+
+// Every error names what the array was for, whichever layer raised it.
+template <class Read>
+auto with_context(std::string_view what, Read read) {
+    try {
+        return read();
+    } catch (const io_error& e) {
+        throw io_error(std::string(what) + ": " + e.detail(), e.site());
+    }
+}
+
+}  // namespace
+
+array_spec parse_array_spec(const std::string& spec, std::string_view what) {
+    return with_context(what, [&] { return split_spec(spec); });
+}
+
+std::vector<double> read_numeric_array(const std::string& spec, std::string_view what) {
+    return with_context(what, [&] {
+        const array_spec where = split_spec(spec);
+        if (!where.dataset.empty()) return read_hdf5_numeric(where);
+        const npy_data data = read_npy(where.file);
+        std::vector<double> out(data.bytes.size() / data.dtype.size);
+        decode_elements(data.bytes, data.dtype, [&](std::size_t i, auto v) { out[i] = static_cast<double>(v); });
+        return out;
+    });
+}
+
+std::vector<std::int64_t> read_index_array(const std::string& spec, std::string_view what) {
+    return with_context(what, [&] {
+        const array_spec where = split_spec(spec);
+        if (!where.dataset.empty()) return read_hdf5_indices(where);
+        const npy_data data = read_npy(where.file);
+        std::vector<std::int64_t> out(data.bytes.size() / data.dtype.size);
+        decode_elements(data.bytes, data.dtype,
+                        [&](std::size_t i, auto v) { out[i] = to_index(i, v, where.file); });
+        return out;
+    });
+}
+
+}  // namespace fluxon::io

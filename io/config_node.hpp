@@ -1,0 +1,76 @@
+#pragma once
+// A place in a parsed config document: a TOML node (or where a missing one would be) together
+// with its dotted key, the network node it belongs to and its line, so that every error the
+// converter raises can point at the culprit.
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "engine/errors.hpp"
+#include "neurons/model.hpp"
+
+namespace fluxon::io {
+
+// A --set override applied to the document. Values it introduced have no line of their own,
+// so errors in them point at the line the key replaced (or its nearest existing parent).
+struct applied_override {
+    std::string key;   // dotted key it set
+    std::string text;  // "key=value" as given
+    int line = 1;
+};
+
+struct config_context {
+    std::string file;                         // named in every error site
+    std::filesystem::path base_dir;           // data files are relative to the config file
+    std::vector<applied_override> overrides;
+    model_registry models;                    // dimensions of model-dependent values
+};
+
+class config_node {
+public:
+    config_node(const config_context& ctx, const toml::node* node, std::string key,
+                std::string owner, int fallback_line);
+    static config_node root(const config_context& ctx, const toml::table& doc);
+
+    bool present() const { return node_ != nullptr; }
+    const toml::node& node() const { return *node_; }
+    const std::string& key() const { return key_; }
+    const std::string& owner() const { return owner_; }
+    int line() const { return line_; }
+    const config_context& context() const { return *ctx_; }
+
+    error_site site() const;
+    // Throws config_error at this node; the message gains the --set that produced the value.
+    [[noreturn]] void fail(const std::string& message) const;
+    config_node with_owner(std::string owner) const;
+
+    // The node as a table; fails with "expected <expected>, got ..." otherwise.
+    const toml::table& table(std::string_view expected) const;
+    // A child of this table (which must be one); the child may be missing.
+    config_node child(std::string_view name) const;
+    // A child that must be present; `what` says what it should hold.
+    config_node require(std::string_view name, std::string_view what) const;
+    // The entries of this table in the order of the file.
+    std::vector<std::pair<std::string, config_node>> entries(std::string_view expected) const;
+    // The elements of this array; "[i]" is appended to their keys.
+    std::vector<config_node> items(std::string_view expected) const;
+    // Fails on the first key not in `allowed` ({"*"} allows any), listing the allowed ones.
+    void allow_only(const std::vector<std::string_view>& allowed) const;
+
+private:
+    const applied_override* override_of() const;
+
+    const config_context* ctx_;
+    const toml::node* node_;
+    std::string key_, owner_;
+    int line_;
+};
+
+// "integer 20", "string \"abc\"", "a table", ...: what was found, for error messages.
+std::string describe(const toml::node& node);
+
+}  // namespace fluxon::io

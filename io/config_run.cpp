@@ -1,0 +1,63 @@
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "io/config_schema.hpp"
+#include "io/config_sections.hpp"
+#include "io/config_values.hpp"
+
+namespace fluxon::io {
+namespace {
+
+void read_run_integers(const config_node& run, net::run_spec& spec) {
+    if (const config_node seed = run.child("seed"); seed.present()) {
+        const std::int64_t value = read_integer(seed, "an integer >= 0");
+        if (value < 0) seed.fail(fmt::format("seed must be >= 0, got {}", value));
+        spec.seed = static_cast<std::uint64_t>(value);
+    }
+    if (const config_node threads = run.child("threads"); threads.present()) {
+        const std::int64_t value = read_integer(threads, "an integer >= 1");
+        if (value < 1 || value > std::numeric_limits<int>::max()) {
+            threads.fail(fmt::format("threads must be >= 1, got {}", value));
+        }
+        spec.threads = static_cast<int>(value);
+    }
+}
+
+void read_run_settings(const config_node& run, net::run_spec& spec) {
+    if (const config_node base = run.child("time_base"); base.present()) {
+        spec.time_base = read_string(base, "\"ps\" or \"fs\"");
+        if (spec.time_base != "ps" && spec.time_base != "fs") {
+            base.fail(fmt::format("time_base must be \"ps\" or \"fs\", got \"{}\"", spec.time_base));
+        }
+    }
+    if (const config_node flush = run.child("flush_interval"); flush.present()) {
+        spec.flush_interval = read_number(flush, "a number of wall-clock seconds");
+        if (!(spec.flush_interval > 0) || spec.flush_interval == std::numeric_limits<double>::infinity()) {
+            flush.fail(fmt::format("flush_interval must be a positive number of seconds, got {}",
+                                   spec.flush_interval));
+        }
+    }
+}
+
+}  // namespace
+
+net::run_spec read_run(const config_node& run) {
+    net::run_spec spec;
+    spec.site = run.site();
+    // Defaults point at where the key would be, so a builder error about them is still located.
+    spec.dt.site = run.child("dt").site();
+    spec.duration.site = run.child("duration").site();
+    if (!run.present()) return spec;
+    run.table("a table [run]");
+    run.allow_only(schema_children("run"));
+    if (const config_node dt = run.child("dt"); dt.present()) spec.dt = read_quantity(dt, dimension::time);
+    if (const config_node d = run.child("duration"); d.present()) {
+        spec.duration = read_quantity(d, dimension::time);
+    }
+    read_run_integers(run, spec);
+    read_run_settings(run, spec);
+    return spec;
+}
+
+}  // namespace fluxon::io

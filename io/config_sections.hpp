@@ -1,0 +1,27 @@
+#pragma once
+// The readers of the sections of a config document (docs/config.md); config.cpp calls them in
+// order. Each one checks its keys against config_schema and its values' types, and leaves the
+// checks that need the built network (names that must exist, model parameters) to the builder.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "io/config_node.hpp"
+#include "networks/spec.hpp"
+
+namespace fluxon::io {
+
+net::run_spec read_run(const config_node& run);
+std::vector<net::population_spec> read_populations(const config_node& section);
+std::vector<net::projection_spec> read_projections(const config_node& section,
+                                                   const std::vector<net::population_spec>& populations);
+net::connector_spec read_connector(const config_node& at);
+std::vector<net::current_spec> read_currents(const config_node& section);
+void read_record(const config_node& record, const std::vector<net::population_spec>& populations,
+                 net::experiment_spec& spec);
+
+// Names of populations, projections and currents become HDF5 group names and parts of dotted
+// keys, so they are restricted to letters, digits, '_' and '-'. `kind` is "population", ...
+void check_entry_name(const config_node& entry, const std::string& name, std::string_view kind);
+
+}  // namespace fluxon::io

@@ -1,0 +1,365 @@
+#include "io/run_writer.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <ctime>
+#include <set>
+
+#include "engine/errors.hpp"
+#include "io/hdf5.hpp"
+
+namespace fluxon::io {
+
+namespace {
+
+constexpr std::int64_t format_version = 1;
+constexpr hsize_t column_chunk = 65536;  // elements per chunk of a 1-D column (512 KiB of f8)
+constexpr hsize_t probe_chunk_elements = 65536;
+constexpr hsize_t max_probe_chunk_rows = 4096;
+// Data waiting for the next flush is bounded so a burst cannot exhaust memory; reaching the
+// bound flushes early, which only makes the file more current.
+constexpr std::size_t max_pending_bytes = std::size_t{64} << 20;
+
+using clock = std::chrono::steady_clock;
+
+std::string utc_now_iso8601() {
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    std::array<char, 32> text{};
+    const std::size_t n = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return std::string(text.data(), n);
+}
+
+hsize_t probe_chunk_rows(std::size_t width) {
+    if (width == 0) return max_probe_chunk_rows;
+    return std::clamp<hsize_t>(probe_chunk_elements / width, 1, max_probe_chunk_rows);
+}
+
+// Names become HDF5 link names, so they must be single, non-special path components.
+void require_valid_names(const std::string& path, const std::vector<std::string>& names, const char* what,
+                         bool unique = true) {
+    std::set<std::string> seen;
+    for (const std::string& name : names) {
+        if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos)
+            throw io_error(std::string("invalid ") + what + " name '" + name + "' (it names an HDF5 group)",
+                           h5::file_site(path, name));
+        if (!seen.insert(name).second && unique)
+            throw io_error(std::string("two ") + what + "s are both named '" + name + "'", h5::file_site(path, name));
+    }
+}
+
+// Checked before the file is created, so a layout that cannot be written leaves no file.
+void validate_layout(const std::string& path, const run_layout& layout) {
+    const auto names = [](const auto& items, auto name_of) {
+        std::vector<std::string> out;
+        for (const auto& item : items) out.push_back(name_of(item));
+        return out;
+    };
+    require_valid_names(path, names(layout.populations, [](const auto& p) { return p.name; }), "population");
+    require_valid_names(path, names(layout.projections, [](const auto& p) { return p.name; }), "projection");
+    require_valid_names(path, names(layout.spikes, [](const auto& s) { return s.population; }),
+                        "spike recording of population");
+    require_valid_names(path, names(layout.probes, [](const auto& p) { return p.population; }), "probed population",
+                        false);
+    require_valid_names(path, names(layout.probes, [](const auto& p) { return p.variable; }), "probed variable",
+                        false);
+    std::set<std::string> probes;
+    for (const probe_stream& p : layout.probes)
+        if (!probes.insert(p.population + "/" + p.variable).second)
+            throw io_error("variable '" + p.variable + "' of population '" + p.population + "' is probed twice",
+                           h5::file_site(path, p.population));
+}
+
+struct spike_sink {
+    h5::dataset times, ids;
+    std::vector<double> pending_times;
+    std::vector<std::uint32_t> pending_ids;
+};
+
+struct probe_sink {
+    h5::dataset times, values;
+    std::size_t width = 0;
+    std::vector<double> pending_times, pending_values;
+};
+
+}  // namespace
+
+// Appended data is held in memory and only handed to HDF5 inside flush(). HDF5 rewrites the
+// last, partly filled chunk of each dataset in place (or frees and reuses its space) as it
+// grows; doing that between flushes silently corrupts already-flushed data in a file that
+// is then killed (measured with HDF5 1.10.8). SWMR mode would keep the file consistent, but
+// it leaves a "file open for SWMR write" flag that makes plain h5py refuse to open a killed
+// run. Writing only at flush leaves the file byte-for-byte as of the last flush, and
+// vulnerable only while a flush is in progress.
+struct run_writer::impl {
+    std::string path;
+    h5::file file;
+    h5::dataset status, message, time_reached;
+    std::vector<spike_sink> spikes;
+    std::vector<probe_sink> probes;
+    double flush_interval = 2.0;
+    clock::time_point last_flush = clock::now();
+    double reached = 0;
+    std::size_t pending_bytes = 0;
+    bool finished = false;
+
+    impl(const std::string& p, const run_layout& layout, double interval)
+        : path(p), file(h5::file::create(p)), flush_interval(interval) {
+        const h5::group root = file.root();
+        write_root_attrs(root, layout.meta);
+        write_run_group(root);
+        try {
+            write_layout(root, layout);
+            file.flush();
+        } catch (const error& e) {
+            mark_failed(std::string("could not create the run file: ") + e.detail());
+            throw;
+        }
+    }
+
+    void write_root_attrs(const h5::group& root, const run_metadata& meta) const {
+        root.write_attr("format", "fluxon-run");
+        root.write_attr("format_version", format_version);
+        root.write_attr("fluxon_version", meta.fluxon_version);
+        root.write_attr("seed", meta.seed);
+        root.write_attr("ticks_per_second", meta.ticks_per_second);
+        root.write_attr("dt", meta.dt);
+        root.write_attr("duration", meta.duration);
+        root.write_attr("threads", std::int32_t{meta.threads});
+        root.write_attr("created", utc_now_iso8601());
+    }
+
+    void write_run_group(const h5::group& root) {
+        const h5::group run = root.create_group("run");
+        status = run.write_string("status", "running");
+        message = run.write_string("message", "");
+        time_reached = run.write_scalar("time_reached", 0.0);
+    }
+
+    void write_layout(const h5::group& root, const run_layout& layout) {
+        write_config(root, layout.meta);
+        write_populations(root, layout.populations);
+        write_projections(root, layout.projections);
+        create_spike_streams(root, layout.spikes);
+        create_probes(root, layout.probes);
+        create_ledger(root);
+    }
+
+    static void write_config(const h5::group& root, const run_metadata& meta) {
+        const h5::group config = root.create_group("config");
+        config.write_string("text", meta.config_text);
+        config.write_string("source", meta.config_source);
+        config.write_string("format", meta.config_format);
+    }
+
+    void write_populations(const h5::group& root, const std::vector<population_info>& populations) const {
+        const h5::group group = root.create_group("populations");
+        for (const population_info& p : populations) {
+            const h5::group g = group.create_group(p.name);
+            g.write_attr("size", p.size);
+            g.write_attr("model", p.model);
+            g.write_attr("kind", p.kind);
+            g.write_attr("params_json", p.params_json);
+        }
+    }
+
+    void write_projections(const h5::group& root, const std::vector<projection_info>& projections) const {
+        const h5::group group = root.create_group("projections");
+        for (const projection_info& p : projections) {
+            const h5::group g = group.create_group(p.name);
+            g.write_attr("pre", p.pre);
+            g.write_attr("post", p.post);
+            g.write_attr("receptor", p.receptor);
+            g.write_attr("n_synapses", p.n_synapses);
+            g.write_attr("connector", p.connector);
+        }
+    }
+
+    void create_spike_streams(const h5::group& root, const std::vector<spike_stream>& streams) {
+        const h5::group group = root.create_group("spikes");
+        for (const spike_stream& s : streams) {
+            const h5::group g = group.create_group(s.population);
+            g.write_attr("n_neurons", s.n_neurons);
+            g.write_attr("subset", s.all ? "all" : "list");
+            if (!s.all) g.write_vector<std::uint32_t>("recorded_ids", s.recorded_ids);
+            spikes.push_back({.times = g.create_extendible<double>("times", column_chunk),
+                              .ids = g.create_extendible<std::uint32_t>("ids", column_chunk),
+                              .pending_times = {},
+                              .pending_ids = {}});
+        }
+    }
+
+    void create_probes(const h5::group& root, const std::vector<probe_stream>& streams) {
+        const h5::group group = root.create_group("probes");
+        for (const probe_stream& s : streams) {
+            const h5::group g = group.require_group(s.population).create_group(s.variable);
+            g.write_attr("units", s.units);
+            g.write_attr("interval", s.interval);
+            g.write_vector<std::uint32_t>("ids", s.ids);
+            probes.push_back({.times = g.create_extendible<double>("times", column_chunk),
+                              .values = g.create_extendible_rows<double>("values", s.ids.size(),
+                                                                         probe_chunk_rows(s.ids.size())),
+                              .width = s.ids.size(),
+                              .pending_times = {},
+                              .pending_values = {}});
+        }
+    }
+
+    // The columns exist from the start so a hardware model only appends, and readers see the
+    // same schema whether or not the ledger was filled.
+    static void create_ledger(const h5::group& root) {
+        const h5::group ledger = root.create_group("ledger");
+        ledger.write_attr("status", "empty");
+        ledger.create_extendible_strings("component", column_chunk);
+        ledger.create_extendible_strings("action", column_chunk);
+        ledger.create_extendible<std::int64_t>("count", column_chunk);
+        ledger.create_extendible<double>("energy", column_chunk);
+        ledger.create_extendible<double>("latency", column_chunk);
+        ledger.create_extendible_strings("source", column_chunk);
+    }
+
+    void write_counters(const run_counters& counters) const {
+        const h5::group group = file.root().create_group("counters");
+        group.write_scalar("steps", counters.steps);
+        group.write_scalar("spikes", counters.spikes);
+        group.write_scalar("synaptic_events", counters.synaptic_events);
+        group.write_scalar("events", counters.events);
+        group.write_scalar("wall_time", counters.wall_time);
+        group.write_scalar("build_time", counters.build_time);
+        const h5::group per_population = group.create_group("spikes_per_population");
+        for (const auto& [population, count] : counters.spikes_per_population)
+            per_population.write_scalar(population, count);
+    }
+
+    void require_open(const char* operation) const {
+        if (finished) throw internal_error(std::string("run_writer::") + operation + " after finish() on " + path);
+    }
+
+    void note_pending(std::size_t bytes) {
+        pending_bytes += bytes;
+        if (pending_bytes >= max_pending_bytes) flush();
+    }
+
+    void write_pending() {
+        for (spike_sink& s : spikes) {
+            s.times.append<double>(s.pending_times);
+            s.ids.append<std::uint32_t>(s.pending_ids);
+            s.pending_times.clear();
+            s.pending_ids.clear();
+        }
+        for (probe_sink& p : probes) {
+            p.times.append<double>(p.pending_times);
+            p.values.append_rows<double>(p.pending_values, p.width);
+            p.pending_times.clear();
+            p.pending_values.clear();
+        }
+        pending_bytes = 0;
+        time_reached.write_scalar(reached);
+    }
+
+    void flush() {
+        h5::silence_errors();
+        write_pending();
+        file.flush();
+        last_flush = clock::now();
+    }
+
+    void close_file() {
+        for (spike_sink& s : spikes) s.times.close(), s.ids.close();
+        for (probe_sink& p : probes) p.times.close(), p.values.close();
+        status.close();
+        message.close();
+        time_reached.close();
+        file.close();
+    }
+
+    // Best effort, for paths that are already failing: nothing here may throw.
+    void mark_failed(const std::string& text) noexcept {
+        try {
+            if (status) status.write_string("failed");
+            if (message) message.write_string(text);
+            file.flush();
+        } catch (...) {
+        }
+    }
+};
+
+run_writer::run_writer(const std::string& path, const run_layout& layout, double flush_interval_s) {
+    validate_layout(path, layout);
+    impl_ = std::make_unique<impl>(path, layout, flush_interval_s);
+}
+
+run_writer::~run_writer() {
+    if (!impl_ || impl_->finished) return;
+    try {
+        impl_->write_pending();
+    } catch (...) {
+    }
+    impl_->mark_failed("the run ended without finishing its output (writer destroyed before finish())");
+    try {
+        impl_->close_file();
+    } catch (...) {
+    }
+}
+
+void run_writer::append_spikes(std::size_t index, std::span<const double> times,
+                               std::span<const std::uint32_t> ids) {
+    impl_->require_open("append_spikes");
+    if (index >= impl_->spikes.size())
+        throw internal_error("run_writer::append_spikes: no spike stream " + std::to_string(index));
+    if (times.size() != ids.size())
+        throw internal_error("run_writer::append_spikes: " + std::to_string(times.size()) + " times but " +
+                             std::to_string(ids.size()) + " ids");
+    spike_sink& sink = impl_->spikes[index];
+    sink.pending_times.insert(sink.pending_times.end(), times.begin(), times.end());
+    sink.pending_ids.insert(sink.pending_ids.end(), ids.begin(), ids.end());
+    impl_->note_pending(times.size_bytes() + ids.size_bytes());
+}
+
+void run_writer::append_probe(std::size_t index, std::span<const double> times,
+                              std::span<const double> values) {
+    impl_->require_open("append_probe");
+    if (index >= impl_->probes.size())
+        throw internal_error("run_writer::append_probe: no probe " + std::to_string(index));
+    probe_sink& sink = impl_->probes[index];
+    if (values.size() != times.size() * sink.width)
+        throw internal_error("run_writer::append_probe: " + std::to_string(values.size()) + " values for " +
+                             std::to_string(times.size()) + " samples of " + std::to_string(sink.width) +
+                             " neurons");
+    sink.pending_times.insert(sink.pending_times.end(), times.begin(), times.end());
+    sink.pending_values.insert(sink.pending_values.end(), values.begin(), values.end());
+    impl_->note_pending(times.size_bytes() + values.size_bytes());
+}
+
+void run_writer::progress(double time_reached) {
+    impl_->require_open("progress");
+    impl_->reached = time_reached;
+    const std::chrono::duration<double> since = clock::now() - impl_->last_flush;
+    if (since.count() >= impl_->flush_interval) impl_->flush();
+}
+
+void run_writer::flush() {
+    impl_->require_open("flush");
+    impl_->flush();
+}
+
+void run_writer::finish(const run_counters& counters, const std::string& status,
+                        const std::string& message) {
+    impl_->require_open("finish");
+    if (status != "complete" && status != "interrupted" && status != "failed")
+        throw internal_error("run_writer::finish: status must be complete, interrupted or failed, not '" +
+                             status + "'");
+    h5::silence_errors();
+    impl_->write_pending();
+    impl_->write_counters(counters);
+    impl_->status.write_string(status);
+    impl_->message.write_string(message);
+    impl_->finished = true;
+    impl_->close_file();
+}
+
+const std::string& run_writer::path() const { return impl_->path; }
+
+}  // namespace fluxon::io

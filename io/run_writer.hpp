@@ -1,0 +1,94 @@
+#pragma once
+// Streams one run into an HDF5 file laid out as docs/run_file.md describes. The simulator
+// hands it batches at window ends; it appends, and flushes at most every flush_interval so a
+// killed run leaves a readable file up to its last flush.
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace fluxon::io {
+
+struct run_metadata {
+    std::string fluxon_version;
+    std::uint64_t seed = 0;
+    std::int64_t ticks_per_second = 1'000'000'000'000;
+    double dt = 0;        // s
+    double duration = 0;  // s, requested
+    int threads = 1;
+    std::string config_text;
+    std::string config_source;  // path, or "python"
+    std::string config_format;  // "toml" | "json"
+};
+
+struct population_info {
+    std::string name;
+    std::string model;
+    std::string kind;  // "neuron" | "source"
+    std::uint32_t size = 0;
+    std::string params_json;
+};
+
+struct projection_info {
+    std::string name, pre, post, receptor, connector;
+    std::uint64_t n_synapses = 0;
+};
+
+struct spike_stream {
+    std::string population;
+    std::uint32_t n_neurons = 0;
+    bool all = true;
+    std::vector<std::uint32_t> recorded_ids;  // when !all
+};
+
+struct probe_stream {
+    std::string population, variable, units;
+    std::vector<std::uint32_t> ids;
+    double interval = 0;  // s
+};
+
+struct run_counters {
+    std::int64_t steps = 0, spikes = 0, synaptic_events = 0, events = 0;
+    double wall_time = 0, build_time = 0;
+    std::vector<std::pair<std::string, std::int64_t>> spikes_per_population;
+};
+
+struct run_layout {
+    run_metadata meta;
+    std::vector<population_info> populations;
+    std::vector<projection_info> projections;
+    std::vector<spike_stream> spikes;
+    std::vector<probe_stream> probes;
+};
+
+class run_writer {
+public:
+    // Creates (truncates) `path` and writes everything known before the run. Throws
+    // fluxon::io_error naming the path when the file cannot be created.
+    run_writer(const std::string& path, const run_layout& layout, double flush_interval_s = 2.0);
+    ~run_writer();
+    run_writer(const run_writer&) = delete;
+    run_writer& operator=(const run_writer&) = delete;
+
+    // Appends to stream `index` (position in layout.spikes); times in s, sorted by (time, id).
+    void append_spikes(std::size_t index, std::span<const double> times,
+                       std::span<const std::uint32_t> ids);
+    // Appends `n_samples` rows to probe `index`; values is row-major [n_samples, ids.size()].
+    void append_probe(std::size_t index, std::span<const double> times,
+                      std::span<const double> values);
+    // Records simulated progress and flushes if flush_interval has passed since the last one.
+    void progress(double time_reached);
+    void flush();
+    // Final counters and status ("complete" | "interrupted" | "failed"), then closes the file.
+    void finish(const run_counters& counters, const std::string& status,
+                const std::string& message = "");
+
+    const std::string& path() const;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace fluxon::io

@@ -1,0 +1,113 @@
+#pragma once
+// The description of an experiment as the user gives it (from a config file or from Python):
+// what the network is, what to record and how to run. Values are kept as given (with units and
+// their source location); the builder validates and lowers them once.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/errors.hpp"
+#include "neurons/params.hpp"
+
+namespace fluxon::net {
+
+// A value per neuron or per synapse: constant, drawn at random (seeded), or given as an array.
+struct value_spec {
+    enum class kind { constant, uniform, normal, array };
+    kind k = kind::constant;
+    quantity_input a;  // constant value; uniform low; normal mean
+    quantity_input b;  // uniform high; normal standard deviation
+    std::vector<double> values;  // kind::array, in SI
+    error_site site;
+};
+
+struct init_spec {
+    std::string variable;
+    value_spec value;
+    error_site site;
+};
+
+struct population_spec {
+    std::string name;
+    std::uint32_t size = 0;
+    std::string model;
+    param_inputs params;
+    std::vector<init_spec> initial;
+    std::map<std::string, std::vector<double>> arrays;  // model data (spike_times: times, ids)
+    error_site site;
+};
+
+struct connector_spec {
+    enum class kind { all_to_all, one_to_one, fixed_probability, fixed_indegree, fixed_outdegree,
+                      explicit_list };
+    kind k = kind::all_to_all;
+    double p = 0;             // fixed_probability
+    std::uint64_t n = 0;      // fixed_indegree / fixed_outdegree
+    bool allow_autapses = true;   // only meaningful when pre == post
+    bool allow_multapses = true;  // fixed_indegree / fixed_outdegree
+    std::vector<std::int64_t> pre_ids, post_ids;  // explicit_list
+    error_site site;
+};
+
+struct projection_spec {
+    std::string name;
+    std::string pre, post;
+    std::string receptor;
+    connector_spec connector;
+    value_spec weight;
+    value_spec delay;  // defaults to one step (dt) when not given
+    bool delay_given = false;
+    error_site site;
+};
+
+// A step current: amplitude[k] from times[k] on (constant current: one entry at 0).
+struct current_spec {
+    std::string name;
+    std::string target;
+    std::vector<std::int64_t> ids;  // empty: every neuron of the target
+    std::vector<quantity_input> times, amplitudes;
+    error_site site;
+};
+
+struct network_spec {
+    std::vector<population_spec> populations;
+    std::vector<projection_spec> projections;
+    std::vector<current_spec> currents;
+};
+
+struct spike_record_spec {
+    std::string population;
+    std::vector<std::int64_t> ids;  // empty with all=true
+    bool all = true;
+    error_site site;
+};
+
+struct probe_spec {
+    std::string population, variable;
+    std::vector<std::int64_t> ids;  // empty: all neurons
+    std::optional<quantity_input> interval;  // default: every step
+    error_site site;
+};
+
+struct run_spec {
+    quantity_input dt{0.1e-3, {}};
+    quantity_input duration{1.0, {}};
+    std::uint64_t seed = 1;
+    int threads = 1;
+    std::string time_base = "ps";
+    double flush_interval = 2.0;  // wall-clock seconds between flushes of the run file
+    error_site site;
+};
+
+struct experiment_spec {
+    network_spec network;
+    std::vector<spike_record_spec> spikes;
+    std::vector<probe_spec> probes;
+    run_spec run;
+    // Provenance: the exact text the experiment was read from.
+    std::string config_text, config_source = "python", config_format = "json";
+};
+
+}  // namespace fluxon::net

@@ -1,0 +1,15 @@
+#include "neurons/lif.hpp"
+#include "neurons/model.hpp"
+#include "neurons/sources.hpp"
+
+namespace fluxon {
+
+model_registry builtin_models() {
+    model_registry registry;
+    registry.add(make_lif_model());
+    registry.add(make_poisson_source_model());
+    registry.add(make_spike_times_source_model());
+    return registry;
+}
+
+}  // namespace fluxon

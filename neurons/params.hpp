@@ -1,0 +1,65 @@
+#pragma once
+// Typed parameter schemas: every model declares its parameters (name, dimension, default,
+// range) once; user input is validated against the schema at the edge and lowered into the
+// model's plain hot struct. Nothing on the hot path looks a parameter up by name.
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "engine/errors.hpp"
+#include "engine/quantity.hpp"
+
+namespace fluxon {
+
+struct param_def {
+    std::string name;
+    dimension dim = dimension::dimensionless;
+    std::optional<double> default_value;  // nullopt: required
+    double min = -std::numeric_limits<double>::infinity();
+    double max = std::numeric_limits<double>::infinity();
+    bool min_exclusive = false;
+    std::string doc;
+    // When not empty the parameter is a word among these; its value is the word's index.
+    std::vector<std::string> choices;
+};
+
+using param_schema = std::vector<param_def>;
+
+// A value as the user gave it: a number (already SI) or text with a unit ("20 ms"), plus where
+// it came from for error messages.
+struct quantity_input {
+    std::variant<double, std::string> value;
+    error_site site;
+};
+
+using param_inputs = std::map<std::string, quantity_input>;
+
+// Resolves one input against a dimension; throws config_error at `input.site`.
+double resolve_quantity(const quantity_input& input, dimension dim, const std::string& what);
+
+// Validated parameters in SI, in schema order.
+class validated_params {
+public:
+    validated_params(const param_schema* schema, std::vector<double> values)
+        : schema_(schema), values_(std::move(values)) {}
+    // Lookup by name: for lowering only, never on the hot path.
+    double get(const std::string& name) const;
+    const std::vector<double>& values() const { return values_; }
+    const param_schema& schema() const { return *schema_; }
+    // {"tau_m": 0.02, ...} in SI, for provenance in run files.
+    std::string to_json() const;
+
+private:
+    const param_schema* schema_;
+    std::vector<double> values_;
+};
+
+// Checks names (unknown ones are errors listing the known ones), dimensions, ranges and
+// required values. `where` locates the parameter table (file/line/key prefix/node).
+validated_params validate_params(const param_schema& schema, const param_inputs& inputs,
+                                 const error_site& where);
+
+}  // namespace fluxon

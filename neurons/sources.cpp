@@ -1,0 +1,153 @@
+#include "neurons/sources.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "engine/rng.hpp"
+
+namespace fluxon {
+namespace {
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+class poisson_block final : public neuron_block {
+public:
+    poisson_block(double lambda, std::uint64_t stream, std::uint32_t first_id, std::uint32_t n)
+        : p0_(std::exp(-lambda)), lambda_(lambda), stream_(stream), first_id_(first_id), n_(n) {}
+
+    void step(const step_input& in, std::vector<std::uint32_t>& spikes) override {
+        for (std::uint32_t i = 0; i < n_; ++i) {
+            const double u = counter_uniform(stream_, first_id_ + i, static_cast<std::uint64_t>(in.step));
+            if (u < p0_) continue;
+            // Inversion of the Poisson CDF; beyond the first term this is rare at realistic rates.
+            double term = p0_, cdf = p0_;
+            std::uint32_t k = 0;
+            while (u >= cdf && k < 1000) {
+                ++k;
+                term *= lambda_ / k;
+                cdf += term;
+                spikes.push_back(i);
+            }
+        }
+    }
+    std::span<double> state(std::size_t) override { return {}; }
+
+private:
+    double p0_, lambda_;
+    std::uint64_t stream_;
+    std::uint32_t first_id_, n_;
+};
+
+class poisson_model final : public neuron_model {
+public:
+    std::string_view name() const override { return "poisson"; }
+    std::string_view description() const override { return "Poisson spike source at a fixed rate"; }
+    bool is_source() const override { return true; }
+    const param_schema& schema() const override { return schema_; }
+    std::span<const receptor_def> receptors() const override { return {}; }
+    std::span<const state_var> state_vars() const override { return {}; }
+    std::unique_ptr<neuron_block> make_block(const validated_params& p,
+                                             const block_context& ctx) const override {
+        return std::make_unique<poisson_block>(p.get("rate") * ctx.dt,
+                                               derive_seed(ctx.seed, stream_kind::neuron_noise,
+                                                           ctx.population_index),
+                                               ctx.first_id, ctx.size);
+    }
+    double initial_value(std::size_t, const validated_params&) const override { return 0; }
+
+private:
+    param_schema schema_{{"rate", dimension::frequency, std::nullopt, 0, inf, false, "rate of each train"}};
+};
+
+class spike_times_block final : public neuron_block {
+public:
+    // (step, local id), sorted.
+    explicit spike_times_block(std::vector<std::pair<std::int64_t, std::uint32_t>> events)
+        : events_(std::move(events)) {}
+
+    void step(const step_input& in, std::vector<std::uint32_t>& spikes) override {
+        while (next_ < events_.size() && events_[next_].first < in.step) ++next_;  // before the start
+        while (next_ < events_.size() && events_[next_].first == in.step) {
+            spikes.push_back(events_[next_++].second);
+        }
+    }
+    std::span<double> state(std::size_t) override { return {}; }
+
+private:
+    std::vector<std::pair<std::int64_t, std::uint32_t>> events_;
+    std::size_t next_ = 0;
+};
+
+class spike_times_model final : public neuron_model {
+public:
+    std::string_view name() const override { return "spike_times"; }
+    std::string_view description() const override {
+        return "spikes at given times (arrays 'times' in s and 'ids')";
+    }
+    bool is_source() const override { return true; }
+    const param_schema& schema() const override { return schema_; }
+    std::span<const receptor_def> receptors() const override { return {}; }
+    std::span<const state_var> state_vars() const override { return {}; }
+
+    void check(const validated_params&, const block_context& ctx) const override {
+        const auto& a = *ctx.arrays;
+        const auto times = a.find("times");
+        const auto ids = a.find("ids");
+        if (times == a.end() || ids == a.end()) {
+            throw config_error("a spike_times source needs arrays 'times' (s) and 'ids'", ctx.site);
+        }
+        if (times->second.size() != ids->second.size()) {
+            throw config_error(fmt::format("'times' has {} entries but 'ids' has {}; they must match",
+                                           times->second.size(), ids->second.size()),
+                               ctx.site);
+        }
+        for (std::size_t k = 0; k < times->second.size(); ++k) {
+            const double t = times->second[k], id = ids->second[k];
+            if (!std::isfinite(t) || t < 0) {
+                throw config_error(fmt::format("spike time #{} = {} s must be finite and >= 0", k, t),
+                                   ctx.site);
+            }
+            if (!(id >= 0 && id < ctx.population_size && id == std::floor(id))) {
+                throw config_error(fmt::format("spike id #{} = {} is not a neuron index in [0, {})", k,
+                                               id, ctx.population_size),
+                                   ctx.site);
+            }
+        }
+    }
+
+    std::unique_ptr<neuron_block> make_block(const validated_params&,
+                                             const block_context& ctx) const override {
+        const auto& times = ctx.arrays->at("times");
+        const auto& ids = ctx.arrays->at("ids");
+        std::vector<std::pair<std::int64_t, std::uint32_t>> events;
+        for (std::size_t k = 0; k < times.size(); ++k) {
+            const auto id = static_cast<std::uint32_t>(ids[k]);
+            if (id < ctx.first_id || id >= ctx.first_id + ctx.size) continue;
+            // Next grid point at or after t, tolerant of decimal round-off (0.3 ms / 0.1 ms).
+            const double steps = times[k] / ctx.dt;
+            const double nearest = std::nearbyint(steps);
+            const double step = std::fabs(steps - nearest) <= 1e-9 * std::max(1.0, nearest)
+                                    ? nearest : std::ceil(steps);
+            events.emplace_back(static_cast<std::int64_t>(step), id - ctx.first_id);
+        }
+        std::sort(events.begin(), events.end());
+        return std::make_unique<spike_times_block>(std::move(events));
+    }
+    double initial_value(std::size_t, const validated_params&) const override { return 0; }
+
+private:
+    param_schema schema_{};
+};
+
+}  // namespace
+
+std::unique_ptr<neuron_model> make_poisson_source_model() { return std::make_unique<poisson_model>(); }
+std::unique_ptr<neuron_model> make_spike_times_source_model() {
+    return std::make_unique<spike_times_model>();
+}
+
+}  // namespace fluxon

@@ -1,0 +1,281 @@
+"""Read fluxon run files (layout: docs/run_file.md) with plain h5py.
+
+Nothing here needs the C++ extension, so saved runs can be analysed on any machine with
+numpy and h5py.
+"""
+import json
+import os
+
+import h5py
+import numpy as np
+
+FORMAT = "fluxon-run"
+FORMAT_VERSION = 1
+LEDGER_TEXT_COLUMNS = ("component", "action", "source")
+LEDGER_NUMBER_COLUMNS = {"count": np.int64, "energy": np.float64, "latency": np.float64}
+LEDGER_COLUMNS = ("component", "action", "count", "energy", "latency", "source")
+
+
+class RunFileError(ValueError):
+    """A run file or sweep index that is missing, malformed, or lacks what was asked of it.
+
+    The message always names the file, and says what was expected or what exists.
+    """
+
+
+def _plain(value):
+    """An HDF5 attribute or scalar as a plain Python value (str, int, float) or numpy array.
+
+    h5py 3 returns scalar string datasets and fixed-length string attributes as bytes.
+    """
+    if isinstance(value, np.ndarray):
+        if value.shape == ():
+            return _plain(value[()])
+        if value.dtype.kind in ("S", "O"):
+            return np.array([_plain(v) for v in value.ravel()]).reshape(value.shape)
+        return value
+    if isinstance(value, (bytes, np.bytes_)):
+        return value.decode("utf-8")
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _names(group):
+    return sorted(group.keys()) if group is not None else []
+
+
+class Run:
+    """One run file, open for reading.
+
+    Header facts (attrs, status, config, populations, projections, counters) are read when
+    the file is opened; spikes, probes and the ledger are read on request, so a large file
+    costs only what is asked of it. Use as a context manager, or call close().
+    """
+
+    def __init__(self, path):
+        self.path = os.path.abspath(os.fspath(path))
+        if not os.path.isfile(self.path):
+            raise RunFileError(f"{self.path}: no such file (expected a fluxon run file)")
+        try:
+            self._file = h5py.File(self.path, "r")
+        except OSError as e:
+            raise RunFileError(f"{self.path}: not an HDF5 file, so not a fluxon run file ({e})") from None
+        try:
+            self._read_header()
+        except BaseException:
+            self._file.close()
+            raise
+
+    def _read_header(self):
+        self.attrs = {k: _plain(v) for k, v in self._file.attrs.items()}
+        fmt = self.attrs.get("format")
+        if fmt != FORMAT:
+            found = "is missing" if fmt is None else f"is {fmt!r}"
+            raise RunFileError(f"{self.path}: not a fluxon run file (root attribute 'format' "
+                               f"{found}, expected {FORMAT!r})")
+        version = self.attrs.get("format_version")
+        if version != FORMAT_VERSION:
+            raise RunFileError(
+                f"{self.path}: run file format_version {version!r} is not supported "
+                f"(this fluxon reads version {FORMAT_VERSION})")
+        self.seed = int(self._root_attr("seed"))
+        self.dt = float(self._root_attr("dt"))
+        self.duration = float(self._root_attr("duration"))
+        self.status = self._scalar_text("run/status")
+        self.message = self._scalar_text("run/message")
+        self.time_reached = float(self._scalar("run/time_reached"))
+        self.config_text = self._scalar_text("config/text")
+        self.config_source = self._scalar_text("config/source")
+        self.config_format = self._scalar_text("config/format")
+        self.populations = self._read_populations()
+        self.projections = self._read_projections()
+        self.counters = self._read_counters()
+        ledger = self._file.get("ledger")
+        self.has_ledger = ledger is not None and _plain(ledger.attrs.get("status", "")) != "empty"
+
+    # -- header helpers -------------------------------------------------------------------
+
+    def _root_attr(self, name):
+        if name not in self.attrs:
+            raise RunFileError(f"{self.path}: root attribute {name!r} is missing "
+                               f"(present: {sorted(self.attrs)})")
+        return self.attrs[name]
+
+    def _scalar(self, name):
+        if name not in self._file:
+            raise RunFileError(f"{self.path}: dataset /{name} is missing "
+                               "(every fluxon run file has it, see docs/run_file.md)")
+        return _plain(self._file[name][()])
+
+    def _scalar_text(self, name):
+        return str(self._scalar(name))
+
+    def _group_attr(self, group, name):
+        if name not in group.attrs:
+            raise RunFileError(f"{self.path}: {group.name} has no attribute {name!r} "
+                               f"(present: {sorted(group.attrs)})")
+        return _plain(group.attrs[name])
+
+    def _read_populations(self):
+        populations = {}
+        group = self._file.get("populations")
+        for name in _names(group):
+            g = group[name]
+            text = self._group_attr(g, "params_json")
+            try:
+                params = json.loads(text)
+            except json.JSONDecodeError as e:
+                raise RunFileError(f"{self.path}: {g.name} attribute params_json is not JSON ({e})") from None
+            populations[name] = {
+                "size": int(self._group_attr(g, "size")),
+                "model": str(self._group_attr(g, "model")),
+                "kind": str(self._group_attr(g, "kind")),
+                "params": params,
+            }
+        return populations
+
+    def _read_projections(self):
+        projections = {}
+        group = self._file.get("projections")
+        for name in _names(group):
+            g = group[name]
+            projections[name] = {
+                "pre": str(self._group_attr(g, "pre")),
+                "post": str(self._group_attr(g, "post")),
+                "receptor": str(self._group_attr(g, "receptor")),
+                "n_synapses": int(self._group_attr(g, "n_synapses")),
+                "connector": str(self._group_attr(g, "connector")),
+            }
+        return projections
+
+    def _read_counters(self):
+        """Scalar counters; `spikes_per_population` is a nested dict. A run killed before
+        its counters were written has none, hence an empty dict rather than an error."""
+        counters = {}
+        group = self._file.get("counters")
+        for name in _names(group):
+            item = group[name]
+            if isinstance(item, h5py.Group):
+                counters[name] = {k: _plain(item[k][()]) for k in _names(item)}
+            else:
+                counters[name] = _plain(item[()])
+        return counters
+
+    # -- data on request ------------------------------------------------------------------
+
+    def _open_file(self):
+        if not self._file:
+            raise RunFileError(f"{self.path}: the run file is closed (read data inside the "
+                               "'with open_run(...)' block, or open the run again)")
+        return self._file
+
+    def _spike_group(self, population):
+        spikes = self._open_file().get("spikes")
+        recorded = _names(spikes)
+        if population not in recorded:
+            known = (f"population {population!r} exists but its spikes were not recorded"
+                     if population in self.populations else f"no population {population!r}")
+            raise RunFileError(f"{self.path}: {known}; spikes recorded for: {recorded}")
+        return spikes[population]
+
+    def spike_populations(self):
+        """Names of the populations whose spikes were recorded, sorted."""
+        return _names(self._open_file().get("spikes"))
+
+    def spikes(self, population):
+        """(times float64 [s], ids uint32) of every recorded spike, sorted by (time, id)."""
+        g = self._spike_group(population)
+        times = np.asarray(g["times"][()], dtype=np.float64)
+        ids = np.asarray(g["ids"][()], dtype=np.uint32)
+        if times.shape != ids.shape:
+            raise RunFileError(f"{self.path}: {g.name}/times has {times.size} entries but "
+                               f"{g.name}/ids has {ids.size}")
+        return times, ids
+
+    def n_neurons(self, population):
+        """Size of the population whose spikes were recorded (the n_neurons attribute)."""
+        return int(self._group_attr(self._spike_group(population), "n_neurons"))
+
+    def recorded_ids(self, population):
+        """The neurons whose spikes were recorded: all of them unless subset="list"."""
+        g = self._spike_group(population)
+        if str(self._group_attr(g, "subset")) == "list":
+            return np.asarray(g["recorded_ids"][()], dtype=np.uint32)
+        return np.arange(self.n_neurons(population), dtype=np.uint32)
+
+    def probes(self):
+        """Every recorded probe as a (population, variable) pair, sorted."""
+        group = self._open_file().get("probes")
+        return [(pop, var) for pop in _names(group) for var in _names(group[pop])]
+
+    def _probe_group(self, population, variable):
+        available = self.probes()
+        if (population, variable) not in available:
+            raise RunFileError(f"{self.path}: no probe of {variable!r} on population "
+                               f"{population!r}; probes recorded: {available}")
+        return self._file["probes"][population][variable]
+
+    def probe(self, population, variable):
+        """(times float64 [m], ids uint32 [k], values float64 [m, k]): one row per sample."""
+        g = self._probe_group(population, variable)
+        times = np.asarray(g["times"][()], dtype=np.float64)
+        ids = np.asarray(g["ids"][()], dtype=np.uint32)
+        values = np.asarray(g["values"][()], dtype=np.float64)
+        if values.shape != (times.size, ids.size):
+            raise RunFileError(f"{self.path}: {g.name}/values has shape {values.shape}, "
+                               f"expected ({times.size}, {ids.size}) (samples, probed neurons)")
+        return times, ids, values
+
+    def probe_info(self, population, variable):
+        """{'units': SI unit string, 'interval': sampling interval in s} of one probe."""
+        g = self._probe_group(population, variable)
+        return {"units": str(self._group_attr(g, "units")),
+                "interval": float(self._group_attr(g, "interval"))}
+
+    def ledger(self):
+        """The energy/latency ledger as a dict of equal-length numpy columns.
+
+        component, action, source are str arrays; count int64; energy float64 (J);
+        latency float64 (s). A run without a hardware model (status "empty") gives
+        empty columns of those types.
+        """
+        if not self.has_ledger:
+            columns = {c: np.array([], dtype=str) for c in LEDGER_TEXT_COLUMNS}
+            columns.update({c: np.array([], dtype=t) for c, t in LEDGER_NUMBER_COLUMNS.items()})
+            return {c: columns[c] for c in LEDGER_COLUMNS}
+        g = self._open_file()["ledger"]
+        missing = [c for c in LEDGER_COLUMNS if c not in g]
+        if missing:
+            raise RunFileError(f"{self.path}: /ledger lacks column(s) {missing} "
+                               f"(expected {list(LEDGER_COLUMNS)})")
+        columns = {}
+        for c in LEDGER_COLUMNS:
+            if c in LEDGER_TEXT_COLUMNS:
+                columns[c] = np.asarray(g[c].asstr()[()], dtype=str).reshape(-1)
+            else:
+                columns[c] = np.asarray(g[c][()], dtype=LEDGER_NUMBER_COLUMNS[c])
+        lengths = {c: columns[c].size for c in LEDGER_COLUMNS}
+        if len(set(lengths.values())) != 1:
+            raise RunFileError(f"{self.path}: /ledger columns differ in length: {lengths}")
+        return columns
+
+    # -- lifetime -------------------------------------------------------------------------
+
+    def close(self):
+        self._file.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self):
+        return (f"<fluxon Run {self.path!r} status={self.status!r} "
+                f"time_reached={self.time_reached:g} s populations={sorted(self.populations)}>")
+
+
+def open_run(path):
+    """Open a run file for reading; raises RunFileError if it is not a fluxon run."""
+    return Run(path)
