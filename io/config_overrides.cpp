@@ -82,6 +82,11 @@ override_text split_override(const toml::table& doc, const std::string& text, co
     return o;
 }
 
+void append_segment(std::string& key, std::string_view segment) {
+    if (!key.empty()) key += '.';
+    key += segment;
+}
+
 bool contains(const std::vector<std::string_view>& names, std::string_view name) {
     return std::find(names.begin(), names.end(), name) != names.end();
 }
@@ -120,8 +125,8 @@ void check_against_schema(const toml::table& doc, const override_text& o, const 
                                          prefix.empty() ? "" : " in '" + prefix + "'",
                                          fmt::join(children, ", ")));
         }
-        pattern += (pattern.empty() ? "" : ".") + std::string(next);
-        prefix += (prefix.empty() ? "" : ".") + segment;
+        append_segment(pattern, next);
+        append_segment(prefix, segment);
         node = node && node->is_table() ? node->as_table()->get(segment) : nullptr;
     }
 }
@@ -132,7 +137,7 @@ void set_value(toml::table& doc, const override_text& o, std::unique_ptr<toml::n
     std::string prefix;
     for (std::size_t i = 0; i + 1 < o.segments.size(); ++i) {
         const std::string& segment = o.segments[i];
-        prefix += (prefix.empty() ? "" : ".") + segment;
+        append_segment(prefix, segment);
         if (!table->get(segment)) table->insert_or_assign(segment, toml::table{});
         toml::node* next = table->get(segment);
         if (!next->is_table()) {

@@ -50,7 +50,8 @@ std::string read_any_string(hid_t stored_type, hid_t space, Read read, Fail fail
     const htri_t variable = H5Tis_variable_str(stored_type);
     if (variable < 0) fail_with("inspect the string type of");
     datatype_handle memory(H5Tcopy(H5T_C_S1));
-    if (!memory) fail_with("make a string type for");
+    // HDF5 does not convert between character sets, so read in the stored one.
+    if (!memory || H5Tset_cset(memory.get(), H5Tget_cset(stored_type)) < 0) fail_with("make a string type for");
     if (variable > 0) {
         if (H5Tset_size(memory.get(), H5T_VARIABLE) < 0) fail_with("read");
         char* text = nullptr;
@@ -187,11 +188,12 @@ dataset_type dataset::type() const {
     return out;
 }
 
-void dataset::append_raw(hid_t memory, const void* data, hsize_t rows, hsize_t cols) const {
-    if (rows == 0) return;
-    const bool two_d = cols > 0;
+void dataset::append_raw(hid_t memory, const void* data, std::size_t elements, hsize_t rows) const {
     std::vector<hsize_t> extent = dims();
-    if (extent.size() != (two_d ? 2u : 1u)) fail("append to (wrong rank)");
+    if (extent.empty() || extent.size() > 2) fail("append to (it is not 1-D or 2-D)");
+    const hsize_t cols = extent.size() == 2 ? extent[1] : 1;
+    if (elements != rows * cols) fail("append a partial row to");
+    if (rows == 0) return;
     const hsize_t start = extent[0];
     extent[0] += rows;
     if (H5Dset_extent(id(), extent.data()) < 0) fail("extend");
@@ -201,9 +203,9 @@ void dataset::append_raw(hid_t memory, const void* data, hsize_t rows, hsize_t c
     const hsize_t count[2] = {rows, cols};
     if (H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, offset, nullptr, count, nullptr) < 0)
         fail("select rows of");
-    dataspace_handle memory_space(H5Screate_simple(two_d ? 2 : 1, count, nullptr));
+    dataspace_handle memory_space(H5Screate_simple(static_cast<int>(extent.size()), count, nullptr));
     if (!memory_space) fail("make a memory dataspace for");
-    if (H5Dwrite(id(), memory, memory_space.get(), file_space.get(), H5P_DEFAULT, data) < 0)
+    if (elements > 0 && H5Dwrite(id(), memory, memory_space.get(), file_space.get(), H5P_DEFAULT, data) < 0)
         fail("write to");
 }
 

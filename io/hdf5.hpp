@@ -175,13 +175,14 @@ public:
 
     // Extends an extendible 1-D dataset by data.size() elements and writes them there.
     template <number T>
-    void append(std::span<const T> data) {
-        append_raw(native_type<T>(), data.data(), data.size(), 1);
+    void append(std::span<const T> data) const {
+        append_raw(native_type<T>(), data.data(), data.size(), data.size());
     }
-    // Extends an extendible 2-D dataset [n, cols] by rows; data is row-major, whole rows.
+    // Extends an extendible 2-D dataset [n, cols] by `rows` rows; data is row-major
+    // [rows, cols]. A dataset of zero columns still grows by `rows`.
     template <number T>
-    void append_rows(std::span<const T> data, hsize_t cols) {
-        append_raw(native_type<T>(), data.data(), cols == 0 ? 0 : data.size() / cols, cols);
+    void append_rows(std::span<const T> data, hsize_t rows) const {
+        append_raw(native_type<T>(), data.data(), data.size(), rows);
     }
 
     // Reads every element, converted to T, flattened in C order.
@@ -206,7 +207,7 @@ public:
 
 private:
     hid_t location() const noexcept override { return id_.get(); }
-    void append_raw(hid_t memory, const void* data, hsize_t rows, hsize_t cols) const;
+    void append_raw(hid_t memory, const void* data, std::size_t elements, hsize_t rows) const;
     void read_all_raw(hid_t memory, void* out) const;
     void read_scalar_raw(hid_t memory, void* out) const;
     void write_scalar_raw(hid_t memory, const void* value) const;

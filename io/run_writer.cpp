@@ -251,7 +251,7 @@ struct run_writer::impl {
         }
         for (probe_sink& p : probes) {
             p.times.append<double>(p.pending_times);
-            p.values.append_rows<double>(p.pending_values, p.width);
+            p.values.append_rows<double>(p.pending_values, p.pending_times.size());
             p.pending_times.clear();
             p.pending_values.clear();
         }

@@ -358,8 +358,14 @@ std::vector<std::uint32_t> ids_for(std::size_t begin, std::size_t n) {
     return out;
 }
 
-// Runs `body` in a child process that then kills itself with SIGKILL, as an OOM killer or a
-// cluster scheduler would; returns once the child is dead.
+// SIGKILL while the writer is still alive, so no destructor gets a chance to tidy up, as with
+// an OOM killer or a cluster scheduler.
+[[noreturn]] void kill_self() {
+    std::raise(SIGKILL);
+    ::_exit(4);
+}
+
+// Runs `body`, which must end with kill_self(), in a child process; returns once it is dead.
 template <class Body>
 void run_and_kill(Body body) {
     const pid_t child = ::fork();
@@ -370,8 +376,7 @@ void run_and_kill(Body body) {
         } catch (...) {
             ::_exit(3);
         }
-        std::raise(SIGKILL);
-        ::_exit(4);
+        ::_exit(5);
     }
     int status = 0;
     REQUIRE(::waitpid(child, &status, 0) == child);
@@ -399,6 +404,7 @@ TEST_CASE("io: a run killed with SIGKILL leaves a readable file with everything 
         writer.append_probe(0, std::span<const double>(probe_times).subspan(2),
                             std::span<const double>(probe_values).subspan(6));
         writer.progress(0.5);
+        kill_self();
     });
 
     const run_summary s = read_run_summary(path);
@@ -421,6 +427,7 @@ TEST_CASE("io: progress() flushes once flush_interval has passed") {
         run_writer writer(path, two_population_layout(), 0.0);
         writer.append_spikes(0, exc_times, exc_ids);
         writer.progress(0.125);
+        kill_self();
     });
     const run_summary s = read_run_summary(path);
     CHECK(s.status == "running");
@@ -492,6 +499,7 @@ assert f["ledger/component"].shape == (0,) and f["ledger/energy"].dtype == np.fl
         writer.append_spikes(0, exc_times, exc_ids);
         writer.flush();
         writer.append_spikes(0, exc_times, exc_ids);
+        kill_self();
     });
     const std::string killed_script = R"(
 import sys

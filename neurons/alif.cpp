@@ -1,0 +1,155 @@
+#include "neurons/alif.hpp"
+
+#include <array>
+#include <cmath>
+#include <limits>
+
+#include "neurons/propagators.hpp"
+
+namespace fluxon {
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+struct alif_hot {
+    double v_rest, v_th, v_reset, beta;
+    bool reset_subtract;
+    std::int32_t refractory_steps;
+    double p_vv, p_ve, p_vi, p_ee, p_ii, p_aa, p_vext;
+};
+
+class alif_block final : public neuron_block {
+public:
+    alif_block(const alif_hot& hot, std::uint32_t n) : hot_(hot), v_(n), ie_(n), ii_(n), a_(n), ref_(n, 0) {}
+
+    void step(const step_input& in, std::vector<std::uint32_t>& spikes) override {
+        const alif_hot h = hot_;
+        const double* in_e = in.receptors[0];
+        const double* in_i = in.receptors[1];
+        const std::size_t n = v_.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            ie_[i] += in_e[i];
+            ii_[i] += in_i[i];
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            const double threshold = h.v_th + h.beta * a_[i];
+            if (ref_[i] == 0 && v_[i] > threshold) {
+                // Subtracting the adaptive threshold keeps the overshoot above it, as the
+                // value reset would with a fixed threshold.
+                v_[i] = h.reset_subtract ? v_[i] - (threshold - h.v_reset) : h.v_reset;
+                a_[i] += 1.0;
+                ref_[i] = h.refractory_steps;
+                spikes.push_back(static_cast<std::uint32_t>(i));
+            }
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            const double drive = in.i_ext ? h.p_vext * in.i_ext[i] : 0.0;
+            const double integrated =
+                h.v_rest + (v_[i] - h.v_rest) * h.p_vv + ie_[i] * h.p_ve + ii_[i] * h.p_vi + drive;
+            const bool held = ref_[i] > 0;
+            v_[i] = held ? v_[i] : integrated;
+            ref_[i] -= held ? 1 : 0;
+            ie_[i] *= h.p_ee;
+            ii_[i] *= h.p_ii;
+            a_[i] *= h.p_aa;
+        }
+    }
+
+    std::span<double> state(std::size_t index) override {
+        switch (index) {
+            case 0: return v_;
+            case 1: return ie_;
+            case 2: return ii_;
+            default: return a_;
+        }
+    }
+
+private:
+    alif_hot hot_;
+    std::vector<double> v_, ie_, ii_, a_;
+    std::vector<std::int32_t> ref_;
+};
+
+class alif_model final : public neuron_model {
+public:
+    std::string_view name() const override { return "alif"; }
+    std::string_view description() const override {
+        return "adaptive-threshold leaky integrate-and-fire, exponential current synapses (exc/inh), "
+               "exact integration";
+    }
+    const param_schema& schema() const override { return schema_; }
+    std::span<const receptor_def> receptors() const override { return receptors_; }
+    std::span<const state_var> state_vars() const override { return vars_; }
+
+    void check(const validated_params& p, const block_context& ctx) const override {
+        if (!(p.get("v_reset") < p.get("v_th"))) {
+            throw config_error("v_reset must be below v_th", ctx.site);
+        }
+    }
+
+    std::unique_ptr<neuron_block> make_block(const validated_params& p,
+                                             const block_context& ctx) const override {
+        const double dt = ctx.dt;
+        const double tau_m = p.get("tau_m");
+        alif_hot h{};
+        h.v_rest = p.get("v_rest");
+        h.v_th = p.get("v_th");
+        h.v_reset = p.get("v_reset");
+        h.beta = p.get("beta");
+        h.reset_subtract = p.get("reset") == 1.0;
+        h.refractory_steps = refractory_steps(p.get("t_ref"), dt, ctx.site);
+        h.p_vv = std::exp(-dt / tau_m);
+        h.p_ve = exp_synapse_to_membrane(dt, tau_m, p.get("tau_syn_exc"));
+        h.p_vi = exp_synapse_to_membrane(dt, tau_m, p.get("tau_syn_inh"));
+        h.p_ee = std::exp(-dt / p.get("tau_syn_exc"));
+        h.p_ii = std::exp(-dt / p.get("tau_syn_inh"));
+        h.p_aa = std::exp(-dt / p.get("tau_adapt"));
+        const double r_m = p.get("r_m");
+        h.p_vext = std::isnan(r_m) ? 0.0 : r_m * (1.0 - h.p_vv);
+        return std::make_unique<alif_block>(h, ctx.size);
+    }
+
+    bool accepts_current() const override { return true; }
+    void check_current(const validated_params& p, const error_site& site) const override {
+        if (std::isnan(p.get("r_m"))) {
+            throw config_error("a current targets this population but its parameter r_m (membrane "
+                               "resistance) is not set",
+                               site);
+        }
+    }
+
+    double initial_value(std::size_t index, const validated_params& p) const override {
+        return index == 0 ? p.get("v_rest") : 0.0;
+    }
+
+private:
+    param_schema schema_{
+        {"tau_m", dimension::time, 20e-3, 0, inf, true, "membrane time constant"},
+        {"v_rest", dimension::voltage, -65e-3, -inf, inf, false, "resting (leak) potential"},
+        {"v_th", dimension::voltage, -50e-3, -inf, inf, false,
+         "baseline threshold; spike when v > v_th + beta * a"},
+        {"v_reset", dimension::voltage, -65e-3, -inf, inf, false, "reset potential"},
+        {"t_ref", dimension::time, 2e-3, 0, inf, false, "refractory period (v held at reset)"},
+        {"tau_syn_exc", dimension::time, 5e-3, 0, inf, true, "excitatory synaptic time constant"},
+        {"tau_syn_inh", dimension::time, 5e-3, 0, inf, true, "inhibitory synaptic time constant"},
+        {"r_m", dimension::resistance, nan, 0, inf, true,
+         "membrane resistance for external currents (needed only when a current targets the population)"},
+        {"reset", dimension::dimensionless, 0.0, -inf, inf, false,
+         "\"value\": v = v_reset; \"subtract\": v -= (v_th + beta * a) - v_reset", {"value", "subtract"}},
+        {"tau_adapt", dimension::time, 200e-3, 0, inf, true, "adaptation time constant"},
+        {"beta", dimension::voltage, 1.8e-3, -inf, inf, false,
+         "threshold increment per unit of adaptation (each spike adds 1 to a)"},
+    };
+    std::array<receptor_def, 2> receptors_{{{"exc", dimension::voltage}, {"inh", dimension::voltage}}};
+    std::array<state_var, 4> vars_{{{"v", dimension::voltage},
+                                    {"i_exc", dimension::voltage},
+                                    {"i_inh", dimension::voltage},
+                                    {"a", dimension::dimensionless}}};
+};
+
+}  // namespace
+
+std::unique_ptr<neuron_model> make_alif_model() { return std::make_unique<alif_model>(); }
+
+}  // namespace fluxon

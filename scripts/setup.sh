@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what fluxon needs from Debian's archive, only what is missing; quiet when all is there.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libhdf5-dev libtbb-dev libeigen3-dev libboost-dev libboost-graph-dev
+  libtomlplusplus-dev libcli11-dev libfmt-dev nlohmann-json3-dev doctest-dev
+  pybind11-dev python3-dev python3-numpy python3-h5py python3-matplotlib python3-pytest python3-tqdm
+)
+# The side-by-side benchmark needs Brian2; tests do not.
+if [[ "${FLUXON_WITH_BRIAN:-0}" == 1 ]]; then packages+=(python3-brian); fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "fluxon setup: installing ${missing[*]}" >&2
+sudo=""
+[[ $(id -u) -ne 0 ]] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
