@@ -21,6 +21,7 @@ population_slice::population_slice(std::unique_ptr<neuron_block> block, std::uin
     slot_mask_ = slots - 1;
     if (receptors_ > 0) ring_.assign(slots * receptors_ * size_, 0.0);
     receptor_ptrs_.resize(receptors_);
+    block_zeroes_inputs_ = block_->zeroes_inputs();
 }
 
 void population_slice::set_currents(std::vector<current_change> changes) {
@@ -75,7 +76,9 @@ void population_slice::handle(const event& ev, unit_context& ctx) {
     for (std::size_t r = 0; r < receptors_; ++r) receptor_ptrs_[r] = ring_slot(step, r);
     step_spikes_.clear();
     block_->step(step_input{step, receptor_ptrs_, i_ext_.empty() ? nullptr : i_ext_.data()}, step_spikes_);
-    for (std::size_t r = 0; r < receptors_; ++r) std::fill_n(receptor_ptrs_[r], size_, 0.0);
+    if (!block_zeroes_inputs_) {
+        for (std::size_t r = 0; r < receptors_; ++r) std::fill_n(receptor_ptrs_[r], size_, 0.0);
+    }
 
     spike_window& w = log_.current();
     w.steps.push_back(step);

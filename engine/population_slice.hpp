@@ -71,6 +71,7 @@ private:
     }
 
     std::unique_ptr<neuron_block> block_;
+    bool block_zeroes_inputs_ = false;
     std::uint32_t population_index_, first_id_, size_;
     std::size_t receptors_;
     tick_t dt_ticks_;

@@ -31,14 +31,17 @@ void check_dt(double dt, const error_site& site) {
 
 class izhikevich_block final : public neuron_block {
 public:
-    izhikevich_block(const izhikevich_hot& hot, std::uint32_t n) : hot_(hot), v_(n), u_(n) {}
+    izhikevich_block(const izhikevich_hot& hot, std::uint32_t n) : hot_(hot), v_mv_(n), v_(n), u_(n) {}
 
     void step(const step_input& in, std::vector<std::uint32_t>& spikes) override {
         const izhikevich_hot h = hot_;
         const double* in_i = in.receptors[0];
         const std::size_t n = v_.size();
         for (std::size_t i = 0; i < n; ++i) {
-            double v = v_[i] * mv_per_volt;
+            // The mV value is the one integrated: a round trip through volts every step would
+            // perturb the last bit, and the 1 ms scheme amplifies that into shifted spikes.
+            // A mismatch with the volts view means the view was written (initial values).
+            double v = v_[i] == v_mv_[i] / mv_per_volt ? v_mv_[i] : v_[i] * mv_per_volt;
             double u = u_[i];
             // Spike, reset and the recovery jump act on the state at t_k, as in the paper's loop.
             if (v >= h.v_peak) {
@@ -50,6 +53,7 @@ public:
             v += h.half_h * (0.04 * v * v + 5 * v + 140 - u + current);
             v += h.half_h * (0.04 * v * v + 5 * v + 140 - u + current);
             u += h.a_h * (h.b * v - u);
+            v_mv_[i] = v;
             v_[i] = v / mv_per_volt;
             u_[i] = u;
         }
@@ -59,8 +63,9 @@ public:
 
 private:
     izhikevich_hot hot_;
-    std::vector<double> v_;  // V (converted to mV inside step)
-    std::vector<double> u_;  // paper units
+    std::vector<double> v_mv_;  // mV, the integrated value
+    std::vector<double> v_;     // V, the view probes read and initial values write
+    std::vector<double> u_;     // paper units
 };
 
 class izhikevich_model final : public neuron_model {

@@ -39,8 +39,8 @@ struct block_context {
 };
 
 // Input for one step. `receptors[r][i]` holds the summed weights that arrive at the start of
-// this step on receptor r of neuron i (already in SI); the block consumes them (it may modify
-// the arrays, the caller clears them). `i_ext` is the external current per neuron (A), or null.
+// this step on receptor r of neuron i (already in SI). The caller zeroes them after the step
+// unless the block says it does so itself (fused with its own pass, saving a sweep). `i_ext` is the external current per neuron (A), or null.
 struct step_input {
     std::int64_t step = 0;
     std::span<double* const> receptors;
@@ -57,6 +57,8 @@ public:
     virtual void step(const step_input& in, std::vector<std::uint32_t>& spikes) = 0;
     // State variable `index` (position in the model's state_vars()) for all neurons of the block.
     virtual std::span<double> state(std::size_t index) = 0;
+    // True when step() leaves the receptor arrays zeroed.
+    virtual bool zeroes_inputs() const { return false; }
 };
 
 class neuron_model {
