@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <set>
 
 #include <fmt/format.h>
@@ -62,6 +63,7 @@ public:
         out_.seed = spec_.run.seed;
         const auto net = net::index_network(spec_);
         validate_populations();
+        check_memory(net);
         auto synapses = draw_projections(net);
         make_slices(synapses);
         fill_tables(synapses);
@@ -82,6 +84,37 @@ private:
             block_context ctx = context_for(p, 0, ps.size);
             model.check(params, ctx);
             out_.populations.push_back(built_population{ps.name, &model, std::move(params), ps.size, {}});
+        }
+    }
+
+    // Refuses, before anything large is allocated, a network whose synapses cannot fit in the
+    // memory this machine has available. While a projection is being built its synapses exist
+    // twice: as drawn (14 bytes each) and in CSR form (8-10 bytes each).
+    void check_memory(const net::indexed_network& net) const {
+        using kind = net::connector_spec::kind;
+        double expected = 0, largest = 0;
+        for (const auto& pr : spec_.network.projections) {
+            const double pre = out_.populations[net.population_index.at(pr.pre)].size;
+            const double post = out_.populations[net.population_index.at(pr.post)].size;
+            double n = 0;
+            switch (pr.connector.k) {
+                case kind::all_to_all: n = pre * post; break;
+                case kind::one_to_one: n = pre; break;
+                case kind::fixed_probability: n = pr.connector.p * pre * post; break;
+                case kind::fixed_indegree: n = static_cast<double>(pr.connector.n) * post; break;
+                case kind::fixed_outdegree: n = static_cast<double>(pr.connector.n) * pre; break;
+                case kind::explicit_list: n = static_cast<double>(pr.connector.pre_ids.size()); break;
+            }
+            expected += n;
+            largest = std::max(largest, n);
+        }
+        const double bytes = expected * 10.0 + largest * 14.0;
+        const double available = available_memory_bytes();
+        if (available > 0 && bytes > available) {
+            throw user_error(fmt::format("the network needs about {:.1f} GiB for {:.3g} synapses but only {:.1f} GiB "
+                                         "of memory is available",
+                                         bytes / (1 << 30), expected, available / (1 << 30)),
+                             error_site{.resource = "memory"});
         }
     }
 
@@ -366,6 +399,17 @@ private:
 };
 
 }  // namespace
+
+double available_memory_bytes() {
+    std::ifstream meminfo("/proc/meminfo");
+    std::string key;
+    double kib = 0;
+    while (meminfo >> key >> kib) {
+        if (key == "MemAvailable:") return kib * 1024.0;
+        meminfo.ignore(256, '\n');
+    }
+    return 0;  // unknown: do not refuse
+}
 
 run_settings resolve_run(const net::run_spec& run) {
     run_settings s;

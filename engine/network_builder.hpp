@@ -71,4 +71,7 @@ struct run_settings {
 };
 run_settings resolve_run(const net::run_spec& run);
 
+// MemAvailable of this machine in bytes, or 0 when it cannot be read.
+double available_memory_bytes();
+
 }  // namespace fluxon

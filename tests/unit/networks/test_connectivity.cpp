@@ -175,3 +175,16 @@ TEST_CASE("poisson source: the rate matches within five standard deviations, per
     CHECK(make(3).ids == a.ids);
     CHECK(make(4).ids != a.ids);
 }
+
+TEST_CASE("network: a network that cannot fit in memory is refused before it is built") {
+    auto e = test::experiment("0.1 ms", "1 ms");
+    e.network.populations.push_back(test::population("big", 2'000'000, "lif"));
+    e.network.projections.push_back(test::projection("all", "big", "big", "exc", kind::all_to_all, "1 mV"));
+    try {
+        simulation sim(e);
+        FAIL("expected a memory error");
+    } catch (const user_error& err) {
+        CHECK(err.site().resource == "memory");
+        CHECK(std::string(err.what()).find("GiB") != std::string::npos);
+    }
+}

@@ -1,0 +1,180 @@
+#!/usr/bin/python3
+"""fluxon against Brian2 (cpp_standalone) on the CUBA network, side by side in one invocation.
+
+    /usr/bin/python3 bench/cuba/bench.py [--sizes 4000 40000] [--duration 10] [--json out.json]
+
+For each size it runs fluxon on 1 and 2 threads and Brian2 cpp_standalone (its fastest mode on
+this machine), and prints simulation wall time, start-up time, synaptic events per second, peak
+memory, and the ratios. Bytes per synapse come from the slope of peak RSS between K=80 and
+K=400 inputs per neuron at N=40000 (0.2 s runs), for both simulators.
+
+Definitions: "sim" is the simulation loop as each simulator times it (fluxon: /counters/
+wall_time in the run file; Brian2: device._last_run_time). "start-up" for fluxon is process
+start to first step: the whole process wall time minus the loop (it includes building the
+network, and teardown). For Brian2 it is reported as code generation + compilation, which
+every parameter change costs. Peak RSS is the largest resident set of the process tree.
+"""
+import argparse
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import time
+
+import h5py
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BRIAN2_SCRIPT = pathlib.Path(__file__).with_name("brian2_cuba.py")
+
+CONFIG = """
+[run]
+dt = "0.1 ms"
+duration = "{duration} s"
+seed = {seed}
+threads = {threads}
+
+[populations.exc]
+size = {n_exc}
+model = "lif"
+params = {{ tau_m = "20 ms", v_rest = "-49 mV", v_th = "-50 mV", v_reset = "-60 mV", t_ref = "5 ms", tau_syn_exc = "5 ms", tau_syn_inh = "10 ms" }}
+initial = {{ v = {{ uniform = ["-60 mV", "-50 mV"] }} }}
+
+[populations.inh]
+size = {n_inh}
+model = "lif"
+params = {{ tau_m = "20 ms", v_rest = "-49 mV", v_th = "-50 mV", v_reset = "-60 mV", t_ref = "5 ms", tau_syn_exc = "5 ms", tau_syn_inh = "10 ms" }}
+initial = {{ v = {{ uniform = ["-60 mV", "-50 mV"] }} }}
+"""
+PROJECTION = """
+[projections.{pre}_{post}]
+pre = "{pre}"
+post = "{post}"
+receptor = "{pre}"
+connector = {{ type = "fixed_probability", p = {p} }}
+weight = "{w} mV"
+"""
+
+
+def measure(cmd):
+    """Runs cmd; returns (stdout, wall seconds, peak RSS bytes of the process tree)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    # wait4 already reaped it through communicate(); RUSAGE_CHILDREN holds the largest child.
+    import resource
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    if proc.returncode != 0:
+        sys.exit(f"bench: {' '.join(map(str, cmd))} failed ({proc.returncode}):\n{err}")
+    return out, wall, peak
+
+
+def run_isolated(fn, *args):
+    """Runs fn in a forked child so that RUSAGE_CHILDREN's maximum belongs to this run alone."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        try:
+            result = fn(*args)
+            os.write(write, json.dumps(result).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    data = b""
+    while chunk := os.read(read, 65536):
+        data += chunk
+    os.waitpid(pid, 0)
+    if not data:
+        sys.exit("bench: a measurement failed")
+    return json.loads(data)
+
+
+def fluxon_run(fluxon, n, k, duration, threads, seed=1):
+    with tempfile.TemporaryDirectory() as tmp:
+        n_exc = int(0.8 * n)
+        text = CONFIG.format(duration=duration, seed=seed, threads=threads, n_exc=n_exc, n_inh=n - n_exc)
+        scale = 80.0 / k
+        for pre, w in (("exc", 1.62 * scale), ("inh", -9.0 * scale)):
+            for post in ("exc", "inh"):
+                text += PROJECTION.format(pre=pre, post=post, p=k / n, w=w)
+        config = pathlib.Path(tmp, "cuba.toml")
+        config.write_text(text)
+        out_file = pathlib.Path(tmp, "run.h5")
+        _, wall, peak = measure([fluxon, "run", str(config), "-o", str(out_file), "--quiet"])
+        with h5py.File(out_file, "r") as f:
+            c = f["counters"]
+            sim = float(c["wall_time"][()])
+            synapses = sum(int(g.attrs["n_synapses"]) for g in f["projections"].values())
+            return dict(simulator="fluxon", threads=threads, N=n, K=k, duration=duration, sim_wall=sim,
+                        startup=wall - sim, build=float(c["build_time"][()]), spikes=int(c["spikes"][()]),
+                        synaptic_events=int(c["synaptic_events"][()]), synapses=synapses, peak_rss=peak)
+
+
+def brian2_run(n, k, duration):
+    out, wall, peak = measure([sys.executable, str(BRIAN2_SCRIPT), "--N", str(n), "--K", str(k),
+                               "--duration", str(duration), "--target", "cpp_standalone"])
+    r = json.loads(out.strip().splitlines()[-1])
+    r.update(startup=r["compile"], peak_rss=peak, process_wall=wall)
+    return r
+
+
+def rate(r):
+    return r["spikes"] / r["N"] / r["duration"]
+
+
+def table(rows, headers):
+    widths = [max(len(h), *(len(str(row[i])) for row in rows)) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.rjust(w) for h, w in zip(headers, widths))]
+    lines += ["  ".join(str(c).rjust(w) for c, w in zip(row, widths)) for row in rows]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[4000, 40000])
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--fluxon", default=str(ROOT / "build" / "io" / "cli" / "fluxon"))
+    parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--json", help="also write all results here")
+    args = parser.parse_args()
+
+    results, rows = [], []
+    for n in args.sizes:
+        f1 = run_isolated(fluxon_run, args.fluxon, n, 80.0, args.duration, 1)
+        f2 = run_isolated(fluxon_run, args.fluxon, n, 80.0, args.duration, 2)
+        b = run_isolated(brian2_run, n, 80.0, args.duration)
+        results += [f1, f2, b]
+        for r in (f1, f2, b):
+            name = "fluxon" if r["simulator"] == "fluxon" else "brian2 cpp_standalone"
+            threads = r.get("threads", 1)
+            rows.append([n, f"{name} ({threads} thr)", f"{r['sim_wall']:.3f}", f"{r['startup']:.2f}",
+                         f"{r['synaptic_events'] / r['sim_wall']:.3g}", f"{r['peak_rss'] / 2**20:.0f}",
+                         f"{rate(r):.2f}", f"{b['sim_wall'] / r['sim_wall']:.2f}"])
+        print(f"N={n}: fluxon 1 thread is {b['sim_wall'] / f1['sim_wall']:.2f}x Brian2's speed, "
+              f"2 threads {f1['sim_wall'] / f2['sim_wall']:.2f}x 1 thread; rates "
+              f"{rate(f1):.2f} / {rate(b):.2f} Hz ({100 * (rate(f1) / rate(b) - 1):+.1f} %)", flush=True)
+    print()
+    print(f"CUBA, {args.duration:g} s of biological time, K=80 inputs per neuron")
+    print(table(rows, ["N", "simulator", "sim s", "start-up s", "events/s", "peak MiB", "rate Hz",
+                       "Brian2/this"]))
+
+    if not args.skip_memory:
+        mem = {}
+        for name, fn in (("fluxon", lambda k: fluxon_run(args.fluxon, 40000, k, 0.2, 1)),
+                         ("brian2", lambda k: brian2_run(40000, k, 0.2))):
+            lo, hi = run_isolated(fn, 80.0), run_isolated(fn, 400.0)
+            mem[name] = (hi["peak_rss"] - lo["peak_rss"]) / (hi["synapses"] - lo["synapses"])
+            results += [lo, hi]
+        print()
+        print(f"bytes per synapse (RSS slope, N=40000, K=80 -> 400): fluxon {mem['fluxon']:.1f}, "
+              f"Brian2 {mem['brian2']:.1f}, ratio {mem['fluxon'] / mem['brian2']:.2f}")
+        results.append({"bytes_per_synapse": mem})
+    if args.json:
+        pathlib.Path(args.json).write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
