@@ -397,6 +397,10 @@ dataset group::write_string(std::string_view name, std::string_view value) const
 
 file file::create(const std::string& path) {
     silence_errors();
+    std::error_code ec;
+    const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
+        throw io_error("cannot create file: directory '" + parent.string() + "' does not exist", file_site(path));
     plist_handle fapl(H5Pcreate(H5P_FILE_ACCESS));
     // Capping the format at 1.8 keeps the version-0 superblock, which carries no "open for
     // writing" flag: a killed run then leaves a file plain h5py opens without h5clear.

@@ -293,6 +293,7 @@ run_writer::run_writer(const std::string& path, const run_layout& layout, double
 
 run_writer::~run_writer() {
     if (!impl_ || impl_->finished) return;
+    h5::silence_errors();
     try {
         impl_->write_pending();
     } catch (...) {

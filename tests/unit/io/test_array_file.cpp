@@ -17,6 +17,8 @@ namespace fs = std::filesystem;
 using namespace fluxon;
 using namespace fluxon::io;
 
+TEST_SUITE_BEGIN("io");
+
 namespace {
 
 struct array_dir {
@@ -238,3 +240,5 @@ TEST_CASE("io: arrays from HDF5 datasets") {
     std::ofstream(text) << "hello\n";
     check_error(text + ":/w", text, "not an HDF5 file");
 }
+
+TEST_SUITE_END();

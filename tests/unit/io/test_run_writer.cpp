@@ -20,6 +20,8 @@ namespace fs = std::filesystem;
 using namespace fluxon;
 using namespace fluxon::io;
 
+TEST_SUITE_BEGIN("io");
+
 namespace {
 
 // A fresh directory per test, removed afterwards.
@@ -273,6 +275,7 @@ TEST_CASE("io: bad run paths throw io_error naming the file") {
     scratch_dir dir;
     const std::string in_missing_dir = dir.file("no_such_dir/run.h5");
     CHECK(site_of([&] { run_writer w(in_missing_dir, two_population_layout()); }).file == in_missing_dir);
+    CHECK(contains(message_of([&] { run_writer w(in_missing_dir, two_population_layout()); }), "does not exist"));
     CHECK(site_of([&] { read_run_summary(in_missing_dir); }).file == in_missing_dir);
 
     const std::string text_file = dir.file("notes.h5");
@@ -510,3 +513,5 @@ assert list(f["spikes/exc/ids"][:]) == [0, 3, 1, 2, 2]
 )";
     CHECK(run_python(dir, killed_script, killed) == 0);
 }
+
+TEST_SUITE_END();
