@@ -19,42 +19,59 @@ struct alif_hot {
     double p_vv, p_ve, p_vi, p_ee, p_ii, p_aa, p_vext;
 };
 
+// One fused, branch-free pass over the neurons (inputs, threshold, reset, integration) so that
+// it vectorises; the refractory countdown is kept in doubles to share the lanes of the state.
+template <bool with_current>
+bool alif_pass(const alif_hot& hot, double* __restrict in_e, double* __restrict in_i,
+               const double* __restrict i_ext, double* __restrict v, double* __restrict ie,
+               double* __restrict ii, double* __restrict a, double* __restrict ref,
+               std::uint8_t* __restrict fired, std::size_t n) {
+    const alif_hot h = hot;
+    const double ref_steps = h.refractory_steps;
+    int any = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double e = ie[i] + in_e[i];
+        const double g = ii[i] + in_i[i];
+        in_e[i] = 0.0;
+        in_i[i] = 0.0;
+        const double vi = v[i], ri = ref[i], ai = a[i];
+        const double threshold = h.v_th + h.beta * ai;
+        const bool spike = (ri == 0.0) & (vi > threshold);
+        // Subtracting the adaptive threshold keeps the overshoot above it, as the value reset
+        // would with a fixed threshold.
+        const double reset = h.reset_subtract ? vi - (threshold - h.v_reset) : h.v_reset;
+        const double v0 = spike ? reset : vi;
+        const double r0 = spike ? ref_steps : ri;
+        const double a0 = spike ? ai + 1.0 : ai;
+        double drive = 0.0;
+        if constexpr (with_current) drive = h.p_vext * i_ext[i];
+        const double integrated = h.v_rest + (v0 - h.v_rest) * h.p_vv + e * h.p_ve + g * h.p_vi + drive;
+        const bool held = r0 > 0.0;
+        v[i] = held ? v0 : integrated;
+        ref[i] = held ? r0 - 1.0 : r0;
+        ie[i] = e * h.p_ee;
+        ii[i] = g * h.p_ii;
+        a[i] = a0 * h.p_aa;
+        fired[i] = spike;
+        any |= spike;
+    }
+    return any != 0;
+}
+
 class alif_block final : public neuron_block {
 public:
-    alif_block(const alif_hot& hot, std::uint32_t n) : hot_(hot), v_(n), ie_(n), ii_(n), a_(n), ref_(n, 0) {}
+    alif_block(const alif_hot& hot, std::uint32_t n)
+        : hot_(hot), v_(n), ie_(n), ii_(n), a_(n), ref_(n, 0.0), fired_(n, 0) {}
 
     void step(const step_input& in, std::vector<std::uint32_t>& spikes) override {
-        const alif_hot h = hot_;
-        const double* in_e = in.receptors[0];
-        const double* in_i = in.receptors[1];
-        const std::size_t n = v_.size();
-        for (std::size_t i = 0; i < n; ++i) {
-            ie_[i] += in_e[i];
-            ii_[i] += in_i[i];
-        }
-        for (std::size_t i = 0; i < n; ++i) {
-            const double threshold = h.v_th + h.beta * a_[i];
-            if (ref_[i] == 0 && v_[i] > threshold) {
-                // Subtracting the adaptive threshold keeps the overshoot above it, as the
-                // value reset would with a fixed threshold.
-                v_[i] = h.reset_subtract ? v_[i] - (threshold - h.v_reset) : h.v_reset;
-                a_[i] += 1.0;
-                ref_[i] = h.refractory_steps;
-                spikes.push_back(static_cast<std::uint32_t>(i));
-            }
-        }
-        for (std::size_t i = 0; i < n; ++i) {
-            const double drive = in.i_ext ? h.p_vext * in.i_ext[i] : 0.0;
-            const double integrated =
-                h.v_rest + (v_[i] - h.v_rest) * h.p_vv + ie_[i] * h.p_ve + ii_[i] * h.p_vi + drive;
-            const bool held = ref_[i] > 0;
-            v_[i] = held ? v_[i] : integrated;
-            ref_[i] -= held ? 1 : 0;
-            ie_[i] *= h.p_ee;
-            ii_[i] *= h.p_ii;
-            a_[i] *= h.p_aa;
+        const bool any = in.i_ext ? advance<true>(in) : advance<false>(in);
+        if (!any) return;
+        for (std::size_t i = 0; i < fired_.size(); ++i) {
+            if (fired_[i]) spikes.push_back(static_cast<std::uint32_t>(i));
         }
     }
+
+    bool zeroes_inputs() const override { return true; }
 
     std::span<double> state(std::size_t index) override {
         switch (index) {
@@ -66,9 +83,15 @@ public:
     }
 
 private:
+    template <bool with_current>
+    bool advance(const step_input& in) {
+        return alif_pass<with_current>(hot_, in.receptors[0], in.receptors[1], in.i_ext, v_.data(), ie_.data(),
+                                       ii_.data(), a_.data(), ref_.data(), fired_.data(), v_.size());
+    }
+
     alif_hot hot_;
-    std::vector<double> v_, ie_, ii_, a_;
-    std::vector<std::int32_t> ref_;
+    std::vector<double> v_, ie_, ii_, a_, ref_;
+    std::vector<std::uint8_t> fired_;
 };
 
 class alif_model final : public neuron_model {

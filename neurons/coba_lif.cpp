@@ -18,40 +18,56 @@ struct coba_lif_hot {
     std::int32_t refractory_steps;
 };
 
+// One fused, branch-free pass over the neurons (inputs, threshold, reset, integration); the
+// refractory countdown is kept in doubles to share the lanes of the state.
+template <bool with_current>
+bool coba_lif_pass(const coba_lif_hot& hot, double* __restrict in_e, double* __restrict in_i,
+                   const double* __restrict i_ext, double* __restrict v, double* __restrict ge,
+                   double* __restrict gi, double* __restrict ref, std::uint8_t* __restrict fired, std::size_t n) {
+    const coba_lif_hot h = hot;
+    const double ref_steps = h.refractory_steps;
+    int any = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double e = ge[i] + in_e[i];
+        const double g = gi[i] + in_i[i];
+        in_e[i] = 0.0;
+        in_i[i] = 0.0;
+        const double vi = v[i], ri = ref[i];
+        const bool spike = (ri == 0.0) & (vi > h.v_th);
+        const double v0 = spike ? h.v_reset : vi;
+        const double r0 = spike ? ref_steps : ri;
+        // Conductances frozen at their t_k values make the membrane equation linear with
+        // constant coefficients over the step, so it relaxes exactly towards v_inf.
+        const double g_tot = h.g_l + e + g;
+        double source = h.g_l_e_l + e * h.e_exc + g * h.e_inh;
+        if constexpr (with_current) source += i_ext[i];
+        const double v_inf = source / g_tot;
+        const double integrated = v_inf + (v0 - v_inf) * std::exp(h.minus_dt_over_c * g_tot);
+        const bool held = r0 > 0.0;
+        v[i] = held ? v0 : integrated;
+        ref[i] = held ? r0 - 1.0 : r0;
+        ge[i] = e * h.p_ee;
+        gi[i] = g * h.p_ii;
+        fired[i] = spike;
+        any |= spike;
+    }
+    return any != 0;
+}
+
 class coba_lif_block final : public neuron_block {
 public:
-    coba_lif_block(const coba_lif_hot& hot, std::uint32_t n) : hot_(hot), v_(n), ge_(n), gi_(n), ref_(n, 0) {}
+    coba_lif_block(const coba_lif_hot& hot, std::uint32_t n)
+        : hot_(hot), v_(n), ge_(n), gi_(n), ref_(n, 0.0), fired_(n, 0) {}
 
     void step(const step_input& in, std::vector<std::uint32_t>& spikes) override {
-        const coba_lif_hot h = hot_;
-        const double* in_e = in.receptors[0];
-        const double* in_i = in.receptors[1];
-        const std::size_t n = v_.size();
-        for (std::size_t i = 0; i < n; ++i) {
-            ge_[i] += in_e[i];
-            gi_[i] += in_i[i];
-        }
-        for (std::size_t i = 0; i < n; ++i) {
-            if (ref_[i] == 0 && v_[i] > h.v_th) {
-                v_[i] = h.v_reset;
-                ref_[i] = h.refractory_steps;
-                spikes.push_back(static_cast<std::uint32_t>(i));
-            }
-        }
-        for (std::size_t i = 0; i < n; ++i) {
-            // Conductances frozen at their t_k values make the membrane equation linear with
-            // constant coefficients over the step, so it relaxes exactly towards v_inf.
-            const double g_tot = h.g_l + ge_[i] + gi_[i];
-            const double i_ext = in.i_ext ? in.i_ext[i] : 0.0;
-            const double v_inf = (h.g_l_e_l + ge_[i] * h.e_exc + gi_[i] * h.e_inh + i_ext) / g_tot;
-            const double integrated = v_inf + (v_[i] - v_inf) * std::exp(h.minus_dt_over_c * g_tot);
-            const bool held = ref_[i] > 0;
-            v_[i] = held ? v_[i] : integrated;
-            ref_[i] -= held ? 1 : 0;
-            ge_[i] *= h.p_ee;
-            gi_[i] *= h.p_ii;
+        const bool any = in.i_ext ? advance<true>(in) : advance<false>(in);
+        if (!any) return;
+        for (std::size_t i = 0; i < fired_.size(); ++i) {
+            if (fired_[i]) spikes.push_back(static_cast<std::uint32_t>(i));
         }
     }
+
+    bool zeroes_inputs() const override { return true; }
 
     std::span<double> state(std::size_t index) override {
         switch (index) {
@@ -62,9 +78,15 @@ public:
     }
 
 private:
+    template <bool with_current>
+    bool advance(const step_input& in) {
+        return coba_lif_pass<with_current>(hot_, in.receptors[0], in.receptors[1], in.i_ext, v_.data(), ge_.data(),
+                                           gi_.data(), ref_.data(), fired_.data(), v_.size());
+    }
+
     coba_lif_hot hot_;
-    std::vector<double> v_, ge_, gi_;
-    std::vector<std::int32_t> ref_;
+    std::vector<double> v_, ge_, gi_, ref_;
+    std::vector<std::uint8_t> fired_;
 };
 
 class coba_lif_model final : public neuron_model {

@@ -18,37 +18,51 @@ struct cuba_lif_hot {
     double p_vv, p_vi, p_ii;  // p_vi already carries r
 };
 
+// One fused, branch-free pass over the neurons (inputs, threshold, reset, integration) so that
+// it vectorises; the refractory countdown is kept in doubles to share the lanes of the state.
+bool cuba_lif_pass(const cuba_lif_hot& hot, double* __restrict in_s, double* __restrict v, double* __restrict cur,
+                   double* __restrict ref, std::uint8_t* __restrict fired, std::size_t n) {
+    const cuba_lif_hot h = hot;
+    const double ref_steps = h.refractory_steps;
+    int any = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double c = cur[i] + h.w_in * in_s[i];
+        in_s[i] = 0.0;
+        const double vi = v[i], ri = ref[i];
+        const bool spike = (ri == 0.0) & (vi > h.v_th);
+        const double reset = h.reset_subtract ? vi - h.reset_jump : h.v_reset;
+        const double v0 = spike ? reset : vi;
+        const double r0 = spike ? ref_steps : ri;
+        const double integrated = h.v_leak + (v0 - h.v_leak) * h.p_vv + c * h.p_vi;
+        const bool held = r0 > 0.0;
+        v[i] = held ? v0 : integrated;
+        ref[i] = held ? r0 - 1.0 : r0;
+        cur[i] = c * h.p_ii;
+        fired[i] = spike;
+        any |= spike;
+    }
+    return any != 0;
+}
+
 class cuba_lif_block final : public neuron_block {
 public:
-    cuba_lif_block(const cuba_lif_hot& hot, std::uint32_t n) : hot_(hot), v_(n), i_(n), ref_(n, 0) {}
+    cuba_lif_block(const cuba_lif_hot& hot, std::uint32_t n) : hot_(hot), v_(n), i_(n), ref_(n, 0.0), fired_(n, 0) {}
 
     void step(const step_input& in, std::vector<std::uint32_t>& spikes) override {
-        const cuba_lif_hot h = hot_;
-        const double* in_s = in.receptors[0];
-        const std::size_t n = v_.size();
-        for (std::size_t i = 0; i < n; ++i) i_[i] += h.w_in * in_s[i];
-        for (std::size_t i = 0; i < n; ++i) {
-            if (ref_[i] == 0 && v_[i] > h.v_th) {
-                v_[i] = h.reset_subtract ? v_[i] - h.reset_jump : h.v_reset;
-                ref_[i] = h.refractory_steps;
-                spikes.push_back(static_cast<std::uint32_t>(i));
-            }
-        }
-        for (std::size_t i = 0; i < n; ++i) {
-            const double integrated = h.v_leak + (v_[i] - h.v_leak) * h.p_vv + i_[i] * h.p_vi;
-            const bool held = ref_[i] > 0;
-            v_[i] = held ? v_[i] : integrated;
-            ref_[i] -= held ? 1 : 0;
-            i_[i] *= h.p_ii;
+        if (!cuba_lif_pass(hot_, in.receptors[0], v_.data(), i_.data(), ref_.data(), fired_.data(), v_.size())) return;
+        for (std::size_t i = 0; i < fired_.size(); ++i) {
+            if (fired_[i]) spikes.push_back(static_cast<std::uint32_t>(i));
         }
     }
+
+    bool zeroes_inputs() const override { return true; }
 
     std::span<double> state(std::size_t index) override { return index == 0 ? std::span<double>(v_) : i_; }
 
 private:
     cuba_lif_hot hot_;
-    std::vector<double> v_, i_;
-    std::vector<std::int32_t> ref_;
+    std::vector<double> v_, i_, ref_;
+    std::vector<std::uint8_t> fired_;
 };
 
 class cuba_lif_model final : public neuron_model {

@@ -19,38 +19,62 @@ struct if_hot {
     double p_vext;  // volts per ampere over one step: dt / C_m (a constant current integrates exactly)
 };
 
-class if_block final : public neuron_block {
-public:
-    if_block(const if_hot& hot, std::uint32_t n) : hot_(hot), v_(n), ref_(n, 0) {}
-
-    void step(const step_input& in, std::vector<std::uint32_t>& spikes) override {
-        const if_hot h = hot_;
-        const double* in_v = in.receptors[0];
-        const std::size_t n = v_.size();
+// One fused, branch-free pass over the neurons (inputs, threshold, reset, integration) so that
+// it vectorises; the refractory countdown is kept in doubles to share the lanes of the state.
+template <bool with_current>
+bool if_pass(const if_hot& hot, double* __restrict in_v, const double* __restrict i_ext, double* __restrict v,
+             double* __restrict ref, std::uint8_t* __restrict fired, std::size_t n) {
+    const if_hot h = hot;
+    const double ref_steps = h.refractory_steps;
+    int any = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double ri = ref[i];
+        const bool active = ri == 0.0;
         // The synaptic state of a delta synapse is v itself; while v is clamped during the
         // refractory period the jumps that arrive are lost (as in NEST's iaf_psc_delta).
-        for (std::size_t i = 0; i < n; ++i) v_[i] += ref_[i] == 0 ? in_v[i] : 0.0;
-        for (std::size_t i = 0; i < n; ++i) {
-            if (ref_[i] == 0 && v_[i] > h.v_th) {
-                v_[i] = h.reset_subtract ? v_[i] - h.reset_jump : h.v_reset;
-                ref_[i] = h.refractory_steps;
-                spikes.push_back(static_cast<std::uint32_t>(i));
-            }
-        }
-        for (std::size_t i = 0; i < n; ++i) {
-            const double drive = in.i_ext ? h.p_vext * in.i_ext[i] : 0.0;
-            const bool held = ref_[i] > 0;
-            v_[i] = held ? v_[i] : v_[i] + drive;
-            ref_[i] -= held ? 1 : 0;
+        const double jump = in_v[i];
+        in_v[i] = 0.0;
+        const double vi = v[i] + (active ? jump : 0.0);
+        // A refractory neuron is compared as -inf: with `active` already feeding the sum above,
+        // GCC turns `active & (vi > v_th)` into a branch and gives up vectorising.
+        const bool spike = (active ? vi : -inf) > h.v_th;
+        const double reset = h.reset_subtract ? vi - h.reset_jump : h.v_reset;
+        const double v0 = spike ? reset : vi;
+        const double r0 = spike ? ref_steps : ri;
+        double drive = 0.0;
+        if constexpr (with_current) drive = h.p_vext * i_ext[i];
+        const bool held = r0 > 0.0;
+        v[i] = held ? v0 : v0 + drive;
+        ref[i] = held ? r0 - 1.0 : r0;
+        fired[i] = spike;
+        any |= spike;
+    }
+    return any != 0;
+}
+
+class if_block final : public neuron_block {
+public:
+    if_block(const if_hot& hot, std::uint32_t n) : hot_(hot), v_(n), ref_(n, 0.0), fired_(n, 0) {}
+
+    void step(const step_input& in, std::vector<std::uint32_t>& spikes) override {
+        const bool any = in.i_ext ? if_pass<true>(hot_, in.receptors[0], in.i_ext, v_.data(), ref_.data(),
+                                                  fired_.data(), v_.size())
+                                  : if_pass<false>(hot_, in.receptors[0], nullptr, v_.data(), ref_.data(),
+                                                   fired_.data(), v_.size());
+        if (!any) return;
+        for (std::size_t i = 0; i < fired_.size(); ++i) {
+            if (fired_[i]) spikes.push_back(static_cast<std::uint32_t>(i));
         }
     }
+
+    bool zeroes_inputs() const override { return true; }
 
     std::span<double> state(std::size_t) override { return v_; }
 
 private:
     if_hot hot_;
-    std::vector<double> v_;
-    std::vector<std::int32_t> ref_;
+    std::vector<double> v_, ref_;
+    std::vector<std::uint8_t> fired_;
 };
 
 class if_model final : public neuron_model {
