@@ -57,6 +57,8 @@ private:
 }  // namespace
 
 struct simulation::state {
+    // Set when the simulation owns its models (the built network points into them).
+    std::unique_ptr<model_registry> owned_models;
     net::experiment_spec spec;
     event_engine engine;
     built_network net;
@@ -67,8 +69,8 @@ struct simulation::state {
     std::vector<recorded_spikes> spikes;
     std::vector<recorded_probe> probes;
 
-    state(const net::experiment_spec& s, const model_registry& models)
-        : spec(s), engine(resolve_run(s.run).threads) {
+    state(const net::experiment_spec& s, const model_registry& models, std::unique_ptr<model_registry> owned = {})
+        : owned_models(std::move(owned)), spec(s), engine(resolve_run(s.run).threads) {
         const auto t0 = clock_type::now();
         net = build_network(spec, models, engine);
         build_time = seconds_since(t0);
@@ -127,7 +129,11 @@ struct simulation::state {
     }
 };
 
-simulation::simulation(const net::experiment_spec& spec) : simulation(spec, builtin_models()) {}
+simulation::simulation(const net::experiment_spec& spec) {
+    auto models = std::make_unique<model_registry>(builtin_models());
+    const model_registry& ref = *models;
+    state_ = std::make_unique<state>(spec, ref, std::move(models));
+}
 
 simulation::simulation(const net::experiment_spec& spec, const model_registry& models)
     : state_(std::make_unique<state>(spec, models)) {}

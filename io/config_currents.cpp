@@ -20,8 +20,10 @@ void read_steps(const config_node& at, net::current_spec& cur) {
         cur.amplitudes = {read_quantity(amplitude, dimension::current)};
         return;
     }
-    const config_node times = at.require("times", "the step times, e.g. [\"0 ms\", \"100 ms\"], or use amplitude");
-    const config_node amplitudes = at.require("amplitudes", "the amplitude from each time on, e.g. [\"1 nA\", \"0 nA\"]");
+    const config_node times =
+        at.require("times", "the step times, e.g. [\"0 ms\", \"100 ms\"], or use amplitude");
+    const config_node amplitudes =
+        at.require("amplitudes", "the amplitude from each time on, e.g. [\"1 nA\", \"0 nA\"]");
     cur.times = read_quantity_list(times, dimension::time);
     cur.amplitudes = read_quantity_list(amplitudes, dimension::current);
     if (cur.times.empty()) times.fail("a step current needs at least one step");

@@ -1,7 +1,6 @@
 #include "io/config_node.hpp"
 
 #include <algorithm>
-#include <tuple>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -84,18 +83,12 @@ config_node config_node::require(std::string_view name, std::string_view what) c
 }
 
 std::vector<std::pair<std::string, config_node>> config_node::entries(std::string_view expected) const {
-    const toml::table& t = table(expected);
-    std::vector<std::pair<const toml::key*, const toml::node*>> found;
-    for (const auto& [k, v] : t) found.emplace_back(&k, &v);
-    // toml++ keeps keys sorted by name; the file's order is what users expect to see echoed.
-    std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
-        const auto& sa = a.first->source().begin;
-        const auto& sb = b.first->source().begin;
-        return std::tie(sa.line, sa.column) < std::tie(sb.line, sb.column);
-    });
+    // Name order (toml++'s), not file order: a document re-serialized after --set lists its keys
+    // sorted, and a run rebuilt from that text must number populations (and so derive their
+    // random streams) exactly as the original run did.
     std::vector<std::pair<std::string, config_node>> out;
-    for (const auto& [k, v] : found) {
-        out.emplace_back(std::string(k->str()), config_node(*ctx_, v, join_key(key_, k->str()), owner_, line_));
+    for (const auto& [k, v] : table(expected)) {
+        out.emplace_back(std::string(k.str()), config_node(*ctx_, &v, join_key(key_, k.str()), owner_, line_));
     }
     return out;
 }

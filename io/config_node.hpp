@@ -54,7 +54,7 @@ public:
     config_node child(std::string_view name) const;
     // A child that must be present; `what` says what it should hold.
     config_node require(std::string_view name, std::string_view what) const;
-    // The entries of this table in the order of the file.
+    // The entries of this table, sorted by name.
     std::vector<std::pair<std::string, config_node>> entries(std::string_view expected) const;
     // The elements of this array; "[i]" is appended to their keys.
     std::vector<config_node> items(std::string_view expected) const;

@@ -7,9 +7,8 @@ packages=(
   libhdf5-dev libtbb-dev libeigen3-dev libboost-dev libboost-graph-dev
   libtomlplusplus-dev libcli11-dev libfmt-dev nlohmann-json3-dev doctest-dev
   pybind11-dev python3-dev python3-numpy python3-h5py python3-matplotlib python3-pytest python3-tqdm
+  python3-brian
 )
-# The side-by-side benchmark needs Brian2; tests do not.
-if [[ "${FLUXON_WITH_BRIAN:-0}" == 1 ]]; then packages+=(python3-brian); fi
 
 missing=()
 for p in "${packages[@]}"; do

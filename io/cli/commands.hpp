@@ -1,0 +1,39 @@
+#pragma once
+// The subcommands of the `fluxon` executable. Each returns the process exit code; user errors
+// propagate as fluxon::user_error and are turned into exit code 2 by main().
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace fluxon::cli {
+
+enum exit_code : int {
+    exit_ok = 0,
+    exit_user_error = 2,
+    exit_internal_error = 3,
+    exit_interrupted = 130,  // 128 + SIGINT, what shells report for a Ctrl-C
+};
+
+struct run_args {
+    std::string config, output;
+    std::vector<std::string> overrides;  // --set key=value, in order
+    int threads = 0;                     // 0: as the config says
+    bool seed_given = false;
+    std::uint64_t seed = 0;
+    bool quiet = false;
+};
+
+struct sweep_args {
+    std::string config, outdir;
+    std::vector<std::string> axes;  // --set key=v1,v2,...
+    int jobs = 0;                   // 0: cores / threads per run
+    int threads = 0;                // 0: as the config says
+    bool quiet = false;
+};
+
+int run_command(const run_args& args);
+int sweep_command(const sweep_args& args);
+int inspect_command(const std::string& path);
+int models_command();
+
+}  // namespace fluxon::cli

@@ -1,0 +1,82 @@
+// `fluxon`: batch runs, sweeps and inspection of run files from the command line.
+// Exit codes: 0 success, 2 user error, 3 internal error, 130 interrupted (Ctrl-C).
+#include <exception>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "engine/errors.hpp"
+#include "fluxon_version.hpp"
+#include "io/cli/commands.hpp"
+
+namespace {
+
+using namespace fluxon::cli;
+
+void add_run(CLI::App& app, run_args& args) {
+    CLI::App* cmd = app.add_subcommand("run", "Run one experiment from a config file");
+    cmd->add_option("config", args.config, "Config file (TOML, see docs/config.md)")->required();
+    cmd->add_option("-o,--output", args.output, "Run file to write (HDF5, see docs/run_file.md)")->required();
+    cmd->add_option("--threads", args.threads, "Threads for the run (overrides run.threads)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--seed", args.seed, "Random seed (overrides run.seed)")
+        ->each([&args](const std::string&) { args.seed_given = true; });
+    cmd->add_option("--set", args.overrides, "Override a config value: key=value, e.g. run.seed=3 (repeatable)")
+        ->allow_extra_args(false);
+    cmd->add_flag("-q,--quiet", args.quiet, "No progress bar and no summary");
+}
+
+void add_sweep(CLI::App& app, sweep_args& args) {
+    CLI::App* cmd = app.add_subcommand("sweep", "Run the Cartesian grid of --set values, one run file each");
+    cmd->add_option("config", args.config, "Config file (TOML, see docs/config.md)")->required();
+    cmd->add_option("--set", args.axes, "A swept key and its values: key=v1,v2,... (repeatable)")
+        ->allow_extra_args(false)
+        ->required();
+    cmd->add_option("-d,--dir", args.outdir, "Output directory for run_NNNN.h5 and index.json")->required();
+    cmd->add_option("-j,--jobs", args.jobs, "Runs at once (default: cores / threads per run)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--threads", args.threads, "Threads per run (overrides run.threads)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_flag("-q,--quiet", args.quiet, "No per-run progress lines");
+}
+
+int dispatch(int argc, char** argv) {
+    CLI::App app{"fluxon: event-driven simulation of spiking and neuromorphic systems"};
+    app.set_version_flag("--version", fluxon::version);
+    app.require_subcommand(1);
+    run_args run;
+    sweep_args sweep;
+    std::string inspect_path;
+    add_run(app, run);
+    add_sweep(app, sweep);
+    app.add_subcommand("inspect", "Summarize a run file")
+        ->add_option("run_file", inspect_path, "Run file (HDF5)")->required();
+    app.add_subcommand("models", "List the neuron models and their parameters");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? exit_ok : exit_user_error;
+    }
+    if (app.got_subcommand("run")) return run_command(run);
+    if (app.got_subcommand("sweep")) return sweep_command(sweep);
+    if (app.got_subcommand("inspect")) return inspect_command(inspect_path);
+    return models_command();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return dispatch(argc, argv);
+    } catch (const fluxon::user_error& e) {
+        std::cerr << "fluxon: error: " << e.what() << std::endl;
+        return exit_user_error;
+    } catch (const std::exception& e) {
+        std::cerr << "fluxon: internal error: " << e.what() << std::endl;
+        return exit_internal_error;
+    } catch (...) {
+        std::cerr << "fluxon: internal error: unknown exception" << std::endl;
+        return exit_internal_error;
+    }
+}

@@ -1,0 +1,207 @@
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "engine/simulation.hpp"
+#include "io/cli/commands.hpp"
+#include "io/cli/interrupt.hpp"
+#include "io/cli/sweep_grid.hpp"
+#include "io/config.hpp"
+
+namespace fluxon::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct sweep_run {
+    grid_point point;
+    std::string file;  // relative to the output directory
+    std::unique_ptr<simulation> sim;
+    std::string status = "interrupted";
+    std::string message = "not started: the sweep was interrupted";
+    std::int64_t spikes = -1;  // -1: no result
+    int failure = exit_ok;     // exit code class of a failed run
+};
+
+std::string describe_point(const grid_point& point) {
+    std::string out;
+    for (const auto& [key, value] : point.values) {
+        if (!out.empty()) out += ", ";
+        out += key + "=" + value;
+    }
+    return out;
+}
+
+// Every point is converted and built before anything runs, so that a bad value costs nothing;
+// the price is that every network is held in memory until its run has finished.
+std::vector<sweep_run> prepare_runs(const sweep_args& args, const std::vector<grid_point>& grid,
+                                    const model_registry& models) {
+    std::vector<sweep_run> runs(grid.size());
+    for (std::size_t i = 0; i < grid.size(); ++i) {
+        runs[i].point = grid[i];
+        runs[i].file = fmt::format("run_{:04d}.h5", i);
+        std::vector<std::string> overrides = grid[i].overrides;
+        if (args.threads > 0) overrides.push_back(fmt::format("run.threads={}", args.threads));
+        try {
+            runs[i].sim = std::make_unique<simulation>(io::load_config(args.config, overrides), models);
+        } catch (const user_error& e) {
+            throw user_error(fmt::format("sweep point {} ({}): {}", i, describe_point(grid[i]), e.what()), {});
+        }
+    }
+    return runs;
+}
+
+void run_one(sweep_run& run, const fs::path& outdir) {
+    if (interrupt_flag().load()) {
+        run.sim.reset();
+        return;
+    }
+    run_options options;
+    options.output = (outdir / run.file).string();
+    options.keep_in_memory = false;
+    options.stop = &interrupt_flag();
+    try {
+        const run_result result = run.sim->run(options);
+        run.status = result.status;
+        run.spikes = result.spikes;
+        run.message = result.status == "interrupted"
+                          ? fmt::format("interrupted at t = {:g} s", result.time_reached) : "";
+    } catch (const user_error& e) {
+        run.status = "failed";
+        run.message = e.what();
+        run.failure = exit_user_error;
+    } catch (const std::exception& e) {
+        run.status = "failed";
+        run.message = e.what();
+        run.failure = exit_internal_error;
+    } catch (...) {
+        // Nothing may escape a worker thread: that would terminate the whole sweep.
+        run.status = "failed";
+        run.message = "unknown exception";
+        run.failure = exit_internal_error;
+    }
+    run.sim.reset();  // frees the network before the worker takes the next point
+}
+
+void run_all(std::vector<sweep_run>& runs, const fs::path& outdir, int jobs, bool quiet) {
+    std::atomic<std::size_t> next{0};
+    std::mutex report;
+    std::size_t finished = 0;
+    const auto worker = [&] {
+        for (std::size_t i = next++; i < runs.size(); i = next++) {
+            run_one(runs[i], outdir);
+            const std::lock_guard lock(report);
+            ++finished;
+            if (quiet) continue;
+            std::cerr << fmt::format("[{}/{}] {} {}\n", finished, runs.size(), runs[i].file, runs[i].status);
+        }
+    };
+    std::vector<std::thread> workers;
+    for (int j = 0; j < jobs; ++j) workers.emplace_back(worker);
+    for (std::thread& w : workers) w.join();
+}
+
+int default_jobs(const std::vector<sweep_run>& runs) {
+    int threads = 1;
+    for (const sweep_run& run : runs) threads = std::max(threads, run.sim->threads());
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    return std::max(1, cores / threads);
+}
+
+// docs/run_file.md, "The sweep index". Written through a temporary file so that a reader never
+// sees half an index.
+void write_index(const sweep_args& args, const std::vector<sweep_axis>& axes,
+                 const std::vector<sweep_run>& runs) {
+    nlohmann::ordered_json index;
+    index["format"] = "fluxon-sweep";
+    index["format_version"] = 1;
+    index["config"] = args.config;
+    index["parameters"] = nlohmann::ordered_json::array();
+    for (const sweep_axis& axis : axes) index["parameters"].push_back(axis.key);
+    index["runs"] = nlohmann::ordered_json::array();
+    for (const sweep_run& run : runs) {
+        nlohmann::ordered_json values = nlohmann::ordered_json::object();
+        for (const auto& [key, value] : run.point.values) values[key] = index_value(value);
+        index["runs"].push_back({{"file", run.file}, {"values", values}, {"status", run.status},
+                                 {"message", run.message}});
+    }
+    const fs::path path = fs::path(args.outdir) / "index.json";
+    const fs::path partial = fs::path(args.outdir) / "index.json.partial";
+    error_site site;
+    site.file = path.string();
+    std::ofstream out(partial);
+    out << index.dump(2) << "\n";
+    out.close();
+    if (!out) throw io_error("cannot write the sweep index", site);
+    std::error_code ec;
+    fs::rename(partial, path, ec);
+    if (ec) throw io_error("cannot write the sweep index: " + ec.message(), site);
+}
+
+void print_table(const std::vector<sweep_axis>& axes, const std::vector<sweep_run>& runs) {
+    std::vector<std::string> header{"file", "status", "spikes"};
+    for (const sweep_axis& axis : axes) header.push_back(axis.key);
+    std::vector<std::vector<std::string>> rows{header};
+    for (const sweep_run& run : runs) {
+        std::vector<std::string> row{run.file, run.status, run.spikes < 0 ? "-" : std::to_string(run.spikes)};
+        for (const auto& value : run.point.values) row.push_back(value.second);
+        rows.push_back(std::move(row));
+    }
+    std::vector<std::size_t> widths(header.size(), 0);
+    for (const auto& row : rows) {
+        for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
+    }
+    for (const auto& row : rows) {
+        std::string line;
+        for (std::size_t c = 0; c < row.size(); ++c) line += fmt::format("{:<{}}  ", row[c], widths[c]);
+        std::cout << line.substr(0, line.find_last_not_of(' ') + 1) << "\n";
+    }
+    for (const sweep_run& run : runs) {
+        if (run.status == "failed") std::cout << run.file << ": " << run.message << "\n";
+    }
+    std::cout << std::flush;
+}
+
+int sweep_exit_code(const std::vector<sweep_run>& runs) {
+    int code = exit_ok;
+    for (const sweep_run& run : runs) {
+        if (run.status == "interrupted") return exit_interrupted;
+        code = std::max(code, run.failure);
+    }
+    return code;
+}
+
+}  // namespace
+
+int sweep_command(const sweep_args& args) {
+    std::vector<sweep_axis> axes;
+    for (const std::string& text : args.axes) axes.push_back(parse_axis(text));
+    // Shared by every run (models are immutable) and alive until the last one has finished.
+    const model_registry models = builtin_models();
+    std::vector<sweep_run> runs = prepare_runs(args, make_grid(axes), models);
+
+    std::error_code ec;
+    fs::create_directories(args.outdir, ec);
+    if (ec) {
+        error_site site;
+        site.file = args.outdir;
+        throw io_error("cannot create the output directory: " + ec.message(), site);
+    }
+    const int jobs = args.jobs > 0 ? args.jobs : default_jobs(runs);
+    catch_interrupts();
+    run_all(runs, args.outdir, std::min<int>(jobs, static_cast<int>(runs.size())), args.quiet);
+    write_index(args, axes, runs);
+    print_table(axes, runs);
+    if (sweep_exit_code(runs) == exit_interrupted) std::cerr << "fluxon: the sweep was interrupted\n";
+    return sweep_exit_code(runs);
+}
+
+}  // namespace fluxon::cli

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# End-to-end checks of the `fluxon` command: run, errors with file/line/key, sweep and its
+# index, inspect, models, and Ctrl-C leaving an "interrupted" run file with exit code 130.
+# Usage: test_cli.sh FLUXON_BINARY DATA_DIR
+set -u
+
+FLUXON=${1:?usage: test_cli.sh FLUXON_BINARY DATA_DIR}
+DATA=${2:?usage: test_cli.sh FLUXON_BINARY DATA_DIR}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+
+fail() {
+    echo "FAIL: $*" >&2
+    failures=$((failures + 1))
+}
+
+pass() { echo "ok: $*"; }
+
+# expect_exit CODE DESCRIPTION COMMAND...: runs COMMAND with stdout/stderr in $TMP/out, $TMP/err.
+expect_exit() {
+    local want=$1 what=$2
+    shift 2
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    local got=$?
+    if [[ $got -ne $want ]]; then
+        fail "$what: exit $got, expected $want; stderr: $(cat "$TMP/err")"
+        return 1
+    fi
+    pass "$what"
+}
+
+contains() {  # contains FILE TEXT DESCRIPTION
+    if grep -qF -- "$2" "$1"; then pass "$3"; else fail "$3: '$2' not in: $(cat "$1")"; fi
+}
+
+# A plain run.
+if expect_exit 0 "run tiny.toml" "$FLUXON" run "$DATA/tiny.toml" -o "$TMP/tiny.h5"; then
+    [[ -f $TMP/tiny.h5 ]] && pass "run file written" || fail "run file $TMP/tiny.h5 missing"
+    contains "$TMP/out" "complete" "run prints the summary"
+fi
+
+# --seed and --threads are applied and recorded.
+if expect_exit 0 "run with --seed/--threads/--set" "$FLUXON" run "$DATA/tiny.toml" -o "$TMP/seeded.h5" \
+    --seed 3 --threads 2 --set 'run.duration=20 ms' --quiet; then
+    "$FLUXON" inspect "$TMP/seeded.h5" >"$TMP/out" 2>&1
+    grep -Eq '^seed: +3$' "$TMP/out" && pass "--seed recorded" || fail "--seed not recorded: $(cat "$TMP/out")"
+    grep -Eq '^threads: +2$' "$TMP/out" && pass "--threads recorded" || fail "--threads not recorded"
+fi
+
+# A config error names the file, the line and the key.
+sed 's/^seed = 7$/seed = 7\ncolour = "blue"/' "$DATA/tiny.toml" >"$TMP/unknown_key.toml"
+line=$(grep -n '^colour' "$TMP/unknown_key.toml" | cut -d: -f1)
+if expect_exit 2 "unknown key is a user error" "$FLUXON" run "$TMP/unknown_key.toml" -o "$TMP/bad.h5"; then
+    contains "$TMP/err" "unknown_key.toml:$line:" "error names file and line"
+    contains "$TMP/err" "run.colour" "error names the key"
+    contains "$TMP/err" "fluxon: error:" "error has the fluxon prefix"
+    [[ ! -e $TMP/bad.h5 ]] && pass "nothing written for a bad config" || fail "bad config wrote a run file"
+fi
+printf '[run]\ndt = 0.1 ms\n' >"$TMP/syntax.toml"
+if expect_exit 2 "TOML syntax error is a user error" "$FLUXON" run "$TMP/syntax.toml" -o "$TMP/bad.h5"; then
+    contains "$TMP/err" "syntax.toml:2:" "syntax error names file and line"
+fi
+if expect_exit 2 "unknown --set key" "$FLUXON" run "$DATA/tiny.toml" -o "$TMP/bad.h5" --set run.sed=3; then
+    contains "$TMP/err" "run.sed" "--set error names the key"
+fi
+expect_exit 2 "missing -o is a usage error" "$FLUXON" run "$DATA/tiny.toml"
+expect_exit 2 "missing config file" "$FLUXON" run "$TMP/none.toml" -o "$TMP/bad.h5"
+expect_exit 2 "inspect of a non-run file" "$FLUXON" inspect "$DATA/tiny.toml"
+
+# A 2x2 sweep: four run files and an index with four entries.
+if expect_exit 0 "sweep 2x2" "$FLUXON" sweep "$DATA/tiny.toml" --set run.seed=1,2 \
+    --set 'projections.input.weight=10 mV,20 mV' -d "$TMP/sweep" --quiet; then
+    n=$(ls "$TMP"/sweep/run_*.h5 2>/dev/null | wc -l)
+    [[ $n -eq 4 ]] && pass "sweep wrote 4 run files" || fail "sweep wrote $n run files"
+    if python3 - "$TMP/sweep/index.json" <<'PY'
+import json, sys
+index = json.load(open(sys.argv[1]))
+assert index["format"] == "fluxon-sweep" and index["format_version"] == 1, index
+assert index["parameters"] == ["run.seed", "projections.input.weight"], index["parameters"]
+runs = index["runs"]
+assert len(runs) == 4, runs
+assert [r["file"] for r in runs] == ["run_%04d.h5" % i for i in range(4)], runs
+assert runs[1]["values"] == {"run.seed": 1, "projections.input.weight": "20 mV"}, runs[1]
+assert all(r["status"] == "complete" and r["message"] == "" for r in runs), runs
+PY
+    then pass "index.json has 4 entries as docs/run_file.md says"; else fail "index.json: $(cat "$TMP/sweep/index.json")"; fi
+    contains "$TMP/out" "run_0003.h5" "sweep prints the table"
+fi
+# Commas inside brackets belong to the value: two grid points, recorded as given.
+if expect_exit 0 "sweep over bracketed values" "$FLUXON" sweep "$DATA/tiny.toml" \
+    --set 'record.spikes=["exc"],["stim","exc"]' -d "$TMP/sweep_lists" --quiet; then
+    if python3 - "$TMP/sweep_lists/index.json" <<'PY'
+import json, sys
+runs = json.load(open(sys.argv[1]))["runs"]
+assert [r["values"]["record.spikes"] for r in runs] == ['["exc"]', '["stim","exc"]'], runs
+PY
+    then pass "bracketed values split at top-level commas only"; else fail "bracketed sweep index"; fi
+fi
+# A bad value at any grid point fails before anything runs.
+if expect_exit 2 "sweep with a bad value" "$FLUXON" sweep "$DATA/tiny.toml" --set run.seed=1,abc -d "$TMP/sweep_bad"; then
+    [[ ! -e $TMP/sweep_bad ]] && pass "nothing run for a bad sweep" || fail "a bad sweep created its directory"
+    contains "$TMP/err" "run.seed" "sweep error names the key"
+fi
+
+# inspect
+if expect_exit 0 "inspect" "$FLUXON" inspect "$TMP/tiny.h5"; then
+    contains "$TMP/out" "complete" "inspect shows the status"
+fi
+
+# models
+if expect_exit 0 "models" "$FLUXON" models; then
+    contains "$TMP/out" "tau_m" "models lists parameters"
+fi
+
+# Ctrl-C: the run stops at a window end, the file is complete up to there, exit 130.
+"$FLUXON" run "$DATA/long.toml" -o "$TMP/long.h5" >"$TMP/long.out" 2>"$TMP/long.err" &
+pid=$!
+sleep 1
+kill -INT "$pid"
+for _ in $(seq 1 300); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+done
+if kill -0 "$pid" 2>/dev/null; then
+    kill -KILL "$pid"
+    fail "fluxon run did not stop within 30 s of SIGINT"
+fi
+wait "$pid"
+rc=$?
+[[ $rc -eq 130 ]] && pass "SIGINT exits 130" || fail "SIGINT: exit $rc, expected 130; $(cat "$TMP/long.err")"
+if expect_exit 0 "inspect an interrupted run" "$FLUXON" inspect "$TMP/long.h5"; then
+    contains "$TMP/out" "interrupted" "inspect shows interrupted"
+fi
+
+# Ctrl-C during a sweep: the running point is interrupted, the others are never started, and
+# the index still records every point.
+"$FLUXON" sweep "$DATA/long.toml" --set run.seed=1,2 -d "$TMP/sweep_int" -j 1 --quiet \
+    >"$TMP/sweep_int.out" 2>"$TMP/sweep_int.err" &
+pid=$!
+sleep 1
+kill -INT "$pid"
+for _ in $(seq 1 300); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+done
+if kill -0 "$pid" 2>/dev/null; then
+    kill -KILL "$pid"
+    fail "fluxon sweep did not stop within 30 s of SIGINT"
+fi
+wait "$pid"
+rc=$?
+[[ $rc -eq 130 ]] && pass "SIGINT stops a sweep with exit 130" || fail "sweep SIGINT: exit $rc; $(cat "$TMP/sweep_int.err")"
+if python3 - "$TMP/sweep_int/index.json" <<'PY'
+import json, sys
+runs = json.load(open(sys.argv[1]))["runs"]
+assert [r["status"] for r in runs] == ["interrupted", "interrupted"], runs
+assert runs[1]["message"].startswith("not started"), runs
+PY
+then pass "interrupted sweep index"; else fail "interrupted sweep index: $(cat "$TMP/sweep_int/index.json" 2>&1)"; fi
+
+if [[ $failures -ne 0 ]]; then
+    echo "$failures check(s) failed" >&2
+    exit 1
+fi
+echo "all CLI checks passed"
