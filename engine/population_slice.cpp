@@ -22,6 +22,13 @@ population_slice::population_slice(std::unique_ptr<neuron_block> block, std::uin
     if (receptors_ > 0) ring_.assign(slots * receptors_ * size_, 0.0);
     receptor_ptrs_.resize(receptors_);
     block_zeroes_inputs_ = block_->zeroes_inputs();
+    slot_used_.assign(slots, 0);
+    all_accumulate_ = receptors_ > 0;
+    for (std::size_t r = 0; r < receptors_; ++r) {
+        const auto acc = block_->input_accumulator(r);
+        accumulators_.push_back(acc.size() == size_ ? acc.data() : nullptr);
+        all_accumulate_ = all_accumulate_ && accumulators_.back();
+    }
 }
 
 void population_slice::set_currents(std::vector<current_change> changes) {
@@ -39,15 +46,25 @@ void population_slice::on_window_start(tick_t) {
     for (const auto& table : incoming_) deliver(table);
 }
 
+// Inputs due at the very next step go straight into the block's accumulator when it has one
+// (the common case of a one-step delay): the ring slot then stays untouched and the step can
+// skip reading it. Either way the additions happen in the same order, so results do not depend
+// on the slicing.
 void population_slice::deliver(const synapse_table& table) {
     if (table.sources.empty()) return;
     const spike_window& first = table.sources.front()->published();
     const std::size_t n_steps = first.steps.size();
     const bool uniform = table.delay.empty();
+    double* const direct = accumulators_.empty() ? nullptr : accumulators_[table.receptor];
     std::int64_t events = 0;
     for (std::size_t q = 0; q < n_steps; ++q) {
         const std::int64_t step = first.steps[q];
-        double* uniform_slot = ring_slot(step + table.uniform_delay, table.receptor);
+        double* uniform_target = nullptr;
+        if (uniform) {
+            const std::int64_t arrival = step + table.uniform_delay;
+            uniform_target = (direct && arrival == next_step_) ? direct : ring_slot(arrival, table.receptor);
+            if (uniform_target != direct) slot_used_[static_cast<std::size_t>(arrival) & slot_mask_] = 1;
+        }
         for (const spike_log* source : table.sources) {
             const spike_window& w = source->published();
             for (std::uint32_t s = w.begin_of(q); s < w.step_end[q]; ++s) {
@@ -55,10 +72,16 @@ void population_slice::deliver(const synapse_table& table) {
                 const std::uint64_t begin = table.row_start[pre], end = table.row_start[pre + 1];
                 events += static_cast<std::int64_t>(end - begin);
                 if (uniform) {
-                    for (std::uint64_t k = begin; k < end; ++k) uniform_slot[table.target[k]] += table.weight[k];
-                } else {
-                    for (std::uint64_t k = begin; k < end; ++k) {
-                        ring_slot(step + table.delay[k], table.receptor)[table.target[k]] += table.weight[k];
+                    for (std::uint64_t k = begin; k < end; ++k) uniform_target[table.target[k]] += table.weight[k];
+                    continue;
+                }
+                for (std::uint64_t k = begin; k < end; ++k) {
+                    const std::int64_t arrival = step + table.delay[k];
+                    if (direct && arrival == next_step_) {
+                        direct[table.target[k]] += table.weight[k];
+                    } else {
+                        ring_slot(arrival, table.receptor)[table.target[k]] += table.weight[k];
+                        slot_used_[static_cast<std::size_t>(arrival) & slot_mask_] = 1;
                     }
                 }
             }
@@ -74,11 +97,16 @@ void population_slice::handle(const event& ev, unit_context& ctx) {
         for (std::uint32_t i : c.local_ids) i_ext_[i] += c.delta;
     }
     for (std::size_t r = 0; r < receptors_; ++r) receptor_ptrs_[r] = ring_slot(step, r);
+    const std::size_t slot = static_cast<std::size_t>(step) & slot_mask_;
+    const bool skip_ring = all_accumulate_ && !slot_used_[slot];
     step_spikes_.clear();
-    block_->step(step_input{step, receptor_ptrs_, i_ext_.empty() ? nullptr : i_ext_.data()}, step_spikes_);
-    if (!block_zeroes_inputs_) {
+    const std::span<double* const> inputs = skip_ring ? std::span<double* const>{} : std::span<double* const>(receptor_ptrs_);
+    block_->step(step_input{step, inputs, i_ext_.empty() ? nullptr : i_ext_.data()}, step_spikes_);
+    if (!block_zeroes_inputs_ && !skip_ring) {
         for (std::size_t r = 0; r < receptors_; ++r) std::fill_n(receptor_ptrs_[r], size_, 0.0);
     }
+    slot_used_[slot] = 0;
+    next_step_ = step + 1;
 
     spike_window& w = log_.current();
     w.steps.push_back(step);

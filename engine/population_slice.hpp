@@ -72,6 +72,11 @@ private:
 
     std::unique_ptr<neuron_block> block_;
     bool block_zeroes_inputs_ = false;
+    // Per receptor, the block's accumulator (null when inputs must go through the ring).
+    std::vector<double*> accumulators_;
+    bool all_accumulate_ = false;        // every receptor has an accumulator
+    std::vector<std::uint8_t> slot_used_;  // per ring slot: something was delivered into it
+    std::int64_t next_step_ = 0;          // the step this slice runs next
     std::uint32_t population_index_, first_id_, size_;
     std::size_t receptors_;
     tick_t dt_ticks_;

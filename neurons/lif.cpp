@@ -22,7 +22,7 @@ struct lif_hot {
 // One fused pass over the neurons (inputs, threshold, reset, integration), branch-free so that
 // it vectorises; the refractory countdown is kept in doubles to share the lanes of the state. A
 // free function with restrict pointers: as a member, GCC reloads the pointers and gives up.
-template <bool with_current>
+template <bool with_inputs, bool with_current>
 bool lif_pass(const lif_hot& hot, double* __restrict in_e, double* __restrict in_i,
               const double* __restrict i_ext, double* __restrict v, double* __restrict ie,
               double* __restrict ii, double* __restrict ref, std::uint8_t* __restrict fired, std::size_t n) {
@@ -30,10 +30,13 @@ bool lif_pass(const lif_hot& hot, double* __restrict in_e, double* __restrict in
     const double ref_steps = h.refractory_steps;
     int any = 0;
     for (std::size_t i = 0; i < n; ++i) {
-        const double e = ie[i] + in_e[i];
-        const double g = ii[i] + in_i[i];
-        in_e[i] = 0.0;
-        in_i[i] = 0.0;
+        double e = ie[i], g = ii[i];
+        if constexpr (with_inputs) {
+            e += in_e[i];
+            g += in_i[i];
+            in_e[i] = 0.0;
+            in_i[i] = 0.0;
+        }
         const double vi = v[i], ri = ref[i];
         const bool spike = (ri == 0.0) & (vi > h.v_th);
         const double reset = h.reset_subtract ? vi - h.reset_jump : h.v_reset;
@@ -58,7 +61,9 @@ public:
     lif_block(const lif_hot& hot, std::uint32_t n) : hot_(hot), v_(n), ie_(n), ii_(n), ref_(n, 0.0), fired_(n, 0) {}
 
     void step(const step_input& in, std::vector<std::uint32_t>& spikes) override {
-        const bool any = in.i_ext ? advance<true>(in) : advance<false>(in);
+        const bool inputs = !in.receptors.empty();
+        const bool any = inputs ? (in.i_ext ? advance<true, true>(in) : advance<true, false>(in))
+                                : (in.i_ext ? advance<false, true>(in) : advance<false, false>(in));
         if (!any) return;
         for (std::size_t i = 0; i < fired_.size(); ++i) {
             if (fired_[i]) spikes.push_back(static_cast<std::uint32_t>(i));
@@ -66,6 +71,7 @@ public:
     }
 
     bool zeroes_inputs() const override { return true; }
+    std::span<double> input_accumulator(std::size_t receptor) override { return receptor == 0 ? ie_ : ii_; }
 
     std::span<double> state(std::size_t index) override {
         switch (index) {
@@ -76,10 +82,12 @@ public:
     }
 
 private:
-    template <bool with_current>
+    template <bool with_inputs, bool with_current>
     bool advance(const step_input& in) {
-        return lif_pass<with_current>(hot_, in.receptors[0], in.receptors[1], in.i_ext, v_.data(), ie_.data(),
-                                      ii_.data(), ref_.data(), fired_.data(), v_.size());
+        double* in_e = with_inputs ? in.receptors[0] : nullptr;
+        double* in_i = with_inputs ? in.receptors[1] : nullptr;
+        return lif_pass<with_inputs, with_current>(hot_, in_e, in_i, in.i_ext, v_.data(), ie_.data(), ii_.data(),
+                                                   ref_.data(), fired_.data(), v_.size());
     }
 
     lif_hot hot_;

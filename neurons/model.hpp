@@ -40,7 +40,9 @@ struct block_context {
 
 // Input for one step. `receptors[r][i]` holds the summed weights that arrive at the start of
 // this step on receptor r of neuron i (already in SI). The caller zeroes them after the step
-// unless the block says it does so itself (fused with its own pass, saving a sweep). `i_ext` is the external current per neuron (A), or null.
+// unless the block says it does so itself (fused with its own pass, saving a sweep). When the
+// block has an input accumulator for every receptor, `receptors` is empty on steps where no
+// input went through the delay buffer: everything that arrived was added to the accumulators. `i_ext` is the external current per neuron (A), or null.
 struct step_input {
     std::int64_t step = 0;
     std::span<double* const> receptors;
@@ -59,6 +61,10 @@ public:
     virtual std::span<double> state(std::size_t index) = 0;
     // True when step() leaves the receptor arrays zeroed.
     virtual bool zeroes_inputs() const { return false; }
+    // The state array to which inputs on `receptor` may be added directly, before the step at
+    // whose start they arrive, because the model adds them there by plain addition first thing
+    // (exponential synapses). Empty when inputs must come through step_input.
+    virtual std::span<double> input_accumulator(std::size_t /*receptor*/) { return {}; }
 };
 
 class neuron_model {
