@@ -1,0 +1,272 @@
+// fluxon.Simulation: builds a run from a network description or a config file, runs it with
+// the GIL released, and hands out the recorded data as numpy views of the C++ vectors (the
+// Simulation is their base object, so they stay valid as long as any of them is alive).
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <fmt/format.h>
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include "bindings/bindings.hpp"
+#include "engine/simulation.hpp"
+#include "io/config.hpp"
+
+namespace fluxon::py_bindings {
+namespace {
+
+std::string fspath(const py::object& path) { return py::str(py::module_::import("os").attr("fspath")(path)); }
+
+// A read-only numpy view of `n` elements at `data`, kept alive by `owner`. Empty vectors may
+// have no storage; they point at a dummy so that numpy does not allocate and the base is set
+// uniformly.
+template <typename T>
+py::array view(const T* data, std::vector<py::ssize_t> shape, py::handle owner) {
+    static const T dummy{};
+    std::vector<py::ssize_t> strides(shape.size(), sizeof(T));
+    for (std::size_t d = shape.size(); d-- > 1;) strides[d - 1] = strides[d] * shape[d];
+    py::array out(py::dtype::of<T>(), shape, strides, data ? data : &dummy, owner);
+    py::detail::array_proxy(out.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+    return out;
+}
+
+// An array that owns a vector moved into it (no copy).
+template <typename T>
+py::array owning(std::vector<T>&& values) {
+    auto* heap = new std::vector<T>(std::move(values));
+    py::capsule free_when_done(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+    return py::array_t<T>(static_cast<py::ssize_t>(heap->size()), heap->data(), free_when_done);
+}
+
+class py_simulation {
+public:
+    explicit py_simulation(net::experiment_spec spec) : config_text_(spec.config_text) {
+        py::gil_scoped_release nogil;
+        sim_ = std::make_unique<simulation>(spec);
+    }
+
+    static std::unique_ptr<py_simulation> from_config(const py::object& path, const std::vector<std::string>& overrides) {
+        const std::string file = fspath(path);
+        std::optional<net::experiment_spec> spec;
+        {
+            py::gil_scoped_release nogil;
+            spec = io::load_config(file, overrides);
+        }
+        return std::make_unique<py_simulation>(std::move(*spec));
+    }
+
+    run_result run(const py::object& output, const py::object& progress, bool keep_in_memory) {
+        if (running_) throw user_error("this simulation is already running", {});
+        if (!progress.is_none() && !PyCallable_Check(progress.ptr())) {
+            throw py::type_error("progress must be None or a callable taking (t_reached, t_end)");
+        }
+        run_options options;
+        if (!output.is_none()) options.output = fspath(output);
+        options.keep_in_memory = keep_in_memory;
+        std::atomic<bool> stop{false};
+        options.stop = &stop;
+        // Declared before the GIL is released, so that it is destroyed with the GIL held.
+        std::optional<py::error_already_set> pending;
+        // Always installed: it is where Ctrl-C is noticed while C++ runs without the GIL.
+        options.progress = [&](double t_reached, double t_end) {
+            py::gil_scoped_acquire gil;
+            if (pending) return;
+            try {
+                if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+                if (!progress.is_none()) progress(t_reached, t_end);
+            } catch (py::error_already_set& e) {
+                pending = std::move(e);
+                stop.store(true, std::memory_order_relaxed);
+            }
+        };
+        running_ = true;
+        run_result result;
+        try {
+            py::gil_scoped_release nogil;
+            result = sim_->run(options);
+        } catch (...) {
+            running_ = false;
+            throw;
+        }
+        running_ = false;
+        ran_ = true;
+        kept_ = keep_in_memory;
+        // The run stopped cleanly (the file says "interrupted"); now the error is the caller's.
+        if (pending) throw *pending;
+        return result;
+    }
+
+    py::tuple spikes(py::handle self, const std::string& population) const {
+        check_recorded();
+        const recorded_spikes& s = sim_->spikes(population);
+        const auto n = static_cast<py::ssize_t>(s.times.size());
+        return py::make_tuple(view(s.times.data(), {n}, self), view(s.ids.data(), {n}, self));
+    }
+
+    py::tuple probe(py::handle self, const std::string& population, const std::string& variable) const {
+        check_recorded();
+        const recorded_probe& p = sim_->probe(population, variable);
+        const auto n_times = static_cast<py::ssize_t>(p.times.size());
+        const auto n_ids = static_cast<py::ssize_t>(p.ids.size());
+        return py::make_tuple(view(p.times.data(), {n_times}, self), view(p.ids.data(), {n_ids}, self),
+                              view(p.values.data(), {n_times, n_ids}, self));
+    }
+
+    py::dict synapses(const std::string& projection) const {
+        check_idle();
+        std::vector<std::uint32_t> pre, post;
+        std::vector<double> weight, delay;
+        sim_->synapses(projection, pre, post, weight, delay);
+        py::dict out;
+        out["pre"] = owning(std::move(pre));
+        out["post"] = owning(std::move(post));
+        out["weight"] = owning(std::move(weight));
+        out["delay"] = owning(std::move(delay));
+        return out;
+    }
+
+    py::dict populations() const {
+        py::dict out;
+        for (const auto& p : sim_->populations()) {
+            out[py::str(p.name)] = py::dict(py::arg("model") = p.model, py::arg("size") = p.size,
+                                           py::arg("source") = p.source);
+        }
+        return out;
+    }
+
+    py::dict projections() const {
+        py::dict out;
+        for (const auto& p : sim_->projections()) {
+            out[py::str(p.name)] = py::dict(py::arg("pre") = p.pre, py::arg("post") = p.post,
+                                           py::arg("receptor") = p.receptor, py::arg("n_synapses") = p.n_synapses);
+        }
+        return out;
+    }
+
+    const simulation& sim() const { return *sim_; }
+    const std::string& config_text() const { return config_text_; }
+    bool ran() const { return ran_; }
+
+private:
+    // Another Python thread may call in while run() has released the GIL; the vectors are
+    // growing then, so no view of them may be handed out.
+    void check_idle() const {
+        if (running_) throw user_error("the simulation is running; ask for its results once run() returns", {});
+    }
+
+    void check_recorded() const {
+        check_idle();
+        if (!ran_) throw user_error("the simulation has not been run yet; call run() first", {});
+        if (!kept_) {
+            throw user_error("recordings were not kept in memory (run(keep_in_memory=False)); read them from the "
+                             "run file with fluxon.analysis.open_run",
+                             {});
+        }
+    }
+
+    std::unique_ptr<simulation> sim_;
+    std::string config_text_;
+    bool running_ = false, ran_ = false, kept_ = false;
+};
+
+// What run() returns: the counters, and the recordings through the simulation that made them.
+struct py_run_result {
+    run_result counters;
+    py::object simulation;
+    py::object output;
+};
+
+py::dict per_population(const run_result& r) {
+    py::dict out;
+    for (const auto& [name, count] : r.spikes_per_population) out[py::str(name)] = count;
+    return out;
+}
+
+void bind_simulation_class(py::module_& m) {
+    py::class_<py_simulation>(m, "Simulation", R"(A network ready to run once.
+
+Simulation(description)                  from a network description (fluxon.Network.build() makes one)
+Simulation(config, overrides=[])         from a config file, with "dotted.key=value" overrides)")
+        .def(py::init([](const py::dict& description) {
+                 return std::make_unique<py_simulation>(spec_from_python(description));
+             }),
+             py::arg("description"))
+        .def(py::init(&py_simulation::from_config), py::arg("config"), py::arg("overrides") = std::vector<std::string>{})
+        .def(
+            "run",
+            [](py::object self, const py::object& output, const py::object& progress, bool keep_in_memory) {
+                run_result r = self.cast<py_simulation&>().run(output, progress, keep_in_memory);
+                return py_run_result{std::move(r), self, output.is_none() ? output : py::str(fspath(output))};
+            },
+            py::arg("output") = py::none(), py::arg("progress") = py::none(), py::arg("keep_in_memory") = true,
+            "Runs for the configured duration (once); progress is None or a callable (t_reached, t_end).")
+        .def(
+            "spikes", [](py::object self, const std::string& population) {
+                return self.cast<const py_simulation&>().spikes(self, population);
+            },
+            py::arg("population"), "(times float64 s, ids uint32): read-only views, no copy.")
+        .def(
+            "probe",
+            [](py::object self, const std::string& population, const std::string& variable) {
+                return self.cast<const py_simulation&>().probe(self, population, variable);
+            },
+            py::arg("population"), py::arg("variable"),
+            "(times [n], ids [k], values [n, k]) in SI: read-only views, no copy.")
+        .def("synapses", &py_simulation::synapses, py::arg("projection"),
+             "{'pre', 'post', 'weight', 'delay'}: one entry per synapse, weights and delays in SI.")
+        .def_property_readonly("populations", &py_simulation::populations)
+        .def_property_readonly("projections", &py_simulation::projections)
+        .def_property_readonly("dt", [](const py_simulation& s) { return s.sim().dt(); })
+        .def_property_readonly("duration", [](const py_simulation& s) { return s.sim().duration(); })
+        .def_property_readonly("seed", [](const py_simulation& s) { return s.sim().seed(); })
+        .def_property_readonly("threads", [](const py_simulation& s) { return s.sim().threads(); })
+        .def_property_readonly("config_text", &py_simulation::config_text)
+        .def_property_readonly("has_run", &py_simulation::ran)
+        .def("__repr__", [](const py_simulation& s) {
+            return fmt::format("<fluxon.Simulation: {} populations, {} projections, dt={} s, duration={} s, seed={}>",
+                               s.sim().populations().size(), s.sim().projections().size(), s.sim().dt(),
+                               s.sim().duration(), s.sim().seed());
+        });
+}
+
+void bind_result_class(py::module_& m) {
+    py::class_<py_run_result>(m, "RunResult", "What Simulation.run() returns: status, counters and the recordings.")
+        .def_property_readonly("status", [](const py_run_result& r) { return r.counters.status; })
+        .def_property_readonly("time_reached", [](const py_run_result& r) { return r.counters.time_reached; })
+        .def_property_readonly("steps", [](const py_run_result& r) { return r.counters.steps; })
+        .def_property_readonly("n_spikes", [](const py_run_result& r) { return r.counters.spikes; })
+        .def_property_readonly("synaptic_events", [](const py_run_result& r) { return r.counters.synaptic_events; })
+        .def_property_readonly("events", [](const py_run_result& r) { return r.counters.events; })
+        .def_property_readonly("wall_time", [](const py_run_result& r) { return r.counters.wall_time; })
+        .def_property_readonly("build_time", [](const py_run_result& r) { return r.counters.build_time; })
+        .def_property_readonly("spikes_per_population", [](const py_run_result& r) { return per_population(r.counters); })
+        .def_readonly("simulation", &py_run_result::simulation)
+        .def_readonly("output", &py_run_result::output)
+        .def(
+            "spikes", [](const py_run_result& r, const std::string& p) { return r.simulation.attr("spikes")(p); },
+            py::arg("population"))
+        .def(
+            "probe",
+            [](const py_run_result& r, const std::string& p, const std::string& v) {
+                return r.simulation.attr("probe")(p, v);
+            },
+            py::arg("population"), py::arg("variable"))
+        .def(
+            "synapses", [](const py_run_result& r, const std::string& p) { return r.simulation.attr("synapses")(p); },
+            py::arg("projection"))
+        .def("__repr__", [](const py_run_result& r) {
+            return fmt::format("<fluxon.RunResult: {}, t={} s, {} spikes, {:.3g} s wall>", r.counters.status,
+                               r.counters.time_reached, r.counters.spikes, r.counters.wall_time);
+        });
+}
+
+}  // namespace
+
+void register_simulation(py::module_& m) {
+    bind_simulation_class(m);
+    bind_result_class(m);
+}
+
+}  // namespace fluxon::py_bindings

@@ -1,0 +1,304 @@
+"""Networks built from Python, run by the C++ core.
+
+A Network collects populations, projections, currents and what to record, as a plain
+description with the shape of a config file (docs/config.md): dicts and lists of numbers (SI),
+strings with units ("20 ms") and numpy arrays. build() hands the description to the C++ core,
+which checks every value (errors name the dotted key, e.g. populations.exc.params.tau_m) and
+returns a Simulation. A script and the equivalent config file give bit-identical runs.
+
+    net = fluxon.Network(dt="0.1 ms", duration="1 s", seed=1)
+    exc = net.population("exc", 3200, "lif", tau_m="20 ms", v_th="-50 mV", ...)
+    exc.initialize(v=fluxon.uniform("-60 mV", "-50 mV"))
+    net.project("ee", exc, exc, receptor="exc", connector=fluxon.fixed_probability(0.02),
+                weight="1.62 mV", delay="0.1 ms")
+    exc.record_spikes()
+    result = net.build().run(output="run.h5", progress=True)
+    times, ids = result.spikes("exc")
+
+See docs/python.md for the whole guide.
+"""
+import sys
+
+from . import _core
+
+__all__ = [
+    "Network", "Population", "Simulation", "load_config",
+    "uniform", "normal",
+    "all_to_all", "one_to_one", "fixed_probability", "fixed_indegree", "fixed_outdegree", "from_arrays",
+]
+
+
+# -- values and connectors: plain description entries -------------------------------------
+
+def uniform(low, high):
+    """Values drawn uniformly from [low, high] (seeded by the run seed), e.g. uniform("-60 mV", "-50 mV")."""
+    return {"uniform": [low, high]}
+
+
+def normal(mean, std):
+    """Values drawn from a normal distribution (seeded by the run seed)."""
+    return {"normal": [mean, std]}
+
+
+def all_to_all(autapses=True):
+    """Every presynaptic neuron to every postsynaptic one (autapses: i -> i when pre is post)."""
+    return {"type": "all_to_all", "autapses": autapses}
+
+
+def one_to_one(autapses=True):
+    """Neuron i to neuron i; pre and post must have the same size."""
+    return {"type": "one_to_one", "autapses": autapses}
+
+
+def fixed_probability(p, autapses=True):
+    """Each possible synapse exists with probability p, drawn from the run seed."""
+    return {"type": "fixed_probability", "p": p, "autapses": autapses}
+
+
+def fixed_indegree(n, autapses=True, multapses=True):
+    """Each postsynaptic neuron receives n synapses from randomly chosen presynaptic ones."""
+    return {"type": "fixed_indegree", "n": n, "autapses": autapses, "multapses": multapses}
+
+
+def fixed_outdegree(n, autapses=True, multapses=True):
+    """Each presynaptic neuron makes n synapses onto randomly chosen postsynaptic ones."""
+    return {"type": "fixed_outdegree", "n": n, "autapses": autapses, "multapses": multapses}
+
+
+def from_arrays(pre, post):
+    """Exactly the synapses pre[k] -> post[k] (integer arrays or lists of equal length)."""
+    return {"type": "explicit", "pre": pre, "post": post}
+
+
+# -- the builder ---------------------------------------------------------------------------
+
+class Population:
+    """A population of a Network; made by Network.population, spike_source or poisson."""
+
+    def __init__(self, network, name, size, model, params, arrays=None):
+        self.network = network
+        self.name = name
+        self.size = size
+        self.model = model
+        self.params = dict(params)
+        self.initial = {}
+        self.arrays = dict(arrays or {})
+
+    def initialize(self, **values):
+        """Initial state per variable: a quantity, uniform(...), normal(...) or an array (SI)."""
+        self.initial.update(values)
+        return self
+
+    def record_spikes(self, ids=None):
+        """Records the spikes of every neuron, or of the neurons in ids."""
+        entry = {"population": self.name}
+        if ids is not None:
+            entry["ids"] = ids
+        self.network.recorded_spikes.append(entry)
+        return self
+
+    def record(self, variable, ids=None, interval=None):
+        """Probes a state variable (e.g. "v") of every neuron or of ids, every step or every interval."""
+        entry = {"population": self.name, "variable": variable}
+        if ids is not None:
+            entry["ids"] = ids
+        if interval is not None:
+            entry["interval"] = interval
+        self.network.probes.append(entry)
+        return self
+
+    def description(self):
+        entry = {"size": self.size, "model": self.model}
+        if self.params:
+            entry["params"] = dict(self.params)
+        if self.initial:
+            entry["initial"] = dict(self.initial)
+        entry.update(self.arrays)
+        return entry
+
+    def __repr__(self):
+        return f"<fluxon.Population {self.name!r}: {self.size} x {self.model}>"
+
+
+class Network:
+    """A network description under construction; build() turns it into a Simulation.
+
+    dt and duration are strings with units or numbers in seconds; the seed draws
+    connectivity, initial values and noise; threads does not change results.
+    """
+
+    def __init__(self, dt="0.1 ms", duration="1 s", seed=1, threads=1, time_base="ps",
+                 flush_interval=2.0):
+        self.dt = dt
+        self.duration = duration
+        self.seed = seed
+        self.threads = threads
+        self.time_base = time_base
+        self.flush_interval = flush_interval
+        self.populations = {}
+        self.projections = {}
+        self.currents = {}
+        self.recorded_spikes = []
+        self.probes = []
+
+    def population(self, name, size, model, **params):
+        """A population of `size` neurons of `model` (fluxon.models() lists them and their
+        parameters); parameters are strings with units or numbers in SI."""
+        return self._add_population(Population(self, name, size, model, params))
+
+    def spike_source(self, name, size, times, ids):
+        """Neurons that spike at times[k] (s) for neuron ids[k] (model spike_times)."""
+        return self._add_population(Population(self, name, size, "spike_times", {},
+                                               {"times": times, "ids": ids}))
+
+    def poisson(self, name, size, rate):
+        """Independent Poisson spike trains at `rate` each (model poisson)."""
+        return self._add_population(Population(self, name, size, "poisson", {"rate": rate}))
+
+    def project(self, name, pre, post, receptor, connector, weight, delay=None):
+        """Synapses from pre to the `receptor` of post. weight and delay are quantities, uniform(...),
+        normal(...) or arrays with one value per synapse (SI); the delay defaults to one step."""
+        self._check_new(self.projections, "projections", name)
+        entry = {"pre": self._population_name(pre), "post": self._population_name(post),
+                 "receptor": receptor, "connector": connector, "weight": weight}
+        if delay is not None:
+            entry["delay"] = delay
+        self.projections[name] = entry
+        return entry
+
+    def current(self, name, target, amplitude=None, times=None, amplitudes=None, ids=None):
+        """An external current into target (every neuron, or ids): a constant `amplitude` from
+        t = 0, or a step function that is amplitudes[k] from times[k] on."""
+        self._check_new(self.currents, "currents", name)
+        entry = {"target": self._population_name(target)}
+        if ids is not None:
+            entry["ids"] = ids
+        if amplitude is not None:
+            entry["amplitude"] = amplitude
+        if times is not None:
+            entry["times"] = times
+        if amplitudes is not None:
+            entry["amplitudes"] = amplitudes
+        self.currents[name] = entry
+        return entry
+
+    def description(self):
+        """The plain description build() hands to the C++ core (the run file records it as JSON)."""
+        return {
+            "run": {"dt": self.dt, "duration": self.duration, "seed": self.seed, "threads": self.threads,
+                    "time_base": self.time_base, "flush_interval": self.flush_interval},
+            "populations": {name: pop.description() for name, pop in self.populations.items()},
+            "projections": {name: dict(entry) for name, entry in self.projections.items()},
+            "currents": {name: dict(entry) for name, entry in self.currents.items()},
+            "record": {"spikes": list(self.recorded_spikes), "probes": list(self.probes)},
+        }
+
+    def build(self):
+        """Checks the whole description and builds the network: a Simulation ready to run."""
+        return Simulation(self.description())
+
+    def _add_population(self, population):
+        self._check_new(self.populations, "populations", population.name)
+        self.populations[population.name] = population
+        return population
+
+    def _check_new(self, table, section, name):
+        if name in table:
+            raise _core.NetworkError(f"the name {name!r} is already used in {section}",
+                                     key=f"{section}.{name}", node=str(name))
+
+    def _population_name(self, population):
+        if not isinstance(population, Population):
+            return population  # a name; the core checks that it exists
+        if population.network is not self:
+            raise _core.NetworkError(f"population {population.name!r} belongs to another Network",
+                                     node=population.name)
+        return population.name
+
+    def __repr__(self):
+        return (f"<fluxon.Network: {len(self.populations)} populations, {len(self.projections)} "
+                f"projections, dt={self.dt!r}, duration={self.duration!r}, seed={self.seed!r}>")
+
+
+# -- running -------------------------------------------------------------------------------
+
+class _ProgressBar:
+    """A tqdm bar over simulated time, made at the first report (when t_end is known)."""
+
+    def __init__(self, tqdm):
+        self._tqdm = tqdm
+        self._bar = None
+
+    def __call__(self, t_reached, t_end):
+        if self._bar is None:
+            self._bar = self._tqdm(total=t_end, unit="s", desc="simulated",
+                                   bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.3f}/{total:.3f} s "
+                                              "[{elapsed}<{remaining}]")
+        self._bar.update(t_reached - self._bar.n)
+
+    def close(self):
+        if self._bar is not None:
+            self._bar.close()
+
+
+class _ProgressLine:
+    """A single stderr line rewritten in place, for when tqdm is not installed."""
+
+    def __init__(self):
+        self._written = False
+
+    def __call__(self, t_reached, t_end):
+        share = t_reached / t_end if t_end > 0 else 1.0
+        sys.stderr.write(f"\rsimulated {t_reached:.3f} / {t_end:.3f} s ({100 * share:3.0f}%)")
+        sys.stderr.flush()
+        self._written = True
+
+    def close(self):
+        if self._written:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _progress_reporter(progress):
+    """(callback for the core, close function) for run(progress=...)."""
+    if progress is None or progress is False:
+        return None, lambda: None
+    if progress is True:
+        try:
+            from tqdm import tqdm
+        except ImportError:
+            reporter = _ProgressLine()
+        else:
+            reporter = _ProgressBar(tqdm)
+        return reporter, reporter.close
+    if callable(progress):
+        return progress, lambda: None
+    raise TypeError(f"progress must be True, False, None or a callable (t_reached, t_end), got {progress!r}")
+
+
+class Simulation(_core.Simulation):
+    __doc__ = _core.Simulation.__doc__
+
+    def run(self, output=None, progress=None, keep_in_memory=True):
+        """Runs for the configured duration; a Simulation runs once.
+
+        output: path of the run file to write (None: no file). progress: True for a progress
+        bar (tqdm if installed, else a stderr line), or a callable (t_reached, t_end) called
+        at most every ~0.1 s of wall time. keep_in_memory: keep spikes and probes for
+        spikes()/probe(). The GIL is released while the core runs. Ctrl-C (or an exception in
+        the progress callable) stops the run cleanly: the run file is complete up to there
+        with status "interrupted", and the exception is raised once run() has stopped.
+        """
+        callback, close = _progress_reporter(progress)
+        try:
+            return super().run(output, callback, keep_in_memory)
+        finally:
+            close()
+
+
+def load_config(path, overrides=()):
+    """A Simulation from a config file (docs/config.md), with "dotted.key=value" overrides
+    as `fluxon run --set` takes them."""
+    if isinstance(overrides, str):
+        overrides = [overrides]
+    return Simulation(config=path, overrides=list(overrides))
