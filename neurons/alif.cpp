@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "neurons/propagators.hpp"
+#include "neurons/spike_flags.hpp"
 
 namespace fluxon {
 namespace {
@@ -66,9 +67,7 @@ public:
     void step(const step_input& in, std::vector<std::uint32_t>& spikes) override {
         const bool any = in.i_ext ? advance<true>(in) : advance<false>(in);
         if (!any) return;
-        for (std::size_t i = 0; i < fired_.size(); ++i) {
-            if (fired_[i]) spikes.push_back(static_cast<std::uint32_t>(i));
-        }
+        append_fired(fired_, spikes);
     }
 
     bool zeroes_inputs() const override { return true; }

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "neurons/propagators.hpp"
+#include "neurons/spike_flags.hpp"
 
 namespace fluxon {
 namespace {
@@ -50,9 +51,7 @@ public:
 
     void step(const step_input& in, std::vector<std::uint32_t>& spikes) override {
         if (!cuba_lif_pass(hot_, in.receptors[0], v_.data(), i_.data(), ref_.data(), fired_.data(), v_.size())) return;
-        for (std::size_t i = 0; i < fired_.size(); ++i) {
-            if (fired_[i]) spikes.push_back(static_cast<std::uint32_t>(i));
-        }
+        append_fired(fired_, spikes);
     }
 
     bool zeroes_inputs() const override { return true; }

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "neurons/propagators.hpp"
+#include "neurons/spike_flags.hpp"
 
 namespace fluxon {
 namespace {
@@ -62,9 +63,7 @@ public:
                                   : if_pass<false>(hot_, in.receptors[0], nullptr, v_.data(), ref_.data(),
                                                    fired_.data(), v_.size());
         if (!any) return;
-        for (std::size_t i = 0; i < fired_.size(); ++i) {
-            if (fired_[i]) spikes.push_back(static_cast<std::uint32_t>(i));
-        }
+        append_fired(fired_, spikes);
     }
 
     bool zeroes_inputs() const override { return true; }

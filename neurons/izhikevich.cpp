@@ -1,5 +1,7 @@
 #include "neurons/izhikevich.hpp"
 
+#include "neurons/spike_flags.hpp"
+
 #include <array>
 #include <cmath>
 #include <limits>
@@ -78,9 +80,7 @@ public:
         if (!izhikevich_pass(hot_, in.receptors[0], v_mv_.data(), v_.data(), u_.data(), fired_.data(), v_.size())) {
             return;
         }
-        for (std::size_t i = 0; i < fired_.size(); ++i) {
-            if (fired_[i]) spikes.push_back(static_cast<std::uint32_t>(i));
-        }
+        append_fired(fired_, spikes);
     }
 
     bool zeroes_inputs() const override { return true; }

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "neurons/propagators.hpp"
+#include "neurons/spike_flags.hpp"
 
 namespace fluxon {
 namespace {
@@ -65,9 +66,7 @@ public:
         const bool any = inputs ? (in.i_ext ? advance<true, true>(in) : advance<true, false>(in))
                                 : (in.i_ext ? advance<false, true>(in) : advance<false, false>(in));
         if (!any) return;
-        for (std::size_t i = 0; i < fired_.size(); ++i) {
-            if (fired_[i]) spikes.push_back(static_cast<std::uint32_t>(i));
-        }
+        append_fired(fired_, spikes);
     }
 
     bool zeroes_inputs() const override { return true; }
