@@ -4,10 +4,9 @@
 #include <limits>
 
 #include <fmt/format.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include "engine/errors.hpp"
+#include "engine/shard_workers.hpp"
 
 namespace fluxon {
 
@@ -124,7 +123,11 @@ tick_t event_engine::run(tick_t t_end, int threads, const std::function<bool(tic
     started_ = true;
     for (auto& s : shards_) s->start_units();
     const tick_t la = lookahead();
-    tbb::task_arena arena(std::max(1, threads));
+    std::unique_ptr<shard_workers> workers;
+    if (threads > 1 && shards_.size() > 1) {
+        workers = std::make_unique<shard_workers>(
+            shards_.size(), [this](std::size_t s, tick_t start, tick_t end) { shards_[s]->run_window(start, end); });
+    }
     tick_t t = 0;
     while (t < t_end) {
         tick_t next = std::numeric_limits<tick_t>::max();
@@ -136,13 +139,10 @@ tick_t event_engine::run(tick_t t_end, int threads, const std::function<bool(tic
         }
         const tick_t start = std::max(t, next);
         const tick_t end = (t_end - start > la) ? start + la : t_end;
-        if (threads <= 1 || shards_.size() == 1) {
-            for (auto& s : shards_) s->run_window(start, end);
+        if (workers) {
+            workers->run(start, end);
         } else {
-            arena.execute([&] {
-                tbb::parallel_for(std::size_t{0}, shards_.size(),
-                                  [&](std::size_t i) { shards_[i]->run_window(start, end); });
-            });
+            for (auto& s : shards_) s->run_window(start, end);
         }
         for (auto& s : shards_) {
             for (const event& ev : s->outbox_) shards_[units_[ev.target].shard]->queue_.push(ev);

@@ -216,16 +216,14 @@ private:
         for (std::size_t j = 0; j < pre_pop.size; ++j) t.row_start[j + 1] += t.row_start[j];
         const std::size_t n = t.row_start.back();
         const bool uniform = syn.min_delay == syn.max_delay;
-        t.target.resize(n);
-        t.weight.resize(n);
+        t.synapses.resize(n);
         if (!uniform) t.delay.resize(n);
         t.uniform_delay = syn.min_delay;
         std::vector<std::uint64_t> fill(t.row_start.begin(), t.row_start.end() - 1);
         for (std::size_t k = 0; k < syn.size(); ++k) {
             if (syn.post[k] < lo || syn.post[k] >= hi) continue;
             const std::uint64_t at = fill[syn.pre[k]]++;
-            t.target[at] = syn.post[k] - lo;
-            t.weight[at] = syn.weight[k];
+            t.synapses[at] = synapse{syn.post[k] - lo, syn.weight[k]};
             if (!uniform) t.delay[at] = syn.delay[k];
         }
         for (const population_slice* s : pre_pop.slices) t.sources.push_back(&s->log());

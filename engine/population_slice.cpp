@@ -67,20 +67,24 @@ void population_slice::deliver(const synapse_table& table) {
         }
         for (const spike_log* source : table.sources) {
             const spike_window& w = source->published();
-            for (std::uint32_t s = w.begin_of(q); s < w.step_end[q]; ++s) {
+            const std::uint32_t last = w.step_end[q];
+            for (std::uint32_t s = w.begin_of(q); s < last; ++s) {
                 const std::uint32_t pre = w.ids[s];
-                const std::uint64_t begin = table.row_start[pre], end = table.row_start[pre + 1];
-                events += static_cast<std::int64_t>(end - begin);
+                // Rows are scattered in memory: fetch the next spike's row while adding this one.
+                if (s + 1 < last) __builtin_prefetch(table.synapses.data() + table.row_start[w.ids[s + 1]]);
+                const synapse* row = table.synapses.data() + table.row_start[pre];
+                const synapse* row_end = table.synapses.data() + table.row_start[pre + 1];
+                events += row_end - row;
                 if (uniform) {
-                    for (std::uint64_t k = begin; k < end; ++k) uniform_target[table.target[k]] += table.weight[k];
+                    for (const synapse* k = row; k < row_end; ++k) uniform_target[k->target] += k->weight;
                     continue;
                 }
-                for (std::uint64_t k = begin; k < end; ++k) {
-                    const std::int64_t arrival = step + table.delay[k];
+                for (const synapse* k = row; k < row_end; ++k) {
+                    const std::int64_t arrival = step + table.delay[static_cast<std::size_t>(k - table.synapses.data())];
                     if (direct && arrival == next_step_) {
-                        direct[table.target[k]] += table.weight[k];
+                        direct[k->target] += k->weight;
                     } else {
-                        ring_slot(arrival, table.receptor)[table.target[k]] += table.weight[k];
+                        ring_slot(arrival, table.receptor)[k->target] += k->weight;
                         slot_used_[static_cast<std::size_t>(arrival) & slot_mask_] = 1;
                     }
                 }
