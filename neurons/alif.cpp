@@ -4,20 +4,16 @@
 #include <cmath>
 #include <limits>
 
-#include "neurons/propagators.hpp"
+#include "neurons/exp_current_lif.hpp"
 #include "neurons/spike_flags.hpp"
 
 namespace fluxon {
 namespace {
 
-constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 constexpr double inf = std::numeric_limits<double>::infinity();
 
-struct alif_hot {
-    double v_rest, v_th, v_reset, beta;
-    bool reset_subtract;
-    std::int32_t refractory_steps;
-    double p_vv, p_ve, p_vi, p_ee, p_ii, p_aa, p_vext;
+struct alif_hot : exp_current_lif_hot {
+    double beta, p_aa;
 };
 
 // One fused, branch-free pass over the neurons (inputs, threshold, reset, integration) so that
@@ -105,40 +101,20 @@ public:
     std::span<const state_var> state_vars() const override { return vars_; }
 
     void check(const validated_params& p, const block_context& ctx) const override {
-        if (!(p.get("v_reset") < p.get("v_th"))) {
-            throw config_error("v_reset must be below v_th", ctx.site);
-        }
+        check_exp_current_lif(p, ctx.site);
     }
 
     std::unique_ptr<neuron_block> make_block(const validated_params& p,
                                              const block_context& ctx) const override {
-        const double dt = ctx.dt;
-        const double tau_m = p.get("tau_m");
-        alif_hot h{};
-        h.v_rest = p.get("v_rest");
-        h.v_th = p.get("v_th");
-        h.v_reset = p.get("v_reset");
+        alif_hot h{lower_exp_current_lif(p, ctx.dt, ctx.site)};
         h.beta = p.get("beta");
-        h.reset_subtract = p.get("reset") == 1.0;
-        h.refractory_steps = refractory_steps(p.get("t_ref"), dt, ctx.site);
-        h.p_vv = std::exp(-dt / tau_m);
-        h.p_ve = exp_synapse_to_membrane(dt, tau_m, p.get("tau_syn_exc"));
-        h.p_vi = exp_synapse_to_membrane(dt, tau_m, p.get("tau_syn_inh"));
-        h.p_ee = std::exp(-dt / p.get("tau_syn_exc"));
-        h.p_ii = std::exp(-dt / p.get("tau_syn_inh"));
-        h.p_aa = std::exp(-dt / p.get("tau_adapt"));
-        const double r_m = p.get("r_m");
-        h.p_vext = std::isnan(r_m) ? 0.0 : r_m * (1.0 - h.p_vv);
+        h.p_aa = std::exp(-ctx.dt / p.get("tau_adapt"));
         return std::make_unique<alif_block>(h, ctx.size);
     }
 
     bool accepts_current() const override { return true; }
     void check_current(const validated_params& p, const error_site& site) const override {
-        if (std::isnan(p.get("r_m"))) {
-            throw config_error("a current targets this population but its parameter r_m (membrane "
-                               "resistance) is not set",
-                               site);
-        }
+        check_membrane_resistance(p, site);
     }
 
     double initial_value(std::size_t index, const validated_params& p) const override {
@@ -146,23 +122,18 @@ public:
     }
 
 private:
-    param_schema schema_{
-        {"tau_m", dimension::time, 20e-3, 0, inf, true, "membrane time constant"},
-        {"v_rest", dimension::voltage, -65e-3, -inf, inf, false, "resting (leak) potential"},
-        {"v_th", dimension::voltage, -50e-3, -inf, inf, false,
-         "baseline threshold; spike when v > v_th + beta * a"},
-        {"v_reset", dimension::voltage, -65e-3, -inf, inf, false, "reset potential"},
-        {"t_ref", dimension::time, 2e-3, 0, inf, false, "refractory period (v held at reset)"},
-        {"tau_syn_exc", dimension::time, 5e-3, 0, inf, true, "excitatory synaptic time constant"},
-        {"tau_syn_inh", dimension::time, 5e-3, 0, inf, true, "inhibitory synaptic time constant"},
-        {"r_m", dimension::resistance, nan, 0, inf, true,
-         "membrane resistance for external currents (needed only when a current targets the population)"},
-        {"reset", dimension::dimensionless, 0.0, -inf, inf, false,
-         "\"value\": v = v_reset; \"subtract\": v -= (v_th + beta * a) - v_reset", {"value", "subtract"}},
-        {"tau_adapt", dimension::time, 200e-3, 0, inf, true, "adaptation time constant"},
-        {"beta", dimension::voltage, 1.8e-3, -inf, inf, false,
-         "threshold increment per unit of adaptation (each spike adds 1 to a)"},
-    };
+    static param_schema make_schema() {
+        auto schema = exp_current_lif_schema(
+            "baseline threshold; spike when v > v_th + beta * a",
+            "\"value\": v = v_reset; \"subtract\": v -= (v_th + beta * a) - v_reset");
+        schema.push_back(
+{"tau_adapt", dimension::time, 200e-3, 0, inf, true, "adaptation time constant"});
+        schema.push_back({"beta", dimension::voltage, 1.8e-3, -inf, inf, false,
+                          "threshold increment per unit of adaptation (each spike adds 1 to a)"});
+        return schema;
+    }
+
+    param_schema schema_ = make_schema();
     std::array<receptor_def, 2> receptors_{{{"exc", dimension::voltage}, {"inh", dimension::voltage}}};
     std::array<state_var, 4> vars_{{{"v", dimension::voltage},
                                     {"i_exc", dimension::voltage},

@@ -1,0 +1,31 @@
+#pragma once
+// What the LIF-family models with exponential current synapses share (lif, alif): their common
+// parameters, the check of their values, and the exact one-step propagators they lower to.
+#include <cstdint>
+#include <string>
+
+#include "neurons/params.hpp"
+
+namespace fluxon {
+
+struct exp_current_lif_hot {
+    double v_rest, v_th, v_reset, reset_jump;
+    bool reset_subtract;
+    std::int32_t refractory_steps;
+    double p_vv, p_ve, p_vi, p_ee, p_ii;  // exact propagators over one step of dt
+    double p_vext;                       // volts per ampere of external current over one step
+    double v_leak_term;                  // v_rest (1 - p_vv)
+};
+
+// tau_m, v_rest, v_th, v_reset, t_ref, tau_syn_exc, tau_syn_inh, r_m, reset.
+param_schema exp_current_lif_schema(const std::string& threshold_doc, const std::string& reset_doc);
+
+// v_reset below v_th.
+void check_exp_current_lif(const validated_params& p, const error_site& site);
+
+// External currents need the membrane resistance r_m.
+void check_membrane_resistance(const validated_params& p, const error_site& site);
+
+exp_current_lif_hot lower_exp_current_lif(const validated_params& p, double dt, const error_site& site);
+
+}  // namespace fluxon
