@@ -64,9 +64,9 @@ public:
         const auto net = net::index_network(spec_);
         validate_populations();
         check_memory(net);
-        auto synapses = draw_projections(net);
-        make_slices(synapses);
-        fill_tables(synapses);
+        plan_slices();
+        auto tables = build_projections(net);
+        make_slices(tables);
         set_initial_state();
         set_currents(net);
         set_recording(net);
@@ -124,8 +124,17 @@ private:
                              &ps.arrays, with_node(ps.site, ps.name)};
     }
 
-    std::vector<net::synapse_list> draw_projections(const net::indexed_network& net) {
-        std::vector<net::synapse_list> lists;
+    void plan_slices() {
+        std::vector<std::uint32_t> sizes;
+        for (const auto& p : out_.populations) sizes.push_back(p.size);
+        plan_ = partition_for_threads(sizes, engine_.shards());
+    }
+
+    // Per projection, its synapses as one CSR table per target slice. Connectivity is drawn
+    // twice from the same seed, to count rows and then to fill them, so that no list of all
+    // synapses ever exists next to the tables.
+    std::vector<std::vector<synapse_table>> build_projections(const net::indexed_network& net) {
+        std::vector<std::vector<synapse_table>> tables;
         std::uint32_t min_delay = max_window_steps, max_delay = 1;
         const auto& projections = spec_.network.projections;
         for (std::size_t e = 0; e < projections.size(); ++e) {
@@ -143,20 +152,64 @@ private:
                                 names.empty() ? std::string("none (it is a source)") : fmt::format("{}", fmt::join(names, ", "))),
                     site);
             }
-            net::projection_context ctx{out_.populations[pre].size, out_.populations[post].size, pre == post,
-                                        target.receptors()[receptor].weight_dim, out_.dt, spec_.run.seed,
-                                        static_cast<std::uint32_t>(e)};
-            lists.push_back(net::build_synapses(pr, ctx));
-            min_delay = std::min<std::uint32_t>(min_delay, lists.back().min_delay);
-            max_delay = std::max<std::uint32_t>(max_delay, lists.back().max_delay);
+            const net::projection_context ctx{out_.populations[pre].size, out_.populations[post].size, pre == post,
+                                              target.receptors()[receptor].weight_dim, out_.dt, spec_.run.seed,
+                                              static_cast<std::uint32_t>(e)};
+            auto [projection_tables, range] = tables_for(pr, ctx, plan_[post], static_cast<std::uint32_t>(receptor));
+            std::uint64_t n = 0;
+            for (auto& t : projection_tables) {
+                t.projection = static_cast<std::uint32_t>(e);
+                n += t.size();
+            }
+            tables.push_back(std::move(projection_tables));
+            min_delay = std::min<std::uint32_t>(min_delay, range.min);
+            max_delay = std::max<std::uint32_t>(max_delay, range.max);
             out_.projections.push_back(built_projection{pr.name, pr.pre, pr.post, pr.receptor,
-                                                        connector_name(pr.connector.k), lists.back().size(),
-                                                        pre, post});
-            receptors_.push_back(static_cast<std::uint32_t>(receptor));
+                                                        connector_name(pr.connector.k), n, pre, post});
         }
         out_.window_steps = std::max<std::uint32_t>(1, min_delay);
         max_delay_ = max_delay;
-        return lists;
+        return tables;
+    }
+
+    static std::pair<std::vector<synapse_table>, net::delay_range> tables_for(
+        const net::projection_spec& pr, const net::projection_context& ctx, const std::vector<slice_plan>& slices,
+        std::uint32_t receptor) {
+        const auto slice_of = [&](std::uint32_t post) {
+            std::size_t s = 0;
+            while (post >= slices[s].first + slices[s].size) ++s;
+            return s;
+        };
+        std::vector<synapse_table> tables(slices.size());
+        for (auto& t : tables) {
+            t.receptor = receptor;
+            t.row_start.assign(std::size_t{ctx.pre_size} + 1, 0);
+        }
+        std::size_t n = 0;
+        net::connect(pr.connector, ctx, [&](std::uint32_t pre, std::uint32_t post) {
+            ++tables[slice_of(post)].row_start[pre + 1];
+            ++n;
+        });
+        const auto range = net::scan_delays(pr, ctx, n);
+        const bool uniform = range.min == range.max;
+        std::vector<std::vector<std::uint64_t>> cursor(tables.size());
+        for (std::size_t s = 0; s < tables.size(); ++s) {
+            auto& rows = tables[s].row_start;
+            for (std::size_t j = 0; j < ctx.pre_size; ++j) rows[j + 1] += rows[j];
+            tables[s].synapses.resize(rows.back());
+            if (!uniform) tables[s].delay.resize(rows.back());
+            tables[s].uniform_delay = range.min;
+            cursor[s].assign(rows.begin(), rows.end() - 1);
+        }
+        net::synapse_values values(pr, ctx, n);
+        net::connect(pr.connector, ctx, [&](std::uint32_t pre, std::uint32_t post) {
+            const std::size_t s = slice_of(post);
+            const std::uint64_t at = cursor[s][pre]++;
+            tables[s].synapses[at] = synapse{post - slices[s].first, values.next_weight()};
+            const std::uint16_t delay = values.next_delay();
+            if (!uniform) tables[s].delay[at] = delay;
+        });
+        return {std::move(tables), range};
     }
 
     static std::string connector_name(net::connector_spec::kind k) {
@@ -172,13 +225,10 @@ private:
         return "?";
     }
 
-    void make_slices(const std::vector<net::synapse_list>&) {
-        std::vector<std::uint32_t> sizes;
-        for (const auto& p : out_.populations) sizes.push_back(p.size);
-        const auto plan = partition_for_threads(sizes, engine_.shards());
-        for (std::size_t p = 0; p < plan.size(); ++p) {
+    void make_slices(std::vector<std::vector<synapse_table>>& tables) {
+        for (std::size_t p = 0; p < plan_.size(); ++p) {
             auto& pop = out_.populations[p];
-            for (const auto& s : plan[p]) {
+            for (const auto& s : plan_[p]) {
                 auto block = pop.model->make_block(pop.params, context_for(p, s.first, s.size));
                 auto slice = std::make_unique<population_slice>(
                     std::move(block), static_cast<std::uint32_t>(p), s.first, s.size, pop.model->receptors().size(),
@@ -187,47 +237,16 @@ private:
                 engine_.add_unit(std::move(slice), s.shard);
             }
         }
-    }
-
-    // Splits each projection's synapses by target slice into CSR tables, keeping the drawn
-    // order within each row (a stable counting sort by presynaptic neuron).
-    void fill_tables(std::vector<net::synapse_list>& lists) {
-        for (std::size_t e = 0; e < lists.size(); ++e) {
-            auto& syn = lists[e];
+        for (std::size_t e = 0; e < tables.size(); ++e) {
             const auto& proj = out_.projections[e];
-            const auto& pre_pop = out_.populations[proj.pre_index];
-            for (population_slice* slice : out_.populations[proj.post_index].slices) {
-                slice->add_incoming(table_for(syn, e, *slice, pre_pop));
+            auto& targets = out_.populations[proj.post_index].slices;
+            for (std::size_t s = 0; s < targets.size(); ++s) {
+                for (const population_slice* source : out_.populations[proj.pre_index].slices) {
+                    tables[e][s].sources.push_back(&source->log());
+                }
+                targets[s]->add_incoming(std::move(tables[e][s]));
             }
-            syn = net::synapse_list{};  // release memory as we go
         }
-    }
-
-    synapse_table table_for(const net::synapse_list& syn, std::size_t e, const population_slice& slice,
-                            const built_population& pre_pop) const {
-        synapse_table t;
-        t.receptor = receptors_[e];
-        t.projection = static_cast<std::uint32_t>(e);
-        const std::uint32_t lo = slice.first_id(), hi = lo + slice.size();
-        t.row_start.assign(std::size_t{pre_pop.size} + 1, 0);
-        for (std::size_t k = 0; k < syn.size(); ++k) {
-            if (syn.post[k] >= lo && syn.post[k] < hi) ++t.row_start[syn.pre[k] + 1];
-        }
-        for (std::size_t j = 0; j < pre_pop.size; ++j) t.row_start[j + 1] += t.row_start[j];
-        const std::size_t n = t.row_start.back();
-        const bool uniform = syn.min_delay == syn.max_delay;
-        t.synapses.resize(n);
-        if (!uniform) t.delay.resize(n);
-        t.uniform_delay = syn.min_delay;
-        std::vector<std::uint64_t> fill(t.row_start.begin(), t.row_start.end() - 1);
-        for (std::size_t k = 0; k < syn.size(); ++k) {
-            if (syn.post[k] < lo || syn.post[k] >= hi) continue;
-            const std::uint64_t at = fill[syn.pre[k]]++;
-            t.synapses[at] = synapse{syn.post[k] - lo, syn.weight[k]};
-            if (!uniform) t.delay[at] = syn.delay[k];
-        }
-        for (const population_slice* s : pre_pop.slices) t.sources.push_back(&s->log());
-        return t;
     }
 
     void set_initial_state() {
@@ -392,7 +411,7 @@ private:
     const model_registry& models_;
     event_engine& engine_;
     built_network out_;
-    std::vector<std::uint32_t> receptors_;
+    std::vector<std::vector<slice_plan>> plan_;
     std::uint32_t max_delay_ = 1;
 };
 

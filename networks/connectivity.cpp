@@ -15,33 +15,28 @@ namespace {
 
 using kind = connector_spec::kind;
 
-void add(synapse_list& out, std::uint32_t pre, std::uint32_t post) {
-    out.pre.push_back(pre);
-    out.post.push_back(post);
-}
-
-void connect_all_to_all(const connector_spec& c, const projection_context& ctx, synapse_list& out) {
+void connect_all_to_all(const connector_spec& c, const projection_context& ctx, const synapse_sink& emit) {
     const bool skip_self = ctx.same_population && !c.allow_autapses;
     for (std::uint32_t j = 0; j < ctx.pre_size; ++j) {
         for (std::uint32_t i = 0; i < ctx.post_size; ++i) {
-            if (!(skip_self && i == j)) add(out, j, i);
+            if (!(skip_self && i == j)) emit(j, i);
         }
     }
 }
 
-void connect_one_to_one(const connector_spec& c, const projection_context& ctx, synapse_list& out) {
+void connect_one_to_one(const connector_spec& c, const projection_context& ctx, const synapse_sink& emit) {
     if (ctx.pre_size != ctx.post_size) {
         throw network_error(fmt::format("one_to_one needs populations of equal size, got {} and {}",
                                         ctx.pre_size, ctx.post_size),
                             c.site);
     }
-    for (std::uint32_t j = 0; j < ctx.pre_size; ++j) add(out, j, j);
+    for (std::uint32_t j = 0; j < ctx.pre_size; ++j) emit(j, j);
 }
 
 // Bernoulli(p) over every (pre, post) pair, drawn by geometric skips so that the cost is
 // proportional to the synapses made, not to the pairs considered.
 void connect_fixed_probability(const connector_spec& c, const projection_context& ctx,
-                               sequential_rng& rng, synapse_list& out) {
+                               sequential_rng& rng, const synapse_sink& emit) {
     if (!(c.p >= 0 && c.p <= 1)) {
         throw config_error(fmt::format("connection probability p = {} is not in [0, 1]", c.p), c.site);
     }
@@ -49,8 +44,6 @@ void connect_fixed_probability(const connector_spec& c, const projection_context
     const bool skip_self = ctx.same_population && !c.allow_autapses;
     const double log_q = std::log1p(-c.p);
     boost::random::uniform_01<double> uniform;
-    out.pre.reserve(static_cast<std::size_t>(1.05 * c.p * ctx.pre_size * ctx.post_size) + 16);
-    out.post.reserve(out.pre.capacity());
     for (std::uint32_t j = 0; j < ctx.pre_size; ++j) {
         std::int64_t i = -1;
         while (true) {
@@ -61,7 +54,7 @@ void connect_fixed_probability(const connector_spec& c, const projection_context
                 ++i;
             }
             if (i >= ctx.post_size) break;
-            if (!(skip_self && i == j)) add(out, j, static_cast<std::uint32_t>(i));
+            if (!(skip_self && i == j)) emit(j, static_cast<std::uint32_t>(i));
         }
     }
 }
@@ -91,7 +84,7 @@ void pick(std::uint64_t n, std::uint32_t size, std::int64_t self, bool multapses
 }
 
 void connect_fixed_degree(const connector_spec& c, const projection_context& ctx, sequential_rng& rng,
-                          synapse_list& out) {
+                          const synapse_sink& emit) {
     const bool in = c.k == kind::fixed_indegree;
     const std::uint32_t owners = in ? ctx.post_size : ctx.pre_size;
     const std::uint32_t partners = in ? ctx.pre_size : ctx.post_size;
@@ -99,11 +92,11 @@ void connect_fixed_degree(const connector_spec& c, const projection_context& ctx
     std::vector<std::uint32_t> chosen;
     for (std::uint32_t o = 0; o < owners; ++o) {
         pick(c.n, partners, exclude_self ? std::int64_t{o} : -1, c.allow_multapses, rng, chosen, c.site);
-        for (std::uint32_t p : chosen) in ? add(out, p, o) : add(out, o, p);
+        for (std::uint32_t p : chosen) in ? emit(p, o) : emit(o, p);
     }
 }
 
-void connect_explicit(const connector_spec& c, const projection_context& ctx, synapse_list& out) {
+void connect_explicit(const connector_spec& c, const projection_context& ctx, const synapse_sink& emit) {
     if (c.pre_ids.size() != c.post_ids.size()) {
         throw network_error(fmt::format("explicit connector: {} pre ids but {} post ids", c.pre_ids.size(),
                                         c.post_ids.size()),
@@ -117,70 +110,89 @@ void connect_explicit(const connector_spec& c, const projection_context& ctx, sy
                                             k, j, i, ctx.pre_size, ctx.post_size),
                                 c.site);
         }
-        add(out, static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(i));
+        emit(static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(i));
     }
 }
 
-// Given delays must lie on the dt grid; random ones (uniform/normal) are rounded to it.
-std::vector<std::uint16_t> to_delay_steps(const std::vector<double>& delays, double dt, bool round,
-                                          const error_site& site) {
-    std::vector<std::uint16_t> steps(delays.size());
-    for (std::size_t k = 0; k < delays.size(); ++k) {
-        const double s = delays[k] / dt;
-        const double r = std::nearbyint(s);
-        if ((!round && std::fabs(s - r) > 1e-6 * std::max(1.0, r)) || r < 1 || r > 65535) {
-            throw config_error(fmt::format("delay #{} = {} s must be a whole number of steps of dt = {} s, "
-                                           "from 1 to 65535 steps",
-                                           k, delays[k], dt),
-                               site);
-        }
-        steps[k] = static_cast<std::uint16_t>(r);
-    }
-    return steps;
+const value_spec& delay_spec_of(const projection_spec& spec, const value_spec& default_delay) {
+    return spec.delay_given ? spec.delay : default_delay;
 }
 
 }  // namespace
 
-void connect(const connector_spec& c, const projection_context& ctx, synapse_list& out) {
+void connect(const connector_spec& c, const projection_context& ctx, const synapse_sink& emit) {
     sequential_rng rng(derive_seed(ctx.seed, stream_kind::connectivity, ctx.index));
     switch (c.k) {
-        case kind::all_to_all: return connect_all_to_all(c, ctx, out);
-        case kind::one_to_one: return connect_one_to_one(c, ctx, out);
-        case kind::fixed_probability: return connect_fixed_probability(c, ctx, rng, out);
+        case kind::all_to_all: return connect_all_to_all(c, ctx, emit);
+        case kind::one_to_one: return connect_one_to_one(c, ctx, emit);
+        case kind::fixed_probability: return connect_fixed_probability(c, ctx, rng, emit);
         case kind::fixed_indegree:
-        case kind::fixed_outdegree: return connect_fixed_degree(c, ctx, rng, out);
-        case kind::explicit_list: return connect_explicit(c, ctx, out);
+        case kind::fixed_outdegree: return connect_fixed_degree(c, ctx, rng, emit);
+        case kind::explicit_list: return connect_explicit(c, ctx, emit);
     }
+}
+
+synapse_values::synapse_values(const projection_spec& spec, const projection_context& ctx, std::size_t n)
+    : dt_(ctx.dt),
+      default_delay_{value_spec::kind::constant, {ctx.dt, spec.site}, {}, {}, spec.site},
+      delay_spec_(delay_spec_of(spec, default_delay_)),
+      weight_rng_(derive_seed(ctx.seed, stream_kind::weights, ctx.index)),
+      delay_rng_(derive_seed(ctx.seed, stream_kind::delays, ctx.index)),
+      weights_(spec.weight, n, ctx.weight_dim, weight_rng_, "projection '" + spec.name + "' weight"),
+      delays_(delay_spec_, n, dimension::time, delay_rng_, "projection '" + spec.name + "' delay"),
+      round_(delay_spec_.k == value_spec::kind::uniform || delay_spec_.k == value_spec::kind::normal) {
+    if (n >= std::numeric_limits<std::uint32_t>::max()) {
+        throw network_error("a projection may have at most 2^32 - 1 synapses", spec.site);
+    }
+}
+
+// Given delays must lie on the dt grid; random ones (uniform/normal) are rounded to it.
+std::uint16_t synapse_values::next_delay() {
+    const double d = delays_.next();
+    const double s = d / dt_;
+    const double r = std::nearbyint(s);
+    if ((!round_ && std::fabs(s - r) > 1e-6 * std::max(1.0, r)) || r < 1 || r > 65535) {
+        throw config_error(fmt::format("delay #{} = {} s must be a whole number of steps of dt = {} s, "
+                                       "from 1 to 65535 steps",
+                                       drawn_, d, dt_),
+                           delay_spec_.site);
+    }
+    ++drawn_;
+    return static_cast<std::uint16_t>(r);
+}
+
+delay_range scan_delays(const projection_spec& spec, const projection_context& ctx, std::size_t n) {
+    synapse_values values(spec, ctx, n);
+    delay_range range{65535, 1};
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::uint16_t d = values.next_delay();
+        range.min = std::min(range.min, d);
+        range.max = std::max(range.max, d);
+    }
+    if (n == 0) {
+        // No synapse: a constant delay is still checked and still bounds the window.
+        const value_spec& d = delay_spec_of(spec, values.default_delay());
+        if (d.k == value_spec::kind::constant) {
+            synapse_values one(spec, ctx, 1);
+            range.min = range.max = one.next_delay();
+        }
+    }
+    return range;
 }
 
 synapse_list build_synapses(const projection_spec& spec, const projection_context& ctx) {
     synapse_list out;
-    connect(spec.connector, ctx, out);
-    if (out.size() >= std::numeric_limits<std::uint32_t>::max()) {
-        throw network_error("a projection may have at most 2^32 - 1 synapses", spec.site);
-    }
-    sequential_rng weight_rng(derive_seed(ctx.seed, stream_kind::weights, ctx.index));
-    const auto w = draw_values(spec.weight, out.size(), ctx.weight_dim, weight_rng,
-                               "projection '" + spec.name + "' weight");
-    out.weight.assign(w.begin(), w.end());
-    sequential_rng delay_rng(derive_seed(ctx.seed, stream_kind::delays, ctx.index));
-    const value_spec default_delay{value_spec::kind::constant, {ctx.dt, spec.site}, {}, {}, spec.site};
-    const value_spec& delay_spec = spec.delay_given ? spec.delay : default_delay;
-    const bool round = delay_spec.k == value_spec::kind::uniform || delay_spec.k == value_spec::kind::normal;
-    out.delay = to_delay_steps(draw_values(delay_spec, out.size(), dimension::time, delay_rng,
-                                           "projection '" + spec.name + "' delay"),
-                               ctx.dt, round, delay_spec.site);
-    if (out.delay.empty()) {
-        // No synapse: the delay still bounds the window, so resolve the configured value.
-        const value_spec& bound = delay_spec.k == value_spec::kind::array ? default_delay : delay_spec;
-        out.delay = to_delay_steps(draw_values(bound, 1, dimension::time, delay_rng, "delay"), ctx.dt, true,
-                                   delay_spec.site);
-        out.min_delay = out.max_delay = out.delay[0];
-        out.delay.clear();
-    } else {
-        const auto [lo, hi] = std::minmax_element(out.delay.begin(), out.delay.end());
-        out.min_delay = *lo;
-        out.max_delay = *hi;
+    connect(spec.connector, ctx, [&](std::uint32_t pre, std::uint32_t post) {
+        out.pre.push_back(pre);
+        out.post.push_back(post);
+    });
+    const auto range = scan_delays(spec, ctx, out.size());
+    out.min_delay = range.min;
+    out.max_delay = range.max;
+    synapse_values values(spec, ctx, out.size());
+    for (std::size_t k = 0; k < out.size(); ++k) {
+        out.weight.push_back(values.next_weight());
+        out.delay.push_back(values.next_delay());
     }
     return out;
 }

@@ -2,10 +2,12 @@
 // Draws the synapses of a projection from its connector (seeded, reproducible) and gives each
 // its weight and delay.
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "engine/rng.hpp"
 #include "networks/spec.hpp"
+#include "networks/values.hpp"
 
 namespace fluxon::net {
 
@@ -27,10 +29,42 @@ struct projection_context {
     std::uint32_t index = 0;  // projection index: picks the random streams
 };
 
-// The (pre, post) pairs of a connector, in a fixed order that depends only on the seed.
-void connect(const connector_spec& c, const projection_context& ctx, synapse_list& out);
+using synapse_sink = std::function<void(std::uint32_t pre, std::uint32_t post)>;
 
-// Connectivity plus weights and delays. Throws config/network errors at the projection's site.
+// Emits the (pre, post) pairs of a connector, in a fixed order that depends only on the seed,
+// so that a second call replays the same synapses (the builder counts, then fills, and never
+// holds a list of them).
+void connect(const connector_spec& c, const projection_context& ctx, const synapse_sink& emit);
+
+// The weight and the delay of each synapse, in connection order, drawn from the projection's
+// own streams. `n` is the number of synapses (arrays must have that many values).
+class synapse_values {
+public:
+    synapse_values(const projection_spec& spec, const projection_context& ctx, std::size_t n);
+    float next_weight() { return static_cast<float>(weights_.next()); }
+    // Delay in steps; config_error unless it is a whole number of steps from 1 to 65535.
+    std::uint16_t next_delay();
+    const value_spec& default_delay() const { return default_delay_; }
+
+private:
+    double dt_;
+    value_spec default_delay_;
+    const value_spec& delay_spec_;
+    sequential_rng weight_rng_, delay_rng_;
+    value_stream weights_, delays_;
+    bool round_;
+    std::size_t drawn_ = 0;
+};
+
+struct delay_range {
+    std::uint16_t min, max;
+};
+
+// Checks every delay of the projection's n synapses and returns their range.
+delay_range scan_delays(const projection_spec& spec, const projection_context& ctx, std::size_t n);
+
+// Connectivity plus weights and delays as lists (for inspection and tests). Throws
+// config/network errors at the projection's site.
 synapse_list build_synapses(const projection_spec& spec, const projection_context& ctx);
 
 }  // namespace fluxon::net
