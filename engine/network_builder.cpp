@@ -451,6 +451,23 @@ run_settings resolve_run(const net::run_spec& run) {
     return s;
 }
 
+void check_experiment(const net::experiment_spec& spec, const model_registry& models) {
+    const run_settings run = resolve_run(spec.run);
+    net::index_network(spec);
+    for (const auto& p : spec.network.populations) {
+        const error_site site = with_node(p.site, p.name);
+        const neuron_model& model = models.get(p.model, site);
+        const auto params = validate_params(model.schema(), p.params, site);
+        block_context ctx{};
+        ctx.population_size = p.size;
+        ctx.size = p.size;
+        ctx.arrays = &p.arrays;
+        ctx.site = site;
+        ctx.dt = run.dt;
+        model.check(params, ctx);
+    }
+}
+
 built_network build_network(const net::experiment_spec& spec, const model_registry& models,
                             event_engine& engine) {
     return builder(spec, models, engine).build();

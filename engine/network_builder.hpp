@@ -61,6 +61,10 @@ struct built_network {
 built_network build_network(const net::experiment_spec& spec, const model_registry& models,
                             event_engine& engine);
 
+// The checks that need no connectivity: run settings, node names and references, models and
+// their parameters. Cheap, for callers that want to refuse a description before building it.
+void check_experiment(const net::experiment_spec& spec, const model_registry& models);
+
 // Resolves the run section alone (dt, duration, threads, time base), for callers that must
 // size the engine first.
 struct run_settings {

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/network_builder.hpp"
 #include "engine/simulation.hpp"
 #include "io/cli/commands.hpp"
 #include "io/cli/interrupt.hpp"
@@ -24,7 +25,7 @@ namespace fs = std::filesystem;
 struct sweep_run {
     grid_point point;
     std::string file;  // relative to the output directory
-    std::unique_ptr<simulation> sim;
+    net::experiment_spec spec;
     std::string status = "interrupted";
     std::string message = "not started: the sweep was interrupted";
     std::int64_t spikes = -1;  // -1: no result
@@ -40,8 +41,9 @@ std::string describe_point(const grid_point& point) {
     return out;
 }
 
-// Every point is converted and built before anything runs, so that a bad value costs nothing;
-// the price is that every network is held in memory until its run has finished.
+// Every point's config is read and checked before anything runs, so that a bad value costs
+// nothing. Networks are built by the workers, one per job at a time: holding every built network
+// of a large sweep at once could exhaust memory. A point whose network cannot be built fails alone.
 std::vector<sweep_run> prepare_runs(const sweep_args& args, const std::vector<grid_point>& grid,
                                     const model_registry& models) {
     std::vector<sweep_run> runs(grid.size());
@@ -51,7 +53,8 @@ std::vector<sweep_run> prepare_runs(const sweep_args& args, const std::vector<gr
         std::vector<std::string> overrides = grid[i].overrides;
         if (args.threads > 0) overrides.push_back(fmt::format("run.threads={}", args.threads));
         try {
-            runs[i].sim = std::make_unique<simulation>(io::load_config(args.config, overrides), models);
+            runs[i].spec = io::load_config(args.config, overrides);
+            check_experiment(runs[i].spec, models);
         } catch (const user_error& e) {
             throw user_error(fmt::format("sweep point {} ({}): {}", i, describe_point(grid[i]), e.what()), {});
         }
@@ -59,17 +62,15 @@ std::vector<sweep_run> prepare_runs(const sweep_args& args, const std::vector<gr
     return runs;
 }
 
-void run_one(sweep_run& run, const fs::path& outdir) {
-    if (interrupt_flag().load()) {
-        run.sim.reset();
-        return;
-    }
+void run_one(sweep_run& run, const fs::path& outdir, const model_registry& models) {
+    if (interrupt_flag().load()) return;
     run_options options;
     options.output = (outdir / run.file).string();
     options.keep_in_memory = false;
     options.stop = &interrupt_flag();
     try {
-        const run_result result = run.sim->run(options);
+        simulation sim(run.spec, models);
+        const run_result result = sim.run(options);
         run.status = result.status;
         run.spikes = result.spikes;
         run.message = result.status == "interrupted"
@@ -88,16 +89,16 @@ void run_one(sweep_run& run, const fs::path& outdir) {
         run.message = "unknown exception";
         run.failure = exit_internal_error;
     }
-    run.sim.reset();  // frees the network before the worker takes the next point
 }
 
-void run_all(std::vector<sweep_run>& runs, const fs::path& outdir, int jobs, bool quiet) {
+void run_all(std::vector<sweep_run>& runs, const fs::path& outdir, int jobs, bool quiet,
+             const model_registry& models) {
     std::atomic<std::size_t> next{0};
     std::mutex report;
     std::size_t finished = 0;
     const auto worker = [&] {
         for (std::size_t i = next++; i < runs.size(); i = next++) {
-            run_one(runs[i], outdir);
+            run_one(runs[i], outdir, models);
             const std::lock_guard lock(report);
             ++finished;
             if (quiet) continue;
@@ -111,7 +112,7 @@ void run_all(std::vector<sweep_run>& runs, const fs::path& outdir, int jobs, boo
 
 int default_jobs(const std::vector<sweep_run>& runs) {
     int threads = 1;
-    for (const sweep_run& run : runs) threads = std::max(threads, run.sim->threads());
+    for (const sweep_run& run : runs) threads = std::max(threads, run.spec.run.threads);
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     return std::max(1, cores / threads);
 }
@@ -197,7 +198,7 @@ int sweep_command(const sweep_args& args) {
     }
     const int jobs = args.jobs > 0 ? args.jobs : default_jobs(runs);
     catch_interrupts();
-    run_all(runs, args.outdir, std::min<int>(jobs, static_cast<int>(runs.size())), args.quiet);
+    run_all(runs, args.outdir, std::min<int>(jobs, static_cast<int>(runs.size())), args.quiet, models);
     write_index(args, axes, runs);
     print_table(axes, runs);
     if (sweep_exit_code(runs) == exit_interrupted) std::cerr << "fluxon: the sweep was interrupted\n";
