@@ -2,11 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <fstream>
+#include <tuple>
 #include <set>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include "mappers/thread_partition.hpp"
 #include "networks/connectivity.hpp"
@@ -133,39 +137,68 @@ private:
     // Per projection, its synapses as one CSR table per target slice. Connectivity is drawn
     // twice from the same seed, to count rows and then to fill them, so that no list of all
     // synapses ever exists next to the tables.
+    struct projection_job {
+        net::projection_context ctx;
+        std::size_t pre = 0, post = 0;
+        std::uint32_t receptor = 0;
+    };
+
+    projection_job job_for(const net::indexed_network& net, std::size_t e) const {
+        const auto& pr = spec_.network.projections[e];
+        const auto pre = net.population_index.at(pr.pre), post = net.population_index.at(pr.post);
+        const neuron_model& target = *out_.populations[post].model;
+        const int receptor = find_receptor(target, pr.receptor);
+        if (receptor < 0) {
+            std::vector<std::string> names;
+            for (const auto& r : target.receptors()) names.push_back(r.name);
+            throw network_error(
+                fmt::format("population '{}' (model '{}') has no receptor '{}'; it has: {}", pr.post, target.name(),
+                            pr.receptor,
+                            names.empty() ? std::string("none (it is a source)") : fmt::format("{}", fmt::join(names, ", "))),
+                with_node(pr.site, pr.name));
+        }
+        const net::projection_context ctx{out_.populations[pre].size, out_.populations[post].size, pre == post,
+                                          target.receptors()[receptor].weight_dim, out_.dt, spec_.run.seed,
+                                          static_cast<std::uint32_t>(e)};
+        return {ctx, pre, post, static_cast<std::uint32_t>(receptor)};
+    }
+
+    // Per projection, its synapses as one CSR table per target slice. Projections are built in
+    // parallel (each has its own random streams); if several fail, the first one's error is
+    // reported, whatever the timing.
     std::vector<std::vector<synapse_table>> build_projections(const net::indexed_network& net) {
-        std::vector<std::vector<synapse_table>> tables;
-        std::uint32_t min_delay = max_window_steps, max_delay = 1;
         const auto& projections = spec_.network.projections;
-        for (std::size_t e = 0; e < projections.size(); ++e) {
+        std::vector<projection_job> jobs;
+        for (std::size_t e = 0; e < projections.size(); ++e) jobs.push_back(job_for(net, e));
+        std::vector<std::vector<synapse_table>> tables(jobs.size());
+        std::vector<net::delay_range> ranges(jobs.size());
+        std::vector<std::exception_ptr> errors(jobs.size());
+        tbb::task_arena arena(out_.threads);
+        arena.execute([&] {
+            tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t e) {
+                try {
+                    std::tie(tables[e], ranges[e]) =
+                        tables_for(projections[e], jobs[e].ctx, plan_[jobs[e].post], jobs[e].receptor);
+                } catch (...) {
+                    errors[e] = std::current_exception();
+                }
+            });
+        });
+        for (auto& error : errors) {
+            if (error) std::rethrow_exception(error);
+        }
+        std::uint32_t min_delay = max_window_steps, max_delay = 1;
+        for (std::size_t e = 0; e < jobs.size(); ++e) {
             const auto& pr = projections[e];
-            const error_site site = with_node(pr.site, pr.name);
-            const auto pre = net.population_index.at(pr.pre), post = net.population_index.at(pr.post);
-            const neuron_model& target = *out_.populations[post].model;
-            const int receptor = find_receptor(target, pr.receptor);
-            if (receptor < 0) {
-                std::vector<std::string> names;
-                for (const auto& r : target.receptors()) names.push_back(r.name);
-                throw network_error(
-                    fmt::format("population '{}' (model '{}') has no receptor '{}'; it has: {}", pr.post,
-                                target.name(), pr.receptor,
-                                names.empty() ? std::string("none (it is a source)") : fmt::format("{}", fmt::join(names, ", "))),
-                    site);
-            }
-            const net::projection_context ctx{out_.populations[pre].size, out_.populations[post].size, pre == post,
-                                              target.receptors()[receptor].weight_dim, out_.dt, spec_.run.seed,
-                                              static_cast<std::uint32_t>(e)};
-            auto [projection_tables, range] = tables_for(pr, ctx, plan_[post], static_cast<std::uint32_t>(receptor));
             std::uint64_t n = 0;
-            for (auto& t : projection_tables) {
+            for (auto& t : tables[e]) {
                 t.projection = static_cast<std::uint32_t>(e);
                 n += t.size();
             }
-            tables.push_back(std::move(projection_tables));
-            min_delay = std::min<std::uint32_t>(min_delay, range.min);
-            max_delay = std::max<std::uint32_t>(max_delay, range.max);
+            min_delay = std::min<std::uint32_t>(min_delay, ranges[e].min);
+            max_delay = std::max<std::uint32_t>(max_delay, ranges[e].max);
             out_.projections.push_back(built_projection{pr.name, pr.pre, pr.post, pr.receptor,
-                                                        connector_name(pr.connector.k), n, pre, post});
+                                                        connector_name(pr.connector.k), n, jobs[e].pre, jobs[e].post});
         }
         out_.window_steps = std::max<std::uint32_t>(1, min_delay);
         max_delay_ = max_delay;

@@ -7,6 +7,10 @@
 #include <mutex>
 #include <thread>
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -91,23 +95,26 @@ void run_one(sweep_run& run, const fs::path& outdir, const model_registry& model
     }
 }
 
+// Whole runs are TBB tasks, one grid point each, in an arena of `jobs` threads.
 void run_all(std::vector<sweep_run>& runs, const fs::path& outdir, int jobs, bool quiet,
              const model_registry& models) {
-    std::atomic<std::size_t> next{0};
     std::mutex report;
     std::size_t finished = 0;
-    const auto worker = [&] {
-        for (std::size_t i = next++; i < runs.size(); i = next++) {
-            run_one(runs[i], outdir, models);
-            const std::lock_guard lock(report);
-            ++finished;
-            if (quiet) continue;
-            std::cerr << fmt::format("[{}/{}] {} {}\n", finished, runs.size(), runs[i].file, runs[i].status);
-        }
-    };
-    std::vector<std::thread> workers;
-    for (int j = 0; j < jobs; ++j) workers.emplace_back(worker);
-    for (std::thread& w : workers) w.join();
+    tbb::task_arena arena(jobs);
+    arena.execute([&] {
+        tbb::parallel_for(
+            tbb::blocked_range<std::size_t>(0, runs.size(), 1),
+            [&](const tbb::blocked_range<std::size_t>& range) {
+                for (std::size_t i = range.begin(); i != range.end(); ++i) {
+                    run_one(runs[i], outdir, models);
+                    const std::lock_guard lock(report);
+                    ++finished;
+                    if (quiet) continue;
+                    std::cerr << fmt::format("[{}/{}] {} {}\n", finished, runs.size(), runs[i].file, runs[i].status);
+                }
+            },
+            tbb::simple_partitioner());
+    });
 }
 
 int default_jobs(const std::vector<sweep_run>& runs) {
