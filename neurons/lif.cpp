@@ -1,64 +1,97 @@
 #include "neurons/lif.hpp"
 
 #include <array>
+#include <experimental/simd>
 #include <cmath>
 #include <limits>
 
 #include "neurons/exp_current_lif.hpp"
-#include "neurons/spike_flags.hpp"
 
 namespace fluxon {
 namespace {
 
 using lif_hot = exp_current_lif_hot;
 
-// One fused pass over the neurons (inputs, threshold, reset, integration), branch-free so that
-// it vectorises; the refractory countdown is kept in doubles to share the lanes of the state. A
-// free function with restrict pointers: as a member, GCC reloads the pointers and gives up.
-template <bool with_inputs, bool with_current, bool subtract>
-bool lif_pass(const lif_hot& hot, double* __restrict in_e, double* __restrict in_i,
-              const double* __restrict i_ext, double* __restrict v, double* __restrict ie,
-              double* __restrict ii, double* __restrict ref, std::uint8_t* __restrict fired, std::size_t n) {
-    const lif_hot h = hot;
-    const double ref_steps = h.refractory_steps;
-    int any = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        double e = ie[i], g = ii[i];
-        if constexpr (with_inputs) {
-            e += in_e[i];
-            g += in_i[i];
-            in_e[i] = 0.0;
-            in_i[i] = 0.0;
-        }
-        const double vi = v[i], ri = ref[i];
-        const bool spike = (ri == 0.0) & (vi > h.v_th);
-        const double reset = subtract ? vi - h.reset_jump : h.v_reset;
-        const double v0 = spike ? reset : vi;
-        const double r0 = spike ? ref_steps : ri;
-        double drive = 0.0;
-        if constexpr (with_current) drive = h.p_vext * i_ext[i];
-        const double integrated = v0 * h.p_vv + h.v_leak_term + e * h.p_ve + g * h.p_vi + drive;
-        const bool held = r0 > 0.0;
-        v[i] = held ? v0 : integrated;
-        ref[i] = held ? r0 - 1.0 : r0;
-        ie[i] = e * h.p_ee;
-        ii[i] = g * h.p_ii;
-        fired[i] = spike;
-        any |= spike;
+namespace stdx = std::experimental;
+
+// The neurons [i, i + V::size()) advanced by one step, all lanes at once: inputs, threshold,
+// reset, integration. Spikes are collected from the lane mask, so no flag array is needed.
+// Written with explicit SIMD types because the compiler's own vectorisation of the same loop
+// spilled registers (measured 1.4x slower).
+// Broadcast once per pass: loaded inside the loop, the parameters would be re-read after every
+// store, since the compiler cannot prove the state arrays do not alias them.
+template <class V>
+struct lif_lanes_constants {
+    explicit lif_lanes_constants(const lif_hot& h)
+        : v_th(h.v_th), v_reset(h.v_reset), reset_jump(h.reset_jump), refractory(h.refractory_steps),
+          p_vv(h.p_vv), p_ve(h.p_ve), p_vi(h.p_vi), p_ee(h.p_ee), p_ii(h.p_ii), p_vext(h.p_vext),
+          v_leak_term(h.v_leak_term) {}
+    V v_th, v_reset, reset_jump, refractory, p_vv, p_ve, p_vi, p_ee, p_ii, p_vext, v_leak_term;
+};
+
+template <class V, bool with_inputs, bool with_current, bool subtract>
+inline void lif_lanes(const lif_lanes_constants<V>& h, std::size_t i, double* in_e, double* in_i, const double* i_ext, double* v,
+                      double* ie, double* ii, double* ref, std::vector<std::uint32_t>& spikes) {
+    constexpr auto aligned = stdx::element_aligned;
+    V e(ie + i, aligned), g(ii + i, aligned), vi(v + i, aligned), ri(ref + i, aligned);
+    if constexpr (with_inputs) {
+        e += V(in_e + i, aligned);
+        g += V(in_i + i, aligned);
+        V(0.0).copy_to(in_e + i, aligned);
+        V(0.0).copy_to(in_i + i, aligned);
     }
-    return any != 0;
+    const auto spike = (ri == V(0.0)) && (vi > h.v_th);
+    V v0 = vi;
+    if constexpr (subtract) {
+        stdx::where(spike, v0) = vi - h.reset_jump;
+    } else {
+        stdx::where(spike, v0) = h.v_reset;
+    }
+    V r0 = ri;
+    stdx::where(spike, r0) = h.refractory;
+    V integrated = v0 * h.p_vv + h.v_leak_term + e * h.p_ve + g * h.p_vi;
+    if constexpr (with_current) integrated += h.p_vext * V(i_ext + i, aligned);
+    const auto held = r0 > V(0.0);
+    stdx::where(!held, v0) = integrated;
+    stdx::where(held, r0) = r0 - V(1.0);
+    v0.copy_to(v + i, aligned);
+    r0.copy_to(ref + i, aligned);
+    (e * h.p_ee).copy_to(ie + i, aligned);
+    (g * h.p_ii).copy_to(ii + i, aligned);
+    if (stdx::any_of(spike)) {
+        for (std::size_t lane = 0; lane < V::size(); ++lane) {
+            if (spike[lane]) spikes.push_back(static_cast<std::uint32_t>(i + lane));
+        }
+    }
+}
+
+template <bool with_inputs, bool with_current, bool subtract>
+void lif_pass(const lif_hot& h, double* in_e, double* in_i, const double* i_ext, double* v, double* ie, double* ii,
+              double* ref, std::size_t n, std::vector<std::uint32_t>& spikes) {
+    using wide = stdx::native_simd<double>;
+    using one = stdx::fixed_size_simd<double, 1>;
+    const lif_lanes_constants<wide> wide_h(h);
+    const lif_lanes_constants<one> one_h(h);
+    std::size_t i = 0;
+    for (; i + wide::size() <= n; i += wide::size()) {
+        lif_lanes<wide, with_inputs, with_current, subtract>(wide_h, i, in_e, in_i, i_ext, v, ie, ii, ref, spikes);
+    }
+    for (; i < n; ++i) {
+        lif_lanes<one, with_inputs, with_current, subtract>(one_h, i, in_e, in_i, i_ext, v, ie, ii, ref, spikes);
+    }
 }
 
 class lif_block final : public neuron_block {
 public:
-    lif_block(const lif_hot& hot, std::uint32_t n) : hot_(hot), v_(n), ie_(n), ii_(n), ref_(n, 0.0), fired_(n, 0) {}
+    lif_block(const lif_hot& hot, std::uint32_t n) : hot_(hot), v_(n), ie_(n), ii_(n), ref_(n, 0.0) {}
 
     void step(const step_input& in, std::vector<std::uint32_t>& spikes) override {
         const bool inputs = !in.receptors.empty();
-        const bool any = inputs ? (in.i_ext ? advance<true, true>(in) : advance<true, false>(in))
-                                : (in.i_ext ? advance<false, true>(in) : advance<false, false>(in));
-        if (!any) return;
-        append_fired(fired_, spikes);
+        if (inputs) {
+            in.i_ext ? advance<true, true>(in, spikes) : advance<true, false>(in, spikes);
+        } else {
+            in.i_ext ? advance<false, true>(in, spikes) : advance<false, false>(in, spikes);
+        }
     }
 
     bool zeroes_inputs() const override { return true; }
@@ -74,18 +107,16 @@ public:
 
 private:
     template <bool with_inputs, bool with_current>
-    bool advance(const step_input& in) {
+    void advance(const step_input& in, std::vector<std::uint32_t>& spikes) {
         double* in_e = with_inputs ? in.receptors[0] : nullptr;
         double* in_i = with_inputs ? in.receptors[1] : nullptr;
         auto pass = hot_.reset_subtract ? lif_pass<with_inputs, with_current, true>
                                         : lif_pass<with_inputs, with_current, false>;
-        return pass(hot_, in_e, in_i, in.i_ext, v_.data(), ie_.data(), ii_.data(), ref_.data(), fired_.data(),
-                    v_.size());
+        pass(hot_, in_e, in_i, in.i_ext, v_.data(), ie_.data(), ii_.data(), ref_.data(), v_.size(), spikes);
     }
 
     lif_hot hot_;
     std::vector<double> v_, ie_, ii_, ref_;
-    std::vector<std::uint8_t> fired_;
 };
 
 class lif_model final : public neuron_model {
