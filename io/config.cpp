@@ -46,19 +46,65 @@ std::string serialize(const toml::table& doc) {
     return out.str();
 }
 
+// The document as a config file: bare numbers taken as SI values are written "<value> <SI
+// unit>" (the number printed exactly, the unit's scale 1: the same double), whole floats taken
+// as neuron indices as integers.
+toml::table as_config_file(toml::table doc, const std::vector<lenient_value>& values) {
+    for (const lenient_value& v : values) {
+        const double number = *doc.at_path(v.key).value<double>();
+        const auto put = [&](auto&& replace) {
+            if (v.unit) return replace(fmt::format("{} {}", number, si_unit(*v.unit)));
+            replace(static_cast<std::int64_t>(number));
+        };
+        if (v.key.back() == ']') {
+            const std::size_t bracket = v.key.rfind('[');
+            toml::array& array = *doc.at_path(v.key.substr(0, bracket)).as_array();
+            const auto index = static_cast<std::ptrdiff_t>(std::stoul(v.key.substr(bracket + 1)));
+            put([&](auto&& value) { array.replace(array.cbegin() + index, std::forward<decltype(value)>(value)); });
+        } else {
+            const std::size_t dot = v.key.rfind('.');
+            toml::table& parent = dot == std::string::npos ? doc : *doc.at_path(v.key.substr(0, dot)).as_table();
+            const std::string name = v.key.substr(dot == std::string::npos ? 0 : dot + 1);
+            put([&](auto&& value) { parent.insert_or_assign(name, std::forward<decltype(value)>(value)); });
+        }
+    }
+    return doc;
+}
+
+// The one path from a document to a spec, for files, in-memory text and built tables alike.
+// `overrides` have already been applied to `doc`; `text` is the original text, if any.
+net::experiment_spec convert_document(const toml::table& doc, const std::string& source_name,
+                                      const config_options& options, std::vector<applied_override> overrides,
+                                      const std::string* text) {
+    const auto& parsed_from = doc.source().path;
+    config_context ctx{parsed_from ? *parsed_from : std::string(), options.base_dir, std::move(overrides),
+                       builtin_models(), options.numbers_are_si, options.whole_float_ids};
+    std::vector<lenient_value> lenient;
+    ctx.lenient = &lenient;
+    net::experiment_spec spec = convert(ctx, doc);
+    // The run file must hold the text the run was really built from, as a config file.
+    spec.config_text = text && ctx.overrides.empty() ? *text
+                       : lenient.empty()             ? serialize(doc)
+                                                     : serialize(as_config_file(doc, lenient));
+    spec.config_source = source_name;
+    spec.config_format = "toml";
+    return spec;
+}
+
 }  // namespace
+
+net::experiment_spec convert_config_table(const toml::table& doc, const std::string& source_name,
+                                          const config_options& options) {
+    return convert_document(doc, source_name, options, {}, nullptr);
+}
 
 net::experiment_spec parse_config_text(const std::string& text, const std::string& source_name,
                                        const std::vector<std::string>& overrides) {
     toml::table doc = parse_document(text, source_name);
-    config_context ctx{source_name, std::filesystem::path(source_name).parent_path(), {}, builtin_models()};
-    ctx.overrides = apply_overrides(doc, overrides, source_name);
-    net::experiment_spec spec = convert(ctx, doc);
-    // The run file must hold the text the run was really built from.
-    spec.config_text = overrides.empty() ? text : serialize(doc);
-    spec.config_source = source_name;
-    spec.config_format = "toml";
-    return spec;
+    std::vector<applied_override> applied = apply_overrides(doc, overrides, source_name);
+    config_options options;
+    options.base_dir = std::filesystem::path(source_name).parent_path();
+    return convert_document(doc, source_name, options, std::move(applied), &text);
 }
 
 net::experiment_spec load_config(const std::string& path, const std::vector<std::string>& overrides) {

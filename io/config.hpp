@@ -2,8 +2,11 @@
 // Config files (TOML, docs/config.md) → experiment descriptions. Errors are config_error with
 // the file, line and dotted key of the culprit; values keep their sites so that the network
 // builder's errors point into the file too.
+#include <filesystem>
 #include <string>
 #include <vector>
+
+#include <toml++/toml.h>
 
 #include "networks/spec.hpp"
 
@@ -18,5 +21,25 @@ net::experiment_spec load_config(const std::string& path, const std::vector<std:
 // relative to its directory.
 net::experiment_spec parse_config_text(const std::string& text, const std::string& source_name,
                                        const std::vector<std::string>& overrides = {});
+
+// How a document is read beyond its text.
+struct config_options {
+    // A bare number for a dimensioned quantity ("tau_m = 0.02") is a value in SI units. Config
+    // files refuse it (20 would silently mean 20 s); the Python builder's descriptions set it.
+    bool numbers_are_si = false;
+    // Neuron indices may be floats with whole values (numpy arrays of any dtype); config files
+    // need integers.
+    bool whole_float_ids = false;
+    // Data files ({ file = "x.npy" }) are relative to this directory.
+    std::filesystem::path base_dir;
+};
+
+// The conversion itself, from a document already built (the Python bindings build one from
+// the builder's description). `source_name` is recorded as the config source; errors name
+// the file the document was parsed from and lines only if it was parsed (a table built in
+// memory has neither, and its errors name just the dotted key and node). The document,
+// serialized as TOML, becomes the config text.
+net::experiment_spec convert_config_table(const toml::table& doc, const std::string& source_name,
+                                          const config_options& options = {});
 
 }  // namespace fluxon::io

@@ -29,11 +29,12 @@ config_node::config_node(const config_context& ctx, const toml::node* node, std:
     : ctx_(&ctx), node_(node), key_(std::move(key)), owner_(std::move(owner)), line_(0) {
     const applied_override* from = override_of();
     const int own = source_line(node);
-    line_ = from ? from->line : own > 0 ? own : std::max(1, fallback_line);
+    line_ = from ? from->line : own > 0 ? own : std::max(0, fallback_line);
 }
 
 config_node config_node::root(const config_context& ctx, const toml::table& doc) {
-    return config_node(ctx, &doc, "", "", 1);
+    // A document built in memory (not parsed from text) has no lines: its errors name none.
+    return config_node(ctx, &doc, "", "", doc.source().begin ? 1 : 0);
 }
 
 const applied_override* config_node::override_of() const {

@@ -3,6 +3,7 @@
 // with its dotted key, the network node it belongs to and its line, so that every error the
 // converter raises can point at the culprit.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -11,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "engine/errors.hpp"
+#include "engine/quantity.hpp"
 #include "neurons/model.hpp"
 
 namespace fluxon::io {
@@ -23,11 +25,22 @@ struct applied_override {
     int line = 1;
 };
 
+// A value only config_options let through: a bare number taken as an SI value where a config
+// file needs a unit (`unit` is its dimension), or a whole float taken as a neuron index
+// (`unit` empty). The recorded text writes it as a config file must, so it can be read back.
+struct lenient_value {
+    std::string key;
+    std::optional<dimension> unit;
+};
+
 struct config_context {
-    std::string file;                         // named in every error site
+    std::string file;                         // named in every error site (if not empty)
     std::filesystem::path base_dir;           // data files are relative to the config file
     std::vector<applied_override> overrides;
     model_registry models;                    // dimensions of model-dependent values
+    bool numbers_are_si = false;              // bare numbers are SI values (config_options)
+    bool whole_float_ids = false;             // ids may be whole floats (config_options)
+    std::vector<lenient_value>* lenient = nullptr;  // collects them, when not null
 };
 
 class config_node {

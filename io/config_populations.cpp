@@ -62,9 +62,13 @@ void read_source_arrays(const config_node& at, net::population_spec& pop) {
     }
     pop.arrays["times"] = read_si_values(at.require("times", "the spike times, e.g. [\"1 ms\", \"2 ms\"]"),
                                          dimension::time);
-    const std::vector<std::int64_t> neuron_ids =
-        read_ids(at.require("ids", "the neuron of each spike time, e.g. [0, 1]"));
+    const config_node ids_at = at.require("ids", "the neuron of each spike time, e.g. [0, 1]");
+    const std::vector<std::int64_t> neuron_ids = read_ids(ids_at);
     pop.arrays["ids"].assign(neuron_ids.begin(), neuron_ids.end());
+    if (neuron_ids.size() != pop.arrays["times"].size()) {
+        ids_at.fail(fmt::format("times has {} entries but ids has {}; they must match",
+                                pop.arrays["times"].size(), neuron_ids.size()));
+    }
 }
 
 net::population_spec read_population(const config_node& at, const std::string& name) {

@@ -36,6 +36,16 @@ bool is_number(const toml::node& node) { return node.is_integer() || node.is_flo
 
 bool has_unit(std::optional<dimension> dim) { return dim && *dim != dimension::dimensionless; }
 
+// Whether a bare number is refused here: config files need a unit where the dimension has one.
+// Where it is taken as an SI value instead, it is noted for the recorded text.
+bool refuses_number(const config_node& at, std::optional<dimension> dim) {
+    if (!has_unit(dim)) return false;
+    const config_context& ctx = at.context();
+    if (!ctx.numbers_are_si) return true;
+    if (ctx.lenient) ctx.lenient->push_back({at.key(), *dim});
+    return false;
+}
+
 [[noreturn]] void fail_type(const config_node& at, std::string_view expected) {
     at.fail(fmt::format("expected {}, got {}", expected, describe(at.node())));
 }
@@ -55,7 +65,7 @@ std::optional<dimension> dimension_of(std::string_view text) {
 
 double element_si(const config_node& at, std::optional<dimension>& dim) {
     if (is_number(at.node())) {
-        if (has_unit(dim)) fail_type(at, quantity_expectation(dim));
+        if (refuses_number(at, dim)) fail_type(at, quantity_expectation(dim));
         return *at.node().value<double>();
     }
     if (!at.node().is_string()) fail_type(at, quantity_expectation(dim));
@@ -81,6 +91,14 @@ auto read_file_form(const config_node& at, Reader reader) {
     } catch (const user_error& e) {
         file.fail(e.what());
     }
+}
+
+// A float standing for a neuron index (allowed by config_options::whole_float_ids).
+std::int64_t whole_id(const config_node& at) {
+    const double d = *at.node().value<double>();
+    if (d != std::floor(d) || std::fabs(d) > 9.0e15) at.fail(fmt::format("{} is not a neuron index", d));
+    if (at.context().lenient) at.context().lenient->push_back({at.key(), std::nullopt});
+    return static_cast<std::int64_t>(d);
 }
 
 quantity_input located(const config_node& at, quantity_input input) {
@@ -138,7 +156,7 @@ bool read_bool(const config_node& at) {
 
 quantity_input read_quantity(const config_node& at, std::optional<dimension> dim) {
     if (at.node().is_string()) return located(at, {*at.node().value<std::string>(), {}});
-    if (is_number(at.node()) && !has_unit(dim)) return located(at, {*at.node().value<double>(), {}});
+    if (is_number(at.node()) && !refuses_number(at, dim)) return located(at, {*at.node().value<double>(), {}});
     fail_type(at, quantity_expectation(dim));
 }
 
@@ -169,7 +187,9 @@ std::vector<std::int64_t> read_ids(const config_node& at) {
         return out;
     }
     for (const config_node& item : at.items("a list of neuron indices or { file = \"ids.npy\" }")) {
-        const std::int64_t id = read_integer(item, "a neuron index (an integer >= 0)");
+        const std::int64_t id = item.node().is_floating_point() && at.context().whole_float_ids
+                                    ? whole_id(item)
+                                    : read_integer(item, "a neuron index (an integer >= 0)");
         if (id < 0) item.fail(fmt::format("neuron index {} is negative", id));
         out.push_back(id);
     }

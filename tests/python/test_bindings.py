@@ -4,7 +4,7 @@ files, the error hierarchy, the GIL, Ctrl-C and the example scripts.
 Run with PYTHONPATH=<build>/python (the package built next to the extension).
 """
 import importlib.util
-import json
+import tomllib
 import os
 import signal
 import subprocess
@@ -218,9 +218,10 @@ def test_initial_values_as_array_and_recorded_description():
     exc.record("v", interval="1 ms")
     net.current("drive", exc, times=["0 ms", "0.5 ms"], amplitudes=["0 nA", "1 nA"], ids=[0])
     sim = net.build()
-    description = json.loads(sim.config_text)
+    description = tomllib.loads(sim.config_text)
     initial = description["populations"]["exc"]["initial"]["v"]
-    assert initial == pytest.approx(np.linspace(-0.06, -0.051, 10).tolist())
+    # A config file: the SI values carry their SI unit, and every bit of them.
+    assert [float(text.removesuffix(" V")) for text in initial] == np.linspace(-0.06, -0.051, 10).tolist()
     assert description["currents"]["drive"]["ids"] == [0]
     sim.run()
     assert sim.probe("exc", "v")[2].shape == (1, 10)
@@ -251,10 +252,41 @@ def test_script_and_config_file_give_bit_identical_spikes(tmp_path):
         for a, b in zip(from_file.spikes(pop), from_script.spikes(pop)):
             assert_bit_identical(a, b)
     with analysis.open_run(tmp_path / "file.h5") as f, analysis.open_run(tmp_path / "script.h5") as s:
-        assert (f.config_format, s.config_format) == ("toml", "json")
+        assert (f.config_format, s.config_format) == ("toml", "toml")
         assert s.config_source == "python"
-        assert json.loads(s.config_text)["populations"]["exc"]["size"] == 320
+        assert tomllib.loads(s.config_text)["populations"]["exc"]["size"] == 320
         for a, b in zip(f.spikes("exc"), s.spikes("exc")):
+            assert_bit_identical(np.asarray(a), np.asarray(b))
+
+
+def test_recorded_text_of_a_script_run_reruns_bit_identically_with_the_cli(tmp_path):
+    cli = os.environ.get("FLUXON_CLI")
+    if not cli:
+        pytest.skip("FLUXON_CLI (the fluxon command-line tool) is not set")
+    rng = np.random.default_rng(5)
+    net = cuba(n_exc=80, n_inh=20, duration="100 ms", seed=9)
+    net.populations["exc"].initialize(v=rng.uniform(-0.06, -0.05, 80))
+    # Floats that only survive the round trip if every bit is printed.
+    drive = net.spike_source("drive", 80, times=rng.uniform(0, 0.05, 200).astype(np.float32),
+                             ids=rng.integers(0, 80, 200))
+    drive.record_spikes()
+    net.populations["inh"].record("v", ids=np.array([0.0, 3.0]), interval=1e-3)  # whole-float ids
+    net.project("drive_exc", drive, "exc", receptor="exc",
+                connector=fluxon.one_to_one(), weight=rng.uniform(1e-3, 3e-3, 80), delay="0.1 ms")
+    sim = net.build()
+    sim.run(output=tmp_path / "script.h5")
+    with analysis.open_run(tmp_path / "script.h5") as run:
+        assert run.config_format == "toml"
+        (tmp_path / "rerun.toml").write_text(run.config_text)
+    done = subprocess.run([cli, "run", "-q", tmp_path / "rerun.toml", "-o", tmp_path / "cli.h5"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    with analysis.open_run(tmp_path / "script.h5") as s, analysis.open_run(tmp_path / "cli.h5") as c:
+        for pop in ("exc", "inh", "drive"):
+            assert len(s.spikes(pop)[0]) > 0
+            for a, b in zip(s.spikes(pop), c.spikes(pop)):
+                assert_bit_identical(np.asarray(a), np.asarray(b))
+        for a, b in zip(s.probe("inh", "v"), c.probe("inh", "v")):
             assert_bit_identical(np.asarray(a), np.asarray(b))
 
 
@@ -441,9 +473,9 @@ BAD_ARGUMENTS = {
     "length mismatch": (fluxon.ConfigError, "populations.src.ids", "must match"),
     "weights of wrong length": (fluxon.NetworkError, "projections.p.weight", "7 values, expected 100"),
     "initial values of wrong length": (fluxon.NetworkError, "populations.exc.initial.v", "3 values"),
-    "string size": (fluxon.ConfigError, "populations.inh.size", "got str 'ten'"),
+    "string size": (fluxon.ConfigError, "populations.inh.size", "got string \"ten\""),
     "bad quantity": (fluxon.ConfigError, "populations.inh.params.tau_m", "'fast'"),
-    "string probability": (fluxon.ConfigError, "projections.p.connector.p", "got str '0.1'"),
+    "string probability": (fluxon.ConfigError, "projections.p.connector.p", "got string \"0.1\""),
     "nan weight": (fluxon.ConfigError, "projections.p.weight", "finite"),
     "complex array": (fluxon.ConfigError, "populations.exc.initial.v", "numeric array"),
     "unsupported type": (fluxon.ConfigError, "record.spikes[0].ids", "got set"),
