@@ -20,14 +20,14 @@ namespace {
 std::string fspath(const py::object& path) { return py::str(py::module_::import("os").attr("fspath")(path)); }
 
 // A read-only numpy view of `n` elements at `data`, kept alive by `owner`. Empty vectors may
-// have no storage; they point at a dummy so that numpy does not allocate and the base is set
+// have no storage; they point at a static element so that numpy does not allocate and the base is set
 // uniformly.
 template <typename T>
 py::array view(const T* data, std::vector<py::ssize_t> shape, py::handle owner) {
-    static const T dummy{};
+    static const T no_data{};
     std::vector<py::ssize_t> strides(shape.size(), sizeof(T));
     for (std::size_t d = shape.size(); d-- > 1;) strides[d - 1] = strides[d] * shape[d];
-    py::array out(py::dtype::of<T>(), shape, strides, data ? data : &dummy, owner);
+    py::array out(py::dtype::of<T>(), shape, strides, data ? data : &no_data, owner);
     py::detail::array_proxy(out.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
     return out;
 }
