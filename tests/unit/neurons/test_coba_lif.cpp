@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/block_bench.hpp"
 #include "neurons/model.hpp"
 
 using namespace fluxon;
@@ -15,33 +16,10 @@ namespace {
 
 quantity_input q(double number) { return {number, {}}; }
 
-// One block of the model driven step by step with hand-made receptor arrays.
-struct coba_bench {
-    model_registry registry = builtin_models();
-    const neuron_model& model = registry.get("coba_lif", {});
-    validated_params params;
-    std::map<std::string, std::vector<double>> arrays;
-    std::unique_ptr<neuron_block> block;
-    std::vector<double> exc, inh;
-    std::int64_t k = 0;
-
-    coba_bench(const param_inputs& inputs, double dt, std::uint32_t n)
-        : params(validate_params(model.schema(), inputs, {})), exc(n, 0.0), inh(n, 0.0) {
-        block_context ctx{dt, 1, 0, n, 0, n, &arrays, {}};
-        model.check(params, ctx);
-        block = model.make_block(params, ctx);
-        for (std::size_t s = 0; s < model.state_vars().size(); ++s) {
-            for (auto& x : block->state(s)) x = model.initial_value(s, params);
-        }
-    }
-    std::vector<std::uint32_t> step(const double* i_ext = nullptr) {
-        double* const receptors[] = {exc.data(), inh.data()};
-        std::vector<std::uint32_t> spikes;
-        block->step(step_input{k++, receptors, i_ext}, spikes);
-        CHECK(std::all_of(exc.begin(), exc.end(), [](double x) { return x == 0.0; }));
-        CHECK(std::all_of(inh.begin(), inh.end(), [](double x) { return x == 0.0; }));
-        return spikes;
-    }
+struct coba_bench : test::block_bench {
+    coba_bench(const param_inputs& inputs, double dt, std::uint32_t n) : block_bench("coba_lif", inputs, dt, n) {}
+    std::vector<double>& exc = receptors[0];
+    std::vector<double>& inh = receptors[1];
     double v() { return block->state(0)[0]; }
     double g_exc() { return block->state(1)[0]; }
     double g_inh() { return block->state(2)[0]; }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/block_bench.hpp"
 #include "neurons/model.hpp"
 
 using namespace fluxon;
@@ -16,32 +17,9 @@ namespace {
 quantity_input q(const std::string& text) { return {text, {}}; }
 quantity_input q(double number) { return {number, {}}; }
 
-// One block of the model driven step by step with hand-made receptor arrays.
-struct cuba_bench {
-    model_registry registry = builtin_models();
-    const neuron_model& model = registry.get("cuba_lif", {});
-    validated_params params;
-    std::map<std::string, std::vector<double>> arrays;
-    std::unique_ptr<neuron_block> block;
-    std::vector<double> in;
-    std::int64_t k = 0;
-
-    cuba_bench(const param_inputs& inputs, double dt, std::uint32_t n)
-        : params(validate_params(model.schema(), inputs, {})), in(n, 0.0) {
-        block_context ctx{dt, 1, 0, n, 0, n, &arrays, {}};
-        model.check(params, ctx);
-        block = model.make_block(params, ctx);
-        for (std::size_t s = 0; s < model.state_vars().size(); ++s) {
-            for (auto& x : block->state(s)) x = model.initial_value(s, params);
-        }
-    }
-    std::vector<std::uint32_t> step() {
-        double* const receptors[] = {in.data()};
-        std::vector<std::uint32_t> spikes;
-        block->step(step_input{k++, receptors, nullptr}, spikes);
-        CHECK(std::all_of(in.begin(), in.end(), [](double x) { return x == 0.0; }));
-        return spikes;
-    }
+struct cuba_bench : test::block_bench {
+    cuba_bench(const param_inputs& inputs, double dt, std::uint32_t n) : block_bench("cuba_lif", inputs, dt, n) {}
+    std::vector<double>& in = receptors[0];
     double v(std::size_t i = 0) { return block->state(0)[i]; }
     double i(std::size_t n = 0) { return block->state(1)[n]; }
 };

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/block_bench.hpp"
 #include "neurons/model.hpp"
 
 using namespace fluxon;
@@ -16,30 +17,9 @@ namespace {
 
 quantity_input q(const std::string& text) { return {text, {}}; }
 
-// One block of the model driven step by step with hand-made receptor arrays.
-struct if_bench {
-    model_registry registry = builtin_models();
-    const neuron_model& model = registry.get("if", {});
-    validated_params params;
-    std::map<std::string, std::vector<double>> arrays;
-    std::unique_ptr<neuron_block> block;
-    std::vector<double> in;
-    std::int64_t k = 0;
-
-    if_bench(const param_inputs& inputs, double dt, std::uint32_t n)
-        : params(validate_params(model.schema(), inputs, {})), in(n, 0.0) {
-        block_context ctx{dt, 1, 0, n, 0, n, &arrays, {}};
-        model.check(params, ctx);
-        block = model.make_block(params, ctx);
-        for (auto& v : block->state(0)) v = model.initial_value(0, params);
-    }
-    std::vector<std::uint32_t> step(const double* i_ext = nullptr) {
-        double* const receptors[] = {in.data()};
-        std::vector<std::uint32_t> spikes;
-        block->step(step_input{k++, receptors, i_ext}, spikes);
-        CHECK(std::all_of(in.begin(), in.end(), [](double x) { return x == 0.0; }));
-        return spikes;
-    }
+struct if_bench : test::block_bench {
+    if_bench(const param_inputs& inputs, double dt, std::uint32_t n) : block_bench("if", inputs, dt, n) {}
+    std::vector<double>& in = receptors[0];
     double v(std::size_t i = 0) { return block->state(0)[i]; }
 };
 
