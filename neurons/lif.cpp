@@ -29,33 +29,33 @@ struct lif_lanes_constants {
     V v_th, v_reset, reset_jump, refractory, p_vv, p_ve, p_vi, p_ee, p_ii, p_vext, v_leak_term;
 };
 
+// `free_at` holds, per neuron, the first step at which it is no longer refractory: it is written
+// only when the neuron spikes, which saves a store per neuron and step over a countdown.
 template <class V, bool with_inputs, bool with_current, bool subtract>
-inline void lif_lanes(const lif_lanes_constants<V>& h, std::size_t i, double* in_e, double* in_i, const double* i_ext, double* v,
-                      double* ie, double* ii, double* ref, std::vector<std::uint32_t>& spikes) {
+inline void lif_lanes(const lif_lanes_constants<V>& h, const V& now, std::size_t i, double* in_e, double* in_i,
+                      const double* i_ext, double* v, double* ie, double* ii, double* free_at,
+                      std::vector<std::uint32_t>& spikes) {
     constexpr auto aligned = stdx::element_aligned;
-    V e(ie + i, aligned), g(ii + i, aligned), vi(v + i, aligned), ri(ref + i, aligned);
+    V e(ie + i, aligned), g(ii + i, aligned), vi(v + i, aligned), fi(free_at + i, aligned);
     if constexpr (with_inputs) {
         e += V(in_e + i, aligned);
         g += V(in_i + i, aligned);
         V(0.0).copy_to(in_e + i, aligned);
         V(0.0).copy_to(in_i + i, aligned);
     }
-    const auto spike = (ri == V(0.0)) && (vi > h.v_th);
+    const auto spike = (fi <= now) && (vi > h.v_th);
     V v0 = vi;
     if constexpr (subtract) {
         stdx::where(spike, v0) = vi - h.reset_jump;
     } else {
         stdx::where(spike, v0) = h.v_reset;
     }
-    V r0 = ri;
-    stdx::where(spike, r0) = h.refractory;
+    stdx::where(spike, fi) = now + h.refractory;
     V integrated = v0 * h.p_vv + h.v_leak_term + e * h.p_ve + g * h.p_vi;
     if constexpr (with_current) integrated += h.p_vext * V(i_ext + i, aligned);
-    const auto held = r0 > V(0.0);
-    stdx::where(!held, v0) = integrated;
-    stdx::where(held, r0) = r0 - V(1.0);
+    stdx::where(now >= fi, v0) = integrated;  // refractory neurons keep v at its reset value
     v0.copy_to(v + i, aligned);
-    r0.copy_to(ref + i, aligned);
+    stdx::where(spike, fi).copy_to(free_at + i, aligned);
     (e * h.p_ee).copy_to(ie + i, aligned);
     (g * h.p_ii).copy_to(ii + i, aligned);
     if (stdx::any_of(spike)) {
@@ -66,24 +66,28 @@ inline void lif_lanes(const lif_lanes_constants<V>& h, std::size_t i, double* in
 }
 
 template <bool with_inputs, bool with_current, bool subtract>
-void lif_pass(const lif_hot& h, double* in_e, double* in_i, const double* i_ext, double* v, double* ie, double* ii,
-              double* ref, std::size_t n, std::vector<std::uint32_t>& spikes) {
+void lif_pass(const lif_hot& h, std::int64_t step, double* in_e, double* in_i, const double* i_ext, double* v,
+              double* ie, double* ii, double* free_at, std::size_t n, std::vector<std::uint32_t>& spikes) {
     using wide = stdx::native_simd<double>;
     using one = stdx::fixed_size_simd<double, 1>;
     const lif_lanes_constants<wide> wide_h(h);
     const lif_lanes_constants<one> one_h(h);
+    const wide wide_now(static_cast<double>(step));
+    const one one_now(static_cast<double>(step));
     std::size_t i = 0;
     for (; i + wide::size() <= n; i += wide::size()) {
-        lif_lanes<wide, with_inputs, with_current, subtract>(wide_h, i, in_e, in_i, i_ext, v, ie, ii, ref, spikes);
+        lif_lanes<wide, with_inputs, with_current, subtract>(wide_h, wide_now, i, in_e, in_i, i_ext, v, ie, ii, free_at,
+                                                             spikes);
     }
     for (; i < n; ++i) {
-        lif_lanes<one, with_inputs, with_current, subtract>(one_h, i, in_e, in_i, i_ext, v, ie, ii, ref, spikes);
+        lif_lanes<one, with_inputs, with_current, subtract>(one_h, one_now, i, in_e, in_i, i_ext, v, ie, ii, free_at,
+                                                            spikes);
     }
 }
 
 class lif_block final : public neuron_block {
 public:
-    lif_block(const lif_hot& hot, std::uint32_t n) : hot_(hot), v_(n), ie_(n), ii_(n), ref_(n, 0.0) {}
+    lif_block(const lif_hot& hot, std::uint32_t n) : hot_(hot), v_(n), ie_(n), ii_(n), free_at_(n, 0.0) {}
 
     void step(const step_input& in, std::vector<std::uint32_t>& spikes) override {
         const bool inputs = !in.receptors.empty();
@@ -112,11 +116,11 @@ private:
         double* in_i = with_inputs ? in.receptors[1] : nullptr;
         auto pass = hot_.reset_subtract ? lif_pass<with_inputs, with_current, true>
                                         : lif_pass<with_inputs, with_current, false>;
-        pass(hot_, in_e, in_i, in.i_ext, v_.data(), ie_.data(), ii_.data(), ref_.data(), v_.size(), spikes);
+        pass(hot_, in.step, in_e, in_i, in.i_ext, v_.data(), ie_.data(), ii_.data(), free_at_.data(), v_.size(), spikes);
     }
 
     lif_hot hot_;
-    std::vector<double> v_, ie_, ii_, ref_;
+    std::vector<double> v_, ie_, ii_, free_at_;
 };
 
 class lif_model final : public neuron_model {
