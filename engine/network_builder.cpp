@@ -468,12 +468,15 @@ run_settings resolve_run(const net::run_spec& run) {
     s.duration = resolve_quantity(run.duration, dimension::time, "duration");
     if (!(s.dt > 0)) throw config_error(fmt::format("dt must be > 0, got {} s", s.dt), run.dt.site);
     if (!(s.duration >= 0)) throw config_error(fmt::format("duration must be >= 0, got {} s", s.duration), run.duration.site);
-    try {
-        s.dt_ticks = s.base.to_ticks(s.dt, "dt");
-        s.end_ticks = s.base.to_ticks(s.duration, "duration");
-    } catch (const time_error& e) {
-        throw config_error(e.detail(), run.dt.site);
-    }
+    const auto ticks = [&](double seconds, const char* what, const error_site& site) {
+        try {
+            return s.base.to_ticks(seconds, what);
+        } catch (const time_error& e) {
+            throw config_error(e.detail(), site);
+        }
+    };
+    s.dt_ticks = ticks(s.dt, "dt", run.dt.site);
+    s.end_ticks = ticks(s.duration, "duration", run.duration.site);
     if (s.dt_ticks <= 0) throw config_error("dt is below the time base's resolution", run.dt.site);
     if (s.end_ticks % s.dt_ticks != 0) {
         throw config_error(fmt::format("duration = {} s is not a whole number of steps of dt = {} s", s.duration, s.dt),

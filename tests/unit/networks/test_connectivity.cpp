@@ -188,3 +188,24 @@ TEST_CASE("network: a network that cannot fit in memory is refused before it is 
         CHECK(std::string(err.what()).find("GiB") != std::string::npos);
     }
 }
+
+TEST_CASE("poisson source: a mean of more than 20 spikes per step is refused") {
+    auto e = test::experiment("1 ms", "10 ms");
+    e.network.populations.push_back(test::population("p", 3, "poisson", {{"rate", test::q("30 kHz")}}));
+    CHECK_THROWS_AS(simulation{e}, config_error);
+    e.network.populations[0].params["rate"] = test::q("20 kHz");
+    CHECK_NOTHROW(simulation{e});
+}
+
+TEST_CASE("run: a duration beyond the time base names the duration") {
+    auto e = test::experiment("0.1 ms", "1e30 s");
+    e.run.duration.site.key = "run.duration";
+    e.run.dt.site.key = "run.dt";
+    e.network.populations.push_back(test::population("p", 3, "lif"));
+    try {
+        simulation sim(e);
+        FAIL("expected a config error");
+    } catch (const config_error& err) {
+        CHECK(err.site().key == "run.duration");
+    }
+}
