@@ -23,13 +23,13 @@ public:
             throw internal_error(fmt::format("unit {} scheduled an event at tick {} before now ({})",
                                              self, at, now_));
         }
-        queue_.push(event{at, priority, self, owner_.units_[self].next_seq++, self, port, value});
+        queue_.push(event{at, priority, self, owner_.units_[self].object->next_sequence(), self, port, value});
     }
 
     void send(std::uint32_t link_index, double value, tick_t delay) override {
         const link& l = owner_.links_[link_index];
         event ev{now_ + delay + l.latency, priority_class::device, l.source,
-                 owner_.units_[l.source].next_seq++, l.target, l.port, value};
+                 owner_.units_[l.source].object->next_sequence(), l.target, l.port, value};
         if (owner_.units_[l.target].shard == index_) {
             queue_.push(ev);
         } else {
@@ -83,7 +83,7 @@ unit_id event_engine::add_unit(std::unique_ptr<unit> u, int shard_index) {
     }
     const auto id = static_cast<unit_id>(units_.size());
     u->assign_id(id);
-    units_.push_back(unit_slot{std::move(u), shard_index, 0});
+    units_.push_back(unit_slot{std::move(u), shard_index});
     shards_[shard_index]->members_.push_back(id);
     return id;
 }

@@ -39,7 +39,6 @@ private:
     struct unit_slot {
         std::unique_ptr<unit> object;
         int shard = 0;
-        std::uint64_t next_seq = 0;
     };
     class shard;
 

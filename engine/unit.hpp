@@ -26,9 +26,14 @@ public:
     unit_id id() const { return id_; }
     // Set once by the engine when the unit is added.
     void assign_id(unit_id id) { id_ = id; }
+    // The sequence number of the unit's next event (the last key of the event order). Kept in
+    // the unit, which only its shard's thread touches: in a shared array, counters of units on
+    // different shards would share cache lines that both threads write every step.
+    std::uint64_t next_sequence() { return next_seq_++; }
 
 private:
     unit_id id_ = 0;
+    std::uint64_t next_seq_ = 0;
 };
 
 // A directed connection from a unit to a port of another, with a latency > 0.
