@@ -10,7 +10,7 @@
 
 namespace fluxon {
 
-class event_engine::shard final : public unit_context {
+class alignas(64) event_engine::shard final : public unit_context {
 public:
     shard(event_engine& owner, int index) : owner_(owner), index_(index) {}
 

@@ -11,7 +11,8 @@ namespace fluxon {
 
 class unit_context;
 
-class unit {
+// Cache-line aligned: units of different shards are allocated side by side and written every step.
+class alignas(64) unit {
 public:
     virtual ~unit() = default;
     // Schedules the unit's first events; called once before the run.
