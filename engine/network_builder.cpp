@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <tbb/parallel_for.h>
+#include <tbb/info.h>
 #include <tbb/task_arena.h>
 
 #include "mappers/thread_partition.hpp"
@@ -173,7 +174,8 @@ private:
         std::vector<std::vector<synapse_table>> tables(jobs.size());
         std::vector<net::delay_range> ranges(jobs.size());
         std::vector<std::exception_ptr> errors(jobs.size());
-        tbb::task_arena arena(out_.threads);
+        // More threads than cores would only make TBB warn; the result does not depend on it.
+        tbb::task_arena arena(std::min(out_.threads, tbb::info::default_concurrency()));
         arena.execute([&] {
             tbb::parallel_for(std::size_t{0}, jobs.size(), [&](std::size_t e) {
                 try {

@@ -9,6 +9,7 @@
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+#include <tbb/info.h>
 #include <tbb/task_arena.h>
 
 #include <fmt/format.h>
@@ -100,7 +101,7 @@ void run_all(std::vector<sweep_run>& runs, const fs::path& outdir, int jobs, boo
              const model_registry& models) {
     std::mutex report;
     std::size_t finished = 0;
-    tbb::task_arena arena(jobs);
+    tbb::task_arena arena(std::min(jobs, tbb::info::default_concurrency()));
     arena.execute([&] {
         tbb::parallel_for(
             tbb::blocked_range<std::size_t>(0, runs.size(), 1),
