@@ -89,7 +89,7 @@ private:
     std::vector<std::uint8_t> fired_;
 };
 
-class alif_model final : public neuron_model {
+class alif_model final : public exp_current_lif_model {
 public:
     std::string_view name() const override { return "alif"; }
     std::string_view description() const override {
@@ -97,12 +97,7 @@ public:
                "exact integration";
     }
     const param_schema& schema() const override { return schema_; }
-    std::span<const receptor_def> receptors() const override { return receptors_; }
     std::span<const state_var> state_vars() const override { return vars_; }
-
-    void check(const validated_params& p, const block_context& ctx) const override {
-        check_exp_current_lif(p, ctx.site);
-    }
 
     std::unique_ptr<neuron_block> make_block(const validated_params& p,
                                              const block_context& ctx) const override {
@@ -110,15 +105,6 @@ public:
         h.beta = p.get("beta");
         h.p_aa = std::exp(-ctx.dt / p.get("tau_adapt"));
         return std::make_unique<alif_block>(h, ctx.size);
-    }
-
-    bool accepts_current() const override { return true; }
-    void check_current(const validated_params& p, const error_site& site) const override {
-        check_membrane_resistance(p, site);
-    }
-
-    double initial_value(std::size_t index, const validated_params& p) const override {
-        return index == 0 ? p.get("v_rest") : 0.0;
     }
 
 private:
@@ -134,7 +120,6 @@ private:
     }
 
     param_schema schema_ = make_schema();
-    std::array<receptor_def, 2> receptors_{{{"exc", dimension::voltage}, {"inh", dimension::voltage}}};
     std::array<state_var, 4> vars_{{{"v", dimension::voltage},
                                     {"i_exc", dimension::voltage},
                                     {"i_inh", dimension::voltage},

@@ -1,9 +1,11 @@
 #pragma once
 // What the LIF-family models with exponential current synapses share (lif, alif): their common
 // parameters, the check of their values, and the exact one-step propagators they lower to.
+#include <array>
 #include <cstdint>
 #include <string>
 
+#include "neurons/model.hpp"
 #include "neurons/params.hpp"
 
 namespace fluxon {
@@ -27,5 +29,25 @@ void check_exp_current_lif(const validated_params& p, const error_site& site);
 void check_membrane_resistance(const validated_params& p, const error_site& site);
 
 exp_current_lif_hot lower_exp_current_lif(const validated_params& p, double dt, const error_site& site);
+
+// The model side they share: receptors "exc"/"inh" (voltage weights), the parameter checks,
+// external currents through r_m, and v starting at v_rest with the synaptic state at 0.
+class exp_current_lif_model : public neuron_model {
+public:
+    std::span<const receptor_def> receptors() const override { return receptors_; }
+    void check(const validated_params& p, const block_context& ctx) const override {
+        check_exp_current_lif(p, ctx.site);
+    }
+    bool accepts_current() const override { return true; }
+    void check_current(const validated_params& p, const error_site& site) const override {
+        check_membrane_resistance(p, site);
+    }
+    double initial_value(std::size_t index, const validated_params& p) const override {
+        return index == 0 ? p.get("v_rest") : 0.0;
+    }
+
+private:
+    std::array<receptor_def, 2> receptors_{{{"exc", dimension::voltage}, {"inh", dimension::voltage}}};
+};
 
 }  // namespace fluxon

@@ -123,38 +123,23 @@ private:
     std::vector<double> v_, ie_, ii_, free_at_;
 };
 
-class lif_model final : public neuron_model {
+class lif_model final : public exp_current_lif_model {
 public:
     std::string_view name() const override { return "lif"; }
     std::string_view description() const override {
         return "leaky integrate-and-fire, exponential current synapses (exc/inh), exact integration";
     }
     const param_schema& schema() const override { return schema_; }
-    std::span<const receptor_def> receptors() const override { return receptors_; }
     std::span<const state_var> state_vars() const override { return vars_; }
-
-    void check(const validated_params& p, const block_context& ctx) const override {
-        check_exp_current_lif(p, ctx.site);
-    }
 
     std::unique_ptr<neuron_block> make_block(const validated_params& p,
                                              const block_context& ctx) const override {
         return std::make_unique<lif_block>(lower_exp_current_lif(p, ctx.dt, ctx.site), ctx.size);
     }
 
-    bool accepts_current() const override { return true; }
-    void check_current(const validated_params& p, const error_site& site) const override {
-        check_membrane_resistance(p, site);
-    }
-
-    double initial_value(std::size_t index, const validated_params& p) const override {
-        return index == 0 ? p.get("v_rest") : 0.0;
-    }
-
 private:
     param_schema schema_ = exp_current_lif_schema("threshold; spike when v > v_th",
                                                   "\"value\": v = v_reset; \"subtract\": v -= v_th - v_reset");
-    std::array<receptor_def, 2> receptors_{{{"exc", dimension::voltage}, {"inh", dimension::voltage}}};
     std::array<state_var, 3> vars_{{{"v", dimension::voltage},
                                     {"i_exc", dimension::voltage},
                                     {"i_inh", dimension::voltage}}};
