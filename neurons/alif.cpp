@@ -112,8 +112,7 @@ private:
         auto schema = exp_current_lif_schema(
             "baseline threshold; spike when v > v_th + beta * a",
             "\"value\": v = v_reset; \"subtract\": v -= (v_th + beta * a) - v_reset");
-        schema.push_back(
-{"tau_adapt", dimension::time, 200e-3, 0, inf, true, "adaptation time constant"});
+        schema.push_back({"tau_adapt", dimension::time, 200e-3, 0, inf, true, "adaptation time constant"});
         schema.push_back({"beta", dimension::voltage, 1.8e-3, -inf, inf, false,
                           "threshold increment per unit of adaptation (each spike adds 1 to a)"});
         return schema;
