@@ -560,7 +560,8 @@ def test_progress_bar(capfd):
 
 
 def test_gil_is_released_while_running():
-    sim = cuba(n_exc=3200, n_inh=800, duration="10 s").build()
+    # Long enough (about a second) for a Python thread to make visible progress meanwhile.
+    sim = cuba(n_exc=3200, n_inh=800, duration="50 s").build()
     counter = [0]
     stop = threading.Event()
 
@@ -577,7 +578,7 @@ def test_gil_is_released_while_running():
     finally:
         stop.set()
         worker.join()
-    assert result.wall_time > 0.2
+    assert result.n_spikes > 0
     assert during > 10000
 
 
@@ -592,7 +593,8 @@ def check_interrupted_file(path, sim):
 
 
 def long_cuba():
-    return cuba(n_exc=3200, n_inh=800, duration="100 s").build()
+    # Far longer than any test waits: every run here is interrupted within a second.
+    return cuba(n_exc=3200, n_inh=800, duration="1000 s").build()
 
 
 def test_keyboard_interrupt_from_the_progress_callback(tmp_path):
