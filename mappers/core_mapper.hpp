@@ -1,0 +1,83 @@
+#pragma once
+// Places the neurons of a network onto the cores of a digital neuromorphic chip. Populations
+// are cut into contiguous chunks; chunks are grouped onto cores under the chip's capacity
+// limits (neurons, synapses stored at the target's core, distinct presynaptic neurons per
+// core) while keeping spike traffic between cores low; cores are laid onto tiles in the
+// topology's placement order. A network that does not fit fails with a user error naming
+// the population and the limit.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "devices/neuromorphic/chip_params.hpp"
+#include "engine/errors.hpp"
+
+namespace fluxon {
+
+struct mapper_population {
+    std::string name;
+    std::uint32_t size = 0;
+};
+
+// Calls `synapse(pre_population, pre_neuron, post_population, post_neuron)` once per synapse.
+// May be called more than once by the mapper (each call must visit the same synapses).
+using synapse_visitor = std::function<void(std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t)>;
+using connectivity_walk = std::function<void(const synapse_visitor&)>;
+
+enum class mapper_strategy {
+    sequential,  // fill cores in population order, as most chip toolchains do
+    metis,       // METIS graph partitioning of the chunks, minimising messages between cores
+};
+
+struct mapper_options {
+    mapper_strategy strategy = mapper_strategy::metis;
+    // Largest chunk a population is cut into before chunks are grouped onto cores (smaller
+    // chunks let the partitioner co-locate pieces of populations that talk to each other).
+    // 0: a quarter of a core's neuron capacity.
+    std::uint32_t chunk_neurons = 0;
+    std::uint64_t seed = 1;  // METIS's random seed (the result is deterministic for a seed)
+};
+
+struct core_chunk {
+    std::uint32_t population = 0, first = 0, size = 0;
+    std::uint32_t core = 0;
+};
+
+struct core_load {
+    std::uint32_t tile = 0;                 // topology tile index
+    std::uint32_t neurons = 0;
+    std::uint64_t synapses = 0;             // synapses whose target is on this core
+    std::uint32_t fan_in = 0;               // distinct presynaptic neurons reaching this core
+    std::uint64_t messages_in = 0;          // (pre neuron, this core) pairs with pre on another core
+};
+
+// Where one neuron's spikes go: one message per destination core, carrying `synapses` synaptic
+// events there.
+struct core_destination {
+    std::uint32_t core = 0;
+    std::uint32_t synapses = 0;
+};
+
+struct core_mapping {
+    std::vector<core_chunk> chunks;           // sorted by (population, first)
+    std::vector<core_load> cores;             // the cores used, indexed by core id
+    // Per population, per neuron: its core.
+    std::vector<std::vector<std::uint32_t>> core_of;
+    // Per population, CSR over neurons: destinations[p][dest_begin[p][i] .. dest_begin[p][i+1])
+    // are neuron i's destination cores in increasing core order.
+    std::vector<std::vector<std::uint64_t>> dest_begin;
+    std::vector<std::vector<core_destination>> destinations;
+    std::uint64_t messages_between_cores = 0;  // Σ over neurons of destination cores ≠ own core
+    std::uint64_t messages_within_cores = 0;   // destinations equal to the neuron's own core
+};
+
+// Throws network_error{node = population, resource = limit name} when the network does not fit
+// (a neuron whose in-degree exceeds synapses_per_core, a neuron reaching more cores than
+// fan_out_per_neuron, more cores needed than the chip has, a core whose fan-in cannot be met).
+// `tile_order` lists the tiles cores are laid onto (cores_per_tile consecutive cores per tile).
+core_mapping map_to_cores(const std::vector<mapper_population>& populations, const connectivity_walk& walk,
+                          const chip_params& chip, const std::vector<std::uint32_t>& tile_order,
+                          const mapper_options& options);
+
+}  // namespace fluxon
