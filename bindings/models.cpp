@@ -1,9 +1,11 @@
-// fluxon.models(): the registry's models with their parameter tables, for introspection.
+// fluxon.models() and fluxon.chip_presets(): what a run can use, with parameter tables and sources,
+// for introspection.
 #include <cmath>
 
 #include <pybind11/stl.h>
 
 #include "bindings/bindings.hpp"
+#include "io/chip_preset.hpp"
 #include "neurons/model.hpp"
 
 namespace fluxon::py_bindings {
@@ -55,12 +57,44 @@ py::dict models() {
     return out;
 }
 
+py::dict cost(const action_cost& c) {
+    return py::dict(py::arg("energy") = c.energy, py::arg("latency") = c.latency, py::arg("source") = c.source);
+}
+
+py::dict chip_presets() {
+    py::dict out;
+    for (const std::string& name : io::chip_preset_names()) {
+        const io::chip_preset preset = io::load_chip_preset(name, {});
+        const chip_params& c = preset.params;
+        py::dict actions;
+        actions["synapse_op"] = cost(c.synapse_op);
+        actions["update_active"] = cost(c.update_active);
+        actions["update_inactive"] = cost(c.update_inactive);
+        actions["message_out"] = cost(c.message_out);
+        actions["message_in"] = cost(c.message_in);
+        actions["hop_east_west"] = cost(c.noc.hop_east_west);
+        actions["hop_north_south"] = cost(c.noc.hop_north_south);
+        actions["hop_tree"] = cost(c.noc.hop_tree);
+        out[py::str(name)] = py::dict(
+            py::arg("description") = c.description,
+            py::arg("topology") = c.noc.topology == noc_topology_kind::mesh ? "mesh" : "tree",
+            py::arg("cores") = c.cores(), py::arg("neurons_per_core") = c.neurons_per_core.value,
+            py::arg("synapses_per_core") = c.synapses_per_core.value, py::arg("weight_bits") = c.weight_bits,
+            py::arg("core_static_power") = c.core_static_power, py::arg("actions") = actions,
+            py::arg("text") = preset.text);
+    }
+    return out;
+}
+
 }  // namespace
 
 void register_models(py::module_& m) {
     m.def("models", &models, R"(The neuron and source models, by name: description, source (bool), parameters
 (name -> dimension, unit, default in SI or None when required, min, max, doc, choices),
 receptors (name -> unit of a weight onto it) and state (variable -> unit).)");
+    m.def("chip_presets", &chip_presets, R"(The chip presets fluxon ships, by name: description, topology, cores,
+neurons_per_core, synapses_per_core, weight_bits, core_static_power (W), actions (name -> energy J, latency s,
+source) and the preset file's text.)");
 }
 
 }  // namespace fluxon::py_bindings

@@ -40,6 +40,11 @@ py::array owning(std::vector<T>&& values) {
     return py::array_t<T>(static_cast<py::ssize_t>(heap->size()), heap->data(), free_when_done);
 }
 
+// A numpy array of str (dtype '<U…'), as h5py's .asstr() gives for the same column.
+py::array strings(const std::vector<std::string>& values) {
+    return py::module_::import("numpy").attr("array")(py::cast(values), py::arg("dtype") = "str");
+}
+
 class py_simulation {
 public:
     explicit py_simulation(net::experiment_spec spec) : config_text_(spec.config_text) {
@@ -127,6 +132,36 @@ public:
         return out;
     }
 
+    py::dict ledger() const {
+        check_idle();
+        if (!ran_) throw user_error("the simulation has not been run yet; call run() first", {});
+        ledger_table t = sim_->ledger();
+        py::dict out;
+        out["component"] = strings(t.component);
+        out["action"] = strings(t.action);
+        out["count"] = owning(std::move(t.count));
+        out["energy"] = owning(std::move(t.energy));
+        out["latency"] = owning(std::move(t.latency));
+        out["source"] = strings(t.source);
+        return out;
+    }
+
+    py::dict mapping() const {
+        mapping_table m = sim_->mapping();
+        py::dict chunks, cores, out;
+        chunks["population"] = strings(m.population);
+        chunks["first"] = owning(std::move(m.first));
+        chunks["size"] = owning(std::move(m.size));
+        chunks["core"] = owning(std::move(m.core));
+        cores["tile"] = strings(m.core_tile);
+        cores["neurons"] = owning(std::move(m.core_neurons));
+        cores["synapses"] = owning(std::move(m.core_synapses));
+        cores["fan_in"] = owning(std::move(m.core_fan_in));
+        out["chunks"] = chunks;
+        out["cores"] = cores;
+        return out;
+    }
+
     py::dict populations() const {
         py::dict out;
         for (const auto& p : sim_->populations()) {
@@ -178,6 +213,19 @@ struct py_run_result {
     py::object output;
 };
 
+py::object hardware_of(const run_result& r) {
+    if (!r.hardware) return py::none();
+    const hardware_summary& h = *r.hardware;
+    return py::dict(py::arg("preset") = h.preset, py::arg("total_energy") = h.total_energy,
+                    py::arg("static_energy") = h.static_energy, py::arg("dynamic_energy") = h.dynamic_energy,
+                    py::arg("hardware_time") = h.hardware_time, py::arg("max_step_time") = h.max_step_time,
+                    py::arg("synaptic_events") = h.synaptic_events, py::arg("messages") = h.messages,
+                    py::arg("hops") = h.hops, py::arg("late_messages") = h.late_messages,
+                    py::arg("overrun_steps") = h.overrun_steps, py::arg("cores") = h.cores,
+                    py::arg("energy_per_synaptic_event") =
+                        h.synaptic_events > 0 ? h.total_energy / static_cast<double>(h.synaptic_events) : 0.0);
+}
+
 py::dict per_population(const run_result& r) {
     py::dict out;
     for (const auto& [name, count] : r.spikes_per_population) out[py::str(name)] = count;
@@ -216,6 +264,12 @@ Simulation(config, overrides=[])         from a config file, with "dotted.key=va
             "(times [n], ids [k], values [n, k]) in SI: read-only views, no copy.")
         .def("synapses", &py_simulation::synapses, py::arg("projection"),
              "{'pre', 'post', 'weight', 'delay'}: one entry per synapse, weights and delays in SI.")
+        .def("ledger", &py_simulation::ledger,
+             "The energy ledger after run(): {'component', 'action', 'source': str arrays, 'count': int64, "
+             "'energy': J, 'latency': s}.")
+        .def("mapping", &py_simulation::mapping,
+             "Where the mapper put the network: {'chunks': {population, first, size, core}, "
+             "'cores': {tile, neurons, synapses, fan_in}}.")
         .def_property_readonly("populations", &py_simulation::populations)
         .def_property_readonly("projections", &py_simulation::projections)
         .def_property_readonly("dt", [](const py_simulation& s) { return s.sim().dt(); })
@@ -242,6 +296,8 @@ void bind_result_class(py::module_& m) {
         .def_property_readonly("wall_time", [](const py_run_result& r) { return r.counters.wall_time; })
         .def_property_readonly("build_time", [](const py_run_result& r) { return r.counters.build_time; })
         .def_property_readonly("spikes_per_population", [](const py_run_result& r) { return per_population(r.counters); })
+        .def_property_readonly("hardware", [](const py_run_result& r) { return hardware_of(r.counters); },
+                               "What the modelled chip spent (a dict), or None without [hardware].")
         .def_readonly("simulation", &py_run_result::simulation)
         .def_readonly("output", &py_run_result::output)
         .def(

@@ -195,6 +195,7 @@ private:
             std::uint64_t n = 0;
             for (auto& t : tables[e]) {
                 t.projection = static_cast<std::uint32_t>(e);
+                t.pre_population = static_cast<std::uint32_t>(jobs[e].pre);
                 n += t.size();
             }
             min_delay = std::min<std::uint32_t>(min_delay, ranges[e].min);
@@ -260,6 +261,10 @@ private:
         return "?";
     }
 
+    // Timed hardware may deliver inputs up to max_late_steps after their delay: the rings
+    // keep room for them.
+    std::uint32_t late_headroom() const { return spec_.hardware.fidelity == "timed" ? max_late_steps : 0; }
+
     void make_slices(std::vector<std::vector<synapse_table>>& tables) {
         for (std::size_t p = 0; p < plan_.size(); ++p) {
             auto& pop = out_.populations[p];
@@ -267,7 +272,7 @@ private:
                 auto block = pop.model->make_block(pop.params, context_for(p, s.first, s.size));
                 auto slice = std::make_unique<population_slice>(
                     std::move(block), static_cast<std::uint32_t>(p), s.first, s.size, pop.model->receptors().size(),
-                    out_.dt_ticks, max_delay_, out_.window_steps);
+                    out_.dt_ticks, max_delay_ + late_headroom(), out_.window_steps);
                 pop.slices.push_back(slice.get());
                 engine_.add_unit(std::move(slice), s.shard);
             }

@@ -46,24 +46,55 @@ void population_slice::on_window_start(tick_t) {
     for (const auto& table : incoming_) deliver(table);
 }
 
+void population_slice::attach_cores(std::vector<core_segment> segments, const late_table* late) {
+    segments_ = std::move(segments);
+    core_of_.resize(size_);
+    std::uint32_t begin = 0;
+    for (const auto& seg : segments_) {
+        std::fill(core_of_.begin() + begin, core_of_.begin() + seg.end, seg.core);
+        begin = seg.end;
+    }
+    touched_.assign((slot_mask_ + 1) * size_, 0);
+    late_ = late;
+}
+
+void population_slice::deliver(const synapse_table& table) {
+    if (table.sources.empty()) return;
+    if (touched_.empty()) return deliver_rows<false, false>(table);
+    if (late_ && late_->affects(table.pre_population)) return deliver_rows<true, true>(table);
+    deliver_rows<true, false>(table);
+}
+
 // Inputs due at the very next step go straight into the block's accumulator when it has one
 // (the common case of a one-step delay): the ring slot then stays untouched and the step can
 // skip reading it. Either way the additions happen in the same order, so results do not depend
-// on the slicing.
-void population_slice::deliver(const synapse_table& table) {
-    if (table.sources.empty()) return;
+// on the slicing. Track marks the neurons that receive input (a chip counts their updates as
+// active); Late applies a chip's late deliveries (timed fidelity).
+template <bool Track, bool Late>
+void population_slice::deliver_rows(const synapse_table& table) {
     const spike_window& first = table.sources.front()->published();
     const std::size_t n_steps = first.steps.size();
     const bool uniform = table.delay.empty();
     double* const direct = accumulators_.empty() ? nullptr : accumulators_[table.receptor];
+    const auto add = [&](std::int64_t arrival, const synapse& k) {
+        if (direct && arrival == next_step_) {
+            direct[k.target] += k.weight;
+        } else {
+            ring_slot(arrival, table.receptor)[k.target] += k.weight;
+            slot_used_[static_cast<std::size_t>(arrival) & slot_mask_] = 1;
+        }
+        if constexpr (Track) touched_[(static_cast<std::size_t>(arrival) & slot_mask_) * size_ + k.target] = 1;
+    };
     std::int64_t events = 0;
     for (std::size_t q = 0; q < n_steps; ++q) {
         const std::int64_t step = first.steps[q];
         double* uniform_target = nullptr;
+        std::uint8_t* uniform_touched = nullptr;
         if (uniform) {
             const std::int64_t arrival = step + table.uniform_delay;
             uniform_target = (direct && arrival == next_step_) ? direct : ring_slot(arrival, table.receptor);
             if (uniform_target != direct) slot_used_[static_cast<std::size_t>(arrival) & slot_mask_] = 1;
+            if constexpr (Track) uniform_touched = touched_.data() + (static_cast<std::size_t>(arrival) & slot_mask_) * size_;
         }
         for (const spike_log* source : table.sources) {
             const spike_window& w = source->published();
@@ -75,23 +106,39 @@ void population_slice::deliver(const synapse_table& table) {
                 const synapse* row = table.synapses.data() + table.row_start[pre];
                 const synapse* row_end = table.synapses.data() + table.row_start[pre + 1];
                 events += row_end - row;
-                if (uniform) {
+                std::span<const late_entry> late;
+                if constexpr (Late) late = late_->of(table.pre_population, pre, step);
+                if (uniform && late.empty()) {
                     for (const synapse* k = row; k < row_end; ++k) uniform_target[k->target] += k->weight;
+                    if constexpr (Track) {
+                        for (const synapse* k = row; k < row_end; ++k) uniform_touched[k->target] = 1;
+                    }
                     continue;
                 }
                 for (const synapse* k = row; k < row_end; ++k) {
-                    const std::int64_t arrival = step + table.delay[static_cast<std::size_t>(k - table.synapses.data())];
-                    if (direct && arrival == next_step_) {
-                        direct[k->target] += k->weight;
-                    } else {
-                        ring_slot(arrival, table.receptor)[k->target] += k->weight;
-                        slot_used_[static_cast<std::size_t>(arrival) & slot_mask_] = 1;
+                    const auto index = static_cast<std::size_t>(k - table.synapses.data());
+                    std::int64_t arrival = step + (uniform ? table.uniform_delay : table.delay[index]);
+                    for (const late_entry& e : late) {
+                        if (e.core == core_of_[k->target]) arrival += e.extra_steps;
                     }
+                    add(arrival, *k);
                 }
             }
         }
     }
     counters_.synaptic_events += events;
+}
+
+void population_slice::count_active(std::int64_t step, spike_window& w) {
+    std::uint8_t* touched = touched_.data() + (static_cast<std::size_t>(step) & slot_mask_) * size_;
+    std::uint32_t begin = 0;
+    for (const auto& seg : segments_) {
+        std::uint32_t n = 0;
+        for (std::uint32_t i = begin; i < seg.end; ++i) n += touched[i];
+        w.active.push_back(n);
+        begin = seg.end;
+    }
+    std::fill_n(touched, size_, 0);
 }
 
 void population_slice::handle(const event& ev, unit_context& ctx) {
@@ -122,6 +169,7 @@ void population_slice::handle(const event& ev, unit_context& ctx) {
         }
     }
     w.step_end.push_back(static_cast<std::uint32_t>(w.ids.size()));
+    if (!touched_.empty()) count_active(step, w);
     counters_.spikes += static_cast<std::int64_t>(step_spikes_.size());
     ++counters_.steps;
 

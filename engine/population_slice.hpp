@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "engine/late_table.hpp"
 #include "engine/spike_log.hpp"
 #include "engine/synapse_table.hpp"
 #include "engine/unit.hpp"
@@ -31,6 +32,16 @@ struct probe_tap {
     std::vector<double> values;              // row-major [samples, local_ids]
 };
 
+// The longest a modelled chip may hold back synaptic inputs in timed fidelity; the delay rings
+// of such runs keep room for it.
+constexpr std::uint32_t max_late_steps = 64;
+
+// Neurons [previous segment's end, end) of a slice sit on one core of a modelled chip.
+struct core_segment {
+    std::uint32_t end = 0;
+    std::uint32_t core = 0;
+};
+
 struct slice_counters {
     std::int64_t steps = 0, spikes = 0, synaptic_events = 0;
 };
@@ -51,6 +62,9 @@ public:
     void set_currents(std::vector<current_change> changes);
     void record_spikes(std::vector<std::uint8_t> mask) { record_mask_ = std::move(mask); record_ = true; }
     void add_probe(probe_tap tap) { probes_.push_back(std::move(tap)); }
+    // With a chip attached: count, per step and core segment, the neurons that received input
+    // (published in spike_window::active), and apply the chip's late deliveries, if any.
+    void attach_cores(std::vector<core_segment> segments, const late_table* late);
 
     neuron_block& block() { return *block_; }
     const spike_log& log() const { return log_; }
@@ -66,6 +80,9 @@ public:
 
 private:
     void deliver(const synapse_table& table);
+    template <bool Track, bool Late>
+    void deliver_rows(const synapse_table& table);
+    void count_active(std::int64_t step, spike_window& w);
     double* ring_slot(std::int64_t step, std::size_t receptor) {
         return ring_.data() + ((static_cast<std::size_t>(step) & slot_mask_) * receptors_ + receptor) * size_;
     }
@@ -95,6 +112,10 @@ private:
     std::vector<std::uint32_t> rec_ids_;
     std::vector<probe_tap> probes_;
     slice_counters counters_;
+    std::vector<core_segment> segments_;
+    std::vector<std::uint32_t> core_of_;   // per neuron of the slice, with segments_
+    std::vector<std::uint8_t> touched_;    // [ring slot][neuron]: input arrived for that step
+    const late_table* late_ = nullptr;
 };
 
 }  // namespace fluxon

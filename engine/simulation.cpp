@@ -5,10 +5,12 @@
 
 #include <fmt/format.h>
 
+#include "engine/chip_binding.hpp"
 #include "engine/event_engine.hpp"
 #include "engine/network_builder.hpp"
 #include "engine/recording.hpp"
 #include "fluxon_version.hpp"
+#include "io/chip_preset.hpp"
 #include "io/run_writer.hpp"
 
 namespace fluxon {
@@ -54,6 +56,88 @@ private:
     io::run_writer& writer_;
 };
 
+// The preset with the run's choices applied over it.
+chip_params chip_for(const net::hardware_spec& spec, chip_params chip) {
+    if (spec.topology == "tree" && chip.noc.topology == noc_topology_kind::mesh) {
+        chip.tree_tiles = chip.noc.mesh_width * chip.noc.mesh_height;
+        chip.noc.topology = noc_topology_kind::tree;
+    } else if (spec.topology == "mesh" && chip.noc.topology == noc_topology_kind::tree) {
+        if (chip.noc.mesh_width * chip.noc.mesh_height == 0) {
+            throw config_error(fmt::format("preset '{}' has no mesh dimensions", chip.name), spec.topology_site);
+        }
+        chip.noc.topology = noc_topology_kind::mesh;
+    }
+    if (spec.weight_bits) {
+        chip.weight_bits = static_cast<int>(*spec.weight_bits);
+        chip.weight_bits_source = "set by the run ([hardware] weight_bits)";
+    }
+    return chip;
+}
+
+io::mapping_record mapping_record_of(const chip_binding& chip, const io::chip_preset& preset,
+                                     const net::hardware_spec& spec, const built_network& net) {
+    io::mapping_record m;
+    m.preset = chip.chip().name;
+    m.preset_origin = preset.origin;
+    m.preset_text = preset.text;
+    m.fidelity = spec.fidelity;
+    m.topology = chip.chip().noc.topology == noc_topology_kind::mesh ? "mesh" : "tree";
+    m.mapper = chip.mapper();
+    m.step_period = chip.options().step_period;
+    m.weight_bits = chip.chip().weight_bits;
+    for (const core_chunk& c : chip.mapping().chunks) {
+        m.chunk_population.push_back(net.populations[c.population].name);
+        m.chunk_first.push_back(c.first);
+        m.chunk_size.push_back(c.size);
+        m.chunk_core.push_back(c.core);
+    }
+    for (const core_load& c : chip.mapping().cores) {
+        m.core_tile.push_back(chip.topology().tile_name(c.tile));
+        m.core_neurons.push_back(c.neurons);
+        m.core_synapses.push_back(c.synapses);
+        m.core_fan_in.push_back(c.fan_in);
+        m.core_messages_in.push_back(c.messages_in);
+    }
+    for (std::size_t e = 0; e < net.projections.size(); ++e) {
+        m.projection.push_back(net.projections[e].name);
+        m.weight_exponent.push_back(chip.weight_exponents()[e]);
+    }
+    return m;
+}
+
+io::ledger_record ledger_record_of(const chip_binding& chip) {
+    io::ledger_record l;
+    for (const ledger_row& r : chip.book().rows()) {
+        l.component.push_back(r.component);
+        l.action.push_back(r.action);
+        l.count.push_back(static_cast<std::int64_t>(r.count));
+        l.energy.push_back(r.energy);
+        l.latency.push_back(r.latency);
+        l.source.push_back(r.source);
+    }
+    l.static_energy = chip.book().static_energy();
+    l.dynamic_energy = chip.book().dynamic_energy();
+    const chip_statistics& s = chip.statistics();
+    const auto seconds = [](hw_time t) { return static_cast<double>(t) / static_cast<double>(hw_fs_per_second); };
+    l.steps = s.steps;
+    l.overrun_steps = s.overrun_steps;
+    l.hardware_time = seconds(s.hardware_time);
+    l.max_step_time = seconds(s.max_step_time);
+    l.barrier = seconds(chip.barrier());
+    l.queueing_delay = seconds(s.queueing_delay);
+    l.messages = s.messages;
+    l.hops = s.hops;
+    l.synaptic_events = s.synaptic_events;
+    l.late_messages = s.late_messages;
+    l.max_extra_steps = s.max_extra_steps;
+    const auto& per_link = chip.model_noc().link_messages();
+    for (std::uint32_t k = 0; k < per_link.size(); ++k) {
+        l.link_name.push_back(chip.topology().link_name(k));
+        l.link_messages.push_back(per_link[k]);
+    }
+    return l;
+}
+
 }  // namespace
 
 struct simulation::state {
@@ -68,11 +152,17 @@ struct simulation::state {
     std::vector<projection_summary> projections;
     std::vector<recorded_spikes> spikes;
     std::vector<recorded_probe> probes;
+    io::chip_preset preset;
+    std::unique_ptr<chip_binding> chip;
 
     state(const net::experiment_spec& s, const model_registry& models, std::unique_ptr<model_registry> owned = {})
         : owned_models(std::move(owned)), spec(s), engine(resolve_run(s.run).threads) {
         const auto t0 = clock_type::now();
         net = build_network(spec, models, engine);
+        if (spec.hardware.enabled()) {
+            preset = io::load_chip_preset(spec.hardware.preset, spec.hardware.preset_site);
+            chip = std::make_unique<chip_binding>(chip_for(spec.hardware, preset.params), spec.hardware, net);
+        }
         build_time = seconds_since(t0);
         for (const auto& p : net.populations) {
             populations.push_back({p.name, std::string(p.model->name()), p.size, p.model->is_source()});
@@ -106,6 +196,7 @@ struct simulation::state {
             l.probes.push_back({net.populations[p.population].name, p.variable, p.units, p.ids,
                                 static_cast<double>(p.interval_steps) * net.dt});
         }
+        if (chip) l.mapping = mapping_record_of(*chip, preset, spec.hardware, net);
         return l;
     }
 
@@ -124,6 +215,22 @@ struct simulation::state {
             r.steps = std::max<std::int64_t>(r.steps, p.slices.empty() ? 0 : p.slices.front()->counters().steps);
             r.spikes += pop_spikes;
             r.spikes_per_population.emplace_back(p.name, pop_spikes);
+        }
+        if (chip) {
+            const chip_statistics& s = chip->statistics();
+            const auto seconds = [](hw_time t) { return static_cast<double>(t) / static_cast<double>(hw_fs_per_second); };
+            r.hardware = hardware_summary{chip->chip().name,
+                                          chip->book().static_energy() + chip->book().dynamic_energy(),
+                                          chip->book().static_energy(),
+                                          chip->book().dynamic_energy(),
+                                          seconds(s.hardware_time),
+                                          seconds(s.max_step_time),
+                                          s.synaptic_events,
+                                          s.messages,
+                                          s.hops,
+                                          s.late_messages,
+                                          s.overrun_steps,
+                                          static_cast<std::uint32_t>(chip->mapping().cores.size())};
         }
         return r;
     }
@@ -160,6 +267,7 @@ run_result simulation::run(const run_options& options) {
     auto last_progress = t0;
     bool stopped = false;
     const auto window_done = [&](tick_t t) {
+        if (st.chip) st.chip->account_window();
         collect_recordings(st.net, sinks);
         const double reached = st.net.base.to_seconds(t);
         if (writer) writer->progress(reached);
@@ -178,8 +286,10 @@ run_result simulation::run(const run_options& options) {
         if (writer) writer->finish(io::run_counters{}, "failed", e.what());
         throw;
     }
+    if (st.chip) st.chip->finish();
     run_result result = st.totals(seconds_since(t0), reached);
     result.status = stopped ? "interrupted" : "complete";
+    if (writer && st.chip) writer->write_ledger(ledger_record_of(*st.chip));
     if (writer) {
         writer->finish(io::run_counters{result.steps, result.spikes, result.synaptic_events, result.events,
                                         result.wall_time, result.build_time, result.spikes_per_population},
@@ -211,6 +321,39 @@ const recorded_probe& simulation::probe(const std::string& population, const std
         }
     }
     throw user_error(fmt::format("'{}.{}' was not probed", population, variable), {.node = population});
+}
+
+ledger_table simulation::ledger() const {
+    if (!state_->chip) throw user_error("this simulation has no hardware (add a [hardware] section or net.hardware())", {});
+    ledger_table t;
+    for (const ledger_row& r : state_->chip->book().rows()) {
+        t.component.push_back(r.component);
+        t.action.push_back(r.action);
+        t.source.push_back(r.source);
+        t.count.push_back(static_cast<std::int64_t>(r.count));
+        t.energy.push_back(r.energy);
+        t.latency.push_back(r.latency);
+    }
+    return t;
+}
+
+mapping_table simulation::mapping() const {
+    if (!state_->chip) throw user_error("this simulation has no hardware (add a [hardware] section or net.hardware())", {});
+    const chip_binding& chip = *state_->chip;
+    mapping_table m;
+    for (const core_chunk& c : chip.mapping().chunks) {
+        m.population.push_back(state_->net.populations[c.population].name);
+        m.first.push_back(c.first);
+        m.size.push_back(c.size);
+        m.core.push_back(c.core);
+    }
+    for (const core_load& c : chip.mapping().cores) {
+        m.core_tile.push_back(chip.topology().tile_name(c.tile));
+        m.core_neurons.push_back(c.neurons);
+        m.core_fan_in.push_back(c.fan_in);
+        m.core_synapses.push_back(c.synapses);
+    }
+    return m;
 }
 
 void simulation::synapses(const std::string& projection, std::vector<std::uint32_t>& pre,

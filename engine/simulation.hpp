@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,12 +24,38 @@ struct run_options {
     const std::atomic<bool>* stop = nullptr;
 };
 
+// What the modelled chip spent (runs with [hardware]).
+struct hardware_summary {
+    std::string preset;
+    double total_energy = 0, static_energy = 0, dynamic_energy = 0;  // J
+    double hardware_time = 0, max_step_time = 0;                      // s
+    std::uint64_t synaptic_events = 0, messages = 0, hops = 0, late_messages = 0;
+    std::int64_t overrun_steps = 0;
+    std::uint32_t cores = 0;
+};
+
+struct ledger_table {
+    std::vector<std::string> component, action, source;
+    std::vector<std::int64_t> count;
+    std::vector<double> energy, latency;
+};
+
+// Where the mapper put each population: chunks of neurons on cores.
+struct mapping_table {
+    std::vector<std::string> population;
+    std::vector<std::uint32_t> first, size, core;
+    std::vector<std::string> core_tile;  // per core
+    std::vector<std::uint32_t> core_neurons, core_fan_in;
+    std::vector<std::uint64_t> core_synapses;
+};
+
 struct run_result {
     std::string status;  // "complete" | "interrupted"
     double time_reached = 0;  // s
     std::int64_t steps = 0, spikes = 0, synaptic_events = 0, events = 0;
     double wall_time = 0, build_time = 0;  // s
     std::vector<std::pair<std::string, std::int64_t>> spikes_per_population;
+    std::optional<hardware_summary> hardware;
 };
 
 struct recorded_spikes {
@@ -77,6 +104,11 @@ public:
     // Recorded data (after run with keep_in_memory); throws user_error naming what is unknown.
     const recorded_spikes& spikes(const std::string& population) const;
     const recorded_probe& probe(const std::string& population, const std::string& variable) const;
+    // With [hardware]: the energy ledger (after run) and the mapping (from construction);
+    // throws user_error without hardware.
+    ledger_table ledger() const;
+    mapping_table mapping() const;
+
     // The synapses of a projection as (pre, post, weight SI, delay s) arrays, for inspection.
     void synapses(const std::string& projection, std::vector<std::uint32_t>& pre,
                   std::vector<std::uint32_t>& post, std::vector<double>& weight,

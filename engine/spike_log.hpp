@@ -11,11 +11,15 @@ struct spike_window {
     std::vector<std::int64_t> steps;       // the steps of the window, in order
     std::vector<std::uint32_t> step_end;   // ids[step_end[q-1] .. step_end[q]) spiked at steps[q]
     std::vector<std::uint32_t> ids;        // population-level neuron indices
+    // With a chip attached: per step, per core segment of the slice, the neurons that
+    // received synaptic input (row-major [steps, segments]).
+    std::vector<std::uint32_t> active;
 
     void clear() {
         steps.clear();
         step_end.clear();
         ids.clear();
+        active.clear();
     }
     std::uint32_t begin_of(std::size_t q) const { return q == 0 ? 0 : step_end[q - 1]; }
 };

@@ -18,6 +18,7 @@ struct synapse {
 struct synapse_table {
     std::uint32_t receptor = 0;
     std::uint32_t projection = 0;
+    std::uint32_t pre_population = 0;
     std::vector<std::uint64_t> row_start;  // pre population size + 1
     std::vector<synapse> synapses;
     std::vector<std::uint16_t> delay;      // steps; empty when all equal uniform_delay

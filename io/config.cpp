@@ -37,6 +37,7 @@ net::experiment_spec convert(const config_context& ctx, const toml::table& doc) 
     spec.network.projections = read_projections(root.child("projections"), spec.network.populations);
     spec.network.currents = read_currents(root.child("currents"));
     read_record(root.child("record"), spec.network.populations, spec);
+    spec.hardware = read_hardware(root.child("hardware"));
     return spec;
 }
 

@@ -19,7 +19,9 @@ constexpr std::string_view schema_paths[] = {
     "currents.<name>.amplitudes", "currents.<name>.amplitude",
     "record.spikes.[].population", "record.spikes.[].ids",
     "record.probes.[].population", "record.probes.[].variable", "record.probes.[].ids",
-    "record.probes.[].interval"};
+    "record.probes.[].interval",
+    "hardware.preset", "hardware.fidelity", "hardware.topology", "hardware.weight_bits",
+    "hardware.step_period", "hardware.mapper", "hardware.chunk_neurons"};
 
 }  // namespace
 

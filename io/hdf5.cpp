@@ -209,6 +209,14 @@ void dataset::append_raw(hid_t memory, const void* data, std::size_t elements, h
         fail("write to");
 }
 
+void dataset::append_strings(std::span<const std::string> values) const {
+    std::vector<const char*> pointers;
+    pointers.reserve(values.size());
+    for (const std::string& v : values) pointers.push_back(v.c_str());
+    datatype_handle type = utf8_string_type(file_path(), path());
+    append_raw(type.get(), pointers.data(), pointers.size(), pointers.size());
+}
+
 void dataset::read_all_raw(hid_t memory, void* out) const {
     const dataset_type stored = type();
     if (stored.type_class != H5T_INTEGER && stored.type_class != H5T_FLOAT)
@@ -234,6 +242,23 @@ std::string dataset::read_string() const {
         stored.get(), space.get(),
         [&](hid_t memory, void* out) { return H5Dread(id(), memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, out); },
         [&](std::string_view action) { fail(action); });
+}
+
+std::vector<std::string> dataset::read_strings() const {
+    datatype_handle stored(H5Dget_type(id()));
+    if (!stored || H5Tget_class(stored.get()) != H5T_STRING || H5Tis_variable_str(stored.get()) <= 0)
+        fail("read strings (it holds no variable-length text) from");
+    const std::size_t n = static_cast<std::size_t>(size());
+    std::vector<char*> pointers(n, nullptr);
+    datatype_handle memory = utf8_string_type(file_path(), path());
+    if (n > 0 && H5Dread(id(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()) < 0) fail("read");
+    std::vector<std::string> out;
+    out.reserve(n);
+    for (char* p : pointers) {
+        out.emplace_back(p != nullptr ? p : "");
+        H5free_memory(p);  // allocated by the library, so freed by it
+    }
+    return out;
 }
 
 void dataset::write_string(std::string_view value) const {
@@ -360,6 +385,12 @@ dataset group::create_extendible_raw(std::string_view name, hid_t stored, hsize_
 dataset group::create_extendible_strings(std::string_view name, hsize_t chunk) const {
     datatype_handle type = utf8_string_type(file_path(), child_path(name));
     return create_extendible_raw(name, type.get(), chunk, 0, false);
+}
+
+dataset group::write_strings(std::string_view name, std::span<const std::string> values) const {
+    dataset d = create_extendible_strings(name, std::max<hsize_t>(1, values.size()));
+    d.append_strings(values);
+    return d;
 }
 
 dataset group::write_vector_raw(std::string_view name, hid_t stored, hid_t memory, const void* data,

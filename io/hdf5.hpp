@@ -178,6 +178,10 @@ public:
     void append(std::span<const T> data) const {
         append_raw(native_type<T>(), data.data(), data.size(), data.size());
     }
+    // Every element of a 1-D dataset of variable-length strings.
+    std::vector<std::string> read_strings() const;
+    // Extends an extendible 1-D string dataset (create_extendible_strings) by `values`.
+    void append_strings(std::span<const std::string> values) const;
     // Extends an extendible 2-D dataset [n, cols] by `rows` rows; data is row-major
     // [rows, cols]. A dataset of zero columns still grows by `rows`.
     template <number T>
@@ -249,6 +253,8 @@ public:
     // Empty extendible 1-D dataset of UTF-8 strings (uncompressed: filters would only see the
     // heap references, not the text).
     dataset create_extendible_strings(std::string_view name, hsize_t chunk) const;
+    // A 1-D dataset of UTF-8 strings holding `values`.
+    dataset write_strings(std::string_view name, std::span<const std::string> values) const;
 
     // Fixed-size 1-D dataset holding `data`.
     template <number T>

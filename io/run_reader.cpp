@@ -1,5 +1,10 @@
 #include "io/run_reader.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
 #include <fmt/format.h>
 
 #include "engine/errors.hpp"
@@ -137,13 +142,74 @@ void read_counters(const h5::group& root, run_summary& out) {
     out.counters = std::move(c);
 }
 
+// The type of a component: its last path segment without an instance index ("chip/core[3]/
+// synapse" → "synapse", "chip/core[3]" → "core").
+std::string component_type(const std::string& component) {
+    const std::size_t slash = component.rfind('/');
+    std::string last = slash == std::string::npos ? component : component.substr(slash + 1);
+    const std::size_t bracket = last.find('[');
+    return bracket == std::string::npos || bracket == 0 ? last : last.substr(0, bracket);
+}
+
+void read_ledger_shares(const h5::group& g, ledger_summary& l) {
+    const auto components = g.open_dataset("component").read_strings();
+    const auto actions = g.open_dataset("action").read_strings();
+    const auto counts = g.open_dataset("count").read_all<std::int64_t>();
+    const auto energies = g.open_dataset("energy").read_all<double>();
+    std::map<std::pair<std::string, std::string>, ledger_share> shares;
+    for (std::size_t i = 0; i < components.size() && i < actions.size() && i < counts.size() && i < energies.size();
+         ++i) {
+        const std::string type = component_type(components[i]);
+        ledger_share& s = shares[{type, actions[i]}];
+        s.type = type;
+        s.action = actions[i];
+        s.count += static_cast<std::uint64_t>(counts[i]);
+        s.energy += energies[i];
+        (actions[i] == "static" ? l.static_energy : l.dynamic_energy) += energies[i];
+    }
+    l.total_energy = l.static_energy + l.dynamic_energy;
+    for (auto& [key, share] : shares) l.shares.push_back(std::move(share));
+    std::stable_sort(l.shares.begin(), l.shares.end(),
+                     [](const ledger_share& a, const ledger_share& b) { return a.energy > b.energy; });
+}
+
 void read_ledger(const h5::group& root, run_summary& out) {
     if (!root.has_group("ledger")) return;
     const h5::group g = root.open_group("ledger");
     ledger_summary l;
     l.status = g.has_attr("status") ? g.read_attr_string("status") : "";
     l.rows = g.has("count") ? g.open_dataset("count").size() : 0;
+    if (l.rows > 0) read_ledger_shares(g, l);
     out.ledger = std::move(l);
+}
+
+void read_hardware(const h5::group& root, run_summary& out) {
+    if (!root.has_group("mapping")) return;
+    const h5::group m = root.open_group("mapping");
+    hardware_summary h;
+    h.preset = m.read_attr_string("preset");
+    h.preset_origin = m.read_attr_string("preset_origin");
+    h.fidelity = m.read_attr_string("fidelity");
+    h.topology = m.read_attr_string("topology");
+    h.mapper = m.read_attr_string("mapper");
+    h.step_period = m.read_attr<double>("step_period");
+    h.weight_bits = m.read_attr<std::int32_t>("weight_bits");
+    const auto tiles = m.open_dataset("cores/tile").read_strings();
+    h.cores = tiles.size();
+    h.tiles = std::set<std::string>(tiles.begin(), tiles.end()).size();
+    if (root.has_group("hardware")) {
+        const h5::group g = root.open_group("hardware");
+        h.finished = true;
+        h.steps = g.read_scalar<std::int64_t>("steps");
+        h.overrun_steps = g.read_scalar<std::int64_t>("overrun_steps");
+        h.hardware_time = g.read_scalar<double>("hardware_time");
+        h.max_step_time = g.read_scalar<double>("max_step_time");
+        h.messages = g.read_scalar<std::uint64_t>("messages");
+        h.hops = g.read_scalar<std::uint64_t>("hops");
+        h.synaptic_events = g.read_scalar<std::uint64_t>("synaptic_events");
+        h.late_messages = g.read_scalar<std::uint64_t>("late_messages");
+    }
+    out.hardware = std::move(h);
 }
 
 std::string format_rate(double hz) { return fmt::format("{:.4g} Hz", hz); }
@@ -191,6 +257,54 @@ void format_counters(const run_summary& s, std::string& out) {
     else out += fmt::format("ledger:         present, {} rows ({})\n", s.ledger->rows, s.ledger->status);
 }
 
+// Engineering notation with an SI prefix: 1.23e-11 J → "12.3 pJ".
+std::string si(double value, const char* unit) {
+    static constexpr std::pair<double, const char*> prefixes[] = {
+        {1e0, ""}, {1e-3, "m"}, {1e-6, "u"}, {1e-9, "n"}, {1e-12, "p"}, {1e-15, "f"}};
+    const double a = std::fabs(value);
+    if (a == 0) return fmt::format("0 {}", unit);
+    for (const auto& [scale, prefix] : prefixes) {
+        if (a >= scale) return fmt::format("{:.4g} {}{}", value / scale, prefix, unit);
+    }
+    return fmt::format("{:.4g} {}", value, unit);
+}
+
+void format_hardware(const run_summary& s, std::string& out) {
+    if (!s.hardware) return;
+    const hardware_summary& h = *s.hardware;
+    out += fmt::format("hardware:       {} ({}), {} topology, {} fidelity, {} cores on {} tiles (mapper {})\n",
+                       h.preset, h.preset_origin, h.topology, h.fidelity, h.cores, h.tiles, h.mapper);
+    out += fmt::format("  step period     {}; weights {}\n",
+                       h.step_period > 0 ? si(h.step_period, "s") : std::string("as fast as possible"),
+                       h.weight_bits > 0 ? fmt::format("{}-bit fixed point", h.weight_bits) : std::string("exact"));
+    if (!h.finished || !s.ledger || s.ledger->rows == 0) {
+        out += "  (no ledger: the run did not finish)\n";
+        return;
+    }
+    const ledger_summary& l = *s.ledger;
+    const double simulated = s.time_reached;
+    out += fmt::format("  hardware time   {} for {} steps (slowest step {}{})\n", si(h.hardware_time, "s"), h.steps,
+                       si(h.max_step_time, "s"),
+                       h.overrun_steps > 0 ? fmt::format(", {} steps over the period", h.overrun_steps) : "");
+    out += fmt::format("  energy          {} = {} dynamic + {} static\n", si(l.total_energy, "J"),
+                       si(l.dynamic_energy, "J"), si(l.static_energy, "J"));
+    if (h.synaptic_events > 0) {
+        out += fmt::format("  per syn. event  {} total, {} dynamic ({} synaptic events)\n",
+                           si(l.total_energy / static_cast<double>(h.synaptic_events), "J"),
+                           si(l.dynamic_energy / static_cast<double>(h.synaptic_events), "J"), h.synaptic_events);
+    }
+    if (h.steps > 0 && simulated > 0) {
+        out += fmt::format("  per step        {}; per simulated second {}\n",
+                           si(l.total_energy / static_cast<double>(h.steps), "J"), si(l.total_energy / simulated, "W"));
+    }
+    out += fmt::format("  messages        {} ({} link hops, {} late)\n", h.messages, h.hops, h.late_messages);
+    out += "  breakdown:\n";
+    for (const ledger_share& share : l.shares) {
+        out += fmt::format("    {:<26} {:>14}  {:>11}  {:5.1f} %\n", share.type + "/" + share.action, share.count,
+                           si(share.energy, "J"), l.total_energy > 0 ? 100 * share.energy / l.total_energy : 0.0);
+    }
+}
+
 }  // namespace
 
 run_summary read_run_summary(const std::string& path) {
@@ -206,6 +320,7 @@ run_summary read_run_summary(const std::string& path) {
     read_probes(root, out);
     read_counters(root, out);
     read_ledger(root, out);
+    read_hardware(root, out);
     return out;
 }
 
@@ -223,6 +338,7 @@ std::string format_run_summary(const run_summary& s) {
     format_structure(s, out);
     format_recordings(s, out);
     format_counters(s, out);
+    format_hardware(s, out);
     return out;
 }
 

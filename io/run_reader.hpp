@@ -42,9 +42,31 @@ struct counters_summary {
     std::vector<std::pair<std::string, std::int64_t>> spikes_per_population;
 };
 
+// Energy summed over the components of one type (the last path segment without its index:
+// "chip/core[3]/synapse" is a "synapse") and one action.
+struct ledger_share {
+    std::string type, action;
+    std::uint64_t count = 0;
+    double energy = 0;  // J
+};
+
 struct ledger_summary {
     std::string status;     // the group's status attr, "empty" until a hardware model fills it
     std::uint64_t rows = 0;
+    double total_energy = 0, static_energy = 0, dynamic_energy = 0;  // J
+    std::vector<ledger_share> shares;  // by decreasing energy
+};
+
+// What the modelled chip did (/mapping and /hardware), for runs with [hardware].
+struct hardware_summary {
+    std::string preset, preset_origin, fidelity, topology, mapper;
+    double step_period = 0;  // s; 0: as fast as possible
+    std::int32_t weight_bits = 0;
+    std::uint64_t cores = 0, tiles = 0;
+    bool finished = false;  // /hardware written (the run ended)
+    std::int64_t steps = 0, overrun_steps = 0;
+    double hardware_time = 0, max_step_time = 0;  // s
+    std::uint64_t messages = 0, hops = 0, synaptic_events = 0, late_messages = 0;
 };
 
 struct run_summary {
@@ -64,6 +86,7 @@ struct run_summary {
     std::vector<probe_summary> probes;
     std::optional<counters_summary> counters;  // absent when the run never finished
     std::optional<ledger_summary> ledger;      // absent when the file has no /ledger
+    std::optional<hardware_summary> hardware;  // absent when the run had no [hardware]
 };
 
 // Throws fluxon::io_error{file = path} when the file is missing, not HDF5, not a fluxon run

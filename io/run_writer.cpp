@@ -145,6 +145,33 @@ struct run_writer::impl {
         create_spike_streams(root, layout.spikes);
         create_probes(root, layout.probes);
         create_ledger(root);
+        if (layout.mapping) write_mapping(root, *layout.mapping);
+    }
+
+    static void write_mapping(const h5::group& root, const mapping_record& m) {
+        const h5::group g = root.create_group("mapping");
+        g.write_attr("preset", m.preset);
+        g.write_attr("preset_origin", m.preset_origin);
+        g.write_attr("fidelity", m.fidelity);
+        g.write_attr("topology", m.topology);
+        g.write_attr("mapper", m.mapper);
+        g.write_attr("step_period", m.step_period);
+        g.write_attr("weight_bits", m.weight_bits);
+        g.write_string("preset_text", m.preset_text);
+        const h5::group chunks = g.create_group("chunks");
+        chunks.write_strings("population", m.chunk_population);
+        chunks.write_vector<std::uint32_t>("first", m.chunk_first);
+        chunks.write_vector<std::uint32_t>("size", m.chunk_size);
+        chunks.write_vector<std::uint32_t>("core", m.chunk_core);
+        const h5::group cores = g.create_group("cores");
+        cores.write_strings("tile", m.core_tile);
+        cores.write_vector<std::uint32_t>("neurons", m.core_neurons);
+        cores.write_vector<std::uint64_t>("synapses", m.core_synapses);
+        cores.write_vector<std::uint32_t>("fan_in", m.core_fan_in);
+        cores.write_vector<std::uint64_t>("messages_in", m.core_messages_in);
+        const h5::group weights = g.create_group("weights");
+        weights.write_strings("projection", m.projection);
+        weights.write_vector<std::int32_t>("exponent", m.weight_exponent);
     }
 
     static void write_config(const h5::group& root, const run_metadata& meta) {
@@ -344,6 +371,37 @@ void run_writer::progress(double time_reached) {
 void run_writer::flush() {
     impl_->require_open("flush");
     impl_->flush();
+}
+
+void run_writer::write_ledger(const ledger_record& l) {
+    impl_->require_open("write_ledger");
+    const h5::group root = impl_->file.root();
+    const h5::group g = root.open_group("ledger");
+    g.open_dataset("component").append_strings(l.component);
+    g.open_dataset("action").append_strings(l.action);
+    g.open_dataset("count").append<std::int64_t>(l.count);
+    g.open_dataset("energy").append<double>(l.energy);
+    g.open_dataset("latency").append<double>(l.latency);
+    g.open_dataset("source").append_strings(l.source);
+    g.write_attr("status", "complete");
+    g.write_attr("static_energy", l.static_energy);
+    g.write_attr("dynamic_energy", l.dynamic_energy);
+    g.write_attr("total_energy", l.static_energy + l.dynamic_energy);
+    const h5::group hw = root.create_group("hardware");
+    hw.write_scalar("steps", l.steps);
+    hw.write_scalar("hardware_time", l.hardware_time);
+    hw.write_scalar("max_step_time", l.max_step_time);
+    hw.write_scalar("barrier", l.barrier);
+    hw.write_scalar("overrun_steps", l.overrun_steps);
+    hw.write_scalar("messages", l.messages);
+    hw.write_scalar("hops", l.hops);
+    hw.write_scalar("synaptic_events", l.synaptic_events);
+    hw.write_scalar("late_messages", l.late_messages);
+    hw.write_scalar("max_extra_steps", l.max_extra_steps);
+    hw.write_scalar("queueing_delay", l.queueing_delay);
+    const h5::group links = hw.create_group("links");
+    links.write_strings("name", l.link_name);
+    links.write_vector<std::uint64_t>("messages", l.link_messages);
 }
 
 void run_writer::finish(const run_counters& counters, const std::string& status,

@@ -4,6 +4,7 @@
 // killed run leaves a readable file up to its last flush.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -54,12 +55,44 @@ struct run_counters {
     std::vector<std::pair<std::string, std::int64_t>> spikes_per_population;
 };
 
+// The chip a run was mapped onto and the mapping (/mapping), known before the run starts.
+struct mapping_record {
+    std::string preset, preset_origin, preset_text, fidelity, topology, mapper;
+    double step_period = 0;  // s of hardware time per step; 0: as fast as possible
+    std::int32_t weight_bits = 0;
+    // One entry per chunk of a population placed on a core.
+    std::vector<std::string> chunk_population;
+    std::vector<std::uint32_t> chunk_first, chunk_size, chunk_core;
+    // One entry per used core.
+    std::vector<std::string> core_tile;
+    std::vector<std::uint32_t> core_neurons, core_fan_in;
+    std::vector<std::uint64_t> core_synapses, core_messages_in;
+    // One entry per projection: the power-of-two exponent of its fixed-point weights.
+    std::vector<std::string> projection;
+    std::vector<std::int32_t> weight_exponent;
+};
+
+struct ledger_record {
+    std::vector<std::string> component, action, source;
+    std::vector<std::int64_t> count;
+    std::vector<double> energy, latency;
+    double static_energy = 0, dynamic_energy = 0;
+    // What the hardware did (/hardware).
+    std::int64_t steps = 0, overrun_steps = 0;
+    double hardware_time = 0, max_step_time = 0, barrier = 0, queueing_delay = 0;  // s
+    std::uint64_t messages = 0, hops = 0, synaptic_events = 0, late_messages = 0;
+    std::uint32_t max_extra_steps = 0;
+    std::vector<std::string> link_name;
+    std::vector<std::uint64_t> link_messages;
+};
+
 struct run_layout {
     run_metadata meta;
     std::vector<population_info> populations;
     std::vector<projection_info> projections;
     std::vector<spike_stream> spikes;
     std::vector<probe_stream> probes;
+    std::optional<mapping_record> mapping;
 };
 
 class run_writer {
@@ -80,6 +113,8 @@ public:
     // Records simulated progress and flushes if flush_interval has passed since the last one.
     void progress(double time_reached);
     void flush();
+    // The ledger and hardware totals of a run mapped onto a chip (before finish).
+    void write_ledger(const ledger_record& ledger);
     // Final counters and status ("complete" | "interrupted" | "failed"), then closes the file.
     void finish(const run_counters& counters, const std::string& status,
                 const std::string& message = "");

@@ -101,8 +101,25 @@ struct run_spec {
     error_site site;
 };
 
+// The hardware a network is mapped onto ([hardware] in config files, docs/hardware.md).
+// Without a preset the network runs alone, with no ledger.
+struct hardware_spec {
+    std::string preset;                  // shipped preset name or path to a preset file
+    std::string fidelity = "annotated";  // "annotated" | "timed"
+    std::string topology;                // "" (the preset's own), "mesh" or "tree"
+    std::optional<std::int64_t> weight_bits;     // overrides the preset's
+    std::optional<quantity_input> step_period;   // absent: as fast as the hardware allows
+    std::string mapper = "metis";        // "metis" | "sequential"
+    std::uint32_t chunk_neurons = 0;     // 0: the mapper's default
+    error_site site;                     // the [hardware] table
+    error_site preset_site, fidelity_site, topology_site, weight_bits_site, mapper_site;
+
+    bool enabled() const { return !preset.empty(); }
+};
+
 struct experiment_spec {
     network_spec network;
+    hardware_spec hardware;
     std::vector<spike_record_spec> spikes;
     std::vector<probe_spec> probes;
     run_spec run;

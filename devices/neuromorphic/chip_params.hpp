@@ -8,14 +8,9 @@
 #include <utility>
 #include <vector>
 
-namespace fluxon {
+#include "engine/ledger.hpp"
 
-// What one action costs: energy, and the time it keeps its unit busy.
-struct action_cost {
-    double energy = 0;   // J per action
-    double latency = 0;  // s per action
-    std::string source;  // "Davies 2018 Table 2", "estimate: <how derived>", ...
-};
+namespace fluxon {
 
 enum class noc_topology_kind { mesh, tree };
 

@@ -45,8 +45,17 @@ private:
     std::vector<hw_time> link_free_;
     std::vector<std::uint64_t> link_messages_;
     hw_time queueing_ = 0;
+    // A message reaching the link of hop `hop` of its route at `time`.
+    struct hop_event {
+        hw_time time;
+        std::uint32_t send, hop;
+    };
+    void grant(const hop_event& e, std::span<hw_time> arrivals);
+
     // Scratch kept between calls so that delivery does not allocate once warmed up.
-    std::vector<route_hop> hops_;
+    std::vector<route_hop> hops_;            // the routes of one batch, back to back
+    std::vector<std::size_t> route_begin_;   // sends.size() + 1 offsets into hops_
+    std::vector<hop_event> queue_;           // min-heap by (time, send, hop)
 };
 
 }  // namespace fluxon

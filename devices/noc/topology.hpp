@@ -34,6 +34,8 @@ public:
     // "tile3", "tile(2,1)" / "router(1,0)": names used in ledger component paths and reports.
     virtual std::string tile_name(std::uint32_t tile) const = 0;
     virtual std::string link_name(std::uint32_t link) const = 0;
+    // The kind of hop crossing `link` is (its direction on the mesh; tree links are all alike).
+    virtual hop_kind link_kind(std::uint32_t link) const = 0;
     // Tiles in the order a mapper should fill them so that consecutive tiles are close:
     // a boustrophedon (snake) over the mesh rows; the leaf order of the tree.
     virtual std::vector<std::uint32_t> placement_order() const = 0;

@@ -140,6 +140,7 @@ class Network:
         self.currents = {}
         self.recorded_spikes = []
         self.probes = []
+        self.hardware_settings = None
 
     def population(self, name, size, model, **params):
         """A population of `size` neurons of `model` (fluxon.models() lists them and their
@@ -182,8 +183,30 @@ class Network:
         self.currents[name] = entry
         return entry
 
+    def hardware(self, preset, fidelity="annotated", topology=None, weight_bits=None,
+                 step_period="asap", mapper="metis", chunk_neurons=None):
+        """Maps the network onto a digital neuromorphic chip (docs/hardware.md): `preset` is a
+        shipped preset name (fluxon.chip_presets() lists them) or the path of a preset file.
+        fidelity "annotated" charges costs only; "timed" also lets late messages arrive in
+        later steps, which needs a fixed step_period (such as "0.1 ms"). topology "mesh" or
+        "tree" replaces the preset's; weight_bits replaces its fixed-point precision (0:
+        exact). mapper "metis" minimises messages between cores, "sequential" fills cores in
+        population order."""
+        settings = {"preset": preset, "fidelity": fidelity, "step_period": step_period, "mapper": mapper}
+        for key, value in (("topology", topology), ("weight_bits", weight_bits), ("chunk_neurons", chunk_neurons)):
+            if value is not None:
+                settings[key] = value
+        self.hardware_settings = settings
+        return settings
+
     def description(self):
         """The plain description build() hands to the C++ core (the run file records it as JSON)."""
+        described = self._network_description()
+        if self.hardware_settings is not None:
+            described["hardware"] = dict(self.hardware_settings)
+        return described
+
+    def _network_description(self):
         return {
             "run": {"dt": self.dt, "duration": self.duration, "seed": self.seed, "threads": self.threads,
                     "time_base": self.time_base, "flush_interval": self.flush_interval},

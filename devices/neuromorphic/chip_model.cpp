@@ -1,0 +1,156 @@
+#include "devices/neuromorphic/chip_model.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace fluxon {
+
+double barrier_sync_time(const chip_params& chip, std::uint32_t tiles) {
+    const auto& points = chip.barrier_sync;
+    if (points.empty()) return 0;
+    if (tiles <= points.front().first) return points.front().second;
+    for (std::size_t k = 1; k < points.size(); ++k) {
+        const auto [t1, s1] = points[k];
+        if (tiles > t1) continue;
+        const auto [t0, s0] = points[k - 1];
+        return s0 + (s1 - s0) * (static_cast<double>(tiles - t0) / static_cast<double>(t1 - t0));
+    }
+    return points.back().second;
+}
+
+namespace {
+
+std::array<hw_time, 3> hop_latencies(const chip_params& chip) {
+    return {to_hw_time(chip.noc.hop_east_west.latency), to_hw_time(chip.noc.hop_north_south.latency),
+            to_hw_time(chip.noc.hop_tree.latency)};
+}
+
+const action_cost& hop_cost(const chip_params& chip, hop_kind kind) {
+    switch (kind) {
+        case hop_kind::east_west: return chip.noc.hop_east_west;
+        case hop_kind::north_south: return chip.noc.hop_north_south;
+        case hop_kind::tree: break;
+    }
+    return chip.noc.hop_tree;
+}
+
+}  // namespace
+
+chip_model::chip_model(const chip_params& chip, const core_mapping& mapping, const noc_topology& topology,
+                       ledger& book, chip_run_options options)
+    : chip_(chip),
+      mapping_(mapping),
+      topology_(topology),
+      ledger_(book),
+      options_(options),
+      noc_(topology, hop_latencies(chip), to_hw_time(chip.noc.link_cycle)),
+      period_(to_hw_time(options.step_period)),
+      t_active_(to_hw_time(chip.update_active.latency)),
+      t_inactive_(to_hw_time(chip.update_inactive.latency)),
+      t_message_out_(to_hw_time(chip.message_out.latency)),
+      t_message_in_(to_hw_time(chip.message_in.latency)),
+      t_synapse_op_(to_hw_time(chip.synapse_op.latency)) {
+    std::set<std::uint32_t> tiles;
+    for (std::size_t c = 0; c < mapping.cores.size(); ++c) {
+        const std::string core = fmt::format("chip/core[{}]", c);
+        counters_.push_back({book.add_action(core + "/synapse", "spike_op", chip.synapse_op),
+                             book.add_action(core + "/soma", "update_active", chip.update_active),
+                             book.add_action(core + "/soma", "update_inactive", chip.update_inactive),
+                             book.add_action(core + "/axon_out", "message", chip.message_out),
+                             book.add_action(core + "/axon_in", "message", chip.message_in)});
+        book.add_static(core, chip.core_static_power, chip.core_static_source);
+        tiles.insert(mapping.cores[c].tile);
+    }
+    for (std::uint32_t l = 0; l < topology.links(); ++l) {
+        link_counters_.push_back(book.add_action(fmt::format("chip/noc/link[{}]", topology.link_name(l)), "hop",
+                                                 hop_cost(chip, topology.link_kind(l))));
+    }
+    active_tiles_ = static_cast<std::uint32_t>(tiles.size());
+    barrier_ = to_hw_time(barrier_sync_time(chip, active_tiles_));
+    core_ready_.assign(mapping.cores.size(), 0);
+    synapse_free_.assign(mapping.cores.size(), 0);
+}
+
+void chip_model::step(std::int64_t step, std::span<const std::span<const std::uint32_t>> spikes,
+                      std::span<const std::uint32_t> active, std::vector<late_message>& late) {
+    const hw_time start = period_ > 0 ? step * period_ : next_start_;
+    hw_time end = start;
+    for (std::size_t c = 0; c < mapping_.cores.size(); ++c) {
+        const std::uint32_t n = mapping_.cores[c].neurons, a = active[c];
+        ledger_.charge(counters_[c].update_active, a);
+        ledger_.charge(counters_[c].update_inactive, n - a);
+        core_ready_[c] = start + a * t_active_ + (n - a) * t_inactive_;
+        end = std::max(end, core_ready_[c]);
+    }
+
+    // A core sends its spikes' messages one after another once its neurons are updated.
+    sends_.clear();
+    messages_.clear();
+    for (std::uint32_t p = 0; p < spikes.size(); ++p) {
+        const auto& begin = mapping_.dest_begin[p];
+        const auto& dest = mapping_.destinations[p];
+        for (const std::uint32_t i : spikes[p]) {
+            const std::uint32_t src = mapping_.core_of[p][i];
+            for (auto k = begin[i]; k < begin[i + 1]; ++k) {
+                const core_destination d = dest[k];
+                core_ready_[src] += t_message_out_;
+                sends_.push_back({core_ready_[src], mapping_.cores[src].tile, mapping_.cores[d.core].tile});
+                messages_.push_back({p, i, d.core, d.synapses});
+                ledger_.charge(counters_[src].message_out);
+                ledger_.charge(counters_[d.core].message_in);
+                ledger_.charge(counters_[d.core].synapse_op, d.synapses);
+                stats_.synaptic_events += d.synapses;
+            }
+        }
+    }
+    arrivals_.resize(sends_.size());
+    noc_.deliver(sends_, arrivals_);
+    stats_.messages += sends_.size();
+
+    // Destination cores take messages in the order they arrive.
+    order_.resize(sends_.size());
+    std::iota(order_.begin(), order_.end(), 0u);
+    std::sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return arrivals_[a] != arrivals_[b] ? arrivals_[a] < arrivals_[b] : a < b;
+    });
+    const hw_time next_step = start + period_;
+    for (const std::uint32_t k : order_) {
+        const pending_message& m = messages_[k];
+        hw_time& free = synapse_free_[m.core];
+        free = std::max(free, arrivals_[k]) + t_message_in_ + m.synapses * t_synapse_op_;
+        end = std::max(end, free);
+        if (period_ > 0 && free > next_step) {
+            const auto extra = static_cast<std::uint32_t>((free - next_step + period_ - 1) / period_);
+            ++stats_.late_messages;
+            stats_.max_extra_steps = std::max(stats_.max_extra_steps, extra);
+            if (options_.timed) late.push_back({step, m.population, m.neuron, m.core, extra});
+        }
+    }
+
+    const hw_time step_time = end - start + barrier_;
+    stats_.max_step_time = std::max(stats_.max_step_time, step_time);
+    if (period_ > 0) {
+        if (step_time > period_) ++stats_.overrun_steps;
+        stats_.hardware_time = (step + 1) * period_;
+    } else {
+        next_start_ = start + step_time;
+        stats_.hardware_time = next_start_;
+    }
+    ++stats_.steps;
+}
+
+void chip_model::finish() {
+    const auto& per_link = noc_.link_messages();
+    stats_.hops = 0;
+    for (std::size_t l = 0; l < per_link.size(); ++l) {
+        ledger_.charge(link_counters_[l], per_link[l] - ledger_.count(link_counters_[l]));
+        stats_.hops += per_link[l];
+    }
+    stats_.queueing_delay = noc_.queueing_delay();
+    ledger_.set_run_time(static_cast<double>(stats_.hardware_time) / static_cast<double>(hw_fs_per_second));
+}
+
+}  // namespace fluxon

@@ -1,0 +1,100 @@
+#pragma once
+// The cost and timing of a network running on a digital neuromorphic chip, step by step, in
+// the spirit of SANA-FE's core pipeline: each used core updates its neurons (active ones, that
+// received input, cost more than idle ones), sends one message per destination core for
+// every spike, the network-on-chip carries the messages (with link serialisation), and the
+// destination core processes them first come first served (message in, then one synaptic op
+// per synapse). A step ends when every core and every message is done, plus the barrier.
+//
+// Hardware time either runs as fast as the work allows (step_period = 0, "asap") or with a
+// fixed period per step (real time when it equals dt). With a fixed period, a message still
+// being processed when the next step starts is late; in timed fidelity its synaptic inputs
+// reach their targets that many steps later (the caller applies it), in annotated fidelity
+// it is only counted.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "devices/neuromorphic/chip_params.hpp"
+#include "devices/noc/noc_timing.hpp"
+#include "engine/ledger.hpp"
+#include "mappers/core_mapper.hpp"
+
+namespace fluxon {
+
+struct chip_run_options {
+    bool timed = false;
+    double step_period = 0;  // s of hardware time per step; 0: as fast as the work allows
+};
+
+// Synaptic inputs that `neuron` of `population` sent to `core` at `step` arrive `extra_steps`
+// later than their delays say.
+struct late_message {
+    std::int64_t step = 0;
+    std::uint32_t population = 0, neuron = 0, core = 0;
+    std::uint32_t extra_steps = 0;
+};
+
+struct chip_statistics {
+    std::int64_t steps = 0;
+    hw_time hardware_time = 0;   // the whole run
+    hw_time max_step_time = 0;   // work + barrier of the slowest step
+    std::int64_t overrun_steps = 0;  // fixed period: steps whose work + barrier exceeded it
+    std::uint64_t messages = 0, hops = 0, synaptic_events = 0, late_messages = 0;
+    std::uint32_t max_extra_steps = 0;
+    hw_time queueing_delay = 0;  // waiting for busy links, summed over messages
+};
+
+class chip_model {
+public:
+    chip_model(const chip_params& chip, const core_mapping& mapping, const noc_topology& topology,
+               ledger& book, chip_run_options options);
+
+    // Accounts one step. spikes[p]: the neurons of population p that spiked (increasing ids);
+    // active[c]: neurons on core c that received synaptic input. Late messages are appended to
+    // `late` in the order the messages were sent.
+    void step(std::int64_t step, std::span<const std::span<const std::uint32_t>> spikes,
+              std::span<const std::uint32_t> active, std::vector<late_message>& late);
+    // Charges the links and sets the ledger's run time; call once after the last step.
+    void finish();
+
+    const chip_statistics& statistics() const { return stats_; }
+    const noc_timing& noc() const { return noc_; }
+    std::uint32_t active_tiles() const { return active_tiles_; }
+    hw_time barrier() const { return barrier_; }
+
+private:
+    struct core_counters {
+        ledger::counter synapse_op, update_active, update_inactive, message_out, message_in;
+    };
+    struct pending_message {
+        std::uint32_t population, neuron, core, synapses;
+    };
+
+    const chip_params& chip_;
+    const core_mapping& mapping_;
+    const noc_topology& topology_;
+    ledger& ledger_;
+    chip_run_options options_;
+    noc_timing noc_;
+    hw_time period_ = 0;  // 0: asap
+    hw_time t_active_, t_inactive_, t_message_out_, t_message_in_, t_synapse_op_;
+    hw_time barrier_ = 0;
+    std::uint32_t active_tiles_ = 0;
+    std::vector<core_counters> counters_;
+    std::vector<ledger::counter> link_counters_;
+    hw_time next_start_ = 0;  // asap: when the next step starts
+    std::vector<hw_time> core_ready_;     // per core: its update phase ends (this step)
+    std::vector<hw_time> synapse_free_;   // per core: its synapse unit is free (persists)
+    std::vector<noc_send> sends_;
+    std::vector<pending_message> messages_;
+    std::vector<hw_time> arrivals_;
+    std::vector<std::uint32_t> order_;
+    chip_statistics stats_;
+};
+
+// The barrier time for `tiles` active tiles from the chip's table (piecewise linear, flat
+// beyond its ends; 0 without a table).
+double barrier_sync_time(const chip_params& chip, std::uint32_t tiles);
+
+}  // namespace fluxon

@@ -1,0 +1,143 @@
+#include "engine/chip_binding.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "devices/neuromorphic/fixed_point.hpp"
+
+namespace fluxon {
+namespace {
+
+chip_run_options run_options_for(const net::hardware_spec& spec) {
+    chip_run_options o;
+    o.timed = spec.fidelity == "timed";
+    if (spec.step_period) o.step_period = resolve_quantity(*spec.step_period, dimension::time, "step_period");
+    if (spec.step_period && !(o.step_period > 0)) {
+        throw config_error(fmt::format("step_period must be a positive duration or \"asap\", got {} s", o.step_period),
+                           spec.step_period->site);
+    }
+    if (o.timed && o.step_period == 0) {
+        throw config_error("timed fidelity needs a fixed step_period (the hardware time of one step, such as "
+                           "\"0.1 ms\" for real time at dt = 0.1 ms); as fast as possible (\"asap\"), every step "
+                           "waits for all its messages and nothing can arrive late",
+                           spec.fidelity_site);
+    }
+    return o;
+}
+
+// Every synapse of the network as (pre population, pre, post population, post).
+connectivity_walk walk_of(const built_network& net) {
+    return [&net](const synapse_visitor& visit) {
+        for (std::size_t e = 0; e < net.projections.size(); ++e) {
+            const auto& proj = net.projections[e];
+            const auto pre = static_cast<std::uint32_t>(proj.pre_index);
+            const auto post = static_cast<std::uint32_t>(proj.post_index);
+            for (const population_slice* slice : net.populations[proj.post_index].slices) {
+                for (const synapse_table& t : const_cast<population_slice*>(slice)->incoming()) {
+                    if (t.projection != e) continue;
+                    for (std::uint32_t j = 0; j + 1 < t.row_start.size(); ++j) {
+                        for (auto k = t.row_start[j]; k < t.row_start[j + 1]; ++k) {
+                            visit(pre, j, post, slice->first_id() + t.synapses[k].target);
+                        }
+                    }
+                }
+            }
+        }
+    };
+}
+
+}  // namespace
+
+chip_binding::chip_binding(chip_params chip, const net::hardware_spec& spec, built_network& net)
+    : chip_(std::move(chip)), net_(net), mapper_(spec.mapper), options_(run_options_for(spec)) {
+    topology_ = make_topology(chip_);
+    std::vector<mapper_population> populations;
+    for (const auto& p : net.populations) populations.push_back({p.name, p.size});
+    mapper_options mo;
+    mo.strategy = spec.mapper == "sequential" ? mapper_strategy::sequential : mapper_strategy::metis;
+    mo.chunk_neurons = spec.chunk_neurons;
+    mo.seed = net.seed;
+    mapping_ = map_to_cores(populations, walk_of(net), chip_, topology_->placement_order(), mo);
+    quantize_weights();
+    attach_slices();
+    model_ = std::make_unique<chip_model>(chip_, mapping_, *topology_, ledger_, options_);
+    spikes_.resize(net.populations.size());
+    spike_spans_.resize(net.populations.size());
+    active_.resize(mapping_.cores.size());
+}
+
+void chip_binding::quantize_weights() {
+    exponents_.assign(net_.projections.size(), 0);
+    if (chip_.weight_bits == 0) return;
+    std::vector<double> max_abs(net_.projections.size(), 0.0);
+    const auto each_table = [&](auto&& fn) {
+        for (auto& pop : net_.populations) {
+            for (auto* slice : pop.slices) {
+                for (auto& t : slice->incoming()) fn(t);
+            }
+        }
+    };
+    each_table([&](synapse_table& t) {
+        for (const auto& s : t.synapses) max_abs[t.projection] = std::max(max_abs[t.projection], std::fabs(double{s.weight}));
+    });
+    for (std::size_t e = 0; e < max_abs.size(); ++e) exponents_[e] = weight_exponent(max_abs[e], chip_.weight_bits);
+    each_table([&](synapse_table& t) {
+        for (auto& s : t.synapses) s.weight = static_cast<float>(quantize_weight(s.weight, exponents_[t.projection]));
+    });
+}
+
+void chip_binding::attach_slices() {
+    for (std::size_t p = 0; p < net_.populations.size(); ++p) {
+        for (population_slice* slice : net_.populations[p].slices) {
+            std::vector<core_segment> segments;
+            const std::uint32_t first = slice->first_id(), last = first + slice->size();
+            for (const core_chunk& c : mapping_.chunks) {
+                if (c.population != p || c.first + c.size <= first || c.first >= last) continue;
+                segments.push_back({std::min(c.first + c.size, last) - first, c.core});
+            }
+            segment_cores_.emplace_back();
+            for (const auto& seg : segments) segment_cores_.back().push_back(seg.core);
+            slice->attach_cores(std::move(segments), options_.timed ? &late_ : nullptr);
+        }
+    }
+}
+
+void chip_binding::account_window() {
+    late_messages_.clear();
+    const auto& any = net_.populations.front().slices.front()->log().published();
+    for (std::size_t q = 0; q < any.steps.size(); ++q) {
+        std::fill(active_.begin(), active_.end(), 0u);
+        std::size_t slice_index = 0;
+        for (std::size_t p = 0; p < net_.populations.size(); ++p) {
+            auto& ids = spikes_[p];
+            ids.clear();
+            for (const population_slice* slice : net_.populations[p].slices) {
+                const spike_window& w = slice->log().published();
+                ids.insert(ids.end(), w.ids.begin() + w.begin_of(q), w.ids.begin() + w.step_end[q]);
+                const auto& cores = segment_cores_[slice_index++];
+                for (std::size_t j = 0; j < cores.size(); ++j) active_[cores[j]] += w.active[q * cores.size() + j];
+            }
+            spike_spans_[p] = ids;
+        }
+        model_->step(any.steps[q], spike_spans_, active_, late_messages_);
+    }
+    if (!options_.timed) return;
+    late_.clear();
+    for (const late_message& m : late_messages_) {
+        if (m.extra_steps > max_late_steps) {
+            throw time_error(fmt::format("the chip delivers spikes of step {} {} steps late (congestion on the "
+                                         "network-on-chip or at core {}); fluxon holds at most {}: choose a longer "
+                                         "step_period or annotated fidelity",
+                                         m.step, m.extra_steps, m.core, max_late_steps),
+                             {});
+        }
+        late_.add({m.population, m.neuron, m.step, m.core, m.extra_steps});
+    }
+    late_.seal();
+}
+
+void chip_binding::finish() { model_->finish(); }
+
+}  // namespace fluxon

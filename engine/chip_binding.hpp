@@ -1,0 +1,65 @@
+#pragma once
+// Binds a built network to a modelled digital neuromorphic chip: maps its populations onto
+// cores, rounds weights to the chip's fixed point, makes the slices count active neurons (and
+// apply late deliveries in timed fidelity), and after every window feeds the window's spikes,
+// step by step, to the chip model that charges the ledger.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "devices/neuromorphic/chip_model.hpp"
+#include "devices/noc/topology.hpp"
+#include "engine/late_table.hpp"
+#include "engine/ledger.hpp"
+#include "engine/network_builder.hpp"
+#include "mappers/core_mapper.hpp"
+#include "networks/spec.hpp"
+
+namespace fluxon {
+
+class chip_binding {
+public:
+    // `chip` already has the run's overrides (topology, weight bits) applied. Throws
+    // network_error when the network does not fit, config_error for inconsistent settings.
+    chip_binding(chip_params chip, const net::hardware_spec& spec, built_network& net);
+
+    // Called serially after every window, once its spikes are published.
+    void account_window();
+    // Called once after the run.
+    void finish();
+
+    const chip_params& chip() const { return chip_; }
+    const core_mapping& mapping() const { return mapping_; }
+    const noc_topology& topology() const { return *topology_; }
+    const ledger& book() const { return ledger_; }
+    const chip_statistics& statistics() const { return model_->statistics(); }
+    const noc_timing& model_noc() const { return model_->noc(); }
+    hw_time barrier() const { return model_->barrier(); }
+    const chip_run_options& options() const { return options_; }
+    const std::string& mapper() const { return mapper_; }
+    // Per projection: the weight exponent used (absent when weights are exact).
+    const std::vector<int>& weight_exponents() const { return exponents_; }
+
+private:
+    void quantize_weights();
+    void attach_slices();
+
+    chip_params chip_;
+    built_network& net_;
+    std::unique_ptr<noc_topology> topology_;
+    core_mapping mapping_;
+    std::string mapper_;
+    chip_run_options options_;
+    ledger ledger_;
+    std::unique_ptr<chip_model> model_;
+    late_table late_;
+    std::vector<int> exponents_;
+    // Scratch for account_window.
+    std::vector<std::vector<std::uint32_t>> spikes_;
+    std::vector<std::span<const std::uint32_t>> spike_spans_;
+    std::vector<std::uint32_t> active_;
+    std::vector<std::vector<std::uint32_t>> segment_cores_;  // per slice (population order): its segments' cores
+    std::vector<late_message> late_messages_;
+};
+
+}  // namespace fluxon

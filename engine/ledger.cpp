@@ -1,0 +1,41 @@
+#include "engine/ledger.hpp"
+
+namespace fluxon {
+
+ledger::counter ledger::add_action(const std::string& component, const std::string& action, action_cost cost) {
+    actions_.push_back({component, action, std::move(cost)});
+    counts_.push_back(0);
+    return static_cast<counter>(actions_.size() - 1);
+}
+
+void ledger::add_static(const std::string& component, double power, std::string source) {
+    statics_.push_back({component, power, std::move(source)});
+}
+
+std::vector<ledger_row> ledger::rows() const {
+    std::vector<ledger_row> out;
+    for (std::size_t i = 0; i < actions_.size(); ++i) {
+        if (counts_[i] == 0) continue;
+        const auto& a = actions_[i];
+        const auto n = static_cast<double>(counts_[i]);
+        out.push_back({a.component, a.action, counts_[i], n * a.cost.energy, n * a.cost.latency, a.cost.source});
+    }
+    for (const auto& s : statics_) {
+        out.push_back({s.component, "static", 1, s.power * run_time_, run_time_, s.source});
+    }
+    return out;
+}
+
+double ledger::dynamic_energy() const {
+    double e = 0;
+    for (std::size_t i = 0; i < actions_.size(); ++i) e += static_cast<double>(counts_[i]) * actions_[i].cost.energy;
+    return e;
+}
+
+double ledger::static_energy() const {
+    double e = 0;
+    for (const auto& s : statics_) e += s.power * run_time_;
+    return e;
+}
+
+}  // namespace fluxon

@@ -1,0 +1,74 @@
+#include <filesystem>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "io/config_schema.hpp"
+#include "io/config_sections.hpp"
+#include "io/config_values.hpp"
+
+namespace fluxon::io {
+namespace {
+
+std::string read_choice(const config_node& at, std::initializer_list<std::string_view> choices) {
+    std::string allowed;
+    for (const auto c : choices) allowed += fmt::format("{}\"{}\"", allowed.empty() ? "" : " or ", c);
+    const std::string value = read_string(at, allowed);
+    for (const auto c : choices) {
+        if (value == c) return value;
+    }
+    at.fail(fmt::format("expected {}, got \"{}\"", allowed, value));
+}
+
+}  // namespace
+
+net::hardware_spec read_hardware(const config_node& hardware) {
+    net::hardware_spec spec;
+    spec.site = hardware.site();
+    if (!hardware.present()) return spec;
+    hardware.table("a table [hardware]");
+    hardware.allow_only(schema_children("hardware"));
+    const config_node preset = hardware.require("preset", "a chip preset name (such as \"loihi\") or a file path");
+    spec.preset = read_string(preset, "a chip preset name or a file path");
+    if (spec.preset.empty()) preset.fail("expected a chip preset name or a file path, got an empty string");
+    spec.preset_site = preset.site();
+    // A preset file named in a config file is relative to it, like every data file.
+    const bool is_path = spec.preset.find('/') != std::string::npos || spec.preset.ends_with(".toml");
+    const auto& base = hardware.context().base_dir;
+    if (is_path && !base.empty() && std::filesystem::path(spec.preset).is_relative()) {
+        spec.preset = (base / spec.preset).lexically_normal().string();
+    }
+    if (const config_node f = hardware.child("fidelity"); f.present()) {
+        spec.fidelity = read_choice(f, {"annotated", "timed"});
+        spec.fidelity_site = f.site();
+    }
+    if (const config_node t = hardware.child("topology"); t.present()) {
+        spec.topology = read_choice(t, {"mesh", "tree"});
+        spec.topology_site = t.site();
+    }
+    if (const config_node bits = hardware.child("weight_bits"); bits.present()) {
+        const std::int64_t value = read_integer(bits, "an integer from 0 (exact weights) to 24");
+        if (value < 0 || value > 24) bits.fail(fmt::format("weight_bits must be from 0 to 24, got {}", value));
+        spec.weight_bits = value;
+        spec.weight_bits_site = bits.site();
+    }
+    if (const config_node period = hardware.child("step_period"); period.present()) {
+        if (!(period.node().is_string() && period.node().as_string()->get() == "asap")) {
+            spec.step_period = read_quantity(period, dimension::time);
+        }
+    }
+    if (const config_node m = hardware.child("mapper"); m.present()) {
+        spec.mapper = read_choice(m, {"metis", "sequential"});
+        spec.mapper_site = m.site();
+    }
+    if (const config_node chunk = hardware.child("chunk_neurons"); chunk.present()) {
+        const std::int64_t value = read_integer(chunk, "a number of neurons >= 1");
+        if (value < 1 || value > std::numeric_limits<std::uint32_t>::max()) {
+            chunk.fail(fmt::format("chunk_neurons must be >= 1, got {}", value));
+        }
+        spec.chunk_neurons = static_cast<std::uint32_t>(value);
+    }
+    return spec;
+}
+
+}  // namespace fluxon::io
