@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -12,33 +13,33 @@ namespace {
 struct unit_entry {
     std::string_view symbol;
     dimension dim;
-    double scale;
+    int decade;  // the unit is 10^decade SI units
 };
 
 constexpr std::array units{
-    unit_entry{"s", dimension::time, 1},          unit_entry{"ms", dimension::time, 1e-3},
-    unit_entry{"us", dimension::time, 1e-6},      unit_entry{"ns", dimension::time, 1e-9},
-    unit_entry{"ps", dimension::time, 1e-12},     unit_entry{"fs", dimension::time, 1e-15},
-    unit_entry{"V", dimension::voltage, 1},       unit_entry{"mV", dimension::voltage, 1e-3},
-    unit_entry{"uV", dimension::voltage, 1e-6},   unit_entry{"A", dimension::current, 1},
-    unit_entry{"mA", dimension::current, 1e-3},   unit_entry{"uA", dimension::current, 1e-6},
-    unit_entry{"nA", dimension::current, 1e-9},   unit_entry{"pA", dimension::current, 1e-12},
-    unit_entry{"fA", dimension::current, 1e-15},  unit_entry{"S", dimension::conductance, 1},
-    unit_entry{"mS", dimension::conductance, 1e-3}, unit_entry{"uS", dimension::conductance, 1e-6},
-    unit_entry{"nS", dimension::conductance, 1e-9}, unit_entry{"pS", dimension::conductance, 1e-12},
-    unit_entry{"F", dimension::capacitance, 1},   unit_entry{"uF", dimension::capacitance, 1e-6},
-    unit_entry{"nF", dimension::capacitance, 1e-9}, unit_entry{"pF", dimension::capacitance, 1e-12},
-    unit_entry{"fF", dimension::capacitance, 1e-15}, unit_entry{"Ohm", dimension::resistance, 1},
-    unit_entry{"kOhm", dimension::resistance, 1e3}, unit_entry{"MOhm", dimension::resistance, 1e6},
-    unit_entry{"GOhm", dimension::resistance, 1e9}, unit_entry{"Hz", dimension::frequency, 1},
-    unit_entry{"kHz", dimension::frequency, 1e3}, unit_entry{"MHz", dimension::frequency, 1e6},
-    unit_entry{"GHz", dimension::frequency, 1e9}, unit_entry{"J", dimension::energy, 1},
-    unit_entry{"mJ", dimension::energy, 1e-3},    unit_entry{"uJ", dimension::energy, 1e-6},
-    unit_entry{"nJ", dimension::energy, 1e-9},    unit_entry{"pJ", dimension::energy, 1e-12},
-    unit_entry{"fJ", dimension::energy, 1e-15},   unit_entry{"aJ", dimension::energy, 1e-18},
-    unit_entry{"W", dimension::power, 1},         unit_entry{"mW", dimension::power, 1e-3},
-    unit_entry{"uW", dimension::power, 1e-6},     unit_entry{"nW", dimension::power, 1e-9},
-    unit_entry{"pW", dimension::power, 1e-12},
+    unit_entry{"s", dimension::time, 0},          unit_entry{"ms", dimension::time, -3},
+    unit_entry{"us", dimension::time, -6},      unit_entry{"ns", dimension::time, -9},
+    unit_entry{"ps", dimension::time, -12},     unit_entry{"fs", dimension::time, -15},
+    unit_entry{"V", dimension::voltage, 0},       unit_entry{"mV", dimension::voltage, -3},
+    unit_entry{"uV", dimension::voltage, -6},   unit_entry{"A", dimension::current, 0},
+    unit_entry{"mA", dimension::current, -3},   unit_entry{"uA", dimension::current, -6},
+    unit_entry{"nA", dimension::current, -9},   unit_entry{"pA", dimension::current, -12},
+    unit_entry{"fA", dimension::current, -15},  unit_entry{"S", dimension::conductance, 0},
+    unit_entry{"mS", dimension::conductance, -3}, unit_entry{"uS", dimension::conductance, -6},
+    unit_entry{"nS", dimension::conductance, -9}, unit_entry{"pS", dimension::conductance, -12},
+    unit_entry{"F", dimension::capacitance, 0},   unit_entry{"uF", dimension::capacitance, -6},
+    unit_entry{"nF", dimension::capacitance, -9}, unit_entry{"pF", dimension::capacitance, -12},
+    unit_entry{"fF", dimension::capacitance, -15}, unit_entry{"Ohm", dimension::resistance, 0},
+    unit_entry{"kOhm", dimension::resistance, 3}, unit_entry{"MOhm", dimension::resistance, 6},
+    unit_entry{"GOhm", dimension::resistance, 9}, unit_entry{"Hz", dimension::frequency, 0},
+    unit_entry{"kHz", dimension::frequency, 3}, unit_entry{"MHz", dimension::frequency, 6},
+    unit_entry{"GHz", dimension::frequency, 9}, unit_entry{"J", dimension::energy, 0},
+    unit_entry{"mJ", dimension::energy, -3},    unit_entry{"uJ", dimension::energy, -6},
+    unit_entry{"nJ", dimension::energy, -9},    unit_entry{"pJ", dimension::energy, -12},
+    unit_entry{"fJ", dimension::energy, -15},   unit_entry{"aJ", dimension::energy, -18},
+    unit_entry{"W", dimension::power, 0},         unit_entry{"mW", dimension::power, -3},
+    unit_entry{"uW", dimension::power, -6},     unit_entry{"nW", dimension::power, -9},
+    unit_entry{"pW", dimension::power, -12},
 };
 
 std::string_view trim(std::string_view s) {
@@ -97,6 +98,31 @@ std::string_view si_unit(dimension d) {
     return "?";
 }
 
+namespace {
+
+// The double nearest to `number` × 10^decade (infinite when out of range). Multiplying the parsed number by the unit's scale
+// can be an ulp off ("3.5 ns" would not be 3.5e-9, the double a user writing 3.5e-9 s gets), so
+// the unit's power of ten joins the written exponent and the decimal is converted once.
+double in_si(std::string_view number, int decade) {
+    long exponent = decade;
+    const std::size_t e = number.find_first_of("eE");
+    if (e != std::string_view::npos) {
+        long written = 0;
+        std::string_view digits = number.substr(e + 1);
+        if (digits.starts_with('+')) digits.remove_prefix(1);
+        std::from_chars(digits.data(), digits.data() + digits.size(), written);
+        exponent += written;
+        number = number.substr(0, e);
+    }
+    const std::string decimal = fmt::format("{}e{}", number, exponent);
+    double value = 0;
+    const auto [end, ec] = std::from_chars(decimal.data(), decimal.data() + decimal.size(), value);
+    if (ec == std::errc::result_out_of_range) return std::numeric_limits<double>::infinity();
+    return value;
+}
+
+}  // namespace
+
 parsed_quantity parse_quantity(std::string_view text, dimension expected) {
     const std::string_view s = trim(text);
     double number = 0;
@@ -117,7 +143,9 @@ parsed_quantity parse_quantity(std::string_view text, dimension expected) {
             return {0, fmt::format("'{}' is a {}, expected a {} like {}", text, dimension_name(u.dim),
                                    dimension_name(expected), example_for(expected))};
         }
-        return {number * u.scale, {}};
+        const double si = in_si(std::string_view(s.data(), static_cast<std::size_t>(end - s.data())), u.decade);
+        if (!std::isfinite(si)) return {0, fmt::format("'{}' is out of the range of a double in SI units", text)};
+        return {si, {}};
     }
     return {0, fmt::format("'{}' has an unknown unit '{}'; expected a {} like {}", text, unit,
                            dimension_name(expected), example_for(expected))};

@@ -1,7 +1,6 @@
 #include "io/chip_preset.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
@@ -59,41 +58,6 @@ std::string what_it_is(std::string_view text) {
     return "not a number followed by a known unit";
 }
 
-// The double nearest to the written decimal value in SI units. Multiplying the parsed number by
-// the unit's scale can be an ulp off ("3.5 ns" would not equal 3.5e-9), and preset values are
-// cited numbers that reports and tests compare exactly; so the unit's power of ten is folded
-// into the decimal exponent and the text is converted once. `text` already parsed as `dim`.
-double exact_si(std::string_view text, dimension dim, double fallback) {
-    const std::string_view s = trim(text);
-    double ignored = 0;
-    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), ignored);
-    if (ec != std::errc()) return fallback;
-    std::string_view number(s.data(), static_cast<std::size_t>(end - s.data()));
-    const std::string unit(trim(std::string_view(end, static_cast<std::size_t>(s.data() + s.size() - end))));
-    const parsed_quantity scale = parse_quantity("1 " + unit, dim);
-    if (!scale.error.empty() || scale.value <= 0) return fallback;
-    const double decade = std::round(std::log10(scale.value));
-    if (std::fabs(std::log10(scale.value) - decade) > 1e-9) return fallback;  // not a power of ten
-    long exponent = static_cast<long>(decade);
-    const std::size_t e = number.find_first_of("eE");
-    if (e != std::string_view::npos) {
-        long written = 0;
-        std::string_view digits = number.substr(e + 1);
-        if (digits.starts_with('+')) digits.remove_prefix(1);
-        const auto [stop, bad] = std::from_chars(digits.data(), digits.data() + digits.size(), written);
-        if (bad != std::errc() || stop != digits.data() + digits.size()) return fallback;
-        exponent += written;
-        number = number.substr(0, e);
-    }
-    const std::string decimal = fmt::format("{}e{}", number, exponent);
-    double value = 0;
-    const auto [stop, bad] = std::from_chars(decimal.data(), decimal.data() + decimal.size(), value);
-    if (bad != std::errc() || stop != decimal.data() + decimal.size() || !std::isfinite(value)) {
-        return fallback;
-    }
-    return value;
-}
-
 // A non-negative quantity written with its unit; bare numbers are refused so that a preset
 // cannot silently mean joules where picojoules were meant.
 double read_quantity_at(const config_node& at, dimension dim) {
@@ -108,7 +72,7 @@ double read_quantity_at(const config_node& at, dimension dim) {
     if (parsed.value < 0) {
         at.fail(fmt::format("expected {}, got \"{}\": it must not be negative", expectation(dim), text));
     }
-    return exact_si(text, dim, parsed.value);
+    return parsed.value;
 }
 
 std::uint64_t read_count(const config_node& at, std::uint64_t min, std::uint64_t max,

@@ -4,15 +4,20 @@
 // exactly the problem METIS solves; Boost.Graph has no balanced partitioner, and greedy
 // placements leave recurrent networks with far larger cuts. Fan-in is not additive over
 // vertices, so METIS cannot see it: every partition is checked against all hard limits and
-// retried with one more part until it fits.
+// retried with more parts until it fits.
 #include "mappers/core_mapper.hpp"
 
 #include <metis.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <iterator>
 #include <limits>
 #include <numeric>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 

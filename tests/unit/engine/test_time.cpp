@@ -45,3 +45,13 @@ TEST_CASE("quantities: units convert to SI and wrong dimensions are named") {
     CHECK(parse_quantity("20 parsecs", dimension::time).error.find("unknown unit") != std::string::npos);
     CHECK(parse_quantity("fast", dimension::time).error.find("not a number") != std::string::npos);
 }
+
+TEST_CASE("quantities: a value with a unit is the double nearest the written decimal in SI") {
+    // 3.5 * 1e-9 rounds to 3.5000000000000003e-9; the written value is 3.5e-9.
+    CHECK(parse_quantity("3.5 ns", dimension::time).value == 3.5e-9);
+    CHECK(parse_quantity("23.6 pJ", dimension::energy).value == 23.6e-12);
+    CHECK(parse_quantity("1.62 mV", dimension::voltage).value == 1.62e-3);
+    CHECK(parse_quantity("2.5e3 ms", dimension::time).value == 2.5);
+    CHECK(parse_quantity("-4.1E+2 ns", dimension::time).value == -4.1e-7);
+    CHECK(parse_quantity("1e308 kOhm", dimension::resistance).error.find("out of the range") != std::string::npos);
+}

@@ -70,7 +70,9 @@ network_error refusal(const std::vector<mapper_population>& pops, const std::vec
     return network_error("", {});
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
 std::vector<core_destination> destinations_of(const core_mapping& m, std::uint32_t p, std::uint32_t i) {
     return {m.destinations[p].begin() + static_cast<std::ptrdiff_t>(m.dest_begin[p][i]),
@@ -92,7 +94,8 @@ void check_destinations(const core_mapping& m, std::uint32_t p, std::uint32_t i,
 TEST_CASE("mappers: a network that fits one core has exact loads") {
     const std::vector<mapper_population> pops{{"in", 3}, {"out", 2}};
     // in0 reaches out0 twice (two projections), one recurrent synapse out0 -> out1.
-    const std::vector<synapse> s{{0, 0, 1, 0}, {0, 0, 1, 1}, {0, 1, 1, 0}, {0, 2, 1, 1}, {1, 0, 1, 1}, {0, 0, 1, 0}};
+    const std::vector<synapse> s{{0, 0, 1, 0}, {0, 0, 1, 1}, {0, 1, 1, 0},
+                                 {0, 2, 1, 1}, {1, 0, 1, 1}, {0, 0, 1, 0}};
     const chip_params chip = test_chip(8, 24, 4);
     for (const auto strategy : {mapper_strategy::sequential, mapper_strategy::metis}) {
         const core_mapping m = map(pops, s, chip, with(strategy));
@@ -119,10 +122,11 @@ TEST_CASE("mappers: a network that fits one core has exact loads") {
 TEST_CASE("mappers: chunks are a quarter core in neurons and synapses by default, else the size asked") {
     // In-degrees 1, 2, 3, 0, 0, 0, 0, 0 from a single source neuron.
     const std::vector<mapper_population> pops{{"src", 1}, {"dst", 8}};
-    const std::vector<synapse> s{{0, 0, 1, 0}, {0, 0, 1, 1}, {0, 0, 1, 1}, {0, 0, 1, 2}, {0, 0, 1, 2}, {0, 0, 1, 2}};
+    const std::vector<synapse> s{{0, 0, 1, 0}, {0, 0, 1, 1}, {0, 0, 1, 1},
+                                 {0, 0, 1, 2}, {0, 0, 1, 2}, {0, 0, 1, 2}};
     const auto cuts = [&](std::uint64_t synapses_per_core, std::uint32_t chunk_neurons) {
-        const core_mapping m =
-            map(pops, s, test_chip(16, synapses_per_core, 8), with(mapper_strategy::sequential, chunk_neurons));
+        const core_mapping m = map(pops, s, test_chip(16, synapses_per_core, 8),
+                                   with(mapper_strategy::sequential, chunk_neurons));
         std::vector<std::uint32_t> firsts;
         for (const core_chunk& c : m.chunks) {
             if (c.population == 1) firsts.push_back(c.first);
@@ -176,7 +180,8 @@ TEST_CASE("mappers: too many synapses for the chip's cores names the population 
 TEST_CASE("mappers: a tile order shorter than the chip is a cores error") {
     const std::vector<mapper_population> pops{{"a", 3}};
     const chip_params chip = test_chip(1, 0, 4);
-    CHECK(map_to_cores(pops, walk_over({}), chip, {0, 1, 2}, with(mapper_strategy::sequential)).cores.size() == 3);
+    const auto fits = map_to_cores(pops, walk_over({}), chip, {0, 1, 2}, with(mapper_strategy::sequential));
+    CHECK(fits.cores.size() == 3);
     try {
         map_to_cores(pops, walk_over({}), chip, {0, 1}, with(mapper_strategy::metis));
         FAIL("a too short tile order was accepted");
@@ -194,7 +199,8 @@ TEST_CASE("mappers: a neuron with more incoming synapses than a core holds is re
     CHECK(e.site().node == "b");
     CHECK(e.site().resource == "synapses_per_core");
     CHECK(e.detail() ==
-          "population 'b': neuron 1 has 4 incoming synapses but a testchip core holds at most 3 (synapses_per_core)");
+          "population 'b': neuron 1 has 4 incoming synapses but a testchip core holds at most 3 "
+          "(synapses_per_core)");
 }
 
 TEST_CASE("mappers: fan-in per core splits chunks and cores, and a neuron beyond it is refused") {

@@ -1,0 +1,229 @@
+// Runs mapped onto a chip, checked against totals computed by hand from a preset of round
+// numbers: the ledger is counts × the preset's table, exactly; hardware time follows the step
+// pipeline; fixed-point weights scale the response exactly; timed fidelity moves late inputs.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <unistd.h>
+
+#include "../common/specs.hpp"
+#include "engine/errors.hpp"
+#include "engine/simulation.hpp"
+
+using namespace fluxon;
+using namespace fluxon::test;
+
+namespace {
+
+// Two tiles side by side, one core each, two neurons per core; 1 GHz links.
+constexpr const char* unit_chip = R"(name = "unitchip"
+description = "round numbers for hand-computed tests"
+[noc]
+topology = "mesh"
+mesh_width = { value = 2, source = "test" }
+mesh_height = { value = 1, source = "test" }
+cores_per_tile = { value = 1, source = "test" }
+tree_arity = { value = 2, source = "test" }
+link_bandwidth = { value = "1 GHz", source = "test" }
+hop_east_west = { energy = "5 pJ", latency = "10 ns", source = "test" }
+hop_north_south = { energy = "7 pJ", latency = "10 ns", source = "test" }
+hop_tree = { energy = "3 pJ", latency = "10 ns", source = "test" }
+[capacity]
+neurons_per_core = { value = 2, source = "test" }
+synapses_per_core = { value = 100, source = "test" }
+fan_in_per_core = { value = 0, source = "test" }
+fan_out_per_neuron = { value = 0, source = "test" }
+[precision]
+weight_bits = { value = 0, source = "test" }
+[actions]
+synapse_op = { energy = "1 pJ", latency = "1 ns", source = "test" }
+update_active = { energy = "10 pJ", latency = "2 ns", source = "test" }
+update_inactive = { energy = "4 pJ", latency = "1 ns", source = "test" }
+message_out = { energy = "2 pJ", latency = "1 ns", source = "test" }
+message_in = { energy = "3 pJ", latency = "1 ns", source = "test" }
+[static]
+core_power = { value = "1 mW", source = "test" }
+barrier_sync = { points = [[1, "5 ns"], [2, "7 ns"]], source = "test" }
+)";
+
+struct preset_file {
+    std::filesystem::path path;
+    preset_file() {
+        path = std::filesystem::temp_directory_path() / fmt_name();
+        std::ofstream(path) << unit_chip;
+    }
+    ~preset_file() { std::filesystem::remove(path); }
+    static std::string fmt_name() { return "fluxon_unitchip_" + std::to_string(::getpid()) + ".toml"; }
+};
+
+// One input neuron spiking at steps 1 and 3 onto two LIF neurons that never fire: with two
+// neurons per core, the sequential mapper puts {inp0, out0} on core 0 and out1 on core 1.
+net::experiment_spec two_core_run(const std::string& preset, const std::string& weight = "0.3 mV") {
+    auto e = experiment("0.1 ms", "0.5 ms");
+    e.network.populations.push_back(spike_source("inp", 1, {0.1e-3, 0.3e-3}, {0, 0}));
+    const param_inputs quiet{{"tau_m", q("20 ms")},    {"v_rest", q("-70 mV")}, {"v_th", q("-50 mV")},
+                             {"v_reset", q("-60 mV")}, {"t_ref", q("5 ms")},    {"tau_syn_exc", q("5 ms")},
+                             {"tau_syn_inh", q("10 ms")}};
+    e.network.populations.push_back(population("out", 2, "lif", quiet));
+    e.network.projections.push_back(
+        projection("inp_out", "inp", "out", "exc", net::connector_spec::kind::all_to_all, weight));
+    e.probes.push_back(probe("out", "v"));
+    e.hardware.preset = preset;
+    e.hardware.mapper = "sequential";
+    return e;
+}
+
+std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, double>> rows_of(const ledger_table& t) {
+    std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, double>> out;
+    for (std::size_t i = 0; i < t.component.size(); ++i) out[{t.component[i], t.action[i]}] = {t.count[i], t.energy[i]};
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("chip: the ledger is the hand-counted actions times the preset's table") {
+    preset_file file;
+    simulation sim(two_core_run(file.path.string()));
+    const run_result r = sim.run();
+    REQUIRE(r.hardware);
+
+    const mapping_table m = sim.mapping();
+    CHECK(m.population == std::vector<std::string>{"inp", "out", "out"});
+    CHECK(m.core == std::vector<std::uint32_t>{0, 0, 1});
+    CHECK(m.core_tile == std::vector<std::string>{"tile(0,0)", "tile(1,0)"});
+
+    // Two spikes, each one message to core 0 and one to core 1 (one east-west hop), one
+    // synapse at each. Five steps of three neuron updates; out0 and out1 get input at steps 2
+    // and 4 (one-step delay): 4 active, 11 inactive updates.
+    const auto rows = rows_of(sim.ledger());
+    const auto row = [&](const std::string& c, const std::string& a) { return rows.at({c, a}); };
+    CHECK(row("chip/core[0]/axon_out", "message") == std::pair<std::int64_t, double>{4, 4 * 2e-12});
+    CHECK(row("chip/core[0]/axon_in", "message") == std::pair<std::int64_t, double>{2, 2 * 3e-12});
+    CHECK(row("chip/core[1]/axon_in", "message") == std::pair<std::int64_t, double>{2, 2 * 3e-12});
+    CHECK(row("chip/core[0]/synapse", "spike_op") == std::pair<std::int64_t, double>{2, 2 * 1e-12});
+    CHECK(row("chip/core[1]/synapse", "spike_op") == std::pair<std::int64_t, double>{2, 2 * 1e-12});
+    CHECK(row("chip/core[0]/soma", "update_active") == std::pair<std::int64_t, double>{2, 2 * 10e-12});
+    CHECK(row("chip/core[1]/soma", "update_active") == std::pair<std::int64_t, double>{2, 2 * 10e-12});
+    CHECK(row("chip/core[0]/soma", "update_inactive") == std::pair<std::int64_t, double>{8, 8 * 4e-12});
+    CHECK(row("chip/core[1]/soma", "update_inactive") == std::pair<std::int64_t, double>{3, 3 * 4e-12});
+    CHECK(row("chip/noc/link[tile(0,0)->tile(1,0)]", "hop") == std::pair<std::int64_t, double>{2, 2 * 5e-12});
+    CHECK(rows.count({"chip/noc/link[tile(1,0)->tile(0,0)]", "hop"}) == 0);
+
+    // Hardware time, as fast as possible, per step (barrier of 2 tiles: 7 ns):
+    //   quiet step: core 0 updates 2 idle neurons, 2 ns → 9 ns;
+    //   input step: core 0 one idle + one active, 3 ns → 10 ns;
+    //   spike step: core 0 done at 2 ns, sends at 3 ns (to core 0) and 4 ns (to core 1); core 0
+    //   takes its message at 3 ns + 1 (in) + 1 (synapse) = 5 ns; core 1's crosses one link
+    //   (10 ns) to arrive at 14 ns, done at 16 ns → 23 ns.
+    // Steps 0..4: quiet, spike, input, spike, input = 9 + 23 + 10 + 23 + 10 = 75 ns.
+    CHECK(r.hardware->hardware_time == doctest::Approx(75e-9).epsilon(1e-12));
+    CHECK(r.hardware->max_step_time == doctest::Approx(23e-9).epsilon(1e-12));
+    const double dynamic = 4 * 2e-12 + 4 * 3e-12 + 4 * 1e-12 + 4 * 10e-12 + 11 * 4e-12 + 2 * 5e-12;
+    CHECK(r.hardware->dynamic_energy == doctest::Approx(dynamic).epsilon(1e-12));
+    CHECK(r.hardware->static_energy == doctest::Approx(2 * 1e-3 * 75e-9).epsilon(1e-12));
+    CHECK(r.hardware->synaptic_events == 4);
+    CHECK(r.hardware->messages == 4);
+    CHECK(r.hardware->hops == 2);
+    CHECK(r.hardware->late_messages == 0);
+}
+
+TEST_CASE("chip: fixed-point weights scale the response exactly as predicted") {
+    preset_file file;
+    auto exact_spec = two_core_run(file.path.string());
+    exact_spec.hardware.preset.clear();
+    simulation exact(exact_spec);
+    exact.run();
+    auto fixed_spec = two_core_run(file.path.string());
+    fixed_spec.hardware.weight_bits = 3;
+    simulation fixed(fixed_spec);
+    fixed.run();
+
+    // 3-bit signed mantissas reach 3: the scale is the smallest 2^e with 0.3 mV / 2^e <= 3,
+    // e = -13; 0.3 mV / 2^-13 = 2.4576 rounds to 2, so the weight becomes 2 * 2^-13 V.
+    std::vector<std::uint32_t> pre, post;
+    std::vector<double> w, d;
+    fixed.synapses("inp_out", pre, post, w, d);
+    CHECK(w == std::vector<double>{std::ldexp(2.0, -13), std::ldexp(2.0, -13)});
+
+    // The membrane is linear in its input: v - v_rest scales by the weight ratio.
+    const double ratio = std::ldexp(2.0, -13) / 0.3e-3;
+    const auto& a = exact.probe("out", "v").values;
+    const auto& b = fixed.probe("out", "v").values;
+    REQUIRE(a.size() == b.size());
+    bool moved = false;
+    for (std::size_t k = 0; k < a.size(); ++k) {
+        CHECK((b[k] + 70e-3) == doctest::Approx((a[k] + 70e-3) * ratio).epsilon(1e-9));
+        moved = moved || std::fabs(a[k] + 70e-3) > 1e-6;
+    }
+    CHECK(moved);
+}
+
+TEST_CASE("chip: in timed fidelity a late message reaches its target a step later") {
+    preset_file file;
+    // With a 15 ns period, the spike step's message to core 1 is done 16 ns after the step
+    // starts, 1 ns after the next step began: one step late. The message within core 0 is on time.
+    auto timed_spec = two_core_run(file.path.string());
+    timed_spec.hardware.fidelity = "timed";
+    timed_spec.hardware.step_period = q("15 ns");
+    simulation timed(timed_spec);
+    const run_result r = timed.run();
+    CHECK(r.hardware->late_messages == 2);
+    CHECK(r.hardware->overrun_steps == 2);  // both spike steps take 23 ns
+    CHECK(r.hardware->hardware_time == doctest::Approx(5 * 15e-9).epsilon(1e-12));
+
+    const auto& p = timed.probe("out", "v");  // values [step][neuron]
+    REQUIRE(p.values.size() == 10);
+    // out0 gets the first spike's input at step 2 (v changes over step 2, sampled at t = 3 dt);
+    // out1 gets it a step later.
+    CHECK(p.values[2 * 2 + 0] != -70e-3);
+    CHECK(p.values[2 * 2 + 1] == doctest::Approx(-70e-3).epsilon(1e-15));
+    CHECK(p.values[3 * 2 + 1] != -70e-3);
+
+    // Annotated fidelity counts the same late messages but delivers on time.
+    auto annotated_spec = timed_spec;
+    annotated_spec.hardware.fidelity = "annotated";
+    simulation annotated(annotated_spec);
+    CHECK(annotated.run().hardware->late_messages == 2);
+    const auto& q2 = annotated.probe("out", "v");
+    CHECK(q2.values[2 * 2 + 0] == q2.values[2 * 2 + 1]);
+}
+
+TEST_CASE("chip: timed fidelity needs a fixed step period") {
+    preset_file file;
+    auto spec = two_core_run(file.path.string());
+    spec.hardware.fidelity = "timed";
+    CHECK_THROWS_WITH_AS(simulation{spec}, doctest::Contains("timed fidelity needs a fixed step_period"), config_error);
+}
+
+TEST_CASE("chip: a network larger than the chip names the population and the limit") {
+    preset_file file;
+    auto spec = two_core_run(file.path.string());
+    spec.network.populations[1].size = 4;  // 1 + 4 neurons on two cores of two
+    try {
+        simulation sim(spec);
+        FAIL("the network should not fit");
+    } catch (const network_error& e) {
+        CHECK(e.site().node == "out");
+        CHECK(e.site().resource == "cores");
+    }
+}
+
+TEST_CASE("chip: the ledger does not depend on the number of threads") {
+    auto one = cuba(2000, "0.2 s", 1, 5);
+    one.hardware.preset = "loihi";
+    auto two = one;
+    two.run.threads = 2;
+    simulation a(one), b(two);
+    const run_result ra = a.run(), rb = b.run();
+    CHECK(ra.spikes == rb.spikes);
+    const ledger_table la = a.ledger(), lb = b.ledger();
+    CHECK(la.component == lb.component);
+    CHECK(la.action == lb.action);
+    CHECK(la.count == lb.count);
+    CHECK(la.energy == lb.energy);
+    CHECK(ra.hardware->hardware_time == rb.hardware->hardware_time);
+    CHECK(ra.hardware->synaptic_events == static_cast<std::uint64_t>(ra.synaptic_events));
+}
