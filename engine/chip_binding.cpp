@@ -48,10 +48,22 @@ connectivity_walk walk_of(const built_network& net) {
     };
 }
 
+// A mapper error names the population; point it at where the population was declared too.
+error_site located(error_site site, const net::experiment_spec& spec) {
+    for (const auto& p : spec.network.populations) {
+        if (p.name != site.node || !site.file.empty()) continue;
+        site.file = p.site.file;
+        site.line = p.site.line;
+        site.key = p.site.key;
+    }
+    return site;
+}
+
 }  // namespace
 
-chip_binding::chip_binding(chip_params chip, const net::hardware_spec& spec, built_network& net)
-    : chip_(std::move(chip)), net_(net), mapper_(spec.mapper), options_(run_options_for(spec)) {
+chip_binding::chip_binding(chip_params chip, const net::experiment_spec& experiment, built_network& net)
+    : chip_(std::move(chip)), net_(net), mapper_(experiment.hardware.mapper), options_(run_options_for(experiment.hardware)) {
+    const net::hardware_spec& spec = experiment.hardware;
     topology_ = make_topology(chip_);
     std::vector<mapper_population> populations;
     for (const auto& p : net.populations) populations.push_back({p.name, p.size});
@@ -59,7 +71,11 @@ chip_binding::chip_binding(chip_params chip, const net::hardware_spec& spec, bui
     mo.strategy = spec.mapper == "sequential" ? mapper_strategy::sequential : mapper_strategy::metis;
     mo.chunk_neurons = spec.chunk_neurons;
     mo.seed = net.seed;
-    mapping_ = map_to_cores(populations, walk_of(net), chip_, topology_->placement_order(), mo);
+    try {
+        mapping_ = map_to_cores(populations, walk_of(net), chip_, topology_->placement_order(), mo);
+    } catch (const network_error& e) {
+        throw network_error(e.detail(), located(e.site(), experiment));
+    }
     quantize_weights();
     attach_slices();
     model_ = std::make_unique<chip_model>(chip_, mapping_, *topology_, ledger_, options_);

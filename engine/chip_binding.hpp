@@ -21,7 +21,7 @@ class chip_binding {
 public:
     // `chip` already has the run's overrides (topology, weight bits) applied. Throws
     // network_error when the network does not fit, config_error for inconsistent settings.
-    chip_binding(chip_params chip, const net::hardware_spec& spec, built_network& net);
+    chip_binding(chip_params chip, const net::experiment_spec& experiment, built_network& net);
 
     // Called serially after every window, once its spikes are published.
     void account_window();

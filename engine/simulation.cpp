@@ -161,7 +161,7 @@ struct simulation::state {
         net = build_network(spec, models, engine);
         if (spec.hardware.enabled()) {
             preset = io::load_chip_preset(spec.hardware.preset, spec.hardware.preset_site);
-            chip = std::make_unique<chip_binding>(chip_for(spec.hardware, preset.params), spec.hardware, net);
+            chip = std::make_unique<chip_binding>(chip_for(spec.hardware, preset.params), spec, net);
         }
         build_time = seconds_since(t0);
         for (const auto& p : net.populations) {

@@ -108,6 +108,28 @@ if expect_exit 0 "inspect" "$FLUXON" inspect "$TMP/tiny.h5"; then
     contains "$TMP/out" "complete" "inspect shows the status"
 fi
 
+# A run mapped onto a chip: the summary reports energy, and inspect reads it back.
+if expect_exit 0 "run on loihi" "$FLUXON" run "$DATA/tiny.toml" -o "$TMP/loihi.h5" --set hardware.preset=loihi \
+    --set hardware.topology=tree; then
+    contains "$TMP/out" "hardware:       loihi (builtin:loihi), tree topology" "summary names the chip"
+    contains "$TMP/out" "per syn. event" "summary shows energy per synaptic event"
+    contains "$TMP/out" "synapse/spike_op" "summary breaks energy down"
+    expect_exit 0 "inspect a hardware run" "$FLUXON" inspect "$TMP/loihi.h5" &&
+        contains "$TMP/out" "soma/update_inactive" "inspect shows the breakdown"
+fi
+if expect_exit 2 "unknown chip preset" "$FLUXON" run "$DATA/tiny.toml" -o "$TMP/bad.h5" --set hardware.preset=loihy; then
+    contains "$TMP/err" "hardware.preset" "unknown preset names the key"
+    contains "$TMP/err" "loihi" "unknown preset lists the shipped ones"
+fi
+if expect_exit 2 "timed without a step period" "$FLUXON" run "$DATA/tiny.toml" -o "$TMP/bad.h5" \
+    --set hardware.preset=truenorth --set hardware.fidelity=timed; then
+    contains "$TMP/err" "needs a fixed step_period" "timed fidelity asks for a step period"
+fi
+if expect_exit 2 "network beyond the fan-out of truenorth" "$FLUXON" run "$DATA/tiny.toml" -o "$TMP/bad.h5" \
+    --set hardware.preset=truenorth --set populations.exc.size=300; then
+    contains "$TMP/err" "fan_out_per_neuron" "fan-out error names the limit"
+fi
+
 # models
 if expect_exit 0 "models" "$FLUXON" models; then
     contains "$TMP/out" "tau_m" "models lists parameters"
