@@ -35,5 +35,6 @@ int run_command(const run_args& args);
 int sweep_command(const sweep_args& args);
 int inspect_command(const std::string& path);
 int models_command();
+int presets_command(const std::string& name);
 
 }  // namespace fluxon::cli

@@ -52,6 +52,9 @@ int dispatch(int argc, char** argv) {
     app.add_subcommand("inspect", "Summarize a run file")
         ->add_option("run_file", inspect_path, "Run file (HDF5)")->required();
     app.add_subcommand("models", "List the neuron models and their parameters");
+    std::string preset_name;
+    app.add_subcommand("presets", "List the chip presets, or print one")
+        ->add_option("name", preset_name, "A preset name or preset file to print");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -61,6 +64,7 @@ int dispatch(int argc, char** argv) {
     if (app.got_subcommand("run")) return run_command(run);
     if (app.got_subcommand("sweep")) return sweep_command(sweep);
     if (app.got_subcommand("inspect")) return inspect_command(inspect_path);
+    if (app.got_subcommand("presets")) return presets_command(preset_name);
     return models_command();
 }
 

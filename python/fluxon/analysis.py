@@ -11,6 +11,7 @@ Conventions shared by every function here:
   decimal rounding (0.1 * 3 != 0.3) does not move grid-stamped spikes across boundaries;
 * variances are population variances (ddof=0).
 """
+import contextlib
 import json
 import math
 import os
@@ -23,7 +24,7 @@ __all__ = [
     "Run", "RunFileError", "open_run",
     "population_rate", "neuron_rates", "isi_per_neuron", "isi_all", "cv_isi", "fano_factor",
     "population_activity", "spike_count_matrix",
-    "component_type", "energy_by_component",
+    "component_type", "energy_by_component", "energy_summary",
     "Sweep", "load_sweep", "format_table",
 ]
 
@@ -269,6 +270,56 @@ def energy_by_component(ledger):
         key = (component_type(component), str(action))
         totals[key] = totals.get(key, 0.0) + float(energy)
     return dict(sorted(totals.items()))
+
+
+def _run_context(run_or_path):
+    """A context giving a Run; it closes only a run it opened itself."""
+    return contextlib.nullcontext(run_or_path) if isinstance(run_or_path, Run) else open_run(run_or_path)
+
+
+def _ratio(numerator, denominator):
+    return numerator / denominator if denominator else float("nan")
+
+
+def energy_summary(run_or_path):
+    """The energy a run's chip spent, from its ledger: a dict with
+
+    total, static, dynamic   J; static is the rows with action "static" (power x hardware
+                             time), dynamic all others. Taken from the /ledger attributes
+                             total_energy, static_energy, dynamic_energy when the file has them
+                             (fluxon writes them), else summed from the rows;
+    synaptic_events, steps   from /hardware (else from /counters);
+    per_synaptic_event       total / synaptic_events (nan without synaptic events);
+    per_step                 total / steps (nan without steps);
+    breakdown                {(component type, action): J}, as energy_by_component.
+
+    run_or_path is a Run or a run file path. Raises RunFileError when the run has no ledger.
+    Example: 1000 synaptic events, 10 steps and 2 uJ in all give 2 nJ per synaptic event
+    and 200 nJ per step.
+    """
+    with _run_context(run_or_path) as run:
+        if not run.has_ledger:
+            raise RunFileError(f"{run.path}: the run has no energy ledger (its /ledger status is "
+                               "'empty': the run was not mapped onto a chip)")
+        ledger = run.ledger()
+        attrs = run.ledger_attrs
+        is_static = ledger["action"] == "static"
+        if all(k in attrs for k in ("static_energy", "dynamic_energy", "total_energy")):
+            static, dynamic, total = (float(attrs[k]) for k in ("static_energy", "dynamic_energy", "total_energy"))
+        else:
+            static = math.fsum(ledger["energy"][is_static])
+            dynamic = math.fsum(ledger["energy"][~is_static])
+            total = static + dynamic
+        # fluxon fills the ledger and writes /hardware together, at the end of a run
+        counts = run.hardware() if run.has_hardware else run.counters
+        events = int(counts.get("synaptic_events", 0))
+        steps = int(counts.get("steps", 0))
+    return {
+        "total": total, "static": static, "dynamic": dynamic,
+        "synaptic_events": events, "steps": steps,
+        "per_synaptic_event": _ratio(total, events), "per_step": _ratio(total, steps),
+        "breakdown": energy_by_component(ledger),
+    }
 
 
 # -- sweeps -------------------------------------------------------------------------------

@@ -14,6 +14,18 @@ FORMAT_VERSION = 1
 LEDGER_TEXT_COLUMNS = ("component", "action", "source")
 LEDGER_NUMBER_COLUMNS = {"count": np.int64, "energy": np.float64, "latency": np.float64}
 LEDGER_COLUMNS = ("component", "action", "count", "energy", "latency", "source")
+# /mapping of a run mapped onto a chip: its attributes, and the columns of its tables.
+MAPPING_ATTRS = ("preset", "preset_origin", "fidelity", "topology", "mapper", "step_period", "weight_bits")
+MAPPING_TABLES = {
+    "chunks": {"population": str, "first": np.uint32, "size": np.uint32, "core": np.uint32},
+    "cores": {"tile": str, "neurons": np.uint32, "synapses": np.uint64, "fan_in": np.uint32,
+              "messages_in": np.uint64},
+    "weights": {"projection": str, "exponent": np.int32},
+}
+# /hardware: what the chip did, written when the run ends.
+HARDWARE_SCALARS = ("steps", "hardware_time", "max_step_time", "barrier", "overrun_steps", "messages",
+                    "hops", "synaptic_events", "late_messages", "max_extra_steps", "queueing_delay")
+HARDWARE_LINKS = {"name": str, "messages": np.uint64}
 
 
 class RunFileError(ValueError):
@@ -93,6 +105,8 @@ class Run:
         self.counters = self._read_counters()
         ledger = self._file.get("ledger")
         self.has_ledger = ledger is not None and _plain(ledger.attrs.get("status", "")) != "empty"
+        self.ledger_attrs = {k: _plain(v) for k, v in ledger.attrs.items()} if ledger is not None else {}
+        self.has_hardware = "mapping" in self._file
 
     # -- header helpers -------------------------------------------------------------------
 
@@ -259,6 +273,77 @@ class Run:
         if len(set(lengths.values())) != 1:
             raise RunFileError(f"{self.path}: /ledger columns differ in length: {lengths}")
         return columns
+
+    def _column(self, group, name, dtype):
+        if name not in group:
+            raise RunFileError(f"{self.path}: {group.name} lacks the column {name!r} "
+                               f"(present: {_names(group)})")
+        if dtype is str:
+            return np.asarray(group[name].asstr()[()], dtype=str).reshape(-1)
+        return np.asarray(group[name][()], dtype=dtype).reshape(-1)
+
+    def _table(self, group, columns):
+        table = {c: self._column(group, c, t) for c, t in columns.items()}
+        lengths = {c: v.size for c, v in table.items()}
+        if len(set(lengths.values())) > 1:
+            raise RunFileError(f"{self.path}: {group.name} columns differ in length: {lengths}")
+        return table
+
+    def _no_hardware(self):
+        return RunFileError(f"{self.path}: the run was not mapped onto a chip (no /mapping group; "
+                            "add a [hardware] section to the config, or call net.hardware(...))")
+
+    def mapping(self):
+        """Where the run's network sat on the chip (/mapping, see docs/hardware.md).
+
+        A dict with the attributes preset, preset_origin, fidelity, topology, mapper,
+        step_period (s of hardware time per step, 0 for "asap") and weight_bits; preset_text
+        (the preset file the run used); and three tables of numpy columns:
+        chunks {population, first, size, core}, one row per run of consecutive neurons of a
+        population on one core; cores {tile, neurons, synapses, fan_in, messages_in}, indexed
+        by core id; weights {projection, exponent}, the power-of-two scale of each
+        projection's fixed-point weights. Raises RunFileError for a run without hardware.
+        """
+        if not self.has_hardware:
+            raise self._no_hardware()
+        g = self._open_file()["mapping"]
+        out = {name: self._group_attr(g, name) for name in MAPPING_ATTRS}
+        out["step_period"] = float(out["step_period"])
+        out["weight_bits"] = int(out["weight_bits"])
+        out["preset_text"] = self._scalar_text("mapping/preset_text")
+        for table, columns in MAPPING_TABLES.items():
+            if table not in g:
+                raise RunFileError(f"{self.path}: /mapping lacks the group {table!r} "
+                                   f"(present: {_names(g)})")
+            out[table] = self._table(g[table], columns)
+        return out
+
+    def hardware(self):
+        """What the chip did (/hardware, see docs/hardware.md): a dict of the scalars
+        steps, hardware_time, max_step_time, barrier, queueing_delay (s), overrun_steps,
+        messages, hops, synaptic_events, late_messages, max_extra_steps, and links
+        {name, messages}: the messages that crossed each link of the network-on-chip.
+
+        Raises RunFileError for a run without hardware, and for one mapped onto a chip that
+        ended before writing /hardware (killed or failed: only /mapping is there).
+        """
+        if not self.has_hardware:
+            raise self._no_hardware()
+        f = self._open_file()
+        if "hardware" not in f:
+            raise RunFileError(f"{self.path}: the run was mapped onto a chip but has no /hardware "
+                               f"group: it is written when the run ends, and this run's status "
+                               f"is {self.status!r}")
+        g = f["hardware"]
+        out = {}
+        for name in HARDWARE_SCALARS:
+            if name not in g:
+                raise RunFileError(f"{self.path}: /hardware lacks {name!r} (present: {_names(g)})")
+            out[name] = _plain(g[name][()])
+        if "links" not in g:
+            raise RunFileError(f"{self.path}: /hardware lacks the group 'links' (present: {_names(g)})")
+        out["links"] = self._table(g["links"], HARDWARE_LINKS)
+        return out
 
     # -- lifetime -------------------------------------------------------------------------
 

@@ -130,6 +130,15 @@ if expect_exit 2 "network beyond the fan-out of truenorth" "$FLUXON" run "$DATA/
     contains "$TMP/err" "fan_out_per_neuron" "fan-out error names the limit"
 fi
 
+# presets
+if expect_exit 0 "presets" "$FLUXON" presets; then
+    contains "$TMP/out" "loihi" "presets lists loihi"
+fi
+if expect_exit 0 "presets loihi" "$FLUXON" presets loihi; then
+    contains "$TMP/out" "Davies" "a printed preset cites its sources"
+fi
+expect_exit 2 "an unknown preset" "$FLUXON" presets loihy
+
 # models
 if expect_exit 0 "models" "$FLUXON" models; then
     contains "$TMP/out" "tau_m" "models lists parameters"
