@@ -156,4 +156,21 @@ void chip_binding::account_window() {
 
 void chip_binding::finish() { model_->finish(); }
 
+std::vector<std::uint64_t> chip_binding::link_messages_per_round() const {
+    std::vector<std::uint64_t> per_link(topology_->links(), 0);
+    std::vector<route_hop> hops;
+    for (std::size_t p = 0; p < mapping_.core_of.size(); ++p) {
+        const auto& begin = mapping_.dest_begin[p];
+        for (std::size_t i = 0; i + 1 < begin.size(); ++i) {
+            const std::uint32_t from = mapping_.cores[mapping_.core_of[p][i]].tile;
+            for (auto k = begin[i]; k < begin[i + 1]; ++k) {
+                hops.clear();
+                topology_->route(from, mapping_.cores[mapping_.destinations[p][k].core].tile, hops);
+                for (const route_hop& h : hops) ++per_link[h.link];
+            }
+        }
+    }
+    return per_link;
+}
+
 }  // namespace fluxon

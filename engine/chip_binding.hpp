@@ -37,6 +37,8 @@ public:
     hw_time barrier() const { return model_->barrier(); }
     const chip_run_options& options() const { return options_; }
     const std::string& mapper() const { return mapper_; }
+    // Per link: messages crossing it if every neuron spiked once.
+    std::vector<std::uint64_t> link_messages_per_round() const;
     // Per projection: the weight exponent used (absent when weights are exact).
     const std::vector<int>& weight_exponents() const { return exponents_; }
 

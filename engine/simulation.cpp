@@ -98,6 +98,11 @@ io::mapping_record mapping_record_of(const chip_binding& chip, const io::chip_pr
         m.core_fan_in.push_back(c.fan_in);
         m.core_messages_in.push_back(c.messages_in);
     }
+    m.neurons_per_core = chip.chip().neurons_per_core.value;
+    m.synapses_per_core = chip.chip().synapses_per_core.value;
+    m.fan_in_per_core = chip.chip().fan_in_per_core.value;
+    m.link_messages_per_round = chip.link_messages_per_round();
+    for (std::uint32_t k = 0; k < chip.topology().links(); ++k) m.link_name.push_back(chip.topology().link_name(k));
     for (std::size_t e = 0; e < net.projections.size(); ++e) {
         m.projection.push_back(net.projections[e].name);
         m.weight_exponent.push_back(chip.weight_exponents()[e]);

@@ -194,6 +194,20 @@ void read_hardware(const h5::group& root, run_summary& out) {
     h.mapper = m.read_attr_string("mapper");
     h.step_period = m.read_attr<double>("step_period");
     h.weight_bits = m.read_attr<std::int32_t>("weight_bits");
+    const auto use_of = [&](const char* column, const char* limit) {
+        hardware_summary::use u;
+        u.limit = m.read_attr<std::uint64_t>(limit);
+        const auto values = m.open_dataset(std::string("cores/") + column).read_all<double>();
+        if (u.limit == 0 || values.empty()) return u;
+        for (const double v : values) {
+            u.mean += v / static_cast<double>(u.limit) / static_cast<double>(values.size());
+            u.max = std::max(u.max, v / static_cast<double>(u.limit));
+        }
+        return u;
+    };
+    h.neurons = use_of("neurons", "neurons_per_core");
+    h.synapses = use_of("synapses", "synapses_per_core");
+    h.fan_in = use_of("fan_in", "fan_in_per_core");
     const auto tiles = m.open_dataset("cores/tile").read_strings();
     h.cores = tiles.size();
     h.tiles = std::set<std::string>(tiles.begin(), tiles.end()).size();
@@ -208,6 +222,14 @@ void read_hardware(const h5::group& root, run_summary& out) {
         h.hops = g.read_scalar<std::uint64_t>("hops");
         h.synaptic_events = g.read_scalar<std::uint64_t>("synaptic_events");
         h.late_messages = g.read_scalar<std::uint64_t>("late_messages");
+        const auto names = g.open_dataset("links/name").read_strings();
+        const auto counts = g.open_dataset("links/messages").read_all<std::uint64_t>();
+        for (std::size_t k = 0; k < names.size() && k < counts.size(); ++k) {
+            if (counts[k] > h.busiest_link_messages) {
+                h.busiest_link_messages = counts[k];
+                h.busiest_link = names[k];
+            }
+        }
     }
     out.hardware = std::move(h);
 }
@@ -274,6 +296,12 @@ void format_hardware(const run_summary& s, std::string& out) {
     const hardware_summary& h = *s.hardware;
     out += fmt::format("hardware:       {} ({}), {} topology, {} fidelity, {} cores on {} tiles (mapper {})\n",
                        h.preset, h.preset_origin, h.topology, h.fidelity, h.cores, h.tiles, h.mapper);
+    const auto use = [](const hardware_summary::use& u) {
+        return u.limit == 0 ? std::string("unlimited")
+                            : fmt::format("{:.0f} % mean, {:.0f} % max of {}", 100 * u.mean, 100 * u.max, u.limit);
+    };
+    out += fmt::format("  per core        neurons {}; synapses {}; fan-in {}\n", use(h.neurons), use(h.synapses),
+                       use(h.fan_in));
     out += fmt::format("  step period     {}; weights {}\n",
                        h.step_period > 0 ? si(h.step_period, "s") : std::string("as fast as possible"),
                        h.weight_bits > 0 ? fmt::format("{}-bit fixed point", h.weight_bits) : std::string("exact"));
@@ -298,6 +326,9 @@ void format_hardware(const run_summary& s, std::string& out) {
                            si(l.total_energy / static_cast<double>(h.steps), "J"), si(l.total_energy / simulated, "W"));
     }
     out += fmt::format("  messages        {} ({} link hops, {} late)\n", h.messages, h.hops, h.late_messages);
+    if (h.busiest_link_messages > 0) {
+        out += fmt::format("  busiest link    {} ({} messages)\n", h.busiest_link, h.busiest_link_messages);
+    }
     out += "  breakdown:\n";
     for (const ledger_share& share : l.shares) {
         out += fmt::format("    {:<26} {:>14}  {:>11}  {:5.1f} %\n", share.type + "/" + share.action, share.count,

@@ -63,6 +63,11 @@ struct hardware_summary {
     double step_period = 0;  // s; 0: as fast as possible
     std::int32_t weight_bits = 0;
     std::uint64_t cores = 0, tiles = 0;
+    // Per core use of each capacity: {mean, max} as a fraction of the limit (0 when unlimited).
+    struct use { double mean = 0, max = 0; std::uint64_t limit = 0; };
+    use neurons, synapses, fan_in;
+    std::string busiest_link;                 // the link most messages cross
+    std::uint64_t busiest_link_messages = 0;  // after the run (0 before)
     bool finished = false;  // /hardware written (the run ended)
     std::int64_t steps = 0, overrun_steps = 0;
     double hardware_time = 0, max_step_time = 0;  // s

@@ -157,6 +157,9 @@ struct run_writer::impl {
         g.write_attr("mapper", m.mapper);
         g.write_attr("step_period", m.step_period);
         g.write_attr("weight_bits", m.weight_bits);
+        g.write_attr("neurons_per_core", m.neurons_per_core);
+        g.write_attr("synapses_per_core", m.synapses_per_core);
+        g.write_attr("fan_in_per_core", m.fan_in_per_core);
         g.write_string("preset_text", m.preset_text);
         const h5::group chunks = g.create_group("chunks");
         chunks.write_strings("population", m.chunk_population);
@@ -169,6 +172,9 @@ struct run_writer::impl {
         cores.write_vector<std::uint64_t>("synapses", m.core_synapses);
         cores.write_vector<std::uint32_t>("fan_in", m.core_fan_in);
         cores.write_vector<std::uint64_t>("messages_in", m.core_messages_in);
+        const h5::group links = g.create_group("links");
+        links.write_strings("name", m.link_name);
+        links.write_vector<std::uint64_t>("messages_per_round", m.link_messages_per_round);
         const h5::group weights = g.create_group("weights");
         weights.write_strings("projection", m.projection);
         weights.write_vector<std::int32_t>("exponent", m.weight_exponent);

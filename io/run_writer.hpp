@@ -67,6 +67,12 @@ struct mapping_record {
     std::vector<std::string> core_tile;
     std::vector<std::uint32_t> core_neurons, core_fan_in;
     std::vector<std::uint64_t> core_synapses, core_messages_in;
+    // The chip's capacities per core (0: unlimited).
+    std::uint64_t neurons_per_core = 0, synapses_per_core = 0, fan_in_per_core = 0;
+    // One entry per link: messages crossing it if every neuron spiked once (the traffic the
+    // mapping implies per unit of activity).
+    std::vector<std::string> link_name;
+    std::vector<std::uint64_t> link_messages_per_round;
     // One entry per projection: the power-of-two exponent of its fixed-point weights.
     std::vector<std::string> projection;
     std::vector<std::int32_t> weight_exponent;
