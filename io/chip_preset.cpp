@@ -243,7 +243,11 @@ chip_params read_chip(const config_node& root) {
 
     const config_node precision = table_at(root, "precision", "a [precision] section", {"weight_bits"});
     chip.weight_bits =
-        static_cast<int>(read_sourced_count(precision, "weight_bits", 0, 32, "8", chip.weight_bits_source));
+        static_cast<int>(read_sourced_count(precision, "weight_bits", 0, 24, "8", chip.weight_bits_source));
+    if (chip.weight_bits == 1) {
+        precision.child("weight_bits").child("value").fail(
+            "weight_bits must be 0 (exact) or from 2 to 24: one signed bit holds no magnitude");
+    }
 
     const config_node actions =
         table_at(root, "actions", "an [actions] section",

@@ -47,8 +47,11 @@ net::hardware_spec read_hardware(const config_node& hardware) {
         spec.topology_site = t.site();
     }
     if (const config_node bits = hardware.child("weight_bits"); bits.present()) {
-        const std::int64_t value = read_integer(bits, "an integer from 0 (exact weights) to 24");
-        if (value < 0 || value > 24) bits.fail(fmt::format("weight_bits must be from 0 to 24, got {}", value));
+        const std::int64_t value = read_integer(bits, "0 (exact weights) or an integer from 2 to 24");
+        // One signed bit holds no magnitude; past 24 bits the mantissa no longer fits a float.
+        if (value < 0 || value == 1 || value > 24) {
+            bits.fail(fmt::format("weight_bits must be 0 (exact) or from 2 to 24, got {}", value));
+        }
         spec.weight_bits = value;
         spec.weight_bits_site = bits.site();
     }

@@ -300,13 +300,13 @@ def energy_summary(run_or_path):
     with _run_context(run_or_path) as run:
         if not run.has_ledger:
             raise RunFileError(f"{run.path}: the run has no energy ledger (its /ledger status is "
-                               "'empty': the run was not mapped onto a chip)")
+                               "'empty': the run was not mapped onto a chip, or did not finish)")
         ledger = run.ledger()
-        attrs = run.ledger_attrs
-        is_static = ledger["action"] == "static"
-        if all(k in attrs for k in ("static_energy", "dynamic_energy", "total_energy")):
-            static, dynamic, total = (float(attrs[k]) for k in ("static_energy", "dynamic_energy", "total_energy"))
+        totals = ("static_energy", "dynamic_energy", "total_energy")
+        if all(k in run.ledger_attrs for k in totals):
+            static, dynamic, total = (float(run.ledger_attrs[k]) for k in totals)
         else:
+            is_static = ledger["action"] == "static"
             static = math.fsum(ledger["energy"][is_static])
             dynamic = math.fsum(ledger["energy"][~is_static])
             total = static + dynamic

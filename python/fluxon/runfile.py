@@ -16,12 +16,14 @@ LEDGER_NUMBER_COLUMNS = {"count": np.int64, "energy": np.float64, "latency": np.
 LEDGER_COLUMNS = ("component", "action", "count", "energy", "latency", "source")
 # /mapping of a run mapped onto a chip: its attributes, and the columns of its tables.
 MAPPING_ATTRS = ("preset", "preset_origin", "fidelity", "topology", "mapper", "step_period", "weight_bits")
+MAPPING_CAPACITIES = ("neurons_per_core", "synapses_per_core", "fan_in_per_core")  # not in early files
 MAPPING_TABLES = {
     "chunks": {"population": str, "first": np.uint32, "size": np.uint32, "core": np.uint32},
     "cores": {"tile": str, "neurons": np.uint32, "synapses": np.uint64, "fan_in": np.uint32,
               "messages_in": np.uint64},
     "weights": {"projection": str, "exponent": np.int32},
 }
+MAPPING_LINKS = {"name": str, "messages_per_round": np.uint64}  # not in early files
 # /hardware: what the chip did, written when the run ends.
 HARDWARE_SCALARS = ("steps", "hardware_time", "max_step_time", "barrier", "overrun_steps", "messages",
                     "hops", "synaptic_events", "late_messages", "max_extra_steps", "queueing_delay")
@@ -297,12 +299,15 @@ class Run:
         """Where the run's network sat on the chip (/mapping, see docs/hardware.md).
 
         A dict with the attributes preset, preset_origin, fidelity, topology, mapper,
-        step_period (s of hardware time per step, 0 for "asap") and weight_bits; preset_text
-        (the preset file the run used); and three tables of numpy columns:
+        step_period (s of hardware time per step, 0 for "asap"), weight_bits and the chip's
+        neurons_per_core, synapses_per_core, fan_in_per_core (0: unlimited); preset_text
+        (the preset file the run used); and tables of numpy columns:
         chunks {population, first, size, core}, one row per run of consecutive neurons of a
         population on one core; cores {tile, neurons, synapses, fan_in, messages_in}, indexed
-        by core id; weights {projection, exponent}, the power-of-two scale of each
-        projection's fixed-point weights. Raises RunFileError for a run without hardware.
+        by core id; links {name, messages_per_round}, the messages that would cross each link
+        if every neuron spiked once; weights {projection, exponent}, the power-of-two scale of
+        each projection's fixed-point weights. Files written before the capacities and links
+        were recorded lack those keys. Raises RunFileError for a run without hardware.
         """
         if not self.has_hardware:
             raise self._no_hardware()
@@ -310,12 +315,17 @@ class Run:
         out = {name: self._group_attr(g, name) for name in MAPPING_ATTRS}
         out["step_period"] = float(out["step_period"])
         out["weight_bits"] = int(out["weight_bits"])
+        for name in MAPPING_CAPACITIES:
+            if name in g.attrs:
+                out[name] = int(self._group_attr(g, name))
         out["preset_text"] = self._scalar_text("mapping/preset_text")
         for table, columns in MAPPING_TABLES.items():
             if table not in g:
                 raise RunFileError(f"{self.path}: /mapping lacks the group {table!r} "
                                    f"(present: {_names(g)})")
             out[table] = self._table(g[table], columns)
+        if "links" in g:
+            out["links"] = self._table(g["links"], MAPPING_LINKS)
         return out
 
     def hardware(self):

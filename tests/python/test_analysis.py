@@ -98,6 +98,40 @@ def test_energy_by_component_groups_by_last_segment(basic_run):
                       ("synapse_mem", "read"): 8e-12}
 
 
+def test_energy_summary_sums_the_rows_of_a_ledger_without_totals(tmp_path):
+    # 2 + 6 + 1 pJ dynamic and 11 pJ static over 40 synaptic events and 10 steps
+    ledger = {c: list(v) for c, v in LEDGER.items() if c != "component"}
+    ledger["component"] = LEDGER["component"][:3] + ["chip0/core[0]"]
+    ledger["action"][3], ledger["energy"][3] = "static", 11e-12
+    path = make_run(tmp_path / "e.h5", ledger=ledger, duration=1e-3,
+                    counters={"synaptic_events": 40, "steps": 10})
+    summary = analysis.energy_summary(path)
+    assert summary["static"] == 11e-12
+    assert summary["dynamic"] == pytest.approx(9e-12, rel=1e-15)
+    assert summary["total"] == pytest.approx(20e-12, rel=1e-15)
+    assert (summary["synaptic_events"], summary["steps"]) == (40, 10)
+    assert summary["per_synaptic_event"] == pytest.approx(0.5e-12, rel=1e-15)
+    assert summary["per_step"] == pytest.approx(2e-12, rel=1e-15)
+    assert summary["breakdown"] == {("core", "static"): 11e-12, ("neuron", "update"): 1e-12,
+                                    ("synapse_mem", "read"): 8e-12}
+
+
+def test_energy_summary_without_events_or_ledger(basic_run, tmp_path):
+    summary = analysis.energy_summary(basic_run)  # its counters hold no synaptic events
+    assert summary["total"] == pytest.approx(12.5e-12, rel=1e-15)
+    assert np.isnan(summary["per_synaptic_event"])
+    with pytest.raises(RunFileError, match="no energy ledger"):
+        analysis.energy_summary(make_run(tmp_path / "none.h5"))
+
+
+def test_mapping_and_hardware_need_a_run_mapped_onto_a_chip(basic_run):
+    with open_run(basic_run) as run:
+        assert not run.has_hardware
+        for read in (run.mapping, run.hardware):
+            with pytest.raises(RunFileError, match=r"basic\.h5: the run was not mapped onto a chip"):
+                read()
+
+
 def test_data_cannot_be_read_after_close(basic_run):
     with open_run(basic_run) as run:
         pass

@@ -12,6 +12,7 @@
 #include "../common/specs.hpp"
 #include "engine/errors.hpp"
 #include "engine/simulation.hpp"
+#include "io/config.hpp"
 
 using namespace fluxon;
 using namespace fluxon::test;
@@ -196,6 +197,19 @@ TEST_CASE("chip: timed fidelity needs a fixed step period") {
     auto spec = two_core_run(file.path.string());
     spec.hardware.fidelity = "timed";
     CHECK_THROWS_WITH_AS(simulation{spec}, doctest::Contains("timed fidelity needs a fixed step_period"), config_error);
+}
+
+TEST_CASE("chip: a step period that is not a duration names its key") {
+    const auto spec = io::parse_config_text("[populations.a]\nsize = 2\nmodel = \"lif\"\n[hardware]\n"
+                                            "preset = \"loihi\"\nstep_period = \"fast\"\n",
+                                            "hw.toml");
+    try {
+        simulation sim(spec);
+        FAIL("a step period of 'fast' should be refused");
+    } catch (const config_error& e) {
+        CHECK(e.site().key == "hardware.step_period");
+        CHECK(e.site().line == 6);
+    }
 }
 
 TEST_CASE("chip: a network larger than the chip names the population and the limit") {

@@ -667,3 +667,36 @@ TEST_CASE("config: the full example of docs/config.md parses") {
     CHECK(spec.spikes.size() == 2);
     CHECK(spec.probes.size() == 1);
 }
+
+TEST_CASE("config: the hardware section") {
+    const auto spec = parse_config_text("[hardware]\npreset = \"loihi\"\nfidelity = \"timed\"\ntopology = \"tree\"\n"
+                                        "weight_bits = 6\nstep_period = \"0.1 ms\"\nmapper = \"sequential\"\n"
+                                        "chunk_neurons = 64\n",
+                                        "hw.toml");
+    const auto& hw = spec.hardware;
+    CHECK(hw.enabled());
+    CHECK(hw.preset == "loihi");
+    CHECK(hw.fidelity == "timed");
+    CHECK(hw.topology == "tree");
+    CHECK(hw.weight_bits == 6);
+    REQUIRE(hw.step_period);
+    CHECK(std::get<std::string>(hw.step_period->value) == "0.1 ms");
+    CHECK(hw.mapper == "sequential");
+    CHECK(hw.chunk_neurons == 64);
+    CHECK(hw.preset_site.line == 2);
+    CHECK_FALSE(parse_config_text("[hardware]\npreset = \"loihi\"\nstep_period = \"asap\"\n", "hw.toml")
+                    .hardware.step_period);
+    CHECK_FALSE(parse_config_text("[run]\nseed = 2\n", "hw.toml").hardware.enabled());
+}
+
+TEST_CASE("config errors: the hardware section") {
+    const std::string hw = "[hardware]\npreset = \"loihi\"\n";
+    expect_error("[hardware]\nfidelity = \"timed\"\n", 1, "hardware.preset");
+    CHECK(mentions(expect_error(hw + "fidelity = \"exact\"\n", 3, "hardware.fidelity"), "\"annotated\" or \"timed\""));
+    expect_error(hw + "topology = \"ring\"\n", 3, "hardware.topology");
+    CHECK(mentions(expect_error(hw + "weight_bits = 1\n", 3, "hardware.weight_bits"), "0 (exact) or from 2 to 24"));
+    expect_error(hw + "weight_bits = 25\n", 3, "hardware.weight_bits");
+    expect_error(hw + "mapper = \"greedy\"\n", 3, "hardware.mapper");
+    expect_error(hw + "chunk_neurons = 0\n", 3, "hardware.chunk_neurons");
+    expect_error(hw + "cores = 4\n", 3, "hardware.cores");
+}
