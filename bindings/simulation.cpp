@@ -135,7 +135,7 @@ public:
     py::dict ledger() const {
         check_idle();
         if (!ran_) throw user_error("the simulation has not been run yet; call run() first", {});
-        ledger_table t = sim_->ledger();
+        ledger_columns t = sim_->ledger();
         py::dict out;
         out["component"] = strings(t.component);
         out["action"] = strings(t.action);
@@ -147,7 +147,7 @@ public:
     }
 
     py::dict mapping() const {
-        mapping_table m = sim_->mapping();
+        mapping_columns m = sim_->mapping();
         py::dict chunks, cores, out;
         chunks["population"] = strings(m.population);
         chunks["first"] = owning(std::move(m.first));
@@ -157,6 +157,7 @@ public:
         cores["neurons"] = owning(std::move(m.core_neurons));
         cores["synapses"] = owning(std::move(m.core_synapses));
         cores["fan_in"] = owning(std::move(m.core_fan_in));
+        cores["messages_in"] = owning(std::move(m.core_messages_in));
         out["chunks"] = chunks;
         out["cores"] = cores;
         return out;
@@ -269,7 +270,7 @@ Simulation(config, overrides=[])         from a config file, with "dotted.key=va
              "'energy': J, 'latency': s}.")
         .def("mapping", &py_simulation::mapping,
              "Where the mapper put the network: {'chunks': {population, first, size, core}, "
-             "'cores': {tile, neurons, synapses, fan_in}}.")
+             "'cores': {tile, neurons, synapses, fan_in, messages_in}}.")
         .def_property_readonly("populations", &py_simulation::populations)
         .def_property_readonly("projections", &py_simulation::projections)
         .def_property_readonly("dt", [](const py_simulation& s) { return s.sim().dt(); })

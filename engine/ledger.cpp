@@ -26,6 +26,19 @@ std::vector<ledger_row> ledger::rows() const {
     return out;
 }
 
+ledger_columns ledger::columns() const {
+    ledger_columns c;
+    for (const ledger_row& r : rows()) {
+        c.component.push_back(r.component);
+        c.action.push_back(r.action);
+        c.source.push_back(r.source);
+        c.count.push_back(static_cast<std::int64_t>(r.count));
+        c.energy.push_back(r.energy);
+        c.latency.push_back(r.latency);
+    }
+    return c;
+}
+
 double ledger::dynamic_energy() const {
     double e = 0;
     for (std::size_t i = 0; i < actions_.size(); ++i) e += static_cast<double>(counts_[i]) * actions_[i].cost.energy;

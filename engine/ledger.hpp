@@ -25,6 +25,13 @@ struct ledger_row {
     std::string source;
 };
 
+// The rows as columns, as run files and numpy hold them.
+struct ledger_columns {
+    std::vector<std::string> component, action, source;
+    std::vector<std::int64_t> count;
+    std::vector<double> energy, latency;
+};
+
 class ledger {
 public:
     using counter = std::uint32_t;
@@ -41,6 +48,7 @@ public:
 
     // Rows with a non-zero count, then the static rows, in registration order.
     std::vector<ledger_row> rows() const;
+    ledger_columns columns() const;
     double dynamic_energy() const;
     double static_energy() const;
 

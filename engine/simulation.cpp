@@ -74,6 +74,24 @@ chip_params chip_for(const net::hardware_spec& spec, chip_params chip) {
     return chip;
 }
 
+mapping_columns mapping_columns_of(const chip_binding& chip, const built_network& net) {
+    mapping_columns m;
+    for (const core_chunk& c : chip.mapping().chunks) {
+        m.population.push_back(net.populations[c.population].name);
+        m.first.push_back(c.first);
+        m.size.push_back(c.size);
+        m.core.push_back(c.core);
+    }
+    for (const core_load& c : chip.mapping().cores) {
+        m.core_tile.push_back(chip.topology().tile_name(c.tile));
+        m.core_neurons.push_back(c.neurons);
+        m.core_synapses.push_back(c.synapses);
+        m.core_fan_in.push_back(c.fan_in);
+        m.core_messages_in.push_back(c.messages_in);
+    }
+    return m;
+}
+
 io::mapping_record mapping_record_of(const chip_binding& chip, const io::chip_preset& preset,
                                      const net::hardware_spec& spec, const built_network& net) {
     io::mapping_record m;
@@ -85,19 +103,7 @@ io::mapping_record mapping_record_of(const chip_binding& chip, const io::chip_pr
     m.mapper = chip.mapper();
     m.step_period = chip.options().step_period;
     m.weight_bits = chip.chip().weight_bits;
-    for (const core_chunk& c : chip.mapping().chunks) {
-        m.chunk_population.push_back(net.populations[c.population].name);
-        m.chunk_first.push_back(c.first);
-        m.chunk_size.push_back(c.size);
-        m.chunk_core.push_back(c.core);
-    }
-    for (const core_load& c : chip.mapping().cores) {
-        m.core_tile.push_back(chip.topology().tile_name(c.tile));
-        m.core_neurons.push_back(c.neurons);
-        m.core_synapses.push_back(c.synapses);
-        m.core_fan_in.push_back(c.fan_in);
-        m.core_messages_in.push_back(c.messages_in);
-    }
+    m.placement = mapping_columns_of(chip, net);
     m.neurons_per_core = chip.chip().neurons_per_core.value;
     m.synapses_per_core = chip.chip().synapses_per_core.value;
     m.fan_in_per_core = chip.chip().fan_in_per_core.value;
@@ -112,14 +118,7 @@ io::mapping_record mapping_record_of(const chip_binding& chip, const io::chip_pr
 
 io::ledger_record ledger_record_of(const chip_binding& chip) {
     io::ledger_record l;
-    for (const ledger_row& r : chip.book().rows()) {
-        l.component.push_back(r.component);
-        l.action.push_back(r.action);
-        l.count.push_back(static_cast<std::int64_t>(r.count));
-        l.energy.push_back(r.energy);
-        l.latency.push_back(r.latency);
-        l.source.push_back(r.source);
-    }
+    l.rows = chip.book().columns();
     l.static_energy = chip.book().static_energy();
     l.dynamic_energy = chip.book().dynamic_energy();
     const chip_statistics& s = chip.statistics();
@@ -328,37 +327,14 @@ const recorded_probe& simulation::probe(const std::string& population, const std
     throw user_error(fmt::format("'{}.{}' was not probed", population, variable), {.node = population});
 }
 
-ledger_table simulation::ledger() const {
+ledger_columns simulation::ledger() const {
     if (!state_->chip) throw user_error("this simulation has no hardware (add a [hardware] section or net.hardware())", {});
-    ledger_table t;
-    for (const ledger_row& r : state_->chip->book().rows()) {
-        t.component.push_back(r.component);
-        t.action.push_back(r.action);
-        t.source.push_back(r.source);
-        t.count.push_back(static_cast<std::int64_t>(r.count));
-        t.energy.push_back(r.energy);
-        t.latency.push_back(r.latency);
-    }
-    return t;
+    return state_->chip->book().columns();
 }
 
-mapping_table simulation::mapping() const {
+mapping_columns simulation::mapping() const {
     if (!state_->chip) throw user_error("this simulation has no hardware (add a [hardware] section or net.hardware())", {});
-    const chip_binding& chip = *state_->chip;
-    mapping_table m;
-    for (const core_chunk& c : chip.mapping().chunks) {
-        m.population.push_back(state_->net.populations[c.population].name);
-        m.first.push_back(c.first);
-        m.size.push_back(c.size);
-        m.core.push_back(c.core);
-    }
-    for (const core_load& c : chip.mapping().cores) {
-        m.core_tile.push_back(chip.topology().tile_name(c.tile));
-        m.core_neurons.push_back(c.neurons);
-        m.core_fan_in.push_back(c.fan_in);
-        m.core_synapses.push_back(c.synapses);
-    }
-    return m;
+    return mapping_columns_of(*state_->chip, state_->net);
 }
 
 void simulation::synapses(const std::string& projection, std::vector<std::uint32_t>& pre,

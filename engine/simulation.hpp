@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/ledger.hpp"
+#include "mappers/core_mapper.hpp"
 #include "networks/spec.hpp"
 #include "neurons/model.hpp"
 
@@ -32,21 +34,6 @@ struct hardware_summary {
     std::uint64_t synaptic_events = 0, messages = 0, hops = 0, late_messages = 0;
     std::int64_t overrun_steps = 0;
     std::uint32_t cores = 0;
-};
-
-struct ledger_table {
-    std::vector<std::string> component, action, source;
-    std::vector<std::int64_t> count;
-    std::vector<double> energy, latency;
-};
-
-// Where the mapper put each population: chunks of neurons on cores.
-struct mapping_table {
-    std::vector<std::string> population;
-    std::vector<std::uint32_t> first, size, core;
-    std::vector<std::string> core_tile;  // per core
-    std::vector<std::uint32_t> core_neurons, core_fan_in;
-    std::vector<std::uint64_t> core_synapses;
 };
 
 struct run_result {
@@ -106,8 +93,8 @@ public:
     const recorded_probe& probe(const std::string& population, const std::string& variable) const;
     // With [hardware]: the energy ledger (after run) and the mapping (from construction);
     // throws user_error without hardware.
-    ledger_table ledger() const;
-    mapping_table mapping() const;
+    ledger_columns ledger() const;
+    mapping_columns mapping() const;
 
     // The synapses of a projection as (pre, post, weight SI, delay s) arrays, for inspection.
     void synapses(const std::string& projection, std::vector<std::uint32_t>& pre,

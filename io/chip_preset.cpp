@@ -27,11 +27,7 @@ namespace {
 constexpr std::string_view source_help =
     "every value needs a non-empty source: a paper and table, or \"estimate: <how derived>\"";
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
+bool blank(std::string_view s) { return s.find_first_not_of(" \t") == std::string_view::npos; }
 
 std::string expectation(dimension dim) {
     switch (dim) {
@@ -98,7 +94,7 @@ std::string read_source(const config_node& entry) {
     const config_node at = entry.child("source");
     if (!at.present()) at.fail(fmt::format("missing key 'source': {}", source_help));
     const std::string source = read_text(at, "a source string");
-    if (trim(source).empty()) at.fail(std::string(source_help));
+    if (blank(source)) at.fail(std::string(source_help));
     return source;
 }
 
@@ -227,7 +223,7 @@ chip_params read_chip(const config_node& root) {
     }
     const config_node description = root.require("description", "what the preset models and its main source");
     chip.description = read_text(description, "a description string");
-    if (trim(chip.description).empty()) {
+    if (blank(chip.description)) {
         description.fail("the description is empty: say what the preset models");
     }
 

@@ -9,6 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "engine/ledger.hpp"
+#include "mappers/core_mapper.hpp"
+
 namespace fluxon::io {
 
 struct run_metadata {
@@ -60,13 +63,7 @@ struct mapping_record {
     std::string preset, preset_origin, preset_text, fidelity, topology, mapper;
     double step_period = 0;  // s of hardware time per step; 0: as fast as possible
     std::int32_t weight_bits = 0;
-    // One entry per chunk of a population placed on a core.
-    std::vector<std::string> chunk_population;
-    std::vector<std::uint32_t> chunk_first, chunk_size, chunk_core;
-    // One entry per used core.
-    std::vector<std::string> core_tile;
-    std::vector<std::uint32_t> core_neurons, core_fan_in;
-    std::vector<std::uint64_t> core_synapses, core_messages_in;
+    mapping_columns placement;
     // The chip's capacities per core (0: unlimited).
     std::uint64_t neurons_per_core = 0, synapses_per_core = 0, fan_in_per_core = 0;
     // One entry per link: messages crossing it if every neuron spiked once (the traffic the
@@ -79,9 +76,7 @@ struct mapping_record {
 };
 
 struct ledger_record {
-    std::vector<std::string> component, action, source;
-    std::vector<std::int64_t> count;
-    std::vector<double> energy, latency;
+    ledger_columns rows;
     double static_energy = 0, dynamic_energy = 0;
     // What the hardware did (/hardware).
     std::int64_t steps = 0, overrun_steps = 0;

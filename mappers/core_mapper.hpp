@@ -72,6 +72,16 @@ struct core_mapping {
     std::uint64_t messages_within_cores = 0;   // destinations equal to the neuron's own core
 };
 
+// A mapping as named columns, for run files and Python: chunks of neurons on cores, and the
+// load of every core.
+struct mapping_columns {
+    std::vector<std::string> population;
+    std::vector<std::uint32_t> first, size, core;
+    std::vector<std::string> core_tile;  // per core
+    std::vector<std::uint32_t> core_neurons, core_fan_in;
+    std::vector<std::uint64_t> core_synapses, core_messages_in;
+};
+
 // Throws network_error{node = population, resource = limit name} when the network does not fit
 // (a neuron whose in-degree exceeds synapses_per_core, a neuron reaching more cores than
 // fan_out_per_neuron, more cores needed than the chip has, a core whose fan-in cannot be met).

@@ -77,7 +77,7 @@ net::experiment_spec two_core_run(const std::string& preset, const std::string& 
     return e;
 }
 
-std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, double>> rows_of(const ledger_table& t) {
+std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, double>> rows_of(const ledger_columns& t) {
     std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, double>> out;
     for (std::size_t i = 0; i < t.component.size(); ++i) out[{t.component[i], t.action[i]}] = {t.count[i], t.energy[i]};
     return out;
@@ -91,7 +91,7 @@ TEST_CASE("chip: the ledger is the hand-counted actions times the preset's table
     const run_result r = sim.run();
     REQUIRE(r.hardware);
 
-    const mapping_table m = sim.mapping();
+    const mapping_columns m = sim.mapping();
     CHECK(m.population == std::vector<std::string>{"inp", "out", "out"});
     CHECK(m.core == std::vector<std::uint32_t>{0, 0, 1});
     CHECK(m.core_tile == std::vector<std::string>{"tile(0,0)", "tile(1,0)"});
@@ -233,7 +233,7 @@ TEST_CASE("chip: the ledger does not depend on the number of threads") {
     simulation a(one), b(two);
     const run_result ra = a.run(), rb = b.run();
     CHECK(ra.spikes == rb.spikes);
-    const ledger_table la = a.ledger(), lb = b.ledger();
+    const ledger_columns la = a.ledger(), lb = b.ledger();
     CHECK(la.component == lb.component);
     CHECK(la.action == lb.action);
     CHECK(la.count == lb.count);
