@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <tbb/blocked_range.h>
@@ -34,6 +35,7 @@ struct sweep_run {
     std::string status = "interrupted";
     std::string message = "not started: the sweep was interrupted";
     std::int64_t spikes = -1;  // -1: no result
+    std::optional<double> energy;  // J, for runs mapped onto a chip
     int failure = exit_ok;     // exit code class of a failed run
 };
 
@@ -78,6 +80,7 @@ void run_one(sweep_run& run, const fs::path& outdir, const model_registry& model
         const run_result result = sim.run(options);
         run.status = result.status;
         run.spikes = result.spikes;
+        if (result.hardware) run.energy = result.hardware->total_energy;
         run.message = result.status == "interrupted"
                           ? fmt::format("interrupted at t = {:g} s", result.time_reached) : "";
     } catch (const user_error& e) {
@@ -141,6 +144,7 @@ void write_index(const sweep_args& args, const std::vector<sweep_axis>& axes,
         for (const auto& [key, value] : run.point.values) values[key] = index_value(value);
         index["runs"].push_back({{"file", run.file}, {"values", values}, {"status", run.status},
                                  {"message", run.message}});
+        if (run.energy) index["runs"].back()["energy"] = *run.energy;
     }
     const fs::path path = fs::path(args.outdir) / "index.json";
     const fs::path partial = fs::path(args.outdir) / "index.json.partial";
@@ -156,11 +160,14 @@ void write_index(const sweep_args& args, const std::vector<sweep_axis>& axes,
 }
 
 void print_table(const std::vector<sweep_axis>& axes, const std::vector<sweep_run>& runs) {
+    const bool energy = std::any_of(runs.begin(), runs.end(), [](const sweep_run& r) { return r.energy.has_value(); });
     std::vector<std::string> header{"file", "status", "spikes"};
+    if (energy) header.push_back("energy J");
     for (const sweep_axis& axis : axes) header.push_back(axis.key);
     std::vector<std::vector<std::string>> rows{header};
     for (const sweep_run& run : runs) {
         std::vector<std::string> row{run.file, run.status, run.spikes < 0 ? "-" : std::to_string(run.spikes)};
+        if (energy) row.push_back(run.energy ? fmt::format("{:.4g}", *run.energy) : "-");
         for (const auto& value : run.point.values) row.push_back(value.second);
         rows.push_back(std::move(row));
     }

@@ -332,7 +332,8 @@ class Sweep:
     """A parameter sweep read from its index.json (see docs/run_file.md, "The sweep index").
 
     Attributes: path (absolute path of the index), config, parameters (swept keys, in
-    order), runs (list of dicts: path = absolute path of the run file, values = {key: value
+    order), runs (list of dicts: path = absolute path of the run file, energy = total chip
+    energy in J or None without [hardware], values = {key: value
     as given on the command line}, status, message).
     """
 
@@ -414,6 +415,7 @@ def load_sweep(index_path):
             "values": {key: values[key] for key in parameters},
             "status": _index_key(entry, "status", where, path),
             "message": entry.get("message", ""),
+            "energy": entry.get("energy"),  # J, for runs mapped onto a chip
         })
     return Sweep(path, index.get("config", ""), list(parameters), runs)
 

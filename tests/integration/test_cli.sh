@@ -117,6 +117,11 @@ if expect_exit 0 "run on loihi" "$FLUXON" run "$DATA/tiny.toml" -o "$TMP/loihi.h
     expect_exit 0 "inspect a hardware run" "$FLUXON" inspect "$TMP/loihi.h5" &&
         contains "$TMP/out" "soma/update_inactive" "inspect shows the breakdown"
 fi
+if expect_exit 0 "sweep over chip settings" "$FLUXON" sweep "$DATA/tiny.toml" --set hardware.preset=loihi \
+    --set hardware.topology=mesh,tree -d "$TMP/hw_sweep" -q; then
+    contains "$TMP/out" "energy J" "the sweep table shows energy"
+    contains "$TMP/hw_sweep/index.json" '"energy":' "the sweep index holds energy"
+fi
 if expect_exit 2 "unknown chip preset" "$FLUXON" run "$DATA/tiny.toml" -o "$TMP/bad.h5" --set hardware.preset=loihy; then
     contains "$TMP/err" "hardware.preset" "unknown preset names the key"
     contains "$TMP/err" "loihi" "unknown preset lists the shipped ones"

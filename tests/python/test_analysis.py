@@ -356,7 +356,7 @@ def test_load_sweep(tmp_path):
     assert len(sweep) == 4
     assert sweep.runs[3] == {"path": str(tmp_path / "run_0003.h5"),
                              "values": {TAU: "20 ms", "run.seed": 2},
-                             "status": "complete", "message": ""}
+                             "status": "complete", "message": "", "energy": None}
     with sweep.open(2) as run:
         assert run.seed == 1 and run.spikes("P")[0].size == 3
 

@@ -6,6 +6,7 @@ Run with PYTHONPATH=<build>/python (the package built next to the extension).
 """
 import importlib.util
 import math
+import os
 import re
 import subprocess
 import sys
@@ -429,3 +430,15 @@ def test_runs_without_hardware(tmp_path):
                 read()
     with pytest.raises(analysis.RunFileError, match="no energy ledger"):
         analysis.energy_summary(tmp_path / "plain.h5")
+
+
+@pytest.mark.skipif("FLUXON_CLI" not in os.environ, reason="needs the fluxon command (FLUXON_CLI)")
+def test_a_sweep_over_chip_settings_records_each_runs_energy(tmp_path):
+    out = subprocess.run([os.environ["FLUXON_CLI"], "sweep", str(ROOT / "tests/integration/data/tiny.toml"),
+                          "--set", "hardware.preset=loihi", "--set", "hardware.weight_bits=0,4",
+                          "-d", str(tmp_path), "-q"], capture_output=True, text=True, check=True)
+    assert "energy J" in out.stdout
+    sweep = analysis.load_sweep(tmp_path / "index.json")
+    assert len(sweep) == 2
+    for entry in sweep.runs:
+        assert entry["energy"] == analysis.energy_summary(entry["path"])["total"]
