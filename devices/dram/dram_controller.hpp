@@ -1,0 +1,72 @@
+#pragma once
+// A DRAM memory system driven by requests: per channel a controller with read and write
+// queues, FR-FCFS scheduling (row hits first, then the oldest), open- or closed-page policy,
+// write draining between watermarks, and per-rank refresh every tREFI. Event-driven: it jumps
+// from one command's earliest legal clock to the next instead of ticking every cycle.
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <vector>
+
+#include "devices/dram/dram_state.hpp"
+
+namespace fluxon {
+
+struct dram_request {
+    std::uint64_t address = 0;  // byte address; must be below the capacity
+    bool write = false;
+    dram_clock arrival = 0;     // when it reaches the controller
+};
+
+// Where an address lands.
+struct dram_address {
+    std::uint32_t channel = 0;
+    dram_bank_address bank;
+};
+
+// One command the controllers issued (for tests, traces and reports).
+struct dram_issued {
+    dram_clock clock = 0;
+    dram_command command = dram_command::act;
+    std::uint32_t channel = 0;
+    dram_bank_address at;
+};
+
+enum class dram_row_outcome : std::uint8_t { hit, miss, conflict };  // open row / closed bank / other row open
+
+struct dram_stats {
+    std::uint64_t reads = 0, writes = 0;
+    std::array<std::uint64_t, 3> outcomes{};                    // by dram_row_outcome
+    std::array<std::uint64_t, dram_command_count> commands{};   // by dram_command
+    dram_clock end = 0;  // the clock at which the last request completed
+    // Summed over ranks: clocks with some bank open (active standby) and with all closed.
+    dram_clock active_clocks = 0, precharged_clocks = 0;
+};
+
+class dram_system {
+public:
+    // Throws config_error when the parameters are inconsistent (mapping fields that do not
+    // match the organisation, queue sizes of zero, watermarks out of order, ...).
+    explicit dram_system(const dram_params& params);
+
+    dram_address decode(std::uint64_t address) const;
+
+    // Serves `requests` (sorted by arrival; a request waits while its queue is full) until all
+    // have completed, and returns each one's completion clock: for a read, when its last data
+    // beat arrives; for a write, when its data has been written (burst end). Refresh keeps
+    // running until the last completion.
+    std::vector<dram_clock> run(std::span<const dram_request> requests);
+
+    const dram_stats& stats() const { return stats_; }
+    // Called for every command issued, in issue order (optional).
+    void on_command(std::function<void(const dram_issued&)> observer) { observer_ = std::move(observer); }
+
+private:
+    const dram_params& params_;
+    std::vector<dram_state> channels_;
+    dram_stats stats_;
+    std::function<void(const dram_issued&)> observer_;
+};
+
+}  // namespace fluxon
