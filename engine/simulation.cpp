@@ -116,11 +116,8 @@ io::mapping_record mapping_record_of(const chip_binding& chip, const io::chip_pr
     return m;
 }
 
-io::ledger_record ledger_record_of(const chip_binding& chip) {
-    io::ledger_record l;
-    l.rows = chip.book().columns();
-    l.static_energy = chip.book().static_energy();
-    l.dynamic_energy = chip.book().dynamic_energy();
+io::chip_record chip_record_of(const chip_binding& chip) {
+    io::chip_record l;
     const chip_statistics& s = chip.statistics();
     const auto seconds = [](hw_time t) { return static_cast<double>(t) / static_cast<double>(hw_fs_per_second); };
     l.steps = s.steps;
@@ -293,7 +290,11 @@ run_result simulation::run(const run_options& options) {
     if (st.chip) st.chip->finish();
     run_result result = st.totals(seconds_since(t0), reached);
     result.status = stopped ? "interrupted" : "complete";
-    if (writer && st.chip) writer->write_ledger(ledger_record_of(*st.chip));
+    if (writer && st.chip) {
+        const fluxon::ledger& book = st.chip->book();
+        writer->write_ledger(book.columns(), book.static_energy(), book.dynamic_energy());
+        writer->write_chip(chip_record_of(*st.chip));
+    }
     if (writer) {
         writer->finish(io::run_counters{result.steps, result.spikes, result.synaptic_events, result.events,
                                         result.wall_time, result.build_time, result.spikes_per_population},

@@ -380,21 +380,24 @@ void run_writer::flush() {
     impl_->flush();
 }
 
-void run_writer::write_ledger(const ledger_record& l) {
+void run_writer::write_ledger(const ledger_columns& rows, double static_energy, double dynamic_energy) {
     impl_->require_open("write_ledger");
-    const h5::group root = impl_->file.root();
-    const h5::group g = root.open_group("ledger");
-    g.open_dataset("component").append_strings(l.rows.component);
-    g.open_dataset("action").append_strings(l.rows.action);
-    g.open_dataset("count").append<std::int64_t>(l.rows.count);
-    g.open_dataset("energy").append<double>(l.rows.energy);
-    g.open_dataset("latency").append<double>(l.rows.latency);
-    g.open_dataset("source").append_strings(l.rows.source);
+    const h5::group g = impl_->file.root().open_group("ledger");
+    g.open_dataset("component").append_strings(rows.component);
+    g.open_dataset("action").append_strings(rows.action);
+    g.open_dataset("count").append<std::int64_t>(rows.count);
+    g.open_dataset("energy").append<double>(rows.energy);
+    g.open_dataset("latency").append<double>(rows.latency);
+    g.open_dataset("source").append_strings(rows.source);
     g.write_attr("status", "complete");
-    g.write_attr("static_energy", l.static_energy);
-    g.write_attr("dynamic_energy", l.dynamic_energy);
-    g.write_attr("total_energy", l.static_energy + l.dynamic_energy);
-    const h5::group hw = root.create_group("hardware");
+    g.write_attr("static_energy", static_energy);
+    g.write_attr("dynamic_energy", dynamic_energy);
+    g.write_attr("total_energy", static_energy + dynamic_energy);
+}
+
+void run_writer::write_chip(const chip_record& l) {
+    impl_->require_open("write_chip");
+    const h5::group hw = impl_->file.root().create_group("hardware");
     hw.write_scalar("steps", l.steps);
     hw.write_scalar("hardware_time", l.hardware_time);
     hw.write_scalar("max_step_time", l.max_step_time);

@@ -75,10 +75,8 @@ struct mapping_record {
     std::vector<std::int32_t> weight_exponent;
 };
 
-struct ledger_record {
-    ledger_columns rows;
-    double static_energy = 0, dynamic_energy = 0;
-    // What the hardware did (/hardware).
+// What a modelled chip did (/hardware).
+struct chip_record {
     std::int64_t steps = 0, overrun_steps = 0;
     double hardware_time = 0, max_step_time = 0, barrier = 0, queueing_delay = 0;  // s
     std::uint64_t messages = 0, hops = 0, synaptic_events = 0, late_messages = 0;
@@ -114,8 +112,10 @@ public:
     // Records simulated progress and flushes if flush_interval has passed since the last one.
     void progress(double time_reached);
     void flush();
-    // The ledger and hardware totals of a run mapped onto a chip (before finish).
-    void write_ledger(const ledger_record& ledger);
+    // The energy ledger of a run with modelled hardware (before finish).
+    void write_ledger(const ledger_columns& rows, double static_energy, double dynamic_energy);
+    // What the chip of a run mapped onto one did (before finish).
+    void write_chip(const chip_record& chip);
     // Final counters and status ("complete" | "interrupted" | "failed"), then closes the file.
     void finish(const run_counters& counters, const std::string& status,
                 const std::string& message = "");

@@ -543,15 +543,15 @@ TEST_CASE("io: a run mapped onto a chip keeps its mapping, ledger and hardware t
     m.link_messages_per_round = {0, 2};
     layout.mapping = m;
     run_writer writer(path, layout);
-    ledger_record l;
-    l.rows.component = {"chip/core[0]/synapse", "chip/core[1]/soma", "chip/core[0]"};
-    l.rows.action = {"spike_op", "update_inactive", "static"};
-    l.rows.source = {"test", "test", "test"};
-    l.rows.count = {30, 100, 1};
-    l.rows.energy = {30e-12, 400e-12, 70e-12};
-    l.rows.latency = {30e-9, 100e-9, 1e-6};
-    l.static_energy = 70e-12;
-    l.dynamic_energy = 430e-12;
+    ledger_columns rows;
+    rows.component = {"chip/core[0]/synapse", "chip/core[1]/soma", "chip/core[0]"};
+    rows.action = {"spike_op", "update_inactive", "static"};
+    rows.source = {"test", "test", "test"};
+    rows.count = {30, 100, 1};
+    rows.energy = {30e-12, 400e-12, 70e-12};
+    rows.latency = {30e-9, 100e-9, 1e-6};
+    writer.write_ledger(rows, 70e-12, 430e-12);
+    chip_record l;
     l.steps = 100;
     l.hardware_time = 1e-6;
     l.max_step_time = 12e-9;
@@ -560,7 +560,7 @@ TEST_CASE("io: a run mapped onto a chip keeps its mapping, ledger and hardware t
     l.hops = 3;
     l.link_name = m.link_name;
     l.link_messages = {0, 3};
-    writer.write_ledger(l);
+    writer.write_chip(l);
     writer.finish(test_counters(), "complete");
 
     const run_summary s = read_run_summary(path);
