@@ -10,5 +10,6 @@ PYBIND11_MODULE(_core, m) {
     register_models(m);
     register_simulation(m);
     register_run_files(m);
+    register_dram(m);
     m.attr("__version__") = fluxon::version;
 }

@@ -1,20 +1,16 @@
 #include "io/chip_preset.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
 #include <limits>
-#include <sstream>
 #include <utility>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 #include <toml++/toml.h>
 
 #include "engine/quantity.hpp"
 #include "io/config_node.hpp"
+#include "io/preset_values.hpp"
 
 namespace fluxon::io {
 namespace detail {
@@ -24,96 +20,12 @@ std::vector<std::pair<std::string_view, std::string_view>> builtin_chip_preset_t
 
 namespace {
 
-constexpr std::string_view source_help =
-    "every value needs a non-empty source: a paper and table, or \"estimate: <how derived>\"";
-
-bool blank(std::string_view s) { return s.find_first_not_of(" \t") == std::string_view::npos; }
-
-std::string expectation(dimension dim) {
-    switch (dim) {
-        case dimension::energy: return "an energy such as \"23.6 pJ\"";
-        case dimension::time: return "a time such as \"3.5 ns\"";
-        case dimension::power: return "a power such as \"0.82 mW\"";
-        case dimension::frequency: return "a frequency such as \"3.44 GHz\"";
-        default: break;
-    }
-    return fmt::format("a {} with its unit", dimension_name(dim));
-}
-
-// What a quantity string that did not parse as the expected dimension is instead.
-std::string what_it_is(std::string_view text) {
-    constexpr dimension dims[] = {dimension::time,        dimension::voltage,     dimension::current,
-                                  dimension::conductance, dimension::capacitance, dimension::resistance,
-                                  dimension::frequency,   dimension::energy,      dimension::power};
-    for (const dimension d : dims) {
-        if (!parse_quantity(text, d).error.empty()) continue;
-        const std::string_view name = dimension_name(d);
-        return fmt::format("{} {}", name.starts_with('e') ? "an" : "a", name);
-    }
-    if (parse_quantity(text, dimension::dimensionless).error.empty()) return "a number without a unit";
-    return "not a number followed by a known unit";
-}
-
-// A non-negative quantity written with its unit; bare numbers are refused so that a preset
-// cannot silently mean joules where picojoules were meant.
-double read_quantity_at(const config_node& at, dimension dim) {
-    if (!at.node().is_string()) {
-        at.fail(fmt::format("expected {}, got {}", expectation(dim), describe(at.node())));
-    }
-    const std::string text = *at.node().value<std::string>();
-    const parsed_quantity parsed = parse_quantity(text, dim);
-    if (!parsed.error.empty()) {
-        at.fail(fmt::format("expected {}, got \"{}\" ({})", expectation(dim), text, what_it_is(text)));
-    }
-    if (parsed.value < 0) {
-        at.fail(fmt::format("expected {}, got \"{}\": it must not be negative", expectation(dim), text));
-    }
-    return parsed.value;
-}
-
-std::uint64_t read_count(const config_node& at, std::uint64_t min, std::uint64_t max,
-                         std::string_view example) {
-    const std::string expected = fmt::format("a whole number >= {} such as {}", min, example);
-    if (!at.node().is_integer()) at.fail(fmt::format("expected {}, got {}", expected, describe(at.node())));
-    const std::int64_t value = *at.node().value<std::int64_t>();
-    if (value < 0) at.fail(fmt::format("expected {}, got {}: it must not be negative", expected, value));
-    const auto count = static_cast<std::uint64_t>(value);
-    if (count < min || count > max) {
-        at.fail(fmt::format("{} is out of range: expected a whole number from {} to {}", count, min, max));
-    }
-    return count;
-}
-
-std::string read_text(const config_node& at, std::string_view expected) {
-    if (!at.node().is_string()) at.fail(fmt::format("expected {}, got {}", expected, describe(at.node())));
-    return *at.node().value<std::string>();
-}
-
-// The `source` of an entry: the citation that travels with its numbers into ledgers and run files.
-std::string read_source(const config_node& entry) {
-    const config_node at = entry.child("source");
-    if (!at.present()) at.fail(fmt::format("missing key 'source': {}", source_help));
-    const std::string source = read_text(at, "a source string");
-    if (blank(source)) at.fail(std::string(source_help));
-    return source;
-}
-
-// A section or entry table that must be present and may hold only `allowed` keys.
-config_node table_at(const config_node& parent, std::string_view name, std::string_view what,
-                     const std::vector<std::string_view>& allowed) {
-    const config_node at = parent.require(name, what);
-    at.table(what);
-    at.allow_only(allowed);
-    return at;
-}
-
-// { value = ..., source = "..." }: returns the value's node and stores the source.
-config_node sourced_value(const config_node& section, std::string_view name, std::string& source) {
-    const config_node entry =
-        table_at(section, name, "a table { value = ..., source = \"...\" }", {"value", "source"});
-    source = read_source(entry);
-    return entry.require("value", "the number itself");
-}
+using preset::read_count;
+using preset::read_quantity;
+using preset::read_source;
+using preset::read_text;
+using preset::sourced_value;
+using preset::table_at;
 
 std::uint64_t read_sourced_count(const config_node& section, std::string_view name, std::uint64_t min,
                                  std::uint64_t max, std::string_view example, std::string& source) {
@@ -134,8 +46,8 @@ action_cost read_action(const config_node& section, std::string_view name) {
     action_cost cost;
     cost.source = read_source(entry);
     cost.energy =
-        read_quantity_at(entry.require("energy", "an energy such as \"23.6 pJ\""), dimension::energy);
-    cost.latency = read_quantity_at(entry.require("latency", "a time such as \"3.5 ns\""), dimension::time);
+        read_quantity(entry.require("energy", "an energy such as \"23.6 pJ\""), dimension::energy);
+    cost.latency = read_quantity(entry.require("latency", "a time such as \"3.5 ns\""), dimension::time);
     return cost;
 }
 
@@ -173,7 +85,7 @@ void read_noc(const config_node& root, chip_params& chip) {
         static_cast<std::uint32_t>(read_sourced_count(noc, "tree_arity", 2, max32, "4", ignored));
 
     const config_node bandwidth = sourced_value(noc, "link_bandwidth", out.link_cycle_source);
-    const double rate = read_quantity_at(bandwidth, dimension::frequency);
+    const double rate = read_quantity(bandwidth, dimension::frequency);
     if (rate <= 0) bandwidth.fail("expected a positive link bandwidth: link_cycle = 1 / bandwidth");
     out.link_cycle = 1.0 / rate;
 
@@ -202,30 +114,14 @@ void read_barrier(const config_node& section, chip_params& chip) {
             pair[0].fail(fmt::format("tile counts must increase from point to point; {} follows {}", tiles,
                                      chip.barrier_sync.back().first));
         }
-        chip.barrier_sync.emplace_back(tiles, read_quantity_at(pair[1], dimension::time));
+        chip.barrier_sync.emplace_back(tiles, read_quantity(pair[1], dimension::time));
     }
-}
-
-bool is_name_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-' || c == '.';
 }
 
 chip_params read_chip(const config_node& root) {
     root.allow_only({"name", "description", "noc", "capacity", "precision", "actions", "static"});
     chip_params chip;
-    // The name labels ledger components and run files, so it stays a plain identifier.
-    const config_node name = root.require("name", "the preset's name, such as \"loihi\"");
-    chip.name = read_text(name, "a name such as \"loihi\"");
-    if (chip.name.empty() || !std::all_of(chip.name.begin(), chip.name.end(), is_name_char)) {
-        name.fail(fmt::format(
-            "expected a name of letters, digits, '_', '-' or '.', such as \"loihi\", got \"{}\"", chip.name));
-    }
-    const config_node description = root.require("description", "what the preset models and its main source");
-    chip.description = read_text(description, "a description string");
-    if (blank(chip.description)) {
-        description.fail("the description is empty: say what the preset models");
-    }
+    preset::read_name_and_description(root, "loihi", chip.name, chip.description);
 
     read_noc(root, chip);
 
@@ -257,36 +153,9 @@ chip_params read_chip(const config_node& root) {
     const config_node statics =
         table_at(root, "static", "a [static] section", {"core_power", "barrier_sync"});
     chip.core_static_power =
-        read_quantity_at(sourced_value(statics, "core_power", chip.core_static_source), dimension::power);
+        read_quantity(sourced_value(statics, "core_power", chip.core_static_source), dimension::power);
     read_barrier(statics, chip);
     return chip;
-}
-
-bool is_path(const std::string& name_or_path) {
-    return name_or_path.find('/') != std::string::npos || name_or_path.ends_with(".toml");
-}
-
-// " (named at run.toml:12, key 'hardware.preset')": where a file error came from, when known.
-std::string named_at(const error_site& where) {
-    std::string place = where.file;
-    if (!place.empty() && where.line > 0) place += fmt::format(":{}", where.line);
-    if (!where.key.empty()) place += fmt::format("{}key '{}'", place.empty() ? "" : ", ", where.key);
-    return place.empty() ? "" : " (named at " + place + ")";
-}
-
-std::string read_preset_file(const std::string& path, const error_site& where) {
-    error_site site;
-    site.file = path;
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) {
-        throw io_error("the chip preset path is a directory" + named_at(where), site);
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw io_error("cannot open the chip preset file" + named_at(where), site);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) throw io_error("cannot read the chip preset file" + named_at(where), site);
-    return text.str();
 }
 
 }  // namespace
@@ -299,37 +168,24 @@ std::vector<std::string> chip_preset_names() {
 }
 
 chip_preset load_chip_preset(const std::string& name_or_path, const error_site& where) {
-    if (is_path(name_or_path)) return parse_chip_preset(read_preset_file(name_or_path, where), name_or_path);
+    if (preset::is_path(name_or_path)) {
+        return parse_chip_preset(preset::read_file(name_or_path, where, "chip preset"), name_or_path);
+    }
     for (const auto& [name, text] : detail::builtin_chip_preset_texts()) {
         if (name == name_or_path) return parse_chip_preset(text, "builtin:" + name_or_path);
     }
-    throw config_error(
-        fmt::format("unknown chip preset '{}'; shipped presets: {} (or give the path of a .toml "
-                    "preset file)",
-                    name_or_path, fmt::join(chip_preset_names(), ", ")),
-        where);
+    preset::unknown_name("chip preset", name_or_path, chip_preset_names(), where);
 }
 
 chip_preset parse_chip_preset(std::string_view text, const std::string& origin) {
-    toml::table doc;
-    try {
-        doc = toml::parse(text, origin);
-    } catch (const toml::parse_error& e) {
-        const auto& at = e.source().begin;
-        error_site site;
-        site.file = origin;
-        site.line = static_cast<int>(at.line);
-        throw config_error(
-            fmt::format("TOML syntax error at line {}, column {}: {}", at.line, at.column, e.description()),
-            site);
-    }
+    const toml::table doc = preset::parse_toml(text, origin);
     config_context ctx;
     ctx.file = origin;
-    chip_preset preset;
-    preset.params = read_chip(config_node::root(ctx, doc));
-    preset.text = std::string(text);
-    preset.origin = origin;
-    return preset;
+    chip_preset result;
+    result.params = read_chip(config_node::root(ctx, doc));
+    result.text = std::string(text);
+    result.origin = origin;
+    return result;
 }
 
 }  // namespace fluxon::io

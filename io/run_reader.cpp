@@ -183,6 +183,47 @@ void read_ledger(const h5::group& root, run_summary& out) {
     out.ledger = std::move(l);
 }
 
+double quantile(std::vector<double> values, double q) {
+    if (values.empty()) return 0;
+    const auto k = static_cast<std::size_t>(std::ceil(q * static_cast<double>(values.size()))) ;
+    const std::size_t at = std::min(values.size() - 1, k == 0 ? 0 : k - 1);
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(at), values.end());
+    return values[at];
+}
+
+void read_dram(const h5::group& root, run_summary& out) {
+    if (!root.has_group("dram")) return;
+    const h5::group g = root.open_group("dram");
+    dram_summary d;
+    d.preset = g.read_attr_string("preset");
+    d.preset_origin = g.read_attr_string("preset_origin");
+    d.trace = g.read_attr_string("trace");
+    d.tck = g.read_attr<double>("tck");
+    d.burst_bytes = g.read_attr<std::uint32_t>("burst_bytes");
+    d.requests = g.read_scalar<std::uint64_t>("requests");
+    d.reads = g.read_scalar<std::uint64_t>("reads");
+    d.writes = g.read_scalar<std::uint64_t>("writes");
+    d.row_hits = g.read_scalar<std::uint64_t>("row_hits");
+    d.row_misses = g.read_scalar<std::uint64_t>("row_misses");
+    d.row_conflicts = g.read_scalar<std::uint64_t>("row_conflicts");
+    d.simulated_time = g.read_scalar<double>("simulated_time");
+    d.bandwidth = g.read_scalar<double>("bandwidth");
+    d.peak_bandwidth = g.read_scalar<double>("peak_bandwidth");
+    const auto names = g.open_dataset("commands/command").read_strings();
+    const auto counts = g.open_dataset("commands/count").read_all<std::uint64_t>();
+    for (std::size_t k = 0; k < names.size() && k < counts.size(); ++k) d.commands.emplace_back(names[k], counts[k]);
+    const auto latency = g.open_dataset("latency").read_all<double>();
+    if (!latency.empty()) {
+        double sum = 0;
+        for (const double x : latency) sum += x;
+        d.latency_mean = sum / static_cast<double>(latency.size());
+        d.latency_p50 = quantile(latency, 0.5);
+        d.latency_p99 = quantile(latency, 0.99);
+        d.latency_max = *std::max_element(latency.begin(), latency.end());
+    }
+    out.dram = std::move(d);
+}
+
 void read_hardware(const h5::group& root, run_summary& out) {
     if (!root.has_group("mapping")) return;
     const h5::group m = root.open_group("mapping");
@@ -291,6 +332,14 @@ std::string si(double value, const char* unit) {
     return fmt::format("{:.4g} {}", value, unit);
 }
 
+void format_breakdown(const ledger_summary& l, std::string& out) {
+    out += "  breakdown:\n";
+    for (const ledger_share& share : l.shares) {
+        out += fmt::format("    {:<26} {:>14}  {:>11}  {:5.1f} %\n", share.type + "/" + share.action, share.count,
+                           si(share.energy, "J"), l.total_energy > 0 ? 100 * share.energy / l.total_energy : 0.0);
+    }
+}
+
 void format_hardware(const run_summary& s, std::string& out) {
     if (!s.hardware) return;
     const hardware_summary& h = *s.hardware;
@@ -329,11 +378,34 @@ void format_hardware(const run_summary& s, std::string& out) {
     if (h.busiest_link_messages > 0) {
         out += fmt::format("  busiest link    {} ({} messages)\n", h.busiest_link, h.busiest_link_messages);
     }
-    out += "  breakdown:\n";
-    for (const ledger_share& share : l.shares) {
-        out += fmt::format("    {:<26} {:>14}  {:>11}  {:5.1f} %\n", share.type + "/" + share.action, share.count,
-                           si(share.energy, "J"), l.total_energy > 0 ? 100 * share.energy / l.total_energy : 0.0);
-    }
+    format_breakdown(l, out);
+}
+
+void format_dram(const run_summary& s, std::string& out) {
+    if (!s.dram) return;
+    const dram_summary& d = *s.dram;
+    out += fmt::format("dram:           {} ({}), trace {}\n", d.preset, d.preset_origin, d.trace);
+    out += fmt::format("  requests        {} ({} reads, {} writes)\n", d.requests, d.reads, d.writes);
+    out += fmt::format("  simulated time  {} ({} clocks of {})\n", si(d.simulated_time, "s"),
+                       d.tck > 0 ? static_cast<std::int64_t>(std::llround(d.simulated_time / d.tck)) : 0,
+                       si(d.tck, "s"));
+    out += fmt::format("  bandwidth       {:.4g} GB/s = {:.1f} % of the peak {:.4g} GB/s\n", d.bandwidth / 1e9,
+                       d.peak_bandwidth > 0 ? 100 * d.bandwidth / d.peak_bandwidth : 0.0, d.peak_bandwidth / 1e9);
+    out += fmt::format("  latency         mean {}, median {}, p99 {}, max {}\n", si(d.latency_mean, "s"),
+                       si(d.latency_p50, "s"), si(d.latency_p99, "s"), si(d.latency_max, "s"));
+    const double n = static_cast<double>(std::max<std::uint64_t>(1, d.requests));
+    out += fmt::format("  row buffer      {} hits ({:.1f} %), {} misses, {} conflicts\n", d.row_hits,
+                       100 * static_cast<double>(d.row_hits) / n, d.row_misses, d.row_conflicts);
+    std::string commands;
+    for (const auto& [name, count] : d.commands) commands += fmt::format("{}{} {}", commands.empty() ? "" : ", ", name, count);
+    out += fmt::format("  commands        {}\n", commands);
+    if (!s.ledger || s.ledger->rows == 0) return;
+    const ledger_summary& l = *s.ledger;
+    out += fmt::format("  energy          {} = {} dynamic + {} static\n", si(l.total_energy, "J"),
+                       si(l.dynamic_energy, "J"), si(l.static_energy, "J"));
+    const double bits = 8.0 * static_cast<double>(d.requests) * static_cast<double>(d.burst_bytes);
+    if (bits > 0) out += fmt::format("  per bit         {}\n", si(l.total_energy / bits, "J"));
+    format_breakdown(l, out);
 }
 
 }  // namespace
@@ -352,6 +424,7 @@ run_summary read_run_summary(const std::string& path) {
     read_counters(root, out);
     read_ledger(root, out);
     read_hardware(root, out);
+    read_dram(root, out);
     return out;
 }
 
@@ -370,6 +443,7 @@ std::string format_run_summary(const run_summary& s) {
     format_recordings(s, out);
     format_counters(s, out);
     format_hardware(s, out);
+    format_dram(s, out);
     return out;
 }
 

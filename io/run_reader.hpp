@@ -74,6 +74,16 @@ struct hardware_summary {
     std::uint64_t messages = 0, hops = 0, synaptic_events = 0, late_messages = 0;
 };
 
+// A trace-driven DRAM run (/dram).
+struct dram_summary {
+    std::string preset, preset_origin, trace;
+    double tck = 0, simulated_time = 0, bandwidth = 0, peak_bandwidth = 0;  // s, s, bytes/s
+    std::uint32_t burst_bytes = 0;
+    std::uint64_t requests = 0, reads = 0, writes = 0, row_hits = 0, row_misses = 0, row_conflicts = 0;
+    std::vector<std::pair<std::string, std::uint64_t>> commands;
+    double latency_mean = 0, latency_p50 = 0, latency_p99 = 0, latency_max = 0;  // s
+};
+
 struct run_summary {
     std::string path;
     std::int64_t format_version = 0;
@@ -92,6 +102,7 @@ struct run_summary {
     std::optional<counters_summary> counters;  // absent when the run never finished
     std::optional<ledger_summary> ledger;      // absent when the file has no /ledger
     std::optional<hardware_summary> hardware;  // absent when the run had no [hardware]
+    std::optional<dram_summary> dram;          // present for trace-driven DRAM runs
 };
 
 // Throws fluxon::io_error{file = path} when the file is missing, not HDF5, not a fluxon run

@@ -414,6 +414,31 @@ void run_writer::write_chip(const chip_record& l) {
     links.write_vector<std::uint64_t>("messages", l.link_messages);
 }
 
+void run_writer::write_dram(const dram_record& d) {
+    impl_->require_open("write_dram");
+    const h5::group g = impl_->file.root().create_group("dram");
+    g.write_attr("preset", d.preset);
+    g.write_attr("preset_origin", d.preset_origin);
+    g.write_attr("trace", d.trace);
+    g.write_attr("tck", d.tck);
+    g.write_attr("burst_bytes", d.burst_bytes);
+    g.write_string("preset_text", d.preset_text);
+    g.write_scalar("requests", d.requests);
+    g.write_scalar("reads", d.reads);
+    g.write_scalar("writes", d.writes);
+    g.write_scalar("row_hits", d.row_hits);
+    g.write_scalar("row_misses", d.row_misses);
+    g.write_scalar("row_conflicts", d.row_conflicts);
+    g.write_scalar("simulated_time", d.simulated_time);
+    g.write_scalar("bandwidth", d.bandwidth);
+    g.write_scalar("peak_bandwidth", d.peak_bandwidth);
+    const h5::group commands = g.create_group("commands");
+    commands.write_strings("command", d.command);
+    commands.write_vector<std::uint64_t>("count", d.command_count);
+    h5::dataset latency = g.create_extendible<double>("latency", column_chunk);
+    latency.append<double>(d.latency);
+}
+
 void run_writer::finish(const run_counters& counters, const std::string& status,
                         const std::string& message) {
     impl_->require_open("finish");

@@ -85,6 +85,17 @@ struct chip_record {
     std::vector<std::uint64_t> link_messages;
 };
 
+// A trace-driven DRAM run (/dram).
+struct dram_record {
+    std::string preset, preset_origin, preset_text, trace;
+    double tck = 0, simulated_time = 0, bandwidth = 0, peak_bandwidth = 0;  // s, s, bytes/s
+    std::uint32_t burst_bytes = 0;
+    std::uint64_t requests = 0, reads = 0, writes = 0, row_hits = 0, row_misses = 0, row_conflicts = 0;
+    std::vector<std::string> command;
+    std::vector<std::uint64_t> command_count;
+    std::vector<double> latency;  // s, per request in trace order
+};
+
 struct run_layout {
     run_metadata meta;
     std::vector<population_info> populations;
@@ -116,6 +127,8 @@ public:
     void write_ledger(const ledger_columns& rows, double static_energy, double dynamic_energy);
     // What the chip of a run mapped onto one did (before finish).
     void write_chip(const chip_record& chip);
+    // The results of a trace-driven DRAM run (before finish).
+    void write_dram(const dram_record& dram);
     // Final counters and status ("complete" | "interrupted" | "failed"), then closes the file.
     void finish(const run_counters& counters, const std::string& status,
                 const std::string& message = "");

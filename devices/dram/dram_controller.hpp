@@ -35,6 +35,12 @@ struct dram_issued {
 
 enum class dram_row_outcome : std::uint8_t { hit, miss, conflict };  // open row / closed bank / other row open
 
+// What one channel did; dram_stats holds one per channel besides the totals.
+struct dram_channel_stats {
+    std::array<std::uint64_t, dram_command_count> commands{};  // by dram_command
+    dram_clock active_clocks = 0, precharged_clocks = 0;         // summed over the channel's ranks
+};
+
 struct dram_stats {
     std::uint64_t reads = 0, writes = 0;
     std::array<std::uint64_t, 3> outcomes{};                    // by dram_row_outcome
@@ -42,6 +48,9 @@ struct dram_stats {
     dram_clock end = 0;  // the clock at which the last request completed
     // Summed over ranks: clocks with some bank open (active standby) and with all closed.
     dram_clock active_clocks = 0, precharged_clocks = 0;
+    // Per channel, for per-channel ledger rows; may be left empty (charge_dram then charges the
+    // totals to one component).
+    std::vector<dram_channel_stats> channels;
 };
 
 class dram_system {
@@ -55,7 +64,9 @@ public:
     // Serves `requests` (sorted by arrival; a request waits while its queue is full) until all
     // have completed, and returns each one's completion clock: for a read, when its last data
     // beat arrives; for a write, when its data has been written (burst end). Refresh keeps
-    // running until the last completion.
+    // running until the last completion. Each run starts from an idle system at clock 0;
+    // requests of a channel enter its queues in arrival order (a full queue holds back the
+    // requests behind it too, as a front end that retries its oldest request would).
     std::vector<dram_clock> run(std::span<const dram_request> requests);
 
     const dram_stats& stats() const { return stats_; }
@@ -63,7 +74,16 @@ public:
     void on_command(std::function<void(const dram_issued&)> observer) { observer_ = std::move(observer); }
 
 private:
+    // One level's bits in a burst address (the address with the byte offset dropped).
+    struct address_field {
+        std::uint32_t shift = 0;
+        std::uint64_t mask = 0;
+    };
+    enum level : std::size_t { row_level, channel_level, rank_level, group_level, bank_level, column_level };
+
     const dram_params& params_;
+    std::array<address_field, 6> fields_{};  // by level
+    std::uint32_t offset_bits_ = 0;
     std::vector<dram_state> channels_;
     dram_stats stats_;
     std::function<void(const dram_issued&)> observer_;

@@ -19,9 +19,9 @@ struct dram_energies {
 dram_energies dram_energies_of(const dram_params& params);
 
 // Charges what a run did into `book`: per channel "dram/channel[c]" actions act_pre (counted
-// per ACT), read, write, refresh, and the background energy of active and precharged standby
-// as actions "active_standby" / "precharged_standby" counted in clocks. Sources name the
-// preset's IDD values and the formula.
+// per ACT), read, write and refresh, and its background (static) energy as components
+// "dram/channel[c]/active_standby" and ".../precharged_standby" with action "static", counted
+// in clocks. Sources name the preset's IDD values and the formula.
 void charge_dram(ledger& book, const dram_params& params, const dram_stats& stats);
 
 }  // namespace fluxon

@@ -4,6 +4,7 @@
 // group and rank. It knows nothing of requests or scheduling; the controller asks it when a
 // command may issue and tells it when one did. Unit tests drive it directly: every rule is
 // checked as "illegal at t - 1, legal at t".
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -38,19 +39,66 @@ public:
     std::optional<std::uint32_t> open_row(const dram_bank_address& at) const;
     // Whether any bank of the rank holds a row open (for background power).
     bool rank_active(std::uint32_t rank) const;
+    // Clocks in [0, until) during which the rank was active: some bank held a row open (up to an
+    // auto-precharge's actual time) or the rank was refreshing. `until` must not precede the last
+    // command issued to the rank.
+    dram_clock active_clocks(std::uint32_t rank, dram_clock until) const;
     // The clock at which the data of a RD/WR issued at `clock` has finished moving.
     dram_clock data_end(dram_command command, dram_clock clock) const;
 
 private:
-    // Implementation's choice; the tests only use the public interface.
-    struct bank;
-    struct rank_state;
+    struct bank {
+        std::uint32_t row = 0;
+        bool open = false;
+        // Earliest clocks by the rules that bind this bank alone.
+        dram_clock act = 0, pre = 0, rd = 0, wr = 0;
+    };
+    struct group_state {
+        dram_clock act = 0, rd = 0, wr = 0;  // the _l rules (tRRD_L, tCCD_L, tWTR_L)
+    };
+    struct rank_state {
+        dram_clock act = 0, rd = 0, wr = 0;  // the _s rules (tRRD_S, tCCD_S, tWTR_S)
+        dram_clock ref = 0;                  // every bank precharged for tRP (tRC after ACT), tRFC
+        std::array<dram_clock, 4> faw{};     // the last four ACTs, oldest at faw_next
+        std::uint32_t faw_next = 0;
+        std::uint32_t open_banks = 0;
+        // Background: active clocks summed up to accounted_to; after it the rank is active
+        // while a bank is open or until active_until (a pending auto-precharge, a refresh).
+        dram_clock accounted_to = 0, active_until = 0, active_sum = 0;
+    };
+
+    std::size_t bank_index(const dram_bank_address& at) const {
+        const dram_organization& org = params_.org;
+        const bool inside =
+            at.rank < org.ranks && at.bankgroup < org.bankgroups && at.bank < org.banks_per_group;
+        if (!inside) [[unlikely]] outside(at);
+        return (std::size_t{at.rank} * org.bankgroups + at.bankgroup) * org.banks_per_group + at.bank;
+    }
+    [[noreturn]] void outside(const dram_bank_address& at) const;
+    dram_clock column_ready(bool write, const dram_bank_address& at) const;
+    void check_rank(std::uint32_t rank) const;
+    void account(rank_state& r, dram_clock clock);
+    void precharge(bank& b, rank_state& r, dram_clock clock);
+    void activate(const dram_bank_address& at, dram_clock clock);
+    void column(dram_command command, const dram_bank_address& at, dram_clock clock);
+    void refresh(std::uint32_t rank, dram_clock clock);
+
     const dram_params& params_;
     std::vector<bank> banks_;          // rank-major, then bank group, then bank
+    std::vector<group_state> groups_;  // rank-major, then bank group
     std::vector<rank_state> ranks_;
-    dram_clock bus_free_ = 0;          // the channel's data bus
+    dram_clock command_bus_free_ = 0;  // one command per clock on the channel
+    dram_clock bus_free_ = 0;          // the channel's data bus: end of the last burst
     std::uint32_t last_data_rank_ = 0;
     bool last_data_write_ = false;
+    bool data_moved_ = false;
 };
+
+// Inline: the scheduler asks it for every bank it weighs.
+inline std::optional<std::uint32_t> dram_state::open_row(const dram_bank_address& at) const {
+    const bank& b = banks_[bank_index(at)];
+    if (!b.open) return std::nullopt;
+    return b.row;
+}
 
 }  // namespace fluxon

@@ -31,7 +31,14 @@ struct sweep_args {
     bool quiet = false;
 };
 
+struct dram_args {
+    std::string trace, output;
+    std::string preset = "ddr4_3200";
+    bool quiet = false;
+};
+
 int run_command(const run_args& args);
+int dram_command(const dram_args& args);
 int sweep_command(const sweep_args& args);
 int inspect_command(const std::string& path);
 int models_command();

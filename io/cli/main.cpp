@@ -40,6 +40,14 @@ void add_sweep(CLI::App& app, sweep_args& args) {
     cmd->add_flag("-q,--quiet", args.quiet, "No per-run progress lines");
 }
 
+void add_dram(CLI::App& app, dram_args& args) {
+    CLI::App* cmd = app.add_subcommand("dram", "Serve a DRAM address trace (DRAMSim3 format) on a modelled memory");
+    cmd->add_option("trace", args.trace, "Trace file: '<address> <READ|WRITE> <cycle>' per line")->required();
+    cmd->add_option("-o,--output", args.output, "Run file to write (HDF5, see docs/run_file.md)")->required();
+    cmd->add_option("--preset", args.preset, "DRAM preset name or preset file (see fluxon presets)");
+    cmd->add_flag("-q,--quiet", args.quiet, "No summary");
+}
+
 int dispatch(int argc, char** argv) {
     CLI::App app{"fluxon: event-driven simulation of spiking and neuromorphic systems"};
     app.set_version_flag("--version", fluxon::version);
@@ -49,6 +57,8 @@ int dispatch(int argc, char** argv) {
     std::string inspect_path;
     add_run(app, run);
     add_sweep(app, sweep);
+    dram_args dram;
+    add_dram(app, dram);
     app.add_subcommand("inspect", "Summarize a run file")
         ->add_option("run_file", inspect_path, "Run file (HDF5)")->required();
     app.add_subcommand("models", "List the neuron models and their parameters");
@@ -63,6 +73,7 @@ int dispatch(int argc, char** argv) {
     }
     if (app.got_subcommand("run")) return run_command(run);
     if (app.got_subcommand("sweep")) return sweep_command(sweep);
+    if (app.got_subcommand("dram")) return dram_command(dram);
     if (app.got_subcommand("inspect")) return inspect_command(inspect_path);
     if (app.got_subcommand("presets")) return presets_command(preset_name);
     return models_command();

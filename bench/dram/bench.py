@@ -1,0 +1,118 @@
+#!/usr/bin/python3
+"""Trace-driven DRAM: simulated requests per second of wall time, on 10^6-request traces.
+
+    /usr/bin/python3 bench/dram/bench.py [--requests 1000000] [--preset ddr4_3200] [--json out.json]
+                                         [--dramsim3 BIN --dramsim3-config INI]
+
+Three traces in DRAMSim3's text format, all of `--requests` 64-byte requests:
+
+  sequential  reads of consecutive addresses, all issued at once: bound by the data bus
+  random      uniformly random addresses, 2 reads : 1 write, one request every 4 clocks
+  conflict    reads alternating between two rows of one bank: bound by tRC
+
+For each it runs `fluxon dram` and prints the simulation's wall time (the run file's
+/counters/wall_time, which excludes reading the trace), requests per second, the bandwidth
+reached as a share of the preset's peak, mean latency, row-hit rate and energy per bit.
+
+No DRAM simulator is packaged in Debian, so none runs by default. Given a DRAMSim3 build
+(--dramsim3 path/to/dramsim3main --dramsim3-config path/to/DDR4_8Gb_x8_3200.ini), the same
+traces also run through it for the number of clocks fluxon needed, and the table adds its wall
+time and the ratio.
+"""
+import argparse
+import json
+import pathlib
+import random
+import subprocess
+import sys
+import tempfile
+import time
+
+import h5py
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def write_trace(path, kind, n, seed=1):
+    rng = random.Random(seed)
+    with open(path, "w") as out:
+        if kind == "sequential":
+            out.writelines(f"0x{64 * i:x} READ 0\n" for i in range(n))
+        elif kind == "random":
+            # Addresses within 1 GiB, 64-byte aligned; a request every 4 clocks.
+            out.writelines(f"0x{64 * rng.randrange(1 << 24):x} {'WRITE' if rng.random() < 1 / 3 else 'READ'} {4 * i}\n"
+                           for i in range(n))
+        elif kind == "conflict":
+            # Rows are the top address bits in DDR4's default mapping (ro first): 1 GiB apart
+            # keeps channel, rank, bank group, bank and column and changes the row.
+            out.writelines(f"0x{(i % 2) << 30:x} READ 0\n" for i in range(n))
+        else:
+            raise ValueError(kind)
+
+
+def run_fluxon(fluxon, trace, preset, output):
+    started = time.perf_counter()
+    subprocess.run([fluxon, "dram", str(trace), "--preset", preset, "-o", str(output), "--quiet"], check=True)
+    process = time.perf_counter() - started
+    with h5py.File(output, "r") as f:
+        d, ledger = f["dram"], f["ledger"]
+        requests = int(d["requests"][()])
+        wall = float(f["counters/wall_time"][()])
+        return {
+            "requests": requests,
+            "sim_wall_s": wall,
+            "process_wall_s": process,
+            "requests_per_s": requests / wall if wall > 0 else float("nan"),
+            "clocks": round(float(d["simulated_time"][()]) / float(d.attrs["tck"])),
+            "bandwidth_share": float(d["bandwidth"][()]) / float(d["peak_bandwidth"][()]),
+            "mean_latency_ns": float(d["latency"][()].mean()) * 1e9,
+            "row_hit_rate": int(d["row_hits"][()]) / requests,
+            "pj_per_bit": float(ledger.attrs["total_energy"]) / (requests * 64 * 8) * 1e12,
+        }
+
+
+def run_dramsim3(binary, config, trace, clocks, workdir):
+    started = time.perf_counter()
+    subprocess.run([binary, config, "-c", str(clocks), "-t", str(trace), "-o", str(workdir)], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=1_000_000)
+    parser.add_argument("--preset", default="ddr4_3200")
+    parser.add_argument("--fluxon", default=str(ROOT / "build" / "io" / "cli" / "fluxon"))
+    parser.add_argument("--dramsim3", help="a DRAMSim3 dramsim3main binary to run side by side")
+    parser.add_argument("--dramsim3-config", help="the DRAMSim3 .ini matching --preset")
+    parser.add_argument("--json", help="write the results here as JSON")
+    args = parser.parse_args()
+
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind in ("sequential", "random", "conflict"):
+            trace = pathlib.Path(tmp, f"{kind}.trace")
+            write_trace(trace, kind, args.requests)
+            r = run_fluxon(args.fluxon, trace, args.preset, pathlib.Path(tmp, f"{kind}.h5"))
+            if args.dramsim3:
+                peer = run_dramsim3(args.dramsim3, args.dramsim3_config, trace, r["clocks"], tmp)
+                r["dramsim3_process_wall_s"] = peer
+                r["dramsim3_over_fluxon"] = peer / r["process_wall_s"]
+            results[kind] = r
+
+    columns = ["requests_per_s", "sim_wall_s", "process_wall_s", "bandwidth_share", "mean_latency_ns",
+               "row_hit_rate", "pj_per_bit"]
+    if args.dramsim3:
+        columns += ["dramsim3_process_wall_s", "dramsim3_over_fluxon"]
+    print(f"fluxon dram, preset {args.preset}, {args.requests} requests per trace")
+    print(f"  {'trace':12}" + "".join(f"{c:>24}" for c in columns))
+    for kind, r in results.items():
+        print(f"  {kind:12}" + "".join(f"{r[c]:>24.4g}" for c in columns))
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump(results, out, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,577 @@
+#include "devices/dram/dram_controller.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <limits>
+#include <optional>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "engine/errors.hpp"
+
+namespace fluxon {
+
+namespace {
+
+constexpr dram_clock never = std::numeric_limits<dram_clock>::max();
+constexpr std::int32_t none = -1;
+constexpr std::uint32_t none_bank = std::numeric_limits<std::uint32_t>::max();
+constexpr std::array<std::string_view, 6> level_names{"ro", "ch", "ra", "bg", "ba", "co"};
+
+std::uint32_t log2_of(std::uint32_t power_of_two) {
+    return static_cast<std::uint32_t>(std::countr_zero(power_of_two));
+}
+
+void require_power_of_two(std::uint32_t value, const char* key) {
+    if (!std::has_single_bit(value)) {
+        throw config_error(
+            fmt::format("expected a power of two, got {}: addresses are split into bit fields", value),
+            {.key = key});
+    }
+}
+
+void validate_controller(const dram_params& p) {
+    if (p.read_queue == 0)
+        throw config_error("the read queue must hold at least one request", {.key = "controller.read_queue"});
+    if (p.write_queue == 0)
+        throw config_error("the write queue must hold at least one request",
+                           {.key = "controller.write_queue"});
+    if (p.write_high == 0 || p.write_high > p.write_queue) {
+        throw config_error(
+            fmt::format("write_high = {} must be in 1..write_queue = {}", p.write_high, p.write_queue),
+            {.key = "controller.write_high"});
+    }
+    if (p.write_low >= p.write_high) {
+        throw config_error(
+            fmt::format("write_low = {} must be below write_high = {}", p.write_low, p.write_high),
+            {.key = "controller.write_low"});
+    }
+    if (!(p.timing.tck > 0)) throw config_error("the clock period must be positive", {.key = "timing.tck"});
+    if (p.timing.burst == 0) throw config_error("a burst must occupy the bus", {.key = "timing.burst"});
+    if (p.timing.refi <= p.timing.rfc) {
+        throw config_error(fmt::format("refi = {} must exceed rfc = {}", p.timing.refi, p.timing.rfc),
+                           {.key = "timing.refi"});
+    }
+}
+
+// A request waiting in a queue; the queues of a channel are lists per bank, oldest first.
+struct queued {
+    std::uint32_t request = 0;
+    std::uint32_t bank = 0;  // within the channel, rank-major
+    std::uint32_t row = 0, column = 0;
+    std::int32_t prev = none, next = none;
+    bool decided = false;  // its row outcome is counted
+};
+
+// A bank's best command as last computed: a lower bound on its clock once time has moved on.
+struct bank_bound {
+    dram_clock clock = never;                                       // never for a bank with nothing queued
+    std::uint64_t tie = std::numeric_limits<std::uint64_t>::max();  // rank_class << 32 | request
+    std::int32_t entry = none;
+    dram_command command = dram_command::act;
+};
+
+struct bank_list {
+    std::int32_t head = none, tail = none;
+};
+
+struct choice {
+    dram_clock clock = never;
+    int rank_class = 3;  // ties: refresh 0, row hit 1, anything else 2
+    std::uint32_t request = 0;
+    dram_command command = dram_command::act;
+    dram_bank_address at;
+    std::int32_t entry = none;  // none for refresh commands
+
+    bool better_than(const choice& o) const {
+        if (clock != o.clock) return clock < o.clock;
+        if (rank_class != o.rank_class) return rank_class < o.rank_class;
+        return request < o.request;
+    }
+};
+
+// Everything in a run that one channel does: its queues, refresh and scheduling. Channels
+// share nothing, so each plans its next command on its own and the system issues them in
+// clock order.
+class channel_controller {
+public:
+    channel_controller(const dram_system& system, const dram_params& params, dram_state& state,
+                       std::uint32_t channel, std::span<const dram_request> requests,
+                       std::vector<std::uint32_t> order, std::span<dram_clock> done, dram_stats& stats,
+                       const std::function<void(const dram_issued&)>& observer) :
+        system_(system),
+        params_(params),
+        state_(state),
+        channel_(channel),
+        requests_(requests),
+        order_(std::move(order)),
+        done_(done),
+        stats_(stats),
+        observer_(observer),
+        entries_(std::size_t{params.read_queue} + params.write_queue),
+        next_due_(params.org.ranks) {
+        const dram_organization& org = params.org;
+        const auto banks = static_cast<std::uint32_t>(org.ranks * org.banks_per_rank());
+        for (auto& lists : lists_) lists.resize(banks);
+        bank_at_.resize(banks);
+        exact_at_.resize(banks, 0);
+        bound_.resize(banks);
+        // Bounds from earlier answers hold only while the bus gap between bursts (tRTRS, the
+        // read-to-write turnaround of 2, see dram_state.cpp) is within a burst; otherwise every
+        // bank is asked each time.
+        lazy_ = dram_clock{params.timing.burst} >= std::max<dram_clock>(params.timing.rtrs, 2);
+        for (std::uint32_t b = 0; b < banks; ++b) {
+            const auto per_rank = static_cast<std::uint32_t>(org.banks_per_rank());
+            bank_at_[b] = {b / per_rank, (b % per_rank) / org.banks_per_group, b % org.banks_per_group, 0, 0};
+        }
+        free_.reserve(entries_.size());
+        for (std::size_t e = entries_.size(); e-- > 0;) free_.push_back(static_cast<std::int32_t>(e));
+        capacity_ = {params.read_queue, params.write_queue};
+        // Ranks refresh in turn, evenly spread over tREFI, so that they are never all blocked.
+        for (std::uint32_t r = 0; r < org.ranks; ++r) {
+            next_due_[r] = params.timing.refi + dram_clock{params.timing.refi} * r / org.ranks;
+        }
+    }
+
+    bool requests_left() const { return next_pending_ < order_.size() || queued_[0] + queued_[1] > 0; }
+
+    // Finds the next command to issue, advancing through arrivals and refresh deadlines; false
+    // when nothing is left (refresh only counts when due before `horizon`).
+    bool plan(dram_clock horizon) {
+        for (;;) {
+            admit();
+            update_mode();
+            planned_ = choose(horizon);
+            const dram_clock next = next_event(horizon);
+            if (planned_.clock < next) return true;
+            if (next == never) return false;
+            now_ = next;  // something arrives or falls due before the best command: look again
+            ++epoch_;
+        }
+    }
+
+    dram_clock planned_clock() const { return planned_.clock; }
+
+    void commit(dram_clock& end) {
+        choice c = planned_;
+        now_ = c.clock;
+        last_issue_ = c.clock;
+        ++epoch_;
+        if (c.entry == none)
+            touch_rank(c.at.rank);
+        else
+            touch(entries_[static_cast<std::size_t>(c.entry)].bank);
+        if (c.entry == none) {
+            if (c.command == dram_command::ref) next_due_[c.at.rank] += params_.timing.refi;
+        } else {
+            queued& e = entries_[static_cast<std::size_t>(c.entry)];
+            if (!e.decided) {
+                count_outcome(c.command);
+                e.decided = true;
+            }
+            if (c.command == dram_command::rd || c.command == dram_command::wr) {
+                if (params_.page_policy == dram_page_policy::closed && !row_wanted_by_other(c.entry)) {
+                    c.command = c.command == dram_command::rd ? dram_command::rda : dram_command::wra;
+                }
+            }
+        }
+        state_.issue(c.command, c.at, c.clock);
+        if (c.entry != none && (c.command != dram_command::act && c.command != dram_command::pre)) {
+            complete(c, end);
+        }
+        const auto k = static_cast<std::size_t>(c.command);
+        ++stats_.commands[k];
+        ++stats_.channels[channel_].commands[k];
+        if (observer_) observer_({c.clock, c.command, channel_, c.at});
+    }
+
+    // Background figures for the channel's ranks up to `end`.
+    void account_background(dram_clock end) {
+        dram_channel_stats& ch = stats_.channels[channel_];
+        for (std::uint32_t r = 0; r < params_.org.ranks; ++r) {
+            const dram_clock active = state_.active_clocks(r, end);
+            ch.active_clocks += active;
+            ch.precharged_clocks += end - active;
+            stats_.active_clocks += active;
+            stats_.precharged_clocks += end - active;
+        }
+    }
+
+private:
+    void admit() {
+        while (next_pending_ < order_.size()) {
+            const std::uint32_t index = order_[next_pending_];
+            const dram_request& request = requests_[index];
+            const std::size_t q = request.write ? 1 : 0;
+            if (request.arrival > now_ || queued_[q] == capacity_[q]) return;
+            enqueue(index, request, q);
+            ++next_pending_;
+        }
+    }
+
+    void enqueue(std::uint32_t index, const dram_request& request, std::size_t q) {
+        const dram_address where = system_.decode(request.address);
+        const dram_bank_address& a = where.bank;
+        const std::int32_t id = free_.back();
+        free_.pop_back();
+        queued& e = entries_[static_cast<std::size_t>(id)];
+        const dram_organization& org = params_.org;
+        const auto bank = (a.rank * org.bankgroups + a.bankgroup) * org.banks_per_group + a.bank;
+        e = {index, bank, a.row, a.column, none, none, false};
+        bank_list& list = lists_[q][e.bank];
+        e.prev = list.tail;
+        if (list.tail != none)
+            entries_[static_cast<std::size_t>(list.tail)].next = id;
+        else
+            list.head = id;
+        list.tail = id;
+        ++queued_[q];
+        if (q == cached_queue_) touch(e.bank);
+    }
+
+    void dequeue(std::int32_t id, std::size_t q) {
+        queued& e = entries_[static_cast<std::size_t>(id)];
+        bank_list& list = lists_[q][e.bank];
+        if (e.prev != none)
+            entries_[static_cast<std::size_t>(e.prev)].next = e.next;
+        else
+            list.head = e.next;
+        if (e.next != none)
+            entries_[static_cast<std::size_t>(e.next)].prev = e.prev;
+        else
+            list.tail = e.prev;
+        free_.push_back(id);
+        --queued_[q];
+    }
+
+    void update_mode() {
+        const std::uint32_t reads = queued_[0], writes = queued_[1];
+        if (!draining_) {
+            draining_ = writes >= params_.write_high || (reads == 0 && writes > 0);
+        } else {
+            draining_ = !(writes == 0 || (reads > 0 && writes <= params_.write_low));
+        }
+    }
+
+    bool refresh_due(std::uint32_t rank, dram_clock horizon) const {
+        return next_due_[rank] <= now_ && next_due_[rank] < horizon;
+    }
+
+    choice choose(dram_clock horizon) {
+        choice best;
+        bool any_due = false;
+        for (std::uint32_t r = 0; r < params_.org.ranks; ++r) {
+            if (!refresh_due(r, horizon)) continue;
+            any_due = true;
+            choice c;
+            c.command = state_.rank_active(r) ? dram_command::prea : dram_command::ref;
+            c.at.rank = r;
+            c.clock = ready(c.command, c.at);
+            c.rank_class = 0;
+            if (c.better_than(best)) best = c;
+        }
+        const std::size_t q = draining_ ? 1 : 0;
+        if (q != cached_queue_ || !lazy_) {
+            for (std::uint32_t b = 0; b < bound_.size(); ++b) touch(b);
+            cached_queue_ = q;
+        }
+        if (queued_[q] == 0) return best;
+        // Ready clocks only grow, so a bank's last answer bounds its next one from below: a bank
+        // is asked again only when that bound could beat the best answer so far.
+        std::uint32_t found = none_bank;
+        dram_clock found_clock = never;
+        std::uint64_t found_tie = std::numeric_limits<std::uint64_t>::max();
+        // No command goes before now_ or on the command bus's last clock: a firmer bound.
+        const dram_clock floor = std::max(now_, last_issue_ + 1);
+        const auto below_found = [&](const bank_bound& c) {
+            const dram_clock clock = std::max(c.clock, floor);
+            return clock < found_clock || (clock == found_clock && c.tie < found_tie);
+        };
+        const auto banks = static_cast<std::uint32_t>(bound_.size());
+        for (std::uint32_t b = 0; b < banks; ++b) {
+            const bank_bound& c = bound_[b];
+            if (!below_found(c)) continue;
+            if (any_due && refresh_due(bank_at_[b].rank, horizon)) continue;  // refresh first
+            if (exact_at_[b] != epoch_) {
+                evaluate(b, q);
+                if (!below_found(c)) continue;
+            }
+            found = b;
+            found_clock = std::max(c.clock, floor);
+            found_tie = c.tie;
+        }
+        if (found == none_bank) return best;
+        const choice c = choice_of(found);
+        if (c.better_than(best)) best = c;
+        return best;
+    }
+
+    // The oldest row hit of a bank if it has one (FR-FCFS keeps an open row while it serves
+    // requests); otherwise its oldest request, which needs a PRE or an ACT.
+    void evaluate(std::uint32_t bank, std::size_t q) {
+        exact_at_[bank] = epoch_;
+        bank_bound& c = bound_[bank];
+        const bank_list& list = lists_[q][bank];
+        if (list.head == none) {
+            c = bank_bound{};  // never chosen: no bound is below it
+            return;
+        }
+        dram_bank_address at = bank_at_[bank];
+        const std::optional<std::uint32_t> open = state_.open_row(at);
+        c.entry = list.head;
+        bool hit = false;
+        if (open) {
+            for (std::int32_t id = list.head; id != none; id = entries_[static_cast<std::size_t>(id)].next) {
+                if (entries_[static_cast<std::size_t>(id)].row == *open) {
+                    c.entry = id;
+                    hit = true;
+                    break;
+                }
+            }
+        }
+        const queued& e = entries_[static_cast<std::size_t>(c.entry)];
+        at.row = e.row;
+        if (hit)
+            c.command = q == 1 ? dram_command::wr : dram_command::rd;
+        else
+            c.command = open ? dram_command::pre : dram_command::act;
+        c.tie = (std::uint64_t{hit ? 1u : 2u} << 32) | e.request;
+        c.clock = ready(c.command, at);
+    }
+
+    choice choice_of(std::uint32_t bank) const {
+        const bank_bound& c = bound_[bank];
+        const queued& e = entries_[static_cast<std::size_t>(c.entry)];
+        choice out;
+        out.clock = c.clock;
+        out.rank_class = static_cast<int>(c.tie >> 32);
+        out.request = e.request;
+        out.command = c.command;
+        out.at = bank_at_[bank];
+        out.at.row = e.row;
+        out.at.column = e.column;
+        out.entry = c.entry;
+        return out;
+    }
+
+    // Bank b's answer may have changed in ways a bound cannot tell: ask it again.
+    void touch(std::uint32_t b) {
+        bound_[b].clock = std::numeric_limits<dram_clock>::min();
+        bound_[b].tie = 0;
+        exact_at_[b] = 0;
+    }
+
+    void touch_rank(std::uint32_t rank) {
+        const auto per_rank = static_cast<std::uint32_t>(params_.org.banks_per_rank());
+        for (std::uint32_t b = rank * per_rank; b < (rank + 1) * per_rank; ++b) touch(b);
+    }
+
+    dram_clock ready(dram_command command, const dram_bank_address& at) const {
+        const std::optional<dram_clock> t = state_.earliest(command, at, now_);
+        if (!t) {
+            throw internal_error(fmt::format("DRAM scheduler chose {} that the bank state forbids",
+                                             dram_command_name(command)));
+        }
+        return *t;
+    }
+
+    dram_clock next_event(dram_clock horizon) const {
+        dram_clock next = never;
+        if (next_pending_ < order_.size()) {
+            const dram_request& request = requests_[order_[next_pending_]];
+            const std::size_t q = request.write ? 1 : 0;
+            // A full queue frees a slot only when a command issues, which ends this planning.
+            if (queued_[q] < capacity_[q]) next = std::max(request.arrival, now_ + 1);
+        }
+        for (std::uint32_t r = 0; r < params_.org.ranks; ++r) {
+            if (next_due_[r] > now_ && next_due_[r] < horizon) next = std::min(next, next_due_[r]);
+        }
+        return next;
+    }
+
+    // Closed-page policy keeps a row open only for requests already waiting for it.
+    bool row_wanted_by_other(std::int32_t id) const {
+        const queued& e = entries_[static_cast<std::size_t>(id)];
+        for (const auto& lists : lists_) {
+            for (std::int32_t o = lists[e.bank].head; o != none;
+                 o = entries_[static_cast<std::size_t>(o)].next) {
+                if (o != id && entries_[static_cast<std::size_t>(o)].row == e.row) return true;
+            }
+        }
+        return false;
+    }
+
+    void count_outcome(dram_command first) {
+        const dram_row_outcome o = first == dram_command::act   ? dram_row_outcome::miss
+                                   : first == dram_command::pre ? dram_row_outcome::conflict
+                                                                : dram_row_outcome::hit;
+        ++stats_.outcomes[static_cast<std::size_t>(o)];
+    }
+
+    void complete(const choice& c, dram_clock& end) {
+        const queued& e = entries_[static_cast<std::size_t>(c.entry)];
+        const dram_clock finished = state_.data_end(c.command, c.clock);
+        done_[e.request] = finished;
+        end = std::max(end, finished);
+        const bool write = c.command == dram_command::wr || c.command == dram_command::wra;
+        ++(write ? stats_.writes : stats_.reads);
+        dequeue(c.entry, write ? 1 : 0);
+    }
+
+    const dram_system& system_;
+    const dram_params& params_;
+    dram_state& state_;
+    std::uint32_t channel_;
+    std::span<const dram_request> requests_;
+    std::vector<std::uint32_t> order_;  // this channel's requests in arrival order
+    std::size_t next_pending_ = 0;
+    std::span<dram_clock> done_;
+    dram_stats& stats_;
+    const std::function<void(const dram_issued&)>& observer_;
+
+    std::vector<queued> entries_;
+    std::vector<std::int32_t> free_;
+    std::array<std::vector<bank_list>, 2> lists_;  // read, write queue: per bank
+    std::array<std::uint32_t, 2> queued_{}, capacity_{};
+    std::vector<dram_bank_address> bank_at_;
+    std::vector<dram_clock> next_due_;  // per rank: when its next REF falls due
+    dram_clock now_ = 0;
+    dram_clock last_issue_ = -1;
+    bool draining_ = false;
+    choice planned_;
+    // Per bank of the queue being served: its last answer, exact when computed at epoch_.
+    bool lazy_ = true;
+    std::size_t cached_queue_ = 0;
+    std::uint64_t epoch_ = 1;
+    std::vector<bank_bound> bound_;
+    std::vector<std::uint64_t> exact_at_;
+};
+
+}  // namespace
+
+dram_system::dram_system(const dram_params& params) : params_(params) {
+    const dram_organization& org = params.org;
+    require_power_of_two(org.channels, "organization.channels");
+    require_power_of_two(org.ranks, "organization.ranks");
+    require_power_of_two(org.bankgroups, "organization.bankgroups");
+    require_power_of_two(org.banks_per_group, "organization.banks_per_group");
+    require_power_of_two(org.rows, "organization.rows");
+    require_power_of_two(org.columns, "organization.columns");
+    require_power_of_two(org.burst_bytes, "organization.burst_bytes");
+    validate_controller(params);
+
+    const std::string& mapping = params.address_mapping;
+    const std::string expected =
+        "six two-letter fields naming each of ro, ch, ra, bg, ba, co once, most "
+        "significant first, such as \"rochrababgco\"";
+    if (mapping.size() != 12) {
+        throw config_error(fmt::format("expected {}, got \"{}\"", expected, mapping),
+                           {.key = "controller.address_mapping"});
+    }
+    const std::array<std::uint32_t, 6> sizes{org.rows,       org.channels,        org.ranks,
+                                             org.bankgroups, org.banks_per_group, org.columns};
+    std::array<bool, 6> seen{};
+    offset_bits_ = log2_of(org.burst_bytes);
+    std::uint32_t shift = offset_bits_;
+    // Least significant field first: the last two letters.
+    for (std::size_t i = 6; i-- > 0;) {
+        const std::string_view name = std::string_view(mapping).substr(2 * i, 2);
+        const auto* found = std::find(level_names.begin(), level_names.end(), name);
+        if (found == level_names.end() || seen[static_cast<std::size_t>(found - level_names.begin())]) {
+            throw config_error(fmt::format("expected {}, got \"{}\": '{}' {}", expected, mapping, name,
+                                           found == level_names.end() ? "is not a field" : "appears twice"),
+                               {.key = "controller.address_mapping"});
+        }
+        const auto level = static_cast<std::size_t>(found - level_names.begin());
+        seen[level] = true;
+        const std::uint32_t bits = log2_of(sizes[level]);
+        fields_[level] = {shift, (std::uint64_t{1} << bits) - 1};
+        shift += bits;
+    }
+    if (shift >= 64) {
+        throw config_error(fmt::format("the capacity is 2^{} bytes: addresses must fit in 64 bits", shift),
+                           {.key = "organization"});
+    }
+}
+
+dram_address dram_system::decode(std::uint64_t address) const {
+    const auto field = [&](level l) {
+        return static_cast<std::uint32_t>((address >> fields_[l].shift) & fields_[l].mask);
+    };
+    dram_address a;
+    a.channel = field(channel_level);
+    a.bank = {field(rank_level), field(group_level), field(bank_level), field(row_level),
+              field(column_level)};
+    return a;
+}
+
+std::vector<dram_clock> dram_system::run(std::span<const dram_request> requests) {
+    stats_ = {};
+    stats_.channels.assign(params_.org.channels, {});
+    channels_.clear();
+    if (requests.empty()) return {};
+    if (requests.size() > std::numeric_limits<std::uint32_t>::max()) {
+        throw user_error(fmt::format("{} DRAM requests in one run; at most 2^32 - 1", requests.size()), {});
+    }
+
+    // Split by channel, refusing what the trace reader should already have refused.
+    const std::uint64_t capacity = params_.org.capacity_bytes();
+    std::vector<std::vector<std::uint32_t>> order(params_.org.channels);
+    for (std::uint32_t i = 0; i < requests.size(); ++i) {
+        const dram_request& r = requests[i];
+        if (r.address >= capacity) {
+            throw user_error(fmt::format("DRAM request {}: address {:#x} is beyond the capacity of {} bytes",
+                                         i, r.address, capacity),
+                             {});
+        }
+        if (r.arrival < 0 || (i > 0 && r.arrival < requests[i - 1].arrival)) {
+            throw user_error(fmt::format("DRAM request {}: arrival {} is {}", i, r.arrival,
+                                         r.arrival < 0 ? "negative" : "before the previous request's"),
+                             {});
+        }
+        order[decode(r.address).channel].push_back(i);
+    }
+
+    std::vector<dram_clock> done(requests.size(), 0);
+    channels_.reserve(params_.org.channels);
+    std::vector<channel_controller> controllers;
+    controllers.reserve(params_.org.channels);
+    for (std::uint32_t c = 0; c < params_.org.channels; ++c) {
+        channels_.emplace_back(params_);
+        controllers.emplace_back(*this, params_, channels_.back(), c, requests, std::move(order[c]), done,
+                                 stats_, observer_);
+    }
+
+    // Issue in clock order across channels; once every request is served, refresh goes on only
+    // for deadlines before the last completion, and background is taken up to that clock
+    // before any later command (a refresh's PREA, say) could reach past it.
+    dram_clock end = 0;
+    std::vector<bool> planned(controllers.size()), accounted(controllers.size());
+    for (;;) {
+        const bool serving = std::any_of(controllers.begin(), controllers.end(),
+                                         [](const channel_controller& c) { return c.requests_left(); });
+        const dram_clock horizon = serving ? never : end;
+        std::size_t pick = controllers.size();
+        for (std::size_t c = 0; c < controllers.size(); ++c) {
+            planned[c] = controllers[c].plan(horizon);
+            if (planned[c] && (pick == controllers.size() ||
+                               controllers[c].planned_clock() < controllers[pick].planned_clock())) {
+                pick = c;
+            }
+        }
+        if (pick == controllers.size()) break;
+        if (!serving && controllers[pick].planned_clock() > end && !accounted[pick]) {
+            controllers[pick].account_background(end);
+            accounted[pick] = true;
+        }
+        controllers[pick].commit(end);
+    }
+    for (std::size_t c = 0; c < controllers.size(); ++c) {
+        if (!accounted[c]) controllers[c].account_background(end);
+    }
+    stats_.end = end;
+    return done;
+}
+
+}  // namespace fluxon

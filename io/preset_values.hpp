@@ -1,0 +1,52 @@
+#pragma once
+// What the preset readers (chip presets, DRAM presets) share: TOML data files compiled into
+// fluxon or named by path, where every number is an entry { value = ..., source = "..." }
+// and every mistake is a config_error naming the file, the line and the dotted key.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <toml++/toml.h>
+
+#include "engine/errors.hpp"
+#include "engine/quantity.hpp"
+#include "io/config_node.hpp"
+
+namespace fluxon::io::preset {
+
+bool blank(std::string_view s);
+
+// A non-negative quantity written as a string with its unit ("0.625 ns", "57 mA").
+double read_quantity(const config_node& at, dimension dim);
+// A whole number from `min` to `max`; `example` shows one in messages.
+std::uint64_t read_count(const config_node& at, std::uint64_t min, std::uint64_t max,
+                         std::string_view example);
+std::string read_text(const config_node& at, std::string_view expected);
+// The non-empty `source` key of an entry table.
+std::string read_source(const config_node& entry);
+
+// A section or entry table that must be present and may hold only `allowed` keys.
+config_node table_at(const config_node& parent, std::string_view name, std::string_view what,
+                     const std::vector<std::string_view>& allowed);
+// The entry { value = ..., source = "..." } called `name`: returns the value's node and stores
+// the source.
+config_node sourced_value(const config_node& section, std::string_view name, std::string& source);
+
+// The top-level `name` (a plain identifier, as it labels ledgers and run files) and
+// `description` (not blank); `example` is a name shown in messages.
+void read_name_and_description(const config_node& root, std::string_view example, std::string& name,
+                               std::string& description);
+
+// Anything containing '/' or ending in ".toml" names a file rather than a shipped preset.
+bool is_path(const std::string& name_or_path);
+// The text of a preset file; io_error naming it (and `where` it was named) when unreadable.
+// `kind` ("chip preset", "DRAM preset") goes into the messages.
+std::string read_file(const std::string& path, const error_site& where, std::string_view kind);
+// config_error at `where` for a name that is no shipped preset, listing `shipped`.
+[[noreturn]] void unknown_name(std::string_view kind, const std::string& name,
+                               const std::vector<std::string>& shipped, const error_site& where);
+// Parses TOML; a syntax error becomes a config_error at origin's line.
+toml::table parse_toml(std::string_view text, const std::string& origin);
+
+}  // namespace fluxon::io::preset

@@ -1,0 +1,399 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "devices/dram/dram_controller.hpp"
+#include "engine/errors.hpp"
+#include "tests/unit/devices/dram_test_params.hpp"
+
+using namespace fluxon;
+
+namespace {
+
+// An address under the default mapping "rochrababgco" (one channel).
+std::uint64_t address(std::uint32_t row, std::uint32_t bankgroup, std::uint32_t bank,
+                      std::uint32_t column = 0, std::uint32_t rank = 0, std::uint32_t ranks = 1) {
+    return ((((std::uint64_t{row} * ranks + rank) * 4 + bank) * 4 + bankgroup) * 1024 + column) * 64;
+}
+
+dram_request read_at(std::uint64_t addr, dram_clock arrival) { return {addr, false, arrival}; }
+dram_request write_at(std::uint64_t addr, dram_clock arrival) { return {addr, true, arrival}; }
+
+std::size_t outcome(dram_row_outcome o) { return static_cast<std::size_t>(o); }
+std::uint64_t commands(const dram_stats& s, dram_command c) {
+    return s.commands[static_cast<std::size_t>(c)];
+}
+
+struct recorded {
+    std::vector<dram_issued> issued;
+    void attach(dram_system& system) {
+        system.on_command([this](const dram_issued& i) { issued.push_back(i); });
+    }
+    std::vector<dram_issued> only(std::initializer_list<dram_command> kinds) const {
+        std::vector<dram_issued> out;
+        for (const dram_issued& i : issued) {
+            if (std::find(kinds.begin(), kinds.end(), i.command) != kinds.end()) out.push_back(i);
+        }
+        return out;
+    }
+};
+
+std::string column_sequence(const recorded& r) {
+    std::string s;
+    for (const dram_issued& i :
+         r.only({dram_command::rd, dram_command::rda, dram_command::wr, dram_command::wra})) {
+        s += (i.command == dram_command::rd || i.command == dram_command::rda) ? 'R' : 'W';
+    }
+    return s;
+}
+
+std::vector<dram_request> random_trace(std::size_t n, std::uint64_t capacity, std::uint32_t seed) {
+    std::mt19937_64 rng(seed);
+    std::vector<dram_request> requests(n);
+    dram_clock arrival = 0;
+    for (dram_request& r : requests) {
+        r.address = (rng() % capacity) & ~std::uint64_t{63};
+        r.write = rng() % 4 == 0;
+        arrival += static_cast<dram_clock>(rng() % 8);
+        r.arrival = arrival;
+    }
+    return requests;
+}
+
+}  // namespace
+
+TEST_CASE("dram: addresses decode by the mapping string") {
+    const dram_params p = test::ddr4_3200(2);
+    dram_system system(p);
+    const dram_address a = system.decode(address(12345, 2, 3, 77, 1, 2) + 63);
+    CHECK(a.channel == 0);
+    CHECK(a.bank.rank == 1);
+    CHECK(a.bank.bankgroup == 2);
+    CHECK(a.bank.bank == 3);
+    CHECK(a.bank.row == 12345);
+    CHECK(a.bank.column == 77);
+
+    dram_params q = test::ddr4_3200();
+    q.address_mapping = "rochrabacobg";
+    dram_system other(q);
+    const dram_address b =
+        other.decode((std::uint64_t{9} << 20) | (std::uint64_t{2} << 18) | (5u << 8) | (1u << 6));
+    CHECK(b.bank.row == 9);
+    CHECK(b.bank.bank == 2);
+    CHECK(b.bank.column == 5);
+    CHECK(b.bank.bankgroup == 1);
+}
+
+TEST_CASE("dram: inconsistent parameters are refused with the key at fault") {
+    const auto key_of = [](const dram_params& p) {
+        try {
+            dram_system system(p);
+        } catch (const config_error& e) {
+            return e.site().key;
+        }
+        return std::string("(accepted)");
+    };
+    dram_params p = test::ddr4_3200();
+    CHECK(key_of(p) == "(accepted)");
+    for (const char* bad : {"rochrababg", "rochrababgcoco", "rochrababgbg", "rochrababgxx", "ROCHRABABGCO"}) {
+        p.address_mapping = bad;
+        CHECK(key_of(p) == "controller.address_mapping");
+    }
+    p = test::ddr4_3200();
+    p.org.rows = 60000;
+    CHECK(key_of(p) == "organization.rows");
+    p = test::ddr4_3200();
+    p.org.bankgroups = 3;
+    CHECK(key_of(p) == "organization.bankgroups");
+    p = test::ddr4_3200();
+    p.read_queue = 0;
+    CHECK(key_of(p) == "controller.read_queue");
+    p = test::ddr4_3200();
+    p.write_low = p.write_high;
+    CHECK(key_of(p) == "controller.write_low");
+    p = test::ddr4_3200();
+    p.write_high = p.write_queue + 1;
+    CHECK(key_of(p) == "controller.write_high");
+}
+
+TEST_CASE("dram: requests beyond the capacity are refused naming the request and the capacity") {
+    const dram_params p = test::ddr4_3200();
+    dram_system system(p);
+    const std::uint64_t capacity = p.org.capacity_bytes();
+    CHECK(capacity == std::uint64_t{1} << 36);  // 1024 columns of 64 B bursts: 64 KiB rows
+    const std::vector<dram_request> requests{read_at(0, 0), read_at(capacity, 1)};
+    try {
+        system.run(requests);
+        FAIL("accepted an address beyond the capacity");
+    } catch (const user_error& e) {
+        const std::string what = e.what();
+        CHECK(what.find("request 1") != std::string::npos);
+        CHECK(what.find(std::to_string(capacity)) != std::string::npos);
+    }
+    CHECK(system.run({}).empty());
+}
+
+TEST_CASE("dram: read latency for a closed bank, a row hit and a row conflict") {
+    const dram_params p = test::ddr4_3200();
+    {
+        dram_system system(p);
+        recorded log;
+        log.attach(system);
+        const std::vector<dram_request> one{read_at(address(3, 1, 2, 5), 0)};
+        CHECK(system.run(one) == std::vector<dram_clock>{22 + 22 + 4});  // tRCD + CL + tBURST from ACT
+        REQUIRE(log.issued.size() == 2);
+        CHECK(log.issued[0].command == dram_command::act);
+        CHECK(log.issued[0].clock == 0);
+        CHECK(log.issued[1].command == dram_command::rd);
+        CHECK(log.issued[1].clock == 22);
+        CHECK(system.stats().end == 48);
+        CHECK(system.stats().outcomes[outcome(dram_row_outcome::miss)] == 1);
+    }
+    dram_system system(p);
+    const std::vector<dram_request> requests{read_at(address(3, 1, 2, 5), 0),
+                                             read_at(address(3, 1, 2, 6), 1000),
+                                             read_at(address(4, 1, 2, 6), 2000)};
+    const std::vector<dram_clock> done = system.run(requests);
+    CHECK(done[0] == 22 + 22 + 4);
+    CHECK(done[1] == 1000 + 22 + 4);            // CL + tBURST from RD
+    CHECK(done[2] == 2000 + 22 + 22 + 22 + 4);  // tRP + tRCD + CL + tBURST from PRE
+    const dram_stats& s = system.stats();
+    CHECK(s.outcomes[outcome(dram_row_outcome::miss)] == 1);
+    CHECK(s.outcomes[outcome(dram_row_outcome::hit)] == 1);
+    CHECK(s.outcomes[outcome(dram_row_outcome::conflict)] == 1);
+    CHECK(s.reads == 3);
+    CHECK(s.writes == 0);
+    CHECK(commands(s, dram_command::act) == 2);
+    CHECK(commands(s, dram_command::pre) == 1);
+    CHECK(commands(s, dram_command::rd) == 3);
+    CHECK(s.end == done[2]);
+    // One rank, open from the first ACT to the end but for the PRE..ACT gap of tRP.
+    CHECK(s.active_clocks == s.end - 22);
+    CHECK(s.precharged_clocks == 22);
+}
+
+TEST_CASE("dram: a sequential read stream reaches at least 90 % of the peak bandwidth") {
+    dram_params p = test::ddr4_3200();
+    // Bank groups in the lowest bits, so that consecutive bursts alternate groups (tCCD_S); under
+    // "rochrababgco" a stream stays in one bank and tCCD_L halves the bandwidth.
+    p.address_mapping = "rochrabacobg";
+    dram_system system(p);
+    std::vector<dram_request> requests(100'000);
+    for (std::size_t i = 0; i < requests.size(); ++i) requests[i] = read_at(i * 64, 0);
+    const std::vector<dram_clock> done = system.run(requests);
+    const dram_stats& s = system.stats();
+    const double fraction =
+        static_cast<double>(requests.size() * p.timing.burst) / static_cast<double>(s.end);
+    MESSAGE("sequential read stream: " << 100 * fraction << " % of peak bandwidth, end " << s.end
+                                       << " clocks, " << commands(s, dram_command::ref) << " REF");
+    CHECK(fraction >= 0.90);
+    // Misses only where the stream enters new rows (4 banks every 4096 bursts) and after each REF.
+    const std::uint64_t misses = 4 * (requests.size() / 4096 + 1) + 4 * commands(s, dram_command::ref);
+    CHECK(s.outcomes[outcome(dram_row_outcome::hit)] >= requests.size() - misses);
+    CHECK(*std::max_element(done.begin(), done.end()) == s.end);
+}
+
+TEST_CASE("dram: alternating rows in one bank run at one read per tRC") {
+    dram_params p = test::ddr4_3200();
+    p.read_queue = 1;  // in order: no row hit can be pulled forward
+    dram_system system(p);
+    std::vector<dram_request> requests;
+    for (std::uint32_t k = 0; k < 100; ++k) requests.push_back(read_at(address(k % 2, 0, 0, k), 0));
+    const std::vector<dram_clock> done = system.run(requests);
+    // ACT k at k·tRC (PRE at ACT + tRAS, after RD + tRTP = ACT + 34), RD at ACT + tRCD.
+    for (std::uint32_t k = 0; k < done.size(); ++k) {
+        INFO("request " << k);
+        CHECK(done[k] == 74 * k + 22 + 22 + 4);
+    }
+    const dram_stats& s = system.stats();
+    CHECK(s.outcomes[outcome(dram_row_outcome::miss)] == 1);
+    CHECK(s.outcomes[outcome(dram_row_outcome::conflict)] == 99);
+    CHECK(commands(s, dram_command::ref) == 0);
+}
+
+TEST_CASE("dram: every rank refreshes every tREFI, ranks staggered") {
+    for (const std::uint32_t ranks : {1u, 2u}) {
+        CAPTURE(ranks);
+        const dram_params p = test::ddr4_3200(ranks);
+        dram_system system(p);
+        recorded log;
+        log.attach(system);
+        std::vector<dram_request> requests;
+        for (std::uint32_t k = 0; k < 400; ++k) {
+            requests.push_back(
+                read_at(address(k % 7, k % 4, k % 3, k, k % ranks, ranks), 1000 * dram_clock{k}));
+        }
+        system.run(requests);
+        const dram_clock end = system.stats().end;
+        const auto refs = log.only({dram_command::ref});
+        CHECK(system.stats().commands[static_cast<std::size_t>(dram_command::ref)] == refs.size());
+        for (std::uint32_t r = 0; r < ranks; ++r) {
+            std::vector<dram_clock> at;
+            for (const dram_issued& i : refs) {
+                if (i.at.rank == r) at.push_back(i.clock);
+            }
+            const dram_clock first_due = 12480 + 12480 * r / ranks;
+            const auto expected = static_cast<std::int64_t>((end - first_due) / 12480 + 1);
+            CHECK(std::abs(static_cast<std::int64_t>(at.size()) - expected) <= 1);
+            CHECK(std::abs(static_cast<std::int64_t>(at.size()) - end / 12480) <= 1);
+            REQUIRE_FALSE(at.empty());
+            CHECK(at.front() >= first_due);
+            for (std::size_t k = 0; k < at.size(); ++k) {
+                CHECK(at[k] >= first_due + 12480 * static_cast<dram_clock>(k));
+                CHECK(at[k] < first_due + 12480 * static_cast<dram_clock>(k) + 200);  // PREA + tRP at most
+            }
+        }
+    }
+}
+
+TEST_CASE("dram: FR-FCFS serves a younger row hit before an older conflict") {
+    const dram_params p = test::ddr4_3200();
+    dram_system system(p);
+    const std::vector<dram_request> requests{read_at(address(1, 0, 0, 0), 0), read_at(address(2, 0, 0, 0), 1),
+                                             read_at(address(1, 0, 0, 1), 2)};
+    const std::vector<dram_clock> done = system.run(requests);
+    CHECK(done[0] == 48);
+    CHECK(done[2] == 22 + 8 + 22 + 4);  // next RD of the open row, tCCD_L later
+    CHECK(done[1] > done[2]);
+    CHECK(done[1] == 52 + 22 + 22 + 22 + 4);  // PRE at tRAS
+    const dram_stats& s = system.stats();
+    CHECK(s.outcomes[outcome(dram_row_outcome::hit)] == 1);
+    CHECK(s.outcomes[outcome(dram_row_outcome::conflict)] == 1);
+}
+
+TEST_CASE("dram: the closed-page policy keeps a row open only for queued hits") {
+    dram_params p = test::ddr4_3200();
+    p.page_policy = dram_page_policy::closed;
+    dram_system system(p);
+    recorded log;
+    log.attach(system);
+    const std::vector<dram_request> requests{read_at(address(1, 0, 0, 0), 0), read_at(address(1, 0, 0, 1), 0),
+                                             write_at(address(1, 2, 0, 0), 0),
+                                             read_at(address(1, 0, 0, 2), 5000)};
+    const std::vector<dram_clock> done = system.run(requests);
+    const auto columns = log.only({dram_command::rd, dram_command::rda, dram_command::wr, dram_command::wra});
+    REQUIRE(columns.size() == 4);
+    CHECK(columns[0].command == dram_command::rd);  // request 1 waits for the same row
+    CHECK(columns[1].command == dram_command::rda);
+    CHECK(columns[2].command == dram_command::wra);
+    CHECK(columns[3].command == dram_command::rda);
+    CHECK(commands(system.stats(), dram_command::pre) == 0);
+    CHECK(done[3] == 5000 + 22 + 22 + 4);  // the row was closed: a miss, not a hit
+    CHECK(system.stats().outcomes[outcome(dram_row_outcome::miss)] == 3);
+}
+
+TEST_CASE("dram: writes drain from write_high down to write_low, and when no read waits") {
+    dram_params p = test::ddr4_3200();
+    p.write_high = 8;
+    p.write_low = 3;
+    for (const std::uint32_t writes : {8u, 7u}) {
+        CAPTURE(writes);
+        dram_system system(p);
+        recorded log;
+        log.attach(system);
+        std::vector<dram_request> requests;
+        for (std::uint32_t k = 0; k < 30; ++k) requests.push_back(read_at(address(0, k % 4, 0, k), 0));
+        for (std::uint32_t k = 0; k < writes; ++k) requests.push_back(write_at(address(100, k % 4, 1, k), 0));
+        system.run(requests);
+        const std::string expected = writes == 8
+                                         ? std::string(5, 'W') + std::string(30, 'R') + std::string(3, 'W')
+                                         : std::string(30, 'R') + std::string(7, 'W');
+        CHECK(column_sequence(log) == expected);
+        CHECK(system.stats().writes == writes);
+    }
+}
+
+TEST_CASE("dram: full queues hold requests back until a slot frees") {
+    dram_params p = test::ddr4_3200();
+    p.read_queue = 2;
+    dram_system system(p);
+    std::vector<dram_request> requests;
+    for (std::uint32_t k = 0; k < 6; ++k) requests.push_back(read_at(address(k, 0, 0, 0), 0));
+    const std::vector<dram_clock> done = system.run(requests);
+    CHECK(std::is_sorted(done.begin(), done.end()));
+    CHECK(done.back() == 74 * 5 + 48);  // each a conflict of the one before: one per tRC
+}
+
+TEST_CASE("dram: the same requests give the same completions and statistics") {
+    dram_params p = test::ddr4_3200(2);
+    const auto requests = random_trace(20'000, p.org.capacity_bytes(), 7);
+    dram_system a(p), b(p);
+    const std::vector<dram_clock> first = a.run(requests);
+    CHECK(b.run(requests) == first);
+    CHECK(a.run(requests) == first);  // a second run starts afresh
+    CHECK(a.stats().commands == b.stats().commands);
+    CHECK(a.stats().outcomes == b.stats().outcomes);
+    CHECK(a.stats().active_clocks == b.stats().active_clocks);
+    CHECK(a.stats().end == b.stats().end);
+    const dram_stats& s = a.stats();
+    CHECK(s.reads + s.writes == requests.size());
+    CHECK(s.outcomes[0] + s.outcomes[1] + s.outcomes[2] == requests.size());
+    CHECK(s.active_clocks + s.precharged_clocks == 2 * s.end);
+    REQUIRE(s.channels.size() == 1);
+    CHECK(s.channels[0].commands == s.commands);
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        const dram_clock least = requests[i].write ? 16 + 4 : 22 + 4;
+        REQUIRE(first[i] >= requests[i].arrival + least);
+    }
+}
+
+TEST_CASE("dram: a rank switch longer than a burst still gives legal, ordered service") {
+    dram_params p = test::ddr4_3200(2);
+    p.timing.rtrs = 6;  // > tBURST: the scheduler asks every bank every time
+    const auto requests = random_trace(5'000, p.org.capacity_bytes(), 3);
+    dram_system system(p);
+    recorded log;
+    log.attach(system);
+    const std::vector<dram_clock> done = system.run(requests);
+    CHECK(system.stats().reads + system.stats().writes == requests.size());
+    for (std::size_t i = 0; i < requests.size(); ++i) REQUIRE(done[i] >= requests[i].arrival + 16 + 4);
+    // Replaying the issued commands into a fresh state checks every one of them again.
+    dram_state replay(p);
+    for (const dram_issued& i : log.issued) REQUIRE_NOTHROW(replay.issue(i.command, i.at, i.clock));
+}
+
+TEST_CASE("dram: channels run side by side and refresh until the last completion") {
+    dram_params p = test::ddr4_3200();
+    p.org.channels = 2;
+    p.address_mapping = "rorababgcoch";  // the lowest bit above the burst picks the channel
+    dram_system system(p);
+    recorded log;
+    log.attach(system);
+    std::vector<dram_request> requests;
+    for (std::uint32_t k = 0; k < 2000; ++k)
+        requests.push_back(read_at(std::uint64_t{k} * 64 * 37, 20 * dram_clock{k}));
+    const std::vector<dram_clock> done = system.run(requests);
+    const dram_stats& s = system.stats();
+    REQUIRE(s.channels.size() == 2);
+    CHECK(s.reads == 2000);
+    CHECK(s.channels[0].commands[static_cast<std::size_t>(dram_command::rd)] +
+              s.channels[1].commands[static_cast<std::size_t>(dram_command::rd)] ==
+          2000);
+    CHECK(s.channels[0].commands[static_cast<std::size_t>(dram_command::rd)] == 1000);
+    CHECK(std::is_sorted(log.issued.begin(), log.issued.end(),
+                         [](const dram_issued& x, const dram_issued& y) { return x.clock < y.clock; }));
+    for (std::uint32_t c = 0; c < 2; ++c) {
+        std::int64_t refs = 0;
+        for (const dram_issued& i : log.only({dram_command::ref})) refs += i.channel == c;
+        CHECK(std::abs(refs - s.end / 12480) <= 1);
+        CHECK(s.channels[c].active_clocks + s.channels[c].precharged_clocks == s.end);
+    }
+}
+
+TEST_CASE("dram: throughput on a random trace") {
+    const dram_params p = test::ddr4_3200(2);
+    const auto requests = random_trace(200'000, p.org.capacity_bytes(), 11);
+    dram_system system(p);
+    const auto t0 = std::chrono::steady_clock::now();
+    system.run(requests);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    MESSAGE("random trace: " << requests.size() / seconds << " requests/s of wall time; row hits "
+                             << system.stats().outcomes[0] << ", misses " << system.stats().outcomes[1]
+                             << ", conflicts " << system.stats().outcomes[2]);
+    CHECK(system.stats().reads + system.stats().writes == requests.size());
+}
