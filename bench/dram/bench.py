@@ -6,9 +6,13 @@
 
 Three traces in DRAMSim3's text format, all of `--requests` 64-byte requests:
 
-  sequential  reads of consecutive addresses, all issued at once: bound by the data bus
-  random      uniformly random addresses, 2 reads : 1 write, one request every 4 clocks
-  conflict    reads alternating between two rows of one bank: bound by tRC
+  sequential  reads of consecutive addresses, all issued at once. With DDR4's default mapping
+              (columns lowest) consecutive bursts stay in one bank group, so tCCD_L, not the
+              data bus, bounds the stream
+  random      uniformly random addresses, 2 reads : 1 write, one request every 4 clocks: more
+              than the part can serve (tFAW bounds the activates), so queues fill and latency grows
+  conflict    reads alternating between two rows of one bank, all issued at once: FR-FCFS
+              serves the queued hits of one row before switching, so most become row hits
 
 For each it runs `fluxon dram` and prints the simulation's wall time (the run file's
 /counters/wall_time, which excludes reading the trace), requests per second, the bandwidth

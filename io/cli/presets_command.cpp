@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "io/chip_preset.hpp"
+#include "io/dram_preset.hpp"
 #include "io/cli/commands.hpp"
 
 namespace fluxon::cli {
@@ -11,13 +14,27 @@ namespace fluxon::cli {
 // a user copies to start a preset of their own.
 int presets_command(const std::string& name) {
     if (!name.empty()) {
-        std::cout << io::load_chip_preset(name, {.key = "presets"}).text << std::flush;
+        const auto dram = io::dram_preset_names();
+        const bool is_dram = std::find(dram.begin(), dram.end(), name) != dram.end();
+        std::cout << (is_dram ? io::load_dram_preset(name, {.key = "presets"}).text
+                              : io::load_chip_preset(name, {.key = "presets"}).text)
+                  << std::flush;
         return exit_ok;
     }
+    std::cout << "chips ([hardware] preset):\n";
     for (const std::string& preset : io::chip_preset_names()) {
         const chip_params& c = io::load_chip_preset(preset, {}).params;
-        std::cout << fmt::format("{:<12} {} cores x {} neurons, {}; {}\n", preset, c.cores(), c.neurons_per_core.value,
-                                 c.noc.topology == noc_topology_kind::mesh ? "mesh" : "tree", c.description);
+        std::cout << fmt::format("  {:<12} {} cores x {} neurons, {}; {}\n", preset, c.cores(),
+                                 c.neurons_per_core.value, c.noc.topology == noc_topology_kind::mesh ? "mesh" : "tree",
+                                 c.description);
+    }
+    std::cout << "memories (fluxon dram --preset):\n";
+    for (const std::string& preset : io::dram_preset_names()) {
+        const dram_params& d = io::load_dram_preset(preset, {}).params;
+        std::cout << fmt::format("  {:<12} {} GiB, {:.4g} GB/s peak; {}\n", preset,
+                                 static_cast<double>(d.org.capacity_bytes()) / (1u << 30),
+                                 d.org.burst_bytes * d.org.channels / (d.timing.burst * d.timing.tck) / 1e9,
+                                 d.description);
     }
     std::cout << "fluxon presets NAME prints a preset file; docs/hardware.md describes the format.\n";
     return exit_ok;

@@ -135,6 +135,19 @@ if expect_exit 2 "network beyond the fan-out of truenorth" "$FLUXON" run "$DATA/
     contains "$TMP/err" "fan_out_per_neuron" "fan-out error names the limit"
 fi
 
+# DRAM traces
+if expect_exit 0 "dram trace" "$FLUXON" dram "$DATA/small.trace" -o "$TMP/dram.h5"; then
+    contains "$TMP/out" "requests        3 (2 reads, 1 writes)" "dram summary counts the requests"
+    contains "$TMP/out" "row buffer      1 hits" "dram summary reports row hits"
+    contains "$TMP/out" "per bit" "dram summary reports energy per bit"
+    expect_exit 0 "inspect a dram run" "$FLUXON" inspect "$TMP/dram.h5" && contains "$TMP/out" "dram:" "inspect shows the dram part"
+fi
+printf '0x0 READ 0\n0x40 FETCH 5\n' >"$TMP/bad.trace"
+if expect_exit 2 "a malformed trace line" "$FLUXON" dram "$TMP/bad.trace" -o "$TMP/bad.h5"; then
+    contains "$TMP/err" "bad.trace:2" "the error names the trace line"
+fi
+expect_exit 2 "an unknown dram preset" "$FLUXON" dram "$DATA/small.trace" -o "$TMP/bad.h5" --preset ddr9
+
 # presets
 if expect_exit 0 "presets" "$FLUXON" presets; then
     contains "$TMP/out" "loihi" "presets lists loihi"
