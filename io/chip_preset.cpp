@@ -160,21 +160,11 @@ chip_params read_chip(const config_node& root) {
 
 }  // namespace
 
-std::vector<std::string> chip_preset_names() {
-    std::vector<std::string> names;
-    for (const auto& [name, text] : detail::builtin_chip_preset_texts()) names.emplace_back(name);
-    std::sort(names.begin(), names.end());
-    return names;
-}
+std::vector<std::string> chip_preset_names() { return preset::names_of(detail::builtin_chip_preset_texts()); }
 
 chip_preset load_chip_preset(const std::string& name_or_path, const error_site& where) {
-    if (preset::is_path(name_or_path)) {
-        return parse_chip_preset(preset::read_file(name_or_path, where, "chip preset"), name_or_path);
-    }
-    for (const auto& [name, text] : detail::builtin_chip_preset_texts()) {
-        if (name == name_or_path) return parse_chip_preset(text, "builtin:" + name_or_path);
-    }
-    preset::unknown_name("chip preset", name_or_path, chip_preset_names(), where);
+    const preset::found_text found = preset::find(name_or_path, detail::builtin_chip_preset_texts(), "chip preset", where);
+    return parse_chip_preset(found.text, found.origin);
 }
 
 chip_preset parse_chip_preset(std::string_view text, const std::string& origin) {

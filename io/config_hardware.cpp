@@ -6,6 +6,7 @@
 #include "io/config_schema.hpp"
 #include "io/config_sections.hpp"
 #include "io/config_values.hpp"
+#include "io/preset_values.hpp"
 
 namespace fluxon::io {
 namespace {
@@ -33,9 +34,8 @@ net::hardware_spec read_hardware(const config_node& hardware) {
     if (spec.preset.empty()) preset.fail("expected a chip preset name or a file path, got an empty string");
     spec.preset_site = preset.site();
     // A preset file named in a config file is relative to it, like every data file.
-    const bool is_path = spec.preset.find('/') != std::string::npos || spec.preset.ends_with(".toml");
     const auto& base = hardware.context().base_dir;
-    if (is_path && !base.empty() && std::filesystem::path(spec.preset).is_relative()) {
+    if (preset::names_a_file(spec.preset) && !base.empty() && std::filesystem::path(spec.preset).is_relative()) {
         spec.preset = (base / spec.preset).lexically_normal().string();
     }
     if (const config_node f = hardware.child("fidelity"); f.present()) {

@@ -230,21 +230,11 @@ dram_params read_dram(const config_node& root) {
 
 }  // namespace
 
-std::vector<std::string> dram_preset_names() {
-    std::vector<std::string> names;
-    for (const auto& [name, text] : detail::builtin_dram_preset_texts()) names.emplace_back(name);
-    std::sort(names.begin(), names.end());
-    return names;
-}
+std::vector<std::string> dram_preset_names() { return preset::names_of(detail::builtin_dram_preset_texts()); }
 
 dram_preset load_dram_preset(const std::string& name_or_path, const error_site& where) {
-    if (preset::is_path(name_or_path)) {
-        return parse_dram_preset(preset::read_file(name_or_path, where, "DRAM preset"), name_or_path);
-    }
-    for (const auto& [name, text] : detail::builtin_dram_preset_texts()) {
-        if (name == name_or_path) return parse_dram_preset(text, "builtin:" + name_or_path);
-    }
-    preset::unknown_name("DRAM preset", name_or_path, dram_preset_names(), where);
+    const preset::found_text found = preset::find(name_or_path, detail::builtin_dram_preset_texts(), "DRAM preset", where);
+    return parse_dram_preset(found.text, found.origin);
 }
 
 dram_preset parse_dram_preset(std::string_view text, const std::string& origin) {

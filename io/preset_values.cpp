@@ -133,9 +133,7 @@ void read_name_and_description(const config_node& root, std::string_view example
     if (blank(description)) description_at.fail("the description is empty: say what the preset models");
 }
 
-bool is_path(const std::string& name_or_path) {
-    return name_or_path.find('/') != std::string::npos || name_or_path.ends_with(".toml");
-}
+namespace {
 
 std::string read_file(const std::string& path, const error_site& where, std::string_view kind) {
     error_site site;
@@ -152,11 +150,30 @@ std::string read_file(const std::string& path, const error_site& where, std::str
     return text.str();
 }
 
-void unknown_name(std::string_view kind, const std::string& name,
-                  const std::vector<std::string>& shipped, const error_site& where) {
+}  // namespace
+
+std::vector<std::string> names_of(const builtin_texts& builtin) {
+    std::vector<std::string> names;
+    for (const auto& [name, text] : builtin) names.emplace_back(name);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+bool names_a_file(const std::string& name_or_path) {
+    return name_or_path.find('/') != std::string::npos || name_or_path.ends_with(".toml");
+}
+
+found_text find(const std::string& name_or_path, const builtin_texts& builtin, std::string_view kind,
+                const error_site& where) {
+    if (names_a_file(name_or_path)) {
+        return {read_file(name_or_path, where, kind), name_or_path};
+    }
+    for (const auto& [name, text] : builtin) {
+        if (name == name_or_path) return {std::string(text), "builtin:" + name_or_path};
+    }
     throw config_error(fmt::format("unknown {} '{}'; shipped presets: {} (or give the path of a .toml "
                                    "preset file)",
-                                   kind, name, fmt::join(shipped, ", ")),
+                                   kind, name_or_path, fmt::join(names_of(builtin), ", ")),
                        where);
 }
 

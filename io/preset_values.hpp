@@ -38,14 +38,24 @@ config_node sourced_value(const config_node& section, std::string_view name, std
 void read_name_and_description(const config_node& root, std::string_view example, std::string& name,
                                std::string& description);
 
-// Anything containing '/' or ending in ".toml" names a file rather than a shipped preset.
-bool is_path(const std::string& name_or_path);
-// The text of a preset file; io_error naming it (and `where` it was named) when unreadable.
-// `kind` ("chip preset", "DRAM preset") goes into the messages.
-std::string read_file(const std::string& path, const error_site& where, std::string_view kind);
-// config_error at `where` for a name that is no shipped preset, listing `shipped`.
-[[noreturn]] void unknown_name(std::string_view kind, const std::string& name,
-                               const std::vector<std::string>& shipped, const error_site& where);
+// The presets compiled into fluxon: (name, text) pairs (io/chip_presets.cmake generates them).
+using builtin_texts = std::vector<std::pair<std::string_view, std::string_view>>;
+
+// The names of `builtin`, sorted.
+std::vector<std::string> names_of(const builtin_texts& builtin);
+
+// Anything containing '/' or ending in ".toml" names a preset file rather than a shipped preset.
+bool names_a_file(const std::string& name_or_path);
+
+struct found_text {
+    std::string text, origin;  // origin: "builtin:<name>" or the file's path
+};
+// A shipped preset by name, or a file by path (see names_a_file).
+// `kind` ("chip preset", "DRAM preset") goes into the messages: io_error naming an unreadable
+// file (and `where` it was named), config_error at `where` for an unknown name, listing the
+// shipped ones.
+found_text find(const std::string& name_or_path, const builtin_texts& builtin, std::string_view kind,
+                const error_site& where);
 // Parses TOML; a syntax error becomes a config_error at origin's line.
 toml::table parse_toml(std::string_view text, const std::string& origin);
 
