@@ -241,3 +241,12 @@ TEST_CASE("chip: the ledger does not depend on the number of threads") {
     CHECK(ra.hardware->hardware_time == rb.hardware->hardware_time);
     CHECK(ra.hardware->synaptic_events == static_cast<std::uint64_t>(ra.synaptic_events));
 }
+
+TEST_CASE("chip: a fixed step period beyond the hardware clock's range is refused up front") {
+    preset_file file;
+    auto spec = two_core_run(file.path.string());  // 5 steps
+    spec.hardware.step_period = q("2000 s");        // 10000 s > 2^63 fs
+    CHECK_THROWS_WITH_AS(simulation{spec}, doctest::Contains("femtoseconds"), config_error);
+    spec.hardware.step_period = q("1000 s");        // 5000 s fits
+    CHECK(simulation(spec).run().hardware->hardware_time == doctest::Approx(5000.0));
+}
