@@ -20,8 +20,10 @@ reached as a share of the preset's peak, mean latency, row-hit rate and energy p
 
 No DRAM simulator is packaged in Debian, so none runs by default. Given a DRAMSim3 build
 (--dramsim3 path/to/dramsim3main --dramsim3-config path/to/DDR4_8Gb_x8_3200.ini), the same
-traces also run through it for the number of clocks fluxon needed, and the table adds its wall
-time and the ratio.
+traces also run through it for the number of clocks fluxon needed, and the table adds its
+process wall time, the ratio of wall times, the share of the requests it completed in those
+clocks and its bandwidth as a share of the same peak (a cross-check of the two models; DRAMSim3's
+DDR4 config has two ranks where the preset has one).
 """
 import argparse
 import json
@@ -69,6 +71,7 @@ def run_fluxon(fluxon, trace, preset, output):
             "requests_per_s": requests / wall if wall > 0 else float("nan"),
             "clocks": round(float(d["simulated_time"][()]) / float(d.attrs["tck"])),
             "bandwidth_share": float(d["bandwidth"][()]) / float(d["peak_bandwidth"][()]),
+            "peak_bandwidth": float(d["peak_bandwidth"][()]),
             "mean_latency_ns": float(d["latency"][()].mean()) * 1e9,
             "row_hit_rate": int(d["row_hits"][()]) / requests,
             "pj_per_bit": float(ledger.attrs["total_energy"]) / (requests * 64 * 8) * 1e12,
@@ -76,10 +79,17 @@ def run_fluxon(fluxon, trace, preset, output):
 
 
 def run_dramsim3(binary, config, trace, clocks, workdir):
+    """DRAMSim3's process wall time for `clocks` cycles of `trace`, and what it completed."""
+    outdir = pathlib.Path(workdir, "dramsim3")
+    outdir.mkdir(exist_ok=True)
     started = time.perf_counter()
-    subprocess.run([binary, config, "-c", str(clocks), "-t", str(trace), "-o", str(workdir)], check=True,
+    subprocess.run([binary, config, "-c", str(clocks), "-t", str(trace), "-o", str(outdir)], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    stats = json.loads(pathlib.Path(outdir, "dramsim3.json").read_text())
+    channel = stats.get("0", stats)
+    done = int(channel["num_reads_done"]) + int(channel["num_writes_done"])
+    return wall, done, float(channel["average_bandwidth"]) * 1e9
 
 
 def main():
@@ -99,19 +109,22 @@ def main():
             write_trace(trace, kind, args.requests)
             r = run_fluxon(args.fluxon, trace, args.preset, pathlib.Path(tmp, f"{kind}.h5"))
             if args.dramsim3:
-                peer = run_dramsim3(args.dramsim3, args.dramsim3_config, trace, r["clocks"], tmp)
-                r["dramsim3_process_wall_s"] = peer
-                r["dramsim3_over_fluxon"] = peer / r["process_wall_s"]
+                wall, done, bandwidth = run_dramsim3(args.dramsim3, args.dramsim3_config, trace, r["clocks"], tmp)
+                r["dramsim3_process_wall_s"] = wall
+                r["dramsim3_over_fluxon"] = wall / r["process_wall_s"]
+                r["dramsim3_completed_share"] = done / r["requests"]
+                r["dramsim3_bandwidth_share"] = bandwidth / r["peak_bandwidth"]
             results[kind] = r
 
     columns = ["requests_per_s", "sim_wall_s", "process_wall_s", "bandwidth_share", "mean_latency_ns",
                "row_hit_rate", "pj_per_bit"]
     if args.dramsim3:
-        columns += ["dramsim3_process_wall_s", "dramsim3_over_fluxon"]
+        columns += ["dramsim3_process_wall_s", "dramsim3_over_fluxon", "dramsim3_completed_share",
+                    "dramsim3_bandwidth_share"]
     print(f"fluxon dram, preset {args.preset}, {args.requests} requests per trace")
-    print(f"  {'trace':12}" + "".join(f"{c:>24}" for c in columns))
+    print(f"  {'trace':12}" + "".join(f"{c:>28}" for c in columns))
     for kind, r in results.items():
-        print(f"  {kind:12}" + "".join(f"{r[c]:>24.4g}" for c in columns))
+        print(f"  {kind:12}" + "".join(f"{r[c]:>28.4g}" for c in columns))
     if args.json:
         with open(args.json, "w") as out:
             json.dump(results, out, indent=2)
