@@ -35,7 +35,7 @@ connectivity_walk walk_of(const built_network& net) {
             const auto pre = static_cast<std::uint32_t>(proj.pre_index);
             const auto post = static_cast<std::uint32_t>(proj.post_index);
             for (const population_slice* slice : net.populations[proj.post_index].slices) {
-                for (const synapse_table& t : const_cast<population_slice*>(slice)->incoming()) {
+                for (const synapse_table& t : slice->incoming()) {
                     if (t.projection != e) continue;
                     for (std::uint32_t j = 0; j + 1 < t.row_start.size(); ++j) {
                         for (auto k = t.row_start[j]; k < t.row_start[j + 1]; ++k) {

@@ -69,6 +69,7 @@ public:
     neuron_block& block() { return *block_; }
     const spike_log& log() const { return log_; }
     std::vector<synapse_table>& incoming() { return incoming_; }
+    const std::vector<synapse_table>& incoming() const { return incoming_; }
     std::uint32_t first_id() const { return first_id_; }
     std::uint32_t size() const { return size_; }
     const slice_counters& counters() const { return counters_; }
