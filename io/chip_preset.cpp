@@ -163,19 +163,13 @@ chip_params read_chip(const config_node& root) {
 std::vector<std::string> chip_preset_names() { return preset::names_of(detail::builtin_chip_preset_texts()); }
 
 chip_preset load_chip_preset(const std::string& name_or_path, const error_site& where) {
-    const preset::found_text found = preset::find(name_or_path, detail::builtin_chip_preset_texts(), "chip preset", where);
+    const preset::found_text found =
+        preset::find(name_or_path, detail::builtin_chip_preset_texts(), "chip preset", where);
     return parse_chip_preset(found.text, found.origin);
 }
 
 chip_preset parse_chip_preset(std::string_view text, const std::string& origin) {
-    const toml::table doc = preset::parse_toml(text, origin);
-    config_context ctx;
-    ctx.file = origin;
-    chip_preset result;
-    result.params = read_chip(config_node::root(ctx, doc));
-    result.text = std::string(text);
-    result.origin = origin;
-    return result;
+    return preset::parse<chip_preset>(text, origin, read_chip);
 }
 
 }  // namespace fluxon::io

@@ -233,19 +233,13 @@ dram_params read_dram(const config_node& root) {
 std::vector<std::string> dram_preset_names() { return preset::names_of(detail::builtin_dram_preset_texts()); }
 
 dram_preset load_dram_preset(const std::string& name_or_path, const error_site& where) {
-    const preset::found_text found = preset::find(name_or_path, detail::builtin_dram_preset_texts(), "DRAM preset", where);
+    const preset::found_text found =
+        preset::find(name_or_path, detail::builtin_dram_preset_texts(), "DRAM preset", where);
     return parse_dram_preset(found.text, found.origin);
 }
 
 dram_preset parse_dram_preset(std::string_view text, const std::string& origin) {
-    const toml::table doc = preset::parse_toml(text, origin);
-    config_context ctx;
-    ctx.file = origin;
-    dram_preset result;
-    result.params = read_dram(config_node::root(ctx, doc));
-    result.text = std::string(text);
-    result.origin = origin;
-    return result;
+    return preset::parse<dram_preset>(text, origin, read_dram);
 }
 
 }  // namespace fluxon::io

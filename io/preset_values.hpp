@@ -59,4 +59,18 @@ found_text find(const std::string& name_or_path, const builtin_texts& builtin, s
 // Parses TOML; a syntax error becomes a config_error at origin's line.
 toml::table parse_toml(std::string_view text, const std::string& origin);
 
+// A preset (a struct of params, text and origin) from its text: `read` lowers the document's
+// root node into the params.
+template <class Preset, class Read>
+Preset parse(std::string_view text, const std::string& origin, Read read) {
+    const toml::table doc = parse_toml(text, origin);
+    config_context ctx;
+    ctx.file = origin;
+    Preset result;
+    result.params = read(config_node::root(ctx, doc));
+    result.text = std::string(text);
+    result.origin = origin;
+    return result;
+}
+
 }  // namespace fluxon::io::preset
