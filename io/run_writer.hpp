@@ -81,6 +81,8 @@ struct chip_record {
     double hardware_time = 0, max_step_time = 0, barrier = 0, queueing_delay = 0;  // s
     std::uint64_t messages = 0, hops = 0, synaptic_events = 0, late_messages = 0;
     std::uint32_t max_extra_steps = 0;
+    std::uint64_t dram_reads = 0;  // bursts of synaptic rows read from DRAM
+    double dram_stall = 0;         // s that synaptic processing waited for DRAM
     std::vector<std::string> link_name;
     std::vector<std::uint64_t> link_messages;
 };
