@@ -95,7 +95,8 @@ mapping_columns mapping_columns_of(const chip_binding& chip, const built_network
 }
 
 io::mapping_record mapping_record_of(const chip_binding& chip, const io::chip_preset& preset,
-                                     const net::hardware_spec& spec, const built_network& net) {
+                                     const io::dram_preset& dram, const net::hardware_spec& spec,
+                                     const built_network& net) {
     io::mapping_record m;
     m.preset = chip.chip().name;
     m.preset_origin = preset.origin;
@@ -105,6 +106,10 @@ io::mapping_record mapping_record_of(const chip_binding& chip, const io::chip_pr
     m.mapper = chip.mapper();
     m.step_period = chip.options().step_period;
     m.weight_bits = chip.chip().weight_bits;
+    if (chip.dram()) {
+        m.synapse_dram = dram.origin;
+        m.bytes_per_synapse = spec.bytes_per_synapse;
+    }
     m.placement = mapping_columns_of(chip, net);
     m.neurons_per_core = chip.chip().neurons_per_core.value;
     m.synapses_per_core = chip.chip().synapses_per_core.value;
@@ -207,7 +212,7 @@ struct simulation::state {
             l.probes.push_back({net.populations[p.population].name, p.variable, p.units, p.ids,
                                 static_cast<double>(p.interval_steps) * net.dt});
         }
-        if (chip) l.mapping = mapping_record_of(*chip, preset, spec.hardware, net);
+        if (chip) l.mapping = mapping_record_of(*chip, preset, dram_preset, spec.hardware, net);
         return l;
     }
 

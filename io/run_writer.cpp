@@ -159,6 +159,8 @@ struct run_writer::impl {
         g.write_attr("weight_bits", m.weight_bits);
         g.write_attr("neurons_per_core", m.neurons_per_core);
         g.write_attr("synapses_per_core", m.synapses_per_core);
+        g.write_attr("synapse_dram", m.synapse_dram);
+        g.write_attr("bytes_per_synapse", m.bytes_per_synapse);
         g.write_attr("fan_in_per_core", m.fan_in_per_core);
         g.write_string("preset_text", m.preset_text);
         const h5::group chunks = g.create_group("chunks");

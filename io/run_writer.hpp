@@ -63,6 +63,10 @@ struct mapping_record {
     std::string preset, preset_origin, preset_text, fidelity, topology, mapper;
     double step_period = 0;  // s of hardware time per step; 0: as fast as possible
     std::int32_t weight_bits = 0;
+    // The DRAM holding synaptic rows off chip: its preset's origin ("" without) and the bytes
+    // of one synapse there.
+    std::string synapse_dram;
+    std::uint32_t bytes_per_synapse = 0;
     mapping_columns placement;
     // The chip's capacities per core (0: unlimited).
     std::uint64_t neurons_per_core = 0, synapses_per_core = 0, fan_in_per_core = 0;
