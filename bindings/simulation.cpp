@@ -272,7 +272,7 @@ Simulation(config, overrides=[])         from a config file, with "dotted.key=va
              "'energy': J, 'latency': s}.")
         .def("mapping", &py_simulation::mapping,
              "Where the mapper put the network: {'chunks': {population, first, size, core}, "
-             "'cores': {tile, neurons, synapses, fan_in, messages_in}}.")
+             "'cores': {tile, neurons, synapses, fan_in, messages_in, synapses_off_chip}}.")
         .def_property_readonly("populations", &py_simulation::populations)
         .def_property_readonly("projections", &py_simulation::projections)
         .def_property_readonly("dt", [](const py_simulation& s) { return s.sim().dt(); })

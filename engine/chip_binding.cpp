@@ -82,7 +82,8 @@ chip_binding::chip_binding(chip_params chip, const net::experiment_spec& experim
     map(experiment);
     quantize_weights();
     attach_slices();
-    model_ = std::make_unique<chip_model>(chip_, mapping_, *topology_, ledger_, options_, dram_ ? &*dram_ : nullptr);
+    const dram_params* dram_ptr = dram_ ? &*dram_ : nullptr;
+    model_ = std::make_unique<chip_model>(chip_, mapping_, *topology_, ledger_, options_, dram_ptr);
     spikes_.resize(net.populations.size());
     spike_spans_.resize(net.populations.size());
     active_.resize(mapping_.cores.size());

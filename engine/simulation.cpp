@@ -174,10 +174,12 @@ struct simulation::state {
             preset = io::load_chip_preset(spec.hardware.preset, spec.hardware.preset_site);
             std::optional<dram_params> dram;
             if (!spec.hardware.synapse_dram.empty()) {
-                dram_preset = io::load_dram_preset(spec.hardware.synapse_dram, spec.hardware.synapse_dram_site);
+                const net::hardware_spec& hw = spec.hardware;
+                dram_preset = io::load_dram_preset(hw.synapse_dram, hw.synapse_dram_site);
                 dram = dram_preset.params;
             }
-            chip = std::make_unique<chip_binding>(chip_for(spec.hardware, preset.params), spec, net, std::move(dram));
+            chip = std::make_unique<chip_binding>(chip_for(spec.hardware, preset.params), spec, net,
+                                                  std::move(dram));
         }
         build_time = seconds_since(t0);
         for (const auto& p : net.populations) {

@@ -24,7 +24,8 @@ std::string read_choice(const config_node& at, std::initializer_list<std::string
 // A preset file named in a config file is relative to it, like every data file.
 std::string relative_to_config(const config_node& hardware, const std::string& name_or_path) {
     const auto& base = hardware.context().base_dir;
-    if (preset::names_a_file(name_or_path) && !base.empty() && std::filesystem::path(name_or_path).is_relative()) {
+    const bool relative = std::filesystem::path(name_or_path).is_relative();
+    if (preset::names_a_file(name_or_path) && !base.empty() && relative) {
         return (base / name_or_path).lexically_normal().string();
     }
     return name_or_path;
@@ -33,7 +34,9 @@ std::string relative_to_config(const config_node& hardware, const std::string& n
 void read_synapse_dram(const config_node& hardware, net::hardware_spec& spec) {
     if (const config_node dram = hardware.child("synapse_dram"); dram.present()) {
         spec.synapse_dram = read_string(dram, "a DRAM preset name (such as \"ddr4_3200\") or a file path");
-        if (spec.synapse_dram.empty()) dram.fail("expected a DRAM preset name or a file path, got an empty string");
+        if (spec.synapse_dram.empty()) {
+            dram.fail("expected a DRAM preset name or a file path, got an empty string");
+        }
         spec.synapse_dram = relative_to_config(hardware, spec.synapse_dram);
         spec.synapse_dram_site = dram.site();
     }

@@ -684,8 +684,9 @@ void place_rows_in_dram(core_mapping& mapping, const std::vector<mapper_populati
             const std::uint64_t size = bursts * memory.burst_bytes;
             if (size > memory.capacity_bytes || next > memory.capacity_bytes - size) {
                 refuse(populations[r.population].name, "dram capacity",
-                       fmt::format("the synaptic rows that do not fit on their cores need more than the {} bytes "
-                                   "of DRAM {} (a row of {} bytes from its neurons starts at byte {})",
+                       fmt::format("the synaptic rows that do not fit on their cores need more than "
+                                   "the {} bytes of DRAM {} (a row of {} bytes from its neurons "
+                                   "starts at byte {})",
                                    memory.capacity_bytes, memory.name, size, next));
             }
             mapping.dram_rows[r.population][r.index] = {next, bursts};

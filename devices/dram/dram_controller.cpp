@@ -537,7 +537,8 @@ void dram_system::start_session() {
 }
 
 // Refuses what the trace reader should already have refused.
-std::vector<std::vector<std::uint32_t>> dram_system::split_by_channel(std::span<const dram_request> batch) const {
+std::vector<std::vector<std::uint32_t>> dram_system::split_by_channel(
+    std::span<const dram_request> batch) const {
     if (batch.size() > std::numeric_limits<std::uint32_t>::max()) {
         throw user_error(fmt::format("{} DRAM requests in one run; at most 2^32 - 1", batch.size()), {});
     }
@@ -575,7 +576,9 @@ std::vector<dram_clock> dram_system::serve(std::span<const dram_request> batch) 
     s.last_arrival = batch.back().arrival;
     std::vector<dram_clock> done(batch.size(), 0);
     std::vector<channel_controller>& controllers = s.controllers;
-    for (std::size_t c = 0; c < controllers.size(); ++c) controllers[c].begin(batch, std::move(order[c]), done);
+    for (std::size_t c = 0; c < controllers.size(); ++c) {
+        controllers[c].begin(batch, std::move(order[c]), done);
+    }
 
     // Issue in clock order across channels; once every request is served, refresh goes on only
     // for deadlines before the last completion, and background is taken up to that clock

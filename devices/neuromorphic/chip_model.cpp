@@ -76,7 +76,9 @@ chip_model::chip_model(const chip_params& chip, const core_mapping& mapping, con
     core_ready_.assign(mapping.cores.size(), 0);
     synapse_free_.assign(mapping.cores.size(), 0);
     if (!mapping.dram_rows.empty()) {
-        if (dram == nullptr) throw internal_error("synaptic rows placed in DRAM but no DRAM given to the chip model");
+        if (dram == nullptr) {
+            throw internal_error("synaptic rows placed in DRAM but no DRAM given to the chip model");
+        }
         dram_params_ = dram;
         dram_ = std::make_unique<dram_system>(*dram);
         dram_->serve({});  // an idle start: its statistics have their channels from now on
@@ -107,7 +109,9 @@ void chip_model::fetch_rows() {
         if (row.bursts == 0) continue;
         const dram_clock at = std::max(last_request_, (arrivals_[k] + t_dram_clock_ - 1) / t_dram_clock_);
         last_request_ = at;
-        for (std::uint64_t b = 0; b < row.bursts; ++b) requests_.push_back({row.address + b * burst_bytes, false, at});
+        for (std::uint64_t b = 0; b < row.bursts; ++b) {
+            requests_.push_back({row.address + b * burst_bytes, false, at});
+        }
         last_burst_of_[k] = requests_.size();
     }
     if (requests_.empty()) return;
@@ -147,7 +151,8 @@ void chip_model::step(std::int64_t step, std::span<const std::span<const std::ui
                 const core_destination d = dest[k];
                 core_ready_[src] += t_message_out_;
                 sends_.push_back({core_ready_[src], mapping_.cores[src].tile, mapping_.cores[d.core].tile});
-                messages_.push_back({p, i, d.core, d.synapses, rows_in_dram ? mapping_.dram_rows[p][k] : dram_row{}});
+                const dram_row row = rows_in_dram ? mapping_.dram_rows[p][k] : dram_row{};
+                messages_.push_back({p, i, d.core, d.synapses, row});
                 ledger_.charge(counters_[src].message_out);
                 ledger_.charge(counters_[d.core].message_in);
                 ledger_.charge(counters_[d.core].synapse_op, d.synapses);

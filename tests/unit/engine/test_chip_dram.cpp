@@ -14,6 +14,7 @@
 #include "engine/errors.hpp"
 #include "engine/simulation.hpp"
 #include "io/dram_preset.hpp"
+#include "io/run_reader.hpp"
 
 using namespace fluxon;
 using namespace fluxon::test;
@@ -87,7 +88,8 @@ net::experiment_spec spill_run(const std::string& chip, const std::string& dram)
     e.network.populations.push_back(population("out", 2, "lif", quiet));
     e.network.projections.push_back(
         projection("inp_out", "inp", "out", "exc", net::connector_spec::kind::all_to_all, "0.3 mV"));
-    auto extra = projection("inp_out1", "inp", "out", "exc", net::connector_spec::kind::explicit_list, "0.3 mV");
+    auto extra =
+        projection("inp_out1", "inp", "out", "exc", net::connector_spec::kind::explicit_list, "0.3 mV");
     extra.connector.pre_ids = {0};
     extra.connector.post_ids = {1};
     e.network.projections.push_back(extra);
@@ -113,7 +115,12 @@ TEST_CASE("chip dram: one spike reads one burst from a closed bank and stalls co
     simulation on_chip(spill_run(large.name(), ""));
     const run_result base = on_chip.run();
     simulation spilled(spill_run(small.name(), "ddr4_3200"));
-    const run_result r = spilled.run();
+    const std::filesystem::path out = std::filesystem::temp_directory_path() /
+                                      ("fluxon_chip_dram_" + std::to_string(::getpid()) + ".h5");
+    const run_result r = spilled.run({.output = out.string()});
+    const std::string summary = io::summarize_run(out.string());
+    std::filesystem::remove(out);
+    CHECK(summary.find("  dram            1 bursts, stall 30.12 ns\n") != std::string::npos);
     REQUIRE(base.hardware);
     REQUIRE(r.hardware);
 
@@ -209,7 +216,7 @@ TEST_CASE("chip dram: a DRAM too small for the rows off chip is a network error"
     }
 }
 
-TEST_CASE("chip dram: without a DRAM, synapses_per_core stays a hard limit; an unknown DRAM names its key") {
+TEST_CASE("chip dram: without a DRAM, synapses_per_core stays a hard limit, an unknown DRAM is refused") {
     const temp_file small = chip_with(1);
     try {
         simulation sim(spill_run(small.name(), ""));
