@@ -158,6 +158,7 @@ public:
         cores["synapses"] = owning(std::move(m.core_synapses));
         cores["fan_in"] = owning(std::move(m.core_fan_in));
         cores["messages_in"] = owning(std::move(m.core_messages_in));
+        cores["synapses_off_chip"] = owning(std::move(m.core_synapses_off_chip));
         out["chunks"] = chunks;
         out["cores"] = cores;
         return out;
@@ -223,6 +224,7 @@ py::object hardware_of(const run_result& r) {
                     py::arg("synaptic_events") = h.synaptic_events, py::arg("messages") = h.messages,
                     py::arg("hops") = h.hops, py::arg("late_messages") = h.late_messages,
                     py::arg("overrun_steps") = h.overrun_steps, py::arg("cores") = h.cores,
+                    py::arg("dram_reads") = h.dram_reads, py::arg("dram_stall") = h.dram_stall,
                     py::arg("energy_per_synaptic_event") =
                         h.synaptic_events > 0 ? h.total_energy / static_cast<double>(h.synaptic_events) : 0.0);
 }
@@ -270,7 +272,7 @@ Simulation(config, overrides=[])         from a config file, with "dotted.key=va
              "'energy': J, 'latency': s}.")
         .def("mapping", &py_simulation::mapping,
              "Where the mapper put the network: {'chunks': {population, first, size, core}, "
-             "'cores': {tile, neurons, synapses, fan_in, messages_in}}.")
+             "'cores': {tile, neurons, synapses, fan_in, messages_in, synapses_off_chip}}.")
         .def_property_readonly("populations", &py_simulation::populations)
         .def_property_readonly("projections", &py_simulation::projections)
         .def_property_readonly("dt", [](const py_simulation& s) { return s.sim().dt(); })

@@ -61,8 +61,13 @@ error_site located(error_site site, const net::experiment_spec& spec) {
 
 }  // namespace
 
-chip_binding::chip_binding(chip_params chip, const net::experiment_spec& experiment, built_network& net)
-    : chip_(std::move(chip)), net_(net), mapper_(experiment.hardware.mapper), options_(run_options_for(experiment.hardware)) {
+chip_binding::chip_binding(chip_params chip, const net::experiment_spec& experiment, built_network& net,
+                           std::optional<dram_params> dram)
+    : chip_(std::move(chip)),
+      net_(net),
+      mapper_(experiment.hardware.mapper),
+      options_(run_options_for(experiment.hardware)),
+      dram_(std::move(dram)) {
     const net::hardware_spec& spec = experiment.hardware;
     // Hardware time is counted in 64-bit femtoseconds: refuse up front a run whose fixed
     // period would overflow it, rather than fail at the step that does.
@@ -74,23 +79,37 @@ chip_binding::chip_binding(chip_params chip, const net::experiment_spec& experim
                            spec.step_period->site);
     }
     topology_ = make_topology(chip_);
-    std::vector<mapper_population> populations;
-    for (const auto& p : net.populations) populations.push_back({p.name, p.size});
-    mapper_options mo;
-    mo.strategy = spec.mapper == "sequential" ? mapper_strategy::sequential : mapper_strategy::metis;
-    mo.chunk_neurons = spec.chunk_neurons;
-    mo.seed = net.seed;
-    try {
-        mapping_ = map_to_cores(populations, walk_of(net), chip_, topology_->placement_order(), mo);
-    } catch (const network_error& e) {
-        throw network_error(e.detail(), located(e.site(), experiment));
-    }
+    map(experiment);
     quantize_weights();
     attach_slices();
-    model_ = std::make_unique<chip_model>(chip_, mapping_, *topology_, ledger_, options_);
+    const dram_params* dram_ptr = dram_ ? &*dram_ : nullptr;
+    model_ = std::make_unique<chip_model>(chip_, mapping_, *topology_, ledger_, options_, dram_ptr);
     spikes_.resize(net.populations.size());
     spike_spans_.resize(net.populations.size());
     active_.resize(mapping_.cores.size());
+}
+
+void chip_binding::map(const net::experiment_spec& experiment) {
+    const net::hardware_spec& spec = experiment.hardware;
+    std::vector<mapper_population> populations;
+    for (const auto& p : net_.populations) populations.push_back({p.name, p.size});
+    mapper_options mo;
+    mo.strategy = spec.mapper == "sequential" ? mapper_strategy::sequential : mapper_strategy::metis;
+    mo.chunk_neurons = spec.chunk_neurons;
+    mo.seed = net_.seed;
+    // With a DRAM behind the cores, a core's synapse memory is a cache of rows, not a limit.
+    chip_params limits = chip_;
+    if (dram_) limits.synapses_per_core.value = 0;
+    try {
+        mapping_ = map_to_cores(populations, walk_of(net_), limits, topology_->placement_order(), mo);
+        if (dram_) {
+            const dram_row_memory memory{dram_->name, dram_->org.capacity_bytes(), dram_->org.burst_bytes,
+                                         spec.bytes_per_synapse};
+            place_rows_in_dram(mapping_, populations, chip_.synapses_per_core.value, memory);
+        }
+    } catch (const network_error& e) {
+        throw network_error(e.detail(), located(e.site(), experiment));
+    }
 }
 
 void chip_binding::quantize_weights() {

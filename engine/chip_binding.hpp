@@ -4,6 +4,7 @@
 // apply late deliveries in timed fidelity), and after every window feeds the window's spikes,
 // step by step, to the chip model that charges the ledger.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,9 +20,12 @@ namespace fluxon {
 
 class chip_binding {
 public:
-    // `chip` already has the run's overrides (topology, weight bits) applied. Throws
-    // network_error when the network does not fit, config_error for inconsistent settings.
-    chip_binding(chip_params chip, const net::experiment_spec& experiment, built_network& net);
+    // `chip` already has the run's overrides (topology, weight bits) applied. `dram`: the
+    // memory of [hardware] synapse_dram (nullptr without), which holds the synaptic rows that
+    // do not fit on their cores. Throws network_error when the network does not fit,
+    // config_error for inconsistent settings.
+    chip_binding(chip_params chip, const net::experiment_spec& experiment, built_network& net,
+                 std::optional<dram_params> dram = std::nullopt);
 
     // Called serially after every window, once its spikes are published.
     void account_window();
@@ -36,6 +40,7 @@ public:
     const noc_timing& model_noc() const { return model_->noc(); }
     hw_time barrier() const { return model_->barrier(); }
     const chip_run_options& options() const { return options_; }
+    const std::optional<dram_params>& dram() const { return dram_; }
     const std::string& mapper() const { return mapper_; }
     // Per link: messages crossing it if every neuron spiked once.
     std::vector<std::uint64_t> link_messages_per_round() const;
@@ -43,6 +48,7 @@ public:
     const std::vector<int>& weight_exponents() const { return exponents_; }
 
 private:
+    void map(const net::experiment_spec& experiment);
     void quantize_weights();
     void attach_slices();
 
@@ -52,6 +58,7 @@ private:
     core_mapping mapping_;
     std::string mapper_;
     chip_run_options options_;
+    std::optional<dram_params> dram_;  // the chip model refers to it
     ledger ledger_;
     std::unique_ptr<chip_model> model_;
     late_table late_;

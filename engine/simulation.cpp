@@ -11,6 +11,7 @@
 #include "engine/recording.hpp"
 #include "fluxon_version.hpp"
 #include "io/chip_preset.hpp"
+#include "io/dram_preset.hpp"
 #include "io/run_writer.hpp"
 
 namespace fluxon {
@@ -88,12 +89,14 @@ mapping_columns mapping_columns_of(const chip_binding& chip, const built_network
         m.core_synapses.push_back(c.synapses);
         m.core_fan_in.push_back(c.fan_in);
         m.core_messages_in.push_back(c.messages_in);
+        m.core_synapses_off_chip.push_back(c.synapses_off_chip);
     }
     return m;
 }
 
 io::mapping_record mapping_record_of(const chip_binding& chip, const io::chip_preset& preset,
-                                     const net::hardware_spec& spec, const built_network& net) {
+                                     const io::dram_preset& dram, const net::hardware_spec& spec,
+                                     const built_network& net) {
     io::mapping_record m;
     m.preset = chip.chip().name;
     m.preset_origin = preset.origin;
@@ -103,6 +106,10 @@ io::mapping_record mapping_record_of(const chip_binding& chip, const io::chip_pr
     m.mapper = chip.mapper();
     m.step_period = chip.options().step_period;
     m.weight_bits = chip.chip().weight_bits;
+    if (chip.dram()) {
+        m.synapse_dram = dram.origin;
+        m.bytes_per_synapse = spec.bytes_per_synapse;
+    }
     m.placement = mapping_columns_of(chip, net);
     m.neurons_per_core = chip.chip().neurons_per_core.value;
     m.synapses_per_core = chip.chip().synapses_per_core.value;
@@ -131,6 +138,8 @@ io::chip_record chip_record_of(const chip_binding& chip) {
     l.synaptic_events = s.synaptic_events;
     l.late_messages = s.late_messages;
     l.max_extra_steps = s.max_extra_steps;
+    l.dram_reads = s.dram_reads;
+    l.dram_stall = seconds(s.dram_stall);
     const auto& per_link = chip.model_noc().link_messages();
     for (std::uint32_t k = 0; k < per_link.size(); ++k) {
         l.link_name.push_back(chip.topology().link_name(k));
@@ -154,6 +163,7 @@ struct simulation::state {
     std::vector<recorded_spikes> spikes;
     std::vector<recorded_probe> probes;
     io::chip_preset preset;
+    io::dram_preset dram_preset;  // of [hardware] synapse_dram, when given
     std::unique_ptr<chip_binding> chip;
 
     state(const net::experiment_spec& s, const model_registry& models, std::unique_ptr<model_registry> owned = {})
@@ -162,7 +172,14 @@ struct simulation::state {
         net = build_network(spec, models, engine);
         if (spec.hardware.enabled()) {
             preset = io::load_chip_preset(spec.hardware.preset, spec.hardware.preset_site);
-            chip = std::make_unique<chip_binding>(chip_for(spec.hardware, preset.params), spec, net);
+            std::optional<dram_params> dram;
+            if (!spec.hardware.synapse_dram.empty()) {
+                const net::hardware_spec& hw = spec.hardware;
+                dram_preset = io::load_dram_preset(hw.synapse_dram, hw.synapse_dram_site);
+                dram = dram_preset.params;
+            }
+            chip = std::make_unique<chip_binding>(chip_for(spec.hardware, preset.params), spec, net,
+                                                  std::move(dram));
         }
         build_time = seconds_since(t0);
         for (const auto& p : net.populations) {
@@ -197,7 +214,7 @@ struct simulation::state {
             l.probes.push_back({net.populations[p.population].name, p.variable, p.units, p.ids,
                                 static_cast<double>(p.interval_steps) * net.dt});
         }
-        if (chip) l.mapping = mapping_record_of(*chip, preset, spec.hardware, net);
+        if (chip) l.mapping = mapping_record_of(*chip, preset, dram_preset, spec.hardware, net);
         return l;
     }
 
@@ -231,7 +248,9 @@ struct simulation::state {
                                           s.hops,
                                           s.late_messages,
                                           s.overrun_steps,
-                                          static_cast<std::uint32_t>(chip->mapping().cores.size())};
+                                          static_cast<std::uint32_t>(chip->mapping().cores.size()),
+                                          s.dram_reads,
+                                          seconds(s.dram_stall)};
         }
         return r;
     }

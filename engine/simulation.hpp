@@ -34,6 +34,8 @@ struct hardware_summary {
     std::uint64_t synaptic_events = 0, messages = 0, hops = 0, late_messages = 0;
     std::int64_t overrun_steps = 0;
     std::uint32_t cores = 0;
+    std::uint64_t dram_reads = 0;  // bursts of synaptic rows read from DRAM
+    double dram_stall = 0;         // s that synaptic processing waited for DRAM
 };
 
 struct run_result {

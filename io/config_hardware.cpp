@@ -21,6 +21,36 @@ std::string read_choice(const config_node& at, std::initializer_list<std::string
     at.fail(fmt::format("expected {}, got \"{}\"", allowed, value));
 }
 
+// A preset file named in a config file is relative to it, like every data file.
+std::string relative_to_config(const config_node& hardware, const std::string& name_or_path) {
+    const auto& base = hardware.context().base_dir;
+    const bool relative = std::filesystem::path(name_or_path).is_relative();
+    if (preset::names_a_file(name_or_path) && !base.empty() && relative) {
+        return (base / name_or_path).lexically_normal().string();
+    }
+    return name_or_path;
+}
+
+void read_synapse_dram(const config_node& hardware, net::hardware_spec& spec) {
+    if (const config_node dram = hardware.child("synapse_dram"); dram.present()) {
+        spec.synapse_dram = read_string(dram, "a DRAM preset name (such as \"ddr4_3200\") or a file path");
+        if (spec.synapse_dram.empty()) {
+            dram.fail("expected a DRAM preset name or a file path, got an empty string");
+        }
+        spec.synapse_dram = relative_to_config(hardware, spec.synapse_dram);
+        spec.synapse_dram_site = dram.site();
+    }
+    if (const config_node bytes = hardware.child("bytes_per_synapse"); bytes.present()) {
+        const std::int64_t value = read_integer(bytes, "a number of bytes >= 1");
+        // A row's bytes are counted in 64 bits; a synapse of more than 1 MiB is a typo.
+        if (value < 1 || value > (1 << 20)) {
+            bytes.fail(fmt::format("bytes_per_synapse must be from 1 to 1048576, got {}", value));
+        }
+        spec.bytes_per_synapse = static_cast<std::uint32_t>(value);
+        spec.bytes_per_synapse_site = bytes.site();
+    }
+}
+
 }  // namespace
 
 net::hardware_spec read_hardware(const config_node& hardware) {
@@ -33,11 +63,7 @@ net::hardware_spec read_hardware(const config_node& hardware) {
     spec.preset = read_string(preset, "a chip preset name or a file path");
     if (spec.preset.empty()) preset.fail("expected a chip preset name or a file path, got an empty string");
     spec.preset_site = preset.site();
-    // A preset file named in a config file is relative to it, like every data file.
-    const auto& base = hardware.context().base_dir;
-    if (preset::names_a_file(spec.preset) && !base.empty() && std::filesystem::path(spec.preset).is_relative()) {
-        spec.preset = (base / spec.preset).lexically_normal().string();
-    }
+    spec.preset = relative_to_config(hardware, spec.preset);
     if (const config_node f = hardware.child("fidelity"); f.present()) {
         spec.fidelity = read_choice(f, {"annotated", "timed"});
         spec.fidelity_site = f.site();
@@ -71,6 +97,7 @@ net::hardware_spec read_hardware(const config_node& hardware) {
         }
         spec.chunk_neurons = static_cast<std::uint32_t>(value);
     }
+    read_synapse_dram(hardware, spec);
     return spec;
 }
 

@@ -21,7 +21,8 @@ constexpr std::string_view schema_paths[] = {
     "record.probes.[].population", "record.probes.[].variable", "record.probes.[].ids",
     "record.probes.[].interval",
     "hardware.preset", "hardware.fidelity", "hardware.topology", "hardware.weight_bits",
-    "hardware.step_period", "hardware.mapper", "hardware.chunk_neurons"};
+    "hardware.step_period", "hardware.mapper", "hardware.chunk_neurons", "hardware.synapse_dram",
+    "hardware.bytes_per_synapse"};
 
 }  // namespace
 

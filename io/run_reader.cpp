@@ -263,6 +263,10 @@ void read_hardware(const h5::group& root, run_summary& out) {
         h.hops = g.read_scalar<std::uint64_t>("hops");
         h.synaptic_events = g.read_scalar<std::uint64_t>("synaptic_events");
         h.late_messages = g.read_scalar<std::uint64_t>("late_messages");
+        if (g.has("dram_reads")) {
+            h.dram_reads = g.read_scalar<std::uint64_t>("dram_reads");
+            h.dram_stall = g.read_scalar<double>("dram_stall");
+        }
         const auto names = g.open_dataset("links/name").read_strings();
         const auto counts = g.open_dataset("links/messages").read_all<std::uint64_t>();
         for (std::size_t k = 0; k < names.size() && k < counts.size(); ++k) {
@@ -375,6 +379,9 @@ void format_hardware(const run_summary& s, std::string& out) {
                            si(l.total_energy / static_cast<double>(h.steps), "J"), si(l.total_energy / simulated, "W"));
     }
     out += fmt::format("  messages        {} ({} link hops, {} late)\n", h.messages, h.hops, h.late_messages);
+    if (h.dram_reads > 0) {
+        out += fmt::format("  dram            {} bursts, stall {}\n", h.dram_reads, si(h.dram_stall, "s"));
+    }
     if (h.busiest_link_messages > 0) {
         out += fmt::format("  busiest link    {} ({} messages)\n", h.busiest_link, h.busiest_link_messages);
     }

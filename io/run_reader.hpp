@@ -72,6 +72,8 @@ struct hardware_summary {
     std::int64_t steps = 0, overrun_steps = 0;
     double hardware_time = 0, max_step_time = 0;  // s
     std::uint64_t messages = 0, hops = 0, synaptic_events = 0, late_messages = 0;
+    std::uint64_t dram_reads = 0;  // bursts of synaptic rows read from DRAM (0 in early files)
+    double dram_stall = 0;         // s
 };
 
 // A trace-driven DRAM run (/dram).

@@ -159,6 +159,8 @@ struct run_writer::impl {
         g.write_attr("weight_bits", m.weight_bits);
         g.write_attr("neurons_per_core", m.neurons_per_core);
         g.write_attr("synapses_per_core", m.synapses_per_core);
+        g.write_attr("synapse_dram", m.synapse_dram);
+        g.write_attr("bytes_per_synapse", m.bytes_per_synapse);
         g.write_attr("fan_in_per_core", m.fan_in_per_core);
         g.write_string("preset_text", m.preset_text);
         const h5::group chunks = g.create_group("chunks");
@@ -173,6 +175,10 @@ struct run_writer::impl {
         cores.write_vector<std::uint64_t>("synapses", p.core_synapses);
         cores.write_vector<std::uint32_t>("fan_in", p.core_fan_in);
         cores.write_vector<std::uint64_t>("messages_in", p.core_messages_in);
+        // Absent (all zero) when no mapping placed rows in DRAM, e.g. in tests' hand-made records.
+        std::vector<std::uint64_t> off_chip = p.core_synapses_off_chip;
+        off_chip.resize(p.core_tile.size(), 0);
+        cores.write_vector<std::uint64_t>("synapses_off_chip", off_chip);
         const h5::group links = g.create_group("links");
         links.write_strings("name", m.link_name);
         links.write_vector<std::uint64_t>("messages_per_round", m.link_messages_per_round);
@@ -409,6 +415,8 @@ void run_writer::write_chip(const chip_record& l) {
     hw.write_scalar("late_messages", l.late_messages);
     hw.write_scalar("max_extra_steps", l.max_extra_steps);
     hw.write_scalar("queueing_delay", l.queueing_delay);
+    hw.write_scalar("dram_reads", l.dram_reads);
+    hw.write_scalar("dram_stall", l.dram_stall);
     const h5::group links = hw.create_group("links");
     links.write_strings("name", l.link_name);
     links.write_vector<std::uint64_t>("messages", l.link_messages);

@@ -63,6 +63,10 @@ struct mapping_record {
     std::string preset, preset_origin, preset_text, fidelity, topology, mapper;
     double step_period = 0;  // s of hardware time per step; 0: as fast as possible
     std::int32_t weight_bits = 0;
+    // The DRAM holding synaptic rows off chip: its preset's origin ("" without) and the bytes
+    // of one synapse there.
+    std::string synapse_dram;
+    std::uint32_t bytes_per_synapse = 0;
     mapping_columns placement;
     // The chip's capacities per core (0: unlimited).
     std::uint64_t neurons_per_core = 0, synapses_per_core = 0, fan_in_per_core = 0;
@@ -81,6 +85,8 @@ struct chip_record {
     double hardware_time = 0, max_step_time = 0, barrier = 0, queueing_delay = 0;  // s
     std::uint64_t messages = 0, hops = 0, synaptic_events = 0, late_messages = 0;
     std::uint32_t max_extra_steps = 0;
+    std::uint64_t dram_reads = 0;  // bursts of synaptic rows read from DRAM
+    double dram_stall = 0;         // s that synaptic processing waited for DRAM
     std::vector<std::string> link_name;
     std::vector<std::uint64_t> link_messages;
 };

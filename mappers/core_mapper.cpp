@@ -643,4 +643,56 @@ core_mapping map_to_cores(const std::vector<mapper_population>& populations, con
     return build_mapping(populations, g, chunks, *where, chip, tile_order);
 }
 
+namespace {
+
+struct off_chip_row {
+    std::uint32_t population = 0;
+    std::uint64_t index = 0;  // into destinations[population]
+};
+
+// Per core, the rows that do not fit on it, in (population, neuron) order.
+std::vector<std::vector<off_chip_row>> rows_off_chip(core_mapping& m, std::uint64_t synapses_per_core) {
+    std::vector<std::vector<off_chip_row>> off(m.cores.size());
+    std::vector<std::uint64_t> used(m.cores.size(), 0);
+    for (std::uint32_t p = 0; p < m.destinations.size(); ++p) {
+        for (std::uint64_t k = 0; k < m.destinations[p].size(); ++k) {
+            const core_destination& d = m.destinations[p][k];
+            if (synapses_per_core == 0 || used[d.core] + d.synapses <= synapses_per_core) {
+                used[d.core] += d.synapses;
+                continue;
+            }
+            off[d.core].push_back({p, k});
+            m.cores[d.core].synapses_off_chip += d.synapses;
+        }
+    }
+    return off;
+}
+
+}  // namespace
+
+void place_rows_in_dram(core_mapping& mapping, const std::vector<mapper_population>& populations,
+                        std::uint64_t synapses_per_core, const dram_row_memory& memory) {
+    mapping.dram_rows.clear();
+    for (const auto& dest : mapping.destinations) mapping.dram_rows.emplace_back(dest.size());
+    const std::vector<std::vector<off_chip_row>> off = rows_off_chip(mapping, synapses_per_core);
+    std::uint64_t next = 0;
+    for (const auto& core_rows : off) {
+        for (const off_chip_row& r : core_rows) {
+            const std::uint64_t bytes = std::uint64_t{mapping.destinations[r.population][r.index].synapses} *
+                                        memory.bytes_per_synapse;
+            const std::uint64_t bursts = (bytes + memory.burst_bytes - 1) / memory.burst_bytes;
+            const std::uint64_t size = bursts * memory.burst_bytes;
+            if (size > memory.capacity_bytes || next > memory.capacity_bytes - size) {
+                refuse(populations[r.population].name, "dram capacity",
+                       fmt::format("the synaptic rows that do not fit on their cores need more than "
+                                   "the {} bytes of DRAM {} (a row of {} bytes from its neurons "
+                                   "starts at byte {})",
+                                   memory.capacity_bytes, memory.name, size, next));
+            }
+            mapping.dram_rows[r.population][r.index] = {next, bursts};
+            next += size;
+        }
+    }
+}
+
 }  // namespace fluxon

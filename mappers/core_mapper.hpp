@@ -50,6 +50,7 @@ struct core_load {
     std::uint64_t synapses = 0;             // synapses whose target is on this core
     std::uint32_t fan_in = 0;               // distinct presynaptic neurons reaching this core
     std::uint64_t messages_in = 0;          // (pre neuron, this core) pairs with pre on another core
+    std::uint64_t synapses_off_chip = 0;    // of `synapses`, those whose rows live in DRAM
 };
 
 // Where one neuron's spikes go: one message per destination core, carrying `synapses` synaptic
@@ -57,6 +58,13 @@ struct core_load {
 struct core_destination {
     std::uint32_t core = 0;
     std::uint32_t synapses = 0;
+};
+
+// A synaptic row (one presynaptic neuron's synapses onto one core) kept in DRAM: `bursts`
+// consecutive bursts from `address`. bursts == 0: the row is on chip.
+struct dram_row {
+    std::uint64_t address = 0;
+    std::uint64_t bursts = 0;
 };
 
 struct core_mapping {
@@ -70,6 +78,9 @@ struct core_mapping {
     std::vector<std::vector<core_destination>> destinations;
     std::uint64_t messages_between_cores = 0;  // Σ over neurons of destination cores ≠ own core
     std::uint64_t messages_within_cores = 0;   // destinations equal to the neuron's own core
+    // With synaptic rows in DRAM: per population, parallel to destinations, where each row
+    // lives. Empty when every synapse is on chip.
+    std::vector<std::vector<dram_row>> dram_rows;
 };
 
 // A mapping as named columns, for run files and Python: chunks of neurons on cores, and the
@@ -79,7 +90,7 @@ struct mapping_columns {
     std::vector<std::uint32_t> first, size, core;
     std::vector<std::string> core_tile;  // per core
     std::vector<std::uint32_t> core_neurons, core_fan_in;
-    std::vector<std::uint64_t> core_synapses, core_messages_in;
+    std::vector<std::uint64_t> core_synapses, core_messages_in, core_synapses_off_chip;
 };
 
 // Throws network_error{node = population, resource = limit name} when the network does not fit
@@ -89,5 +100,22 @@ struct mapping_columns {
 core_mapping map_to_cores(const std::vector<mapper_population>& populations, const connectivity_walk& walk,
                           const chip_params& chip, const std::vector<std::uint32_t>& tile_order,
                           const mapper_options& options);
+
+// The DRAM that holds the synaptic rows a core cannot.
+struct dram_row_memory {
+    std::string name;                    // for errors
+    std::uint64_t capacity_bytes = 0;
+    std::uint32_t burst_bytes = 64;      // rows take whole bursts
+    std::uint32_t bytes_per_synapse = 4;
+};
+
+// Decides, after mapping, which synaptic rows stay on chip: per core, rows in (population,
+// neuron) order stay while they still fit in `synapses_per_core` (0: unlimited, all stay);
+// the others go to DRAM, laid out core by core and row by row from address 0, each row in
+// whole bursts. Fills mapping.dram_rows and cores[c].synapses_off_chip. Throws network_error
+// {node = population of the first row that does not fit, resource = "dram capacity"} when
+// the DRAM is too small.
+void place_rows_in_dram(core_mapping& mapping, const std::vector<mapper_population>& populations,
+                        std::uint64_t synapses_per_core, const dram_row_memory& memory);
 
 }  // namespace fluxon

@@ -111,8 +111,13 @@ struct hardware_spec {
     std::optional<quantity_input> step_period;   // absent: as fast as the hardware allows
     std::string mapper = "metis";        // "metis" | "sequential"
     std::uint32_t chunk_neurons = 0;     // 0: the mapper's default
+    // DRAM preset name or path holding the synaptic rows that do not fit on chip; "" keeps
+    // every synapse on chip (synapses_per_core is then a hard limit).
+    std::string synapse_dram;
+    std::uint32_t bytes_per_synapse = 4;  // DRAM bytes one synapse takes
     error_site site;                     // the [hardware] table
     error_site preset_site, fidelity_site, topology_site, weight_bits_site, mapper_site;
+    error_site synapse_dram_site, bytes_per_synapse_site;
 
     bool enabled() const { return !preset.empty(); }
 };

@@ -91,22 +91,18 @@ struct choice {
     }
 };
 
-// Everything in a run that one channel does: its queues, refresh and scheduling. Channels
-// share nothing, so each plans its next command on its own and the system issues them in
-// clock order.
+// Everything one channel does: its queues, refresh and scheduling. Channels share nothing,
+// so each plans its next command on its own and the system issues them in clock order. It
+// outlives a batch: the next batch finds its clock, refresh deadlines and bank state.
 class channel_controller {
 public:
     channel_controller(const dram_system& system, const dram_params& params, dram_state& state,
-                       std::uint32_t channel, std::span<const dram_request> requests,
-                       std::vector<std::uint32_t> order, std::span<dram_clock> done, dram_stats& stats,
+                       std::uint32_t channel, dram_stats& stats,
                        const std::function<void(const dram_issued&)>& observer) :
         system_(system),
         params_(params),
         state_(state),
         channel_(channel),
-        requests_(requests),
-        order_(std::move(order)),
-        done_(done),
         stats_(stats),
         observer_(observer),
         entries_(std::size_t{params.read_queue} + params.write_queue),
@@ -133,6 +129,18 @@ public:
             next_due_[r] = params.timing.refi + dram_clock{params.timing.refi} * r / org.ranks;
         }
     }
+
+    // The next batch: this channel's requests (indices into `requests`, in arrival order) and
+    // where their completions go. The queues are empty: the last batch was served to its end.
+    void begin(std::span<const dram_request> requests, std::vector<std::uint32_t> order,
+               std::span<dram_clock> done) {
+        requests_ = requests;
+        order_ = std::move(order);
+        next_pending_ = 0;
+        done_ = done;
+    }
+
+    dram_clock last_issue() const { return last_issue_; }
 
     bool requests_left() const { return next_pending_ < order_.size() || queued_[0] + queued_[1] > 0; }
 
@@ -186,15 +194,16 @@ public:
         if (observer_) observer_({c.clock, c.command, channel_, c.at});
     }
 
-    // Background figures for the channel's ranks up to `end`.
+    // Background figures for the channel's ranks from clock 0 up to `end` (they replace what
+    // an earlier batch found: the bank state counts from the idle start).
     void account_background(dram_clock end) {
         dram_channel_stats& ch = stats_.channels[channel_];
+        ch.active_clocks = 0;
+        ch.precharged_clocks = 0;
         for (std::uint32_t r = 0; r < params_.org.ranks; ++r) {
             const dram_clock active = state_.active_clocks(r, end);
             ch.active_clocks += active;
             ch.precharged_clocks += end - active;
-            stats_.active_clocks += active;
-            stats_.precharged_clocks += end - active;
         }
     }
 
@@ -506,47 +515,75 @@ dram_address dram_system::decode(std::uint64_t address) const {
     return a;
 }
 
-std::vector<dram_clock> dram_system::run(std::span<const dram_request> requests) {
+struct dram_system::session {
+    std::vector<dram_state> states;  // per channel; the controllers refer to them
+    std::vector<channel_controller> controllers;
+    dram_clock end = 0;           // the last completion so far
+    dram_clock last_arrival = 0;  // of the requests served so far
+};
+
+dram_system::~dram_system() = default;
+
+void dram_system::start_session() {
     stats_ = {};
     stats_.channels.assign(params_.org.channels, {});
-    channels_.clear();
-    if (requests.empty()) return {};
-    if (requests.size() > std::numeric_limits<std::uint32_t>::max()) {
-        throw user_error(fmt::format("{} DRAM requests in one run; at most 2^32 - 1", requests.size()), {});
+    session_ = std::make_unique<session>();
+    session_->states.reserve(params_.org.channels);
+    session_->controllers.reserve(params_.org.channels);
+    for (std::uint32_t c = 0; c < params_.org.channels; ++c) {
+        session_->states.emplace_back(params_);
+        session_->controllers.emplace_back(*this, params_, session_->states.back(), c, stats_, observer_);
     }
+}
 
-    // Split by channel, refusing what the trace reader should already have refused.
+// Refuses what the trace reader should already have refused.
+std::vector<std::vector<std::uint32_t>> dram_system::split_by_channel(
+    std::span<const dram_request> batch) const {
+    if (batch.size() > std::numeric_limits<std::uint32_t>::max()) {
+        throw user_error(fmt::format("{} DRAM requests in one run; at most 2^32 - 1", batch.size()), {});
+    }
     const std::uint64_t capacity = params_.org.capacity_bytes();
     std::vector<std::vector<std::uint32_t>> order(params_.org.channels);
-    for (std::uint32_t i = 0; i < requests.size(); ++i) {
-        const dram_request& r = requests[i];
+    dram_clock previous = session_->last_arrival;
+    for (std::uint32_t i = 0; i < batch.size(); ++i) {
+        const dram_request& r = batch[i];
         if (r.address >= capacity) {
             throw user_error(fmt::format("DRAM request {}: address {:#x} is beyond the capacity of {} bytes",
                                          i, r.address, capacity),
                              {});
         }
-        if (r.arrival < 0 || (i > 0 && r.arrival < requests[i - 1].arrival)) {
+        if (r.arrival < 0 || r.arrival < previous) {
             throw user_error(fmt::format("DRAM request {}: arrival {} is {}", i, r.arrival,
                                          r.arrival < 0 ? "negative" : "before the previous request's"),
                              {});
         }
+        previous = r.arrival;
         order[decode(r.address).channel].push_back(i);
     }
+    return order;
+}
 
-    std::vector<dram_clock> done(requests.size(), 0);
-    channels_.reserve(params_.org.channels);
-    std::vector<channel_controller> controllers;
-    controllers.reserve(params_.org.channels);
-    for (std::uint32_t c = 0; c < params_.org.channels; ++c) {
-        channels_.emplace_back(params_);
-        controllers.emplace_back(*this, params_, channels_.back(), c, requests, std::move(order[c]), done,
-                                 stats_, observer_);
+std::vector<dram_clock> dram_system::run(std::span<const dram_request> requests) {
+    session_.reset();
+    return serve(requests);
+}
+
+std::vector<dram_clock> dram_system::serve(std::span<const dram_request> batch) {
+    if (!session_) start_session();
+    if (batch.empty()) return {};
+    std::vector<std::vector<std::uint32_t>> order = split_by_channel(batch);
+    session& s = *session_;
+    s.last_arrival = batch.back().arrival;
+    std::vector<dram_clock> done(batch.size(), 0);
+    std::vector<channel_controller>& controllers = s.controllers;
+    for (std::size_t c = 0; c < controllers.size(); ++c) {
+        controllers[c].begin(batch, std::move(order[c]), done);
     }
 
     // Issue in clock order across channels; once every request is served, refresh goes on only
     // for deadlines before the last completion, and background is taken up to that clock
     // before any later command (a refresh's PREA, say) could reach past it.
-    dram_clock end = 0;
+    dram_clock& end = s.end;
     std::vector<bool> planned(controllers.size()), accounted(controllers.size());
     for (;;) {
         const bool serving = std::any_of(controllers.begin(), controllers.end(),
@@ -567,8 +604,16 @@ std::vector<dram_clock> dram_system::run(std::span<const dram_request> requests)
         }
         controllers[pick].commit(end);
     }
+    // A channel idle in this batch may have issued an earlier batch's late refresh after this
+    // end: its background then reaches that command.
     for (std::size_t c = 0; c < controllers.size(); ++c) {
-        if (!accounted[c]) controllers[c].account_background(end);
+        if (!accounted[c]) controllers[c].account_background(std::max(end, controllers[c].last_issue()));
+    }
+    stats_.active_clocks = 0;
+    stats_.precharged_clocks = 0;
+    for (const dram_channel_stats& ch : stats_.channels) {
+        stats_.active_clocks += ch.active_clocks;
+        stats_.precharged_clocks += ch.precharged_clocks;
     }
     stats_.end = end;
     return done;

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -58,6 +59,10 @@ public:
     // Throws config_error when the parameters are inconsistent (mapping fields that do not
     // match the organisation, queue sizes of zero, watermarks out of order, ...).
     explicit dram_system(const dram_params& params);
+    ~dram_system();
+    // The channel controllers refer to the system: it stays where it was built.
+    dram_system(const dram_system&) = delete;
+    dram_system& operator=(const dram_system&) = delete;
 
     dram_address decode(std::uint64_t address) const;
 
@@ -68,6 +73,15 @@ public:
     // requests of a channel enter its queues in arrival order (a full queue holds back the
     // requests behind it too, as a front end that retries its oldest request would).
     std::vector<dram_clock> run(std::span<const dram_request> requests);
+
+    // Serves one more batch as run() does, but from the state the earlier batches left (open
+    // rows, timing history, refresh schedule, clock) instead of an idle system; the first
+    // call after construction or run() starts idle at clock 0. No request of `batch` may
+    // arrive before a request of an earlier batch. Every batch is served to its last
+    // completion before the call returns, so a batch's commands are chosen without knowing
+    // the next one. stats() then covers every batch since the idle start, background up to
+    // the last completion.
+    std::vector<dram_clock> serve(std::span<const dram_request> batch);
 
     const dram_stats& stats() const { return stats_; }
     // Called for every command issued, in issue order (optional).
@@ -80,11 +94,15 @@ private:
         std::uint64_t mask = 0;
     };
     enum level : std::size_t { row_level, channel_level, rank_level, group_level, bank_level, column_level };
+    struct session;  // the channels' state and controllers between batches
+
+    void start_session();
+    std::vector<std::vector<std::uint32_t>> split_by_channel(std::span<const dram_request> batch) const;
 
     const dram_params& params_;
     std::array<address_field, 6> fields_{};  // by level
     std::uint32_t offset_bits_ = 0;
-    std::vector<dram_state> channels_;
+    std::unique_ptr<session> session_;
     dram_stats stats_;
     std::function<void(const dram_issued&)> observer_;
 };

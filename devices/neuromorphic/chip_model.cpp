@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "devices/dram/dram_energy.hpp"
+#include "engine/errors.hpp"
+
 namespace fluxon {
 
 double barrier_sync_time(const chip_params& chip, std::uint32_t tiles) {
@@ -40,7 +43,7 @@ const action_cost& hop_cost(const chip_params& chip, hop_kind kind) {
 }  // namespace
 
 chip_model::chip_model(const chip_params& chip, const core_mapping& mapping, const noc_topology& topology,
-                       ledger& book, chip_run_options options)
+                       ledger& book, chip_run_options options, const dram_params* dram)
     : chip_(chip),
       mapping_(mapping),
       topology_(topology),
@@ -72,6 +75,55 @@ chip_model::chip_model(const chip_params& chip, const core_mapping& mapping, con
     barrier_ = to_hw_time(barrier_sync_time(chip, active_tiles_));
     core_ready_.assign(mapping.cores.size(), 0);
     synapse_free_.assign(mapping.cores.size(), 0);
+    if (!mapping.dram_rows.empty()) {
+        if (dram == nullptr) {
+            throw internal_error("synaptic rows placed in DRAM but no DRAM given to the chip model");
+        }
+        dram_params_ = dram;
+        dram_ = std::make_unique<dram_system>(*dram);
+        dram_->serve({});  // an idle start: its statistics have their channels from now on
+        t_dram_clock_ = to_hw_time(dram->timing.tck);
+        if (t_dram_clock_ <= 0) {
+            throw config_error(fmt::format("DRAM {}: a clock period of {:g} s is below the femtosecond that "
+                                           "hardware time counts in",
+                                           dram->name, dram->timing.tck),
+                               {});
+        }
+    }
+}
+
+chip_model::~chip_model() = default;
+
+// The DRAM reads of this step's rows off chip, as one batch in the order the messages reach
+// their cores; each row is ready when its last burst has arrived. A message reaches the
+// controller at the first DRAM clock edge not before it reaches its core, and never before
+// an earlier step's requests (with a fixed period, a congested step's messages can still be
+// arriving after the next step's first ones: the controller takes them in order).
+void chip_model::fetch_rows() {
+    requests_.clear();
+    row_ready_.assign(messages_.size(), 0);
+    last_burst_of_.assign(messages_.size(), 0);
+    const std::uint64_t burst_bytes = dram_params_->org.burst_bytes;
+    for (const std::uint32_t k : order_) {
+        const dram_row& row = messages_[k].row;
+        if (row.bursts == 0) continue;
+        const dram_clock at = std::max(last_request_, (arrivals_[k] + t_dram_clock_ - 1) / t_dram_clock_);
+        last_request_ = at;
+        for (std::uint64_t b = 0; b < row.bursts; ++b) {
+            requests_.push_back({row.address + b * burst_bytes, false, at});
+        }
+        last_burst_of_[k] = requests_.size();
+    }
+    if (requests_.empty()) return;
+    const std::vector<dram_clock> done = dram_->serve(requests_);
+    stats_.dram_reads += requests_.size();
+    for (const std::uint32_t k : order_) {
+        const dram_row& row = messages_[k].row;
+        if (row.bursts == 0) continue;
+        const auto first = static_cast<std::ptrdiff_t>(last_burst_of_[k] - row.bursts);
+        const auto last = static_cast<std::ptrdiff_t>(last_burst_of_[k]);
+        row_ready_[k] = dram_time(*std::max_element(done.begin() + first, done.begin() + last));
+    }
 }
 
 void chip_model::step(std::int64_t step, std::span<const std::span<const std::uint32_t>> spikes,
@@ -89,6 +141,7 @@ void chip_model::step(std::int64_t step, std::span<const std::span<const std::ui
     // A core sends its spikes' messages one after another once its neurons are updated.
     sends_.clear();
     messages_.clear();
+    const bool rows_in_dram = !mapping_.dram_rows.empty();
     for (std::uint32_t p = 0; p < spikes.size(); ++p) {
         const auto& begin = mapping_.dest_begin[p];
         const auto& dest = mapping_.destinations[p];
@@ -98,7 +151,8 @@ void chip_model::step(std::int64_t step, std::span<const std::span<const std::ui
                 const core_destination d = dest[k];
                 core_ready_[src] += t_message_out_;
                 sends_.push_back({core_ready_[src], mapping_.cores[src].tile, mapping_.cores[d.core].tile});
-                messages_.push_back({p, i, d.core, d.synapses});
+                const dram_row row = rows_in_dram ? mapping_.dram_rows[p][k] : dram_row{};
+                messages_.push_back({p, i, d.core, d.synapses, row});
                 ledger_.charge(counters_[src].message_out);
                 ledger_.charge(counters_[d.core].message_in);
                 ledger_.charge(counters_[d.core].synapse_op, d.synapses);
@@ -116,11 +170,17 @@ void chip_model::step(std::int64_t step, std::span<const std::span<const std::ui
     std::sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
         return arrivals_[a] != arrivals_[b] ? arrivals_[a] < arrivals_[b] : a < b;
     });
+    if (dram_) fetch_rows();
     const hw_time next_step = start + period_;
     for (const std::uint32_t k : order_) {
         const pending_message& m = messages_[k];
         hw_time& free = synapse_free_[m.core];
-        free = std::max(free, arrivals_[k]) + t_message_in_ + m.synapses * t_synapse_op_;
+        hw_time begin = std::max(free, arrivals_[k]);
+        if (m.row.bursts > 0 && row_ready_[k] > begin) {
+            stats_.dram_stall += row_ready_[k] - begin;
+            begin = row_ready_[k];
+        }
+        free = begin + t_message_in_ + m.synapses * t_synapse_op_;
         end = std::max(end, free);
         if (period_ > 0 && free > next_step) {
             const auto extra = static_cast<std::uint32_t>((free - next_step + period_ - 1) / period_);
@@ -150,6 +210,8 @@ void chip_model::finish() {
         stats_.hops += per_link[l];
     }
     stats_.queueing_delay = noc_.queueing_delay();
+    // The DRAM's background runs over its own clock span: up to its last completion.
+    if (dram_) charge_dram(ledger_, *dram_params_, dram_->stats());
     ledger_.set_run_time(static_cast<double>(stats_.hardware_time) / static_cast<double>(hw_fs_per_second));
 }
 

@@ -11,10 +11,17 @@
 // being processed when the next step starts is late; in timed fidelity its synaptic inputs
 // reach their targets that many steps later (the caller applies it), in annotated fidelity
 // it is only counted.
+//
+// With synaptic rows in DRAM (core_mapping::dram_rows), a message whose row is off chip
+// fetches it first: one read per burst of the row, reaching the DRAM controller when the
+// message reaches its core; the core starts that message's synaptic processing only once the
+// last burst has arrived (first come, first served still: later messages wait behind it).
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
+#include "devices/dram/dram_controller.hpp"
 #include "devices/neuromorphic/chip_params.hpp"
 #include "devices/noc/noc_timing.hpp"
 #include "engine/ledger.hpp"
@@ -43,19 +50,25 @@ struct chip_statistics {
     std::uint64_t messages = 0, hops = 0, synaptic_events = 0, late_messages = 0;
     std::uint32_t max_extra_steps = 0;
     hw_time queueing_delay = 0;  // waiting for busy links, summed over messages
+    std::uint64_t dram_reads = 0;  // bursts read from DRAM for synaptic rows off chip
+    hw_time dram_stall = 0;        // synaptic processing waiting for DRAM, summed over messages
 };
 
 class chip_model {
 public:
+    // `dram`: the memory holding the rows of mapping.dram_rows (required when it is not empty;
+    // it must outlive the model).
     chip_model(const chip_params& chip, const core_mapping& mapping, const noc_topology& topology,
-               ledger& book, chip_run_options options);
+               ledger& book, chip_run_options options, const dram_params* dram = nullptr);
+    ~chip_model();
 
     // Accounts one step. spikes[p]: the neurons of population p that spiked (increasing ids);
     // active[c]: neurons on core c that received synaptic input. Late messages are appended to
     // `late` in the order the messages were sent.
     void step(std::int64_t step, std::span<const std::span<const std::uint32_t>> spikes,
               std::span<const std::uint32_t> active, std::vector<late_message>& late);
-    // Charges the links and sets the ledger's run time; call once after the last step.
+    // Charges the links and the DRAM and sets the ledger's run time; call once after the last
+    // step.
     void finish();
 
     const chip_statistics& statistics() const { return stats_; }
@@ -69,7 +82,11 @@ private:
     };
     struct pending_message {
         std::uint32_t population, neuron, core, synapses;
+        dram_row row;  // bursts == 0: on chip
     };
+
+    void fetch_rows();
+    hw_time dram_time(dram_clock clock) const { return clock * t_dram_clock_; }
 
     const chip_params& chip_;
     const core_mapping& mapping_;
@@ -91,6 +108,14 @@ private:
     std::vector<hw_time> arrivals_;
     std::vector<std::uint32_t> order_;
     chip_statistics stats_;
+    // Synaptic rows in DRAM.
+    const dram_params* dram_params_ = nullptr;
+    std::unique_ptr<dram_system> dram_;
+    hw_time t_dram_clock_ = 0;     // tCK rounded to whole femtoseconds
+    dram_clock last_request_ = 0;  // the latest arrival handed to the DRAM so far
+    std::vector<dram_request> requests_;
+    std::vector<hw_time> row_ready_;  // per message of the step: its row is on chip
+    std::vector<std::uint64_t> last_burst_of_;  // per message: index past its bursts in requests_
 };
 
 // The barrier time for `tiles` active tiles from the chip's table (piecewise linear, flat

@@ -184,16 +184,21 @@ class Network:
         return entry
 
     def hardware(self, preset, fidelity="annotated", topology=None, weight_bits=None,
-                 step_period="asap", mapper="metis", chunk_neurons=None):
+                 step_period="asap", mapper="metis", chunk_neurons=None, synapse_dram=None,
+                 bytes_per_synapse=None):
         """Maps the network onto a digital neuromorphic chip (docs/hardware.md): `preset` is a
         shipped preset name (fluxon.chip_presets() lists them) or the path of a preset file.
         fidelity "annotated" charges costs only; "timed" also lets late messages arrive in
         later steps, which needs a fixed step_period (such as "0.1 ms"). topology "mesh" or
         "tree" replaces the preset's; weight_bits replaces its fixed-point precision (0:
         exact). mapper "metis" minimises messages between cores, "sequential" fills cores in
-        population order."""
+        population order. synapse_dram, a DRAM preset name (fluxon.dram_presets()) or path, holds
+        the synaptic rows that do not fit on chip, bytes_per_synapse bytes a synapse (default 4);
+        spikes then fetch them from DRAM."""
         settings = {"preset": preset, "fidelity": fidelity, "step_period": step_period, "mapper": mapper}
-        for key, value in (("topology", topology), ("weight_bits", weight_bits), ("chunk_neurons", chunk_neurons)):
+        optional = (("topology", topology), ("weight_bits", weight_bits), ("chunk_neurons", chunk_neurons),
+                    ("synapse_dram", synapse_dram), ("bytes_per_synapse", bytes_per_synapse))
+        for key, value in optional:
             if value is not None:
                 settings[key] = value
         self.hardware_settings = settings

@@ -28,6 +28,7 @@ MAPPING_LINKS = {"name": str, "messages_per_round": np.uint64}  # not in early f
 HARDWARE_SCALARS = ("steps", "hardware_time", "max_step_time", "barrier", "overrun_steps", "messages",
                     "hops", "synaptic_events", "late_messages", "max_extra_steps", "queueing_delay")
 HARDWARE_LINKS = {"name": str, "messages": np.uint64}
+HARDWARE_DRAM = ("dram_reads", "dram_stall")  # not in early files
 
 
 class RunFileError(ValueError):
@@ -324,6 +325,8 @@ class Run:
                 raise RunFileError(f"{self.path}: /mapping lacks the group {table!r} "
                                    f"(present: {_names(g)})")
             out[table] = self._table(g[table], columns)
+        if "synapses_off_chip" in g["cores"]:  # not in early files
+            out["cores"]["synapses_off_chip"] = np.asarray(g["cores"]["synapses_off_chip"][()], dtype=np.uint64)
         if "links" in g:
             out["links"] = self._table(g["links"], MAPPING_LINKS)
         return out
@@ -331,7 +334,8 @@ class Run:
     def hardware(self):
         """What the chip did (/hardware, see docs/hardware.md): a dict of the scalars
         steps, hardware_time, max_step_time, barrier, queueing_delay (s), overrun_steps,
-        messages, hops, synaptic_events, late_messages, max_extra_steps, and links
+        messages, hops, synaptic_events, late_messages, max_extra_steps, dram_reads (bursts),
+        dram_stall (s; both absent in files written before synaptic rows in DRAM), and links
         {name, messages}: the messages that crossed each link of the network-on-chip.
 
         Raises RunFileError for a run without hardware, and for one mapped onto a chip that
@@ -350,6 +354,9 @@ class Run:
             if name not in g:
                 raise RunFileError(f"{self.path}: /hardware lacks {name!r} (present: {_names(g)})")
             out[name] = _plain(g[name][()])
+        for name in HARDWARE_DRAM:
+            if name in g:
+                out[name] = _plain(g[name][()])
         if "links" not in g:
             raise RunFileError(f"{self.path}: /hardware lacks the group 'links' (present: {_names(g)})")
         out["links"] = self._table(g["links"], HARDWARE_LINKS)

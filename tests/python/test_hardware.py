@@ -319,6 +319,35 @@ def test_messages_go_once_to_each_destination_core(small_preset, tmp_path):
         assert ledger["energy"][i] == ledger["count"][i] * LOIHI_HOP_EAST_WEST
 
 
+def test_synaptic_rows_that_do_not_fit_are_read_from_dram(small_preset, tmp_path):
+    # 50 synapses a core against about 250 per core of 25 neurons: most rows live in DRAM
+    few_synapses = tmp_path / "few_synapses.toml"
+    text = small_preset.read_text()
+    assert "synapses_per_core = { value = 58254" in text
+    few_synapses.write_text(text.replace("synapses_per_core = { value = 58254", "synapses_per_core = { value = 50"))
+    net = cuba(duration="20 ms", preset=str(few_synapses), synapse_dram="ddr4_3200", bytes_per_synapse=2)
+    assert net.description()["hardware"]["synapse_dram"] == "ddr4_3200"
+    sim = net.build()
+    result = sim.run(output=str(tmp_path / "dram.h5"))
+    hardware = result.hardware
+    assert hardware["dram_reads"] > 0 and hardware["dram_stall"] > 0
+    cores = sim.mapping()["cores"]
+    assert (cores["synapses"] - cores["synapses_off_chip"]).max() <= 50
+    assert cores["synapses_off_chip"].sum() > 0
+    ledger = sim.ledger()
+    dram = np.char.startswith(ledger["component"], "dram/channel[0]")
+    reads = dram & (ledger["action"] == "read")
+    assert ledger["count"][reads].sum() == hardware["dram_reads"]
+    assert dram.sum() >= 3 and ledger["energy"][dram].sum() > 0
+    with analysis.open_run(tmp_path / "dram.h5") as run:
+        assert run.hardware()["dram_reads"] == hardware["dram_reads"]
+        assert np.array_equal(run.mapping()["cores"]["synapses_off_chip"], cores["synapses_off_chip"])
+    # without the DRAM, synapses_per_core binds the mapper: more cores, none over the limit
+    on_chip = cuba(duration="20 ms", preset=str(few_synapses)).build().mapping()["cores"]
+    assert on_chip["synapses"].max() <= 50 and len(on_chip["synapses"]) > len(cores["synapses"])
+    assert on_chip["synapses_off_chip"].sum() == 0
+
+
 def test_ledger_does_not_depend_on_threads(small_preset):
     one, two = cuba(preset=str(small_preset)).build(), cuba(threads=2, preset=str(small_preset)).build()
     one.run()

@@ -177,6 +177,61 @@ TEST_CASE("dram: read latency for a closed bank, a row hit and a row conflict") 
     CHECK(s.precharged_clocks == 22);
 }
 
+TEST_CASE("dram: two batches served incrementally complete as one batch when the second comes later") {
+    const dram_params p = test::ddr4_3200();
+    const std::vector<dram_request> first{read_at(address(3, 1, 2, 5), 0), read_at(address(7, 0, 1, 2), 3),
+                                          write_at(address(3, 1, 2, 9), 10)};
+    // After the first batch's last completion, and past a refresh deadline (tREFI 12480).
+    const std::vector<dram_request> second{read_at(address(3, 1, 2, 6), 13000),
+                                           read_at(address(9, 0, 1, 2), 13004),
+                                           write_at(address(5, 2, 3, 1), 13010)};
+    std::vector<dram_request> both = first;
+    both.insert(both.end(), second.begin(), second.end());
+
+    dram_system whole(p);
+    recorded whole_log;
+    whole_log.attach(whole);
+    const std::vector<dram_clock> expected = whole.run(both);
+
+    dram_system parts(p);
+    recorded parts_log;
+    parts_log.attach(parts);
+    std::vector<dram_clock> done = parts.serve(first);
+    REQUIRE(done.back() < second.front().arrival);
+    const std::vector<dram_clock> later = parts.serve(second);
+    done.insert(done.end(), later.begin(), later.end());
+
+    CHECK(done == expected);
+    CHECK(parts_log.issued.size() == whole_log.issued.size());
+    const dram_stats& a = parts.stats();
+    const dram_stats& b = whole.stats();
+    CHECK(a.reads == b.reads);
+    CHECK(a.writes == b.writes);
+    CHECK(a.outcomes == b.outcomes);
+    CHECK(a.commands == b.commands);
+    CHECK(commands(a, dram_command::ref) == 1);
+    CHECK(a.end == b.end);
+    CHECK(a.active_clocks == b.active_clocks);
+    CHECK(a.precharged_clocks == b.precharged_clocks);
+    CHECK(a.active_clocks + a.precharged_clocks == a.end);
+}
+
+TEST_CASE("dram: an open row stays open from one batch to the next") {
+    const dram_params p = test::ddr4_3200();
+    dram_system system(p);
+    const std::vector<dram_request> first{read_at(address(3, 1, 2, 5), 0)};
+    CHECK(system.serve(first) == std::vector<dram_clock>{22 + 22 + 4});
+    const std::vector<dram_request> second{read_at(address(3, 1, 2, 6), 500)};
+    CHECK(system.serve(second) == std::vector<dram_clock>{500 + 22 + 4});  // a hit: CL + tBURST
+    CHECK(system.stats().outcomes[outcome(dram_row_outcome::hit)] == 1);
+    CHECK(system.stats().outcomes[outcome(dram_row_outcome::miss)] == 1);
+    CHECK(system.stats().end == 526);
+    // A batch may not go back in time; run() starts over from an idle system.
+    const std::vector<dram_request> earlier{read_at(address(3, 1, 2, 7), 499)};
+    CHECK_THROWS_AS(system.serve(earlier), user_error);
+    CHECK(system.run(first) == std::vector<dram_clock>{22 + 22 + 4});
+}
+
 TEST_CASE("dram: a sequential read stream reaches at least 90 % of the peak bandwidth") {
     dram_params p = test::ddr4_3200();
     // Bank groups in the lowest bits, so that consecutive bursts alternate groups (tCCD_S); under

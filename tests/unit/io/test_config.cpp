@@ -689,6 +689,33 @@ TEST_CASE("config: the hardware section") {
     CHECK_FALSE(parse_config_text("[run]\nseed = 2\n", "hw.toml").hardware.enabled());
 }
 
+TEST_CASE("config: synaptic rows in DRAM") {
+    const auto spec = parse_config_text("[hardware]\npreset = \"loihi\"\nsynapse_dram = \"ddr4_3200\"\n"
+                                        "bytes_per_synapse = 2\n",
+                                        "hw.toml");
+    CHECK(spec.hardware.synapse_dram == "ddr4_3200");
+    CHECK(spec.hardware.bytes_per_synapse == 2);
+    CHECK(spec.hardware.synapse_dram_site.line == 3);
+    const auto plain = parse_config_text("[hardware]\npreset = \"loihi\"\n", "hw.toml");
+    CHECK(plain.hardware.synapse_dram.empty());
+    CHECK(plain.hardware.bytes_per_synapse == 4);
+
+    // A DRAM preset file is relative to the config file, like the chip's.
+    temp_dir dir;
+    write_text(dir.path / "exp.toml", "[hardware]\npreset = \"loihi\"\nsynapse_dram = \"parts/mem.toml\"\n");
+    const auto from_file = fluxon::io::load_config((dir.path / "exp.toml").string());
+    CHECK(from_file.hardware.synapse_dram == (dir.path / "parts" / "mem.toml").lexically_normal().string());
+}
+
+TEST_CASE("config errors: synaptic rows in DRAM") {
+    const std::string hw = "[hardware]\npreset = \"loihi\"\n";
+    expect_error(hw + "synapse_dram = 3\n", 3, "hardware.synapse_dram");
+    expect_error(hw + "synapse_dram = \"\"\n", 3, "hardware.synapse_dram");
+    CHECK(mentions(expect_error(hw + "bytes_per_synapse = 0\n", 3, "hardware.bytes_per_synapse"), "from 1"));
+    expect_error(hw + "bytes_per_synapse = \"4 B\"\n", 3, "hardware.bytes_per_synapse");
+    expect_error(hw + "bytes_per_synapse = 2000000\n", 3, "hardware.bytes_per_synapse");
+}
+
 TEST_CASE("config errors: the hardware section") {
     const std::string hw = "[hardware]\npreset = \"loihi\"\n";
     expect_error("[hardware]\nfidelity = \"timed\"\n", 1, "hardware.preset");

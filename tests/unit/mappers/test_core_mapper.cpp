@@ -368,3 +368,36 @@ TEST_CASE("mappers: the same seed gives the same mapping, whatever the order of 
     const core_mapping seq = map(pops, s, chip, with(mapper_strategy::sequential));
     CHECK(a.messages_between_cores <= seq.messages_between_cores);
 }
+
+TEST_CASE("mapper: rows that do not fit their core go to DRAM core by core, in whole bursts") {
+    // Two populations; per neuron its destinations {core, synapses}. Core 0 holds 5 synapses.
+    core_mapping m;
+    m.cores.resize(2);
+    m.destinations = {{{0, 3}, {1, 1}, {0, 4}, {1, 2}}, {{0, 2}, {0, 1}}};
+    const std::vector<mapper_population> pops{{"a", 3}, {"b", 2}};
+    const dram_row_memory memory{"test", 1 << 20, 64, 20};
+    place_rows_in_dram(m, pops, 5, memory);
+    // Core 0 in (population, neuron) order: a's 3 stays, a's 4 does not fit (7), b's 2 fits
+    // (5), b's 1 does not (6). Core 1's rows (1 + 2) fit.
+    CHECK(m.cores[0].synapses_off_chip == 5);
+    CHECK(m.cores[1].synapses_off_chip == 0);
+    REQUIRE(m.dram_rows.size() == 2);
+    CHECK(m.dram_rows[0][0].bursts == 0);
+    CHECK(m.dram_rows[0][1].bursts == 0);
+    CHECK(m.dram_rows[0][2].address == 0);
+    CHECK(m.dram_rows[0][2].bursts == 2);  // 4 x 20 bytes = 80: two bursts of 64
+    CHECK(m.dram_rows[1][0].bursts == 0);
+    CHECK(m.dram_rows[1][1].address == 128);
+    CHECK(m.dram_rows[1][1].bursts == 1);
+
+    core_mapping full = m;
+    full.cores.assign(2, {});
+    const dram_row_memory small{"small", 128, 64, 20};
+    try {
+        place_rows_in_dram(full, pops, 5, small);
+        FAIL("the second row should not fit");
+    } catch (const network_error& e) {
+        CHECK(e.site().node == "b");
+        CHECK(e.site().resource == "dram capacity");
+    }
+}
