@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -235,10 +236,19 @@ void read_hardware(const h5::group& root, run_summary& out) {
     h.mapper = m.read_attr_string("mapper");
     h.step_period = m.read_attr<double>("step_period");
     h.weight_bits = m.read_attr<std::int32_t>("weight_bits");
+    // Synapses count what a core stores: those whose rows live in DRAM do not use its memory.
+    const auto on_chip = [&](const char* column) {
+        auto values = m.open_dataset(std::string("cores/") + column).read_all<double>();
+        if (std::string_view(column) == "synapses" && m.has("cores/synapses_off_chip")) {
+            const auto off = m.open_dataset("cores/synapses_off_chip").read_all<double>();
+            for (std::size_t c = 0; c < values.size() && c < off.size(); ++c) values[c] -= off[c];
+        }
+        return values;
+    };
     const auto use_of = [&](const char* column, const char* limit) {
         hardware_summary::use u;
         u.limit = m.read_attr<std::uint64_t>(limit);
-        const auto values = m.open_dataset(std::string("cores/") + column).read_all<double>();
+        const auto values = on_chip(column);
         if (u.limit == 0 || values.empty()) return u;
         for (const double v : values) {
             u.mean += v / static_cast<double>(u.limit) / static_cast<double>(values.size());
