@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../common/specs.hpp"
+#include "../common/unit_chip.hpp"
 #include "engine/errors.hpp"
 #include "engine/simulation.hpp"
 #include "io/config.hpp"
@@ -19,45 +20,8 @@ using namespace fluxon::test;
 
 namespace {
 
-// Two tiles side by side, one core each, two neurons per core; 1 GHz links.
-constexpr const char* unit_chip = R"(name = "unitchip"
-description = "round numbers for hand-computed tests"
-[noc]
-topology = "mesh"
-mesh_width = { value = 2, source = "test" }
-mesh_height = { value = 1, source = "test" }
-cores_per_tile = { value = 1, source = "test" }
-tree_arity = { value = 2, source = "test" }
-link_bandwidth = { value = "1 GHz", source = "test" }
-hop_east_west = { energy = "5 pJ", latency = "10 ns", source = "test" }
-hop_north_south = { energy = "7 pJ", latency = "10 ns", source = "test" }
-hop_tree = { energy = "3 pJ", latency = "10 ns", source = "test" }
-[capacity]
-neurons_per_core = { value = 2, source = "test" }
-synapses_per_core = { value = 100, source = "test" }
-fan_in_per_core = { value = 0, source = "test" }
-fan_out_per_neuron = { value = 0, source = "test" }
-[precision]
-weight_bits = { value = 0, source = "test" }
-[actions]
-synapse_op = { energy = "1 pJ", latency = "1 ns", source = "test" }
-update_active = { energy = "10 pJ", latency = "2 ns", source = "test" }
-update_inactive = { energy = "4 pJ", latency = "1 ns", source = "test" }
-message_out = { energy = "2 pJ", latency = "1 ns", source = "test" }
-message_in = { energy = "3 pJ", latency = "1 ns", source = "test" }
-[static]
-core_power = { value = "1 mW", source = "test" }
-barrier_sync = { points = [[1, "5 ns"], [2, "7 ns"]], source = "test" }
-)";
-
-struct preset_file {
-    std::filesystem::path path;
-    preset_file() {
-        path = std::filesystem::temp_directory_path() / fmt_name();
-        std::ofstream(path) << unit_chip;
-    }
-    ~preset_file() { std::filesystem::remove(path); }
-    static std::string fmt_name() { return "fluxon_unitchip_" + std::to_string(::getpid()) + ".toml"; }
+struct preset_file : temp_preset {
+    preset_file() : temp_preset("unitchip", unit_chip_text()) {}
 };
 
 // One input neuron spiking at steps 1 and 3 onto two LIF neurons that never fire: with two

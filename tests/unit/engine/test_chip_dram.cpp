@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../common/specs.hpp"
+#include "../common/unit_chip.hpp"
 #include "engine/errors.hpp"
 #include "engine/simulation.hpp"
 #include "io/dram_preset.hpp"
@@ -21,58 +22,14 @@ using namespace fluxon::test;
 
 namespace {
 
-// Two tiles side by side, one core each, two neurons per core; 1 GHz links. {synapses}
-// stands for the synapses a core holds.
-constexpr const char* unit_chip = R"(name = "unitchip"
-description = "round numbers for hand-computed tests"
-[noc]
-topology = "mesh"
-mesh_width = { value = 2, source = "test" }
-mesh_height = { value = 1, source = "test" }
-cores_per_tile = { value = 1, source = "test" }
-tree_arity = { value = 2, source = "test" }
-link_bandwidth = { value = "1 GHz", source = "test" }
-hop_east_west = { energy = "5 pJ", latency = "10 ns", source = "test" }
-hop_north_south = { energy = "7 pJ", latency = "10 ns", source = "test" }
-hop_tree = { energy = "3 pJ", latency = "10 ns", source = "test" }
-[capacity]
-neurons_per_core = { value = 2, source = "test" }
-synapses_per_core = { value = SYNAPSES, source = "test" }
-fan_in_per_core = { value = 0, source = "test" }
-fan_out_per_neuron = { value = 0, source = "test" }
-[precision]
-weight_bits = { value = 0, source = "test" }
-[actions]
-synapse_op = { energy = "1 pJ", latency = "1 ns", source = "test" }
-update_active = { energy = "10 pJ", latency = "2 ns", source = "test" }
-update_inactive = { energy = "4 pJ", latency = "1 ns", source = "test" }
-message_out = { energy = "2 pJ", latency = "1 ns", source = "test" }
-message_in = { energy = "3 pJ", latency = "1 ns", source = "test" }
-[static]
-core_power = { value = "1 mW", source = "test" }
-barrier_sync = { points = [[1, "5 ns"], [2, "7 ns"]], source = "test" }
-)";
-
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
     const auto at = text.find(from);
     REQUIRE(at != std::string::npos);
     return text.replace(at, from.size(), to);
 }
 
-struct temp_file {
-    std::filesystem::path path;
-    temp_file(const std::string& stem, const std::string& text) {
-        path = std::filesystem::temp_directory_path() /
-               ("fluxon_" + stem + "_" + std::to_string(::getpid()) + ".toml");
-        std::ofstream(path) << text;
-    }
-    ~temp_file() { std::filesystem::remove(path); }
-    std::string name() const { return path.string(); }
-};
-
-temp_file chip_with(int synapses_per_core) {
-    return temp_file("unitchip" + std::to_string(synapses_per_core),
-                     replaced(unit_chip, "SYNAPSES", std::to_string(synapses_per_core)));
+temp_preset chip_with(int synapses_per_core) {
+    return temp_preset("unitchip" + std::to_string(synapses_per_core), unit_chip_text(synapses_per_core));
 }
 
 // One input neuron spiking once, at step 1, onto two LIF neurons that never fire: one synapse
@@ -111,7 +68,7 @@ constexpr double ns = 1e-9;
 }  // namespace
 
 TEST_CASE("chip dram: one spike reads one burst from a closed bank and stalls core 1 by its latency") {
-    const temp_file small = chip_with(1), large = chip_with(100);
+    const temp_preset small = chip_with(1), large = chip_with(100);
     simulation on_chip(spill_run(large.name(), ""));
     const run_result base = on_chip.run();
     simulation spilled(spill_run(small.name(), "ddr4_3200"));
@@ -165,11 +122,11 @@ TEST_CASE("chip dram: one spike reads one burst from a closed bank and stalls co
 }
 
 TEST_CASE("chip dram: in timed fidelity the DRAM stall makes the message one step late") {
-    const temp_file small = chip_with(1), large = chip_with(100);
+    const temp_preset small = chip_with(1), large = chip_with(100);
     // A 40 ns period: step 1 starts at 40 ns. Core 1's message arrives at 54 ns; on chip it is
     // done at 57 ns, before step 2 starts at 80 ns. From DRAM: clock ceil(54 / 0.625) = 87,
     // data at 87 + 48 = 135 clocks = 84.375 ns, done at 87.375 ns: one step late.
-    auto timed = [&](const temp_file& chip, const std::string& dram) {
+    auto timed = [&](const temp_preset& chip, const std::string& dram) {
         auto spec = spill_run(chip.name(), dram);
         spec.hardware.fidelity = "timed";
         spec.hardware.step_period = q("40 ns");
@@ -197,11 +154,11 @@ TEST_CASE("chip dram: in timed fidelity the DRAM stall makes the message one ste
 }
 
 TEST_CASE("chip dram: a DRAM too small for the rows off chip is a network error") {
-    const temp_file small = chip_with(1);
+    const temp_preset small = chip_with(1);
     std::string text = io::load_dram_preset("ddr4_3200", {}).text;
     text = replaced(text, "rows = { value = 65536", "rows = { value = 1");
     text = replaced(text, "columns = { value = 128", "columns = { value = 1");
-    const temp_file tiny("tinydram", text);  // 16 banks x 1 row x 1 burst of 64 bytes: 1 KiB
+    const temp_preset tiny("tinydram", text);  // 16 banks x 1 row x 1 burst of 64 bytes: 1 KiB
     auto spec = spill_run(small.name(), tiny.name());
     spec.hardware.bytes_per_synapse = 512;  // core 1's row of 2 synapses fills it exactly
     CHECK(simulation(spec).run().hardware->dram_reads == 16);
@@ -217,7 +174,7 @@ TEST_CASE("chip dram: a DRAM too small for the rows off chip is a network error"
 }
 
 TEST_CASE("chip dram: without a DRAM, synapses_per_core stays a hard limit, an unknown DRAM is refused") {
-    const temp_file small = chip_with(1);
+    const temp_preset small = chip_with(1);
     try {
         simulation sim(spill_run(small.name(), ""));
         FAIL("two synapses onto out1 should not fit a core of one");
