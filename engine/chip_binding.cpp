@@ -69,14 +69,17 @@ chip_binding::chip_binding(chip_params chip, const net::experiment_spec& experim
       options_(run_options_for(experiment.hardware)),
       dram_(std::move(dram)) {
     const net::hardware_spec& spec = experiment.hardware;
-    // Hardware time is counted in 64-bit femtoseconds: refuse up front a run whose fixed
-    // period would overflow it, rather than fail at the step that does.
-    const double steps = static_cast<double>(net.end_ticks) / static_cast<double>(net.dt_ticks);
-    if (options_.step_period > 0 && steps * options_.step_period * static_cast<double>(hw_fs_per_second) >= 9.2e18) {
-        throw config_error(fmt::format("{:g} steps of step_period {:g} s make {:g} s of hardware time; fluxon counts "
-                                       "hardware time in femtoseconds up to about 9200 s",
-                                       steps, options_.step_period, steps * options_.step_period),
-                           spec.step_period->site);
+    // Refuse up front a fixed period whose hardware time would overflow, rather than fail at
+    // the step that does.
+    if (options_.step_period > 0) {
+        const double steps = static_cast<double>(net.end_ticks) / static_cast<double>(net.dt_ticks);
+        try {
+            to_hw_time(steps * options_.step_period);
+        } catch (const time_error& e) {
+            throw config_error(fmt::format("{:g} steps of step_period {:g} s: {}", steps, options_.step_period,
+                                           e.detail()),
+                               spec.step_period->site);
+        }
     }
     topology_ = make_topology(chip_);
     map(experiment);

@@ -14,24 +14,6 @@
 namespace fluxon {
 namespace {
 
-double quantile(std::vector<double> values, double q) {
-    if (values.empty()) return 0;
-    const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(values.size())));
-    const std::size_t at = std::min(values.size() - 1, rank == 0 ? 0 : rank - 1);
-    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(at), values.end());
-    return values[at];
-}
-
-void summarise_latency(dram_run_result& r) {
-    if (r.latency.empty()) return;
-    double sum = 0;
-    for (const double x : r.latency) sum += x;
-    r.latency_mean = sum / static_cast<double>(r.latency.size());
-    r.latency_p50 = quantile(r.latency, 0.5);
-    r.latency_p99 = quantile(r.latency, 0.99);
-    r.latency_max = *std::max_element(r.latency.begin(), r.latency.end());
-}
-
 io::dram_record record_of(const dram_run_result& r, const io::dram_preset& preset) {
     io::dram_record d;
     d.preset = r.preset;
@@ -105,7 +87,6 @@ dram_run_result run_dram_trace(const dram_run_options& options) {
     for (std::size_t i = 0; i < requests.size(); ++i) {
         r.latency.push_back(static_cast<double>(done[i] - requests[i].arrival) * r.tck);
     }
-    summarise_latency(r);
 
     ledger book;
     charge_dram(book, p, s);

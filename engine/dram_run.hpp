@@ -25,7 +25,6 @@ struct dram_run_result {
     double tck = 0;                 // s
     double simulated_time = 0;      // s: from clock 0 to the last completion
     double bandwidth = 0, peak_bandwidth = 0;  // bytes/s: achieved, and burst_bytes·channels / (burst·tCK)
-    double latency_mean = 0, latency_p50 = 0, latency_p99 = 0, latency_max = 0;  // s
     std::vector<double> latency;    // s, per request in trace order: completion − arrival
     ledger_columns ledger;
     double static_energy = 0, dynamic_energy = 0;  // J (static: background standby)

@@ -126,20 +126,19 @@ io::mapping_record mapping_record_of(const chip_binding& chip, const io::chip_pr
 io::chip_record chip_record_of(const chip_binding& chip) {
     io::chip_record l;
     const chip_statistics& s = chip.statistics();
-    const auto seconds = [](hw_time t) { return static_cast<double>(t) / static_cast<double>(hw_fs_per_second); };
     l.steps = s.steps;
     l.overrun_steps = s.overrun_steps;
-    l.hardware_time = seconds(s.hardware_time);
-    l.max_step_time = seconds(s.max_step_time);
-    l.barrier = seconds(chip.barrier());
-    l.queueing_delay = seconds(s.queueing_delay);
+    l.hardware_time = hw_seconds(s.hardware_time);
+    l.max_step_time = hw_seconds(s.max_step_time);
+    l.barrier = hw_seconds(chip.barrier());
+    l.queueing_delay = hw_seconds(s.queueing_delay);
     l.messages = s.messages;
     l.hops = s.hops;
     l.synaptic_events = s.synaptic_events;
     l.late_messages = s.late_messages;
     l.max_extra_steps = s.max_extra_steps;
     l.dram_reads = s.dram_reads;
-    l.dram_stall = seconds(s.dram_stall);
+    l.dram_stall = hw_seconds(s.dram_stall);
     const auto& per_link = chip.model_noc().link_messages();
     for (std::uint32_t k = 0; k < per_link.size(); ++k) {
         l.link_name.push_back(chip.topology().link_name(k));
@@ -236,13 +235,12 @@ struct simulation::state {
         }
         if (chip) {
             const chip_statistics& s = chip->statistics();
-            const auto seconds = [](hw_time t) { return static_cast<double>(t) / static_cast<double>(hw_fs_per_second); };
-            r.hardware = hardware_summary{chip->chip().name,
+                    r.hardware = hardware_summary{chip->chip().name,
                                           chip->book().static_energy() + chip->book().dynamic_energy(),
                                           chip->book().static_energy(),
                                           chip->book().dynamic_energy(),
-                                          seconds(s.hardware_time),
-                                          seconds(s.max_step_time),
+                                          hw_seconds(s.hardware_time),
+                                          hw_seconds(s.max_step_time),
                                           s.synaptic_events,
                                           s.messages,
                                           s.hops,
@@ -250,7 +248,7 @@ struct simulation::state {
                                           s.overrun_steps,
                                           static_cast<std::uint32_t>(chip->mapping().cores.size()),
                                           s.dram_reads,
-                                          seconds(s.dram_stall)};
+                                          hw_seconds(s.dram_stall)};
         }
         return r;
     }

@@ -212,7 +212,7 @@ void chip_model::finish() {
     stats_.queueing_delay = noc_.queueing_delay();
     // The DRAM's background runs over its own clock span: up to its last completion.
     if (dram_) charge_dram(ledger_, *dram_params_, dram_->stats());
-    ledger_.set_run_time(static_cast<double>(stats_.hardware_time) / static_cast<double>(hw_fs_per_second));
+    ledger_.set_run_time(hw_seconds(stats_.hardware_time));
 }
 
 }  // namespace fluxon

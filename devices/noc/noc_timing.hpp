@@ -17,6 +17,7 @@ using hw_time = std::int64_t;  // femtoseconds of hardware time
 constexpr hw_time hw_fs_per_second = 1'000'000'000'000'000;
 // Rounds seconds to the nearest femtosecond.
 hw_time to_hw_time(double seconds);
+inline double hw_seconds(hw_time t) { return static_cast<double>(t) / static_cast<double>(hw_fs_per_second); }
 
 struct noc_send {
     hw_time inject = 0;  // when the message enters the router of from_tile
