@@ -17,6 +17,23 @@ fail() {
 
 pass() { echo "ok: $*"; }
 
+# interrupt_after_a_second PID WHAT: Ctrl-C for a background command after a second; returns
+# its exit code (killed, and a failure, if it is still running 30 s later).
+interrupt_after_a_second() {
+    local pid=$1 what=$2
+    sleep 1
+    kill -INT "$pid"
+    for _ in $(seq 1 300); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -KILL "$pid"
+        fail "$what did not stop within 30 s of SIGINT"
+    fi
+    wait "$pid"
+}
+
 # expect_exit CODE DESCRIPTION COMMAND...: runs COMMAND with stdout/stderr in $TMP/out, $TMP/err.
 expect_exit() {
     local want=$1 what=$2
@@ -164,18 +181,7 @@ fi
 
 # Ctrl-C: the run stops at a window end, the file is complete up to there, exit 130.
 "$FLUXON" run "$DATA/long.toml" -o "$TMP/long.h5" >"$TMP/long.out" 2>"$TMP/long.err" &
-pid=$!
-sleep 1
-kill -INT "$pid"
-for _ in $(seq 1 300); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-done
-if kill -0 "$pid" 2>/dev/null; then
-    kill -KILL "$pid"
-    fail "fluxon run did not stop within 30 s of SIGINT"
-fi
-wait "$pid"
+interrupt_after_a_second $! "fluxon run"
 rc=$?
 [[ $rc -eq 130 ]] && pass "SIGINT exits 130" || fail "SIGINT: exit $rc, expected 130; $(cat "$TMP/long.err")"
 if expect_exit 0 "inspect an interrupted run" "$FLUXON" inspect "$TMP/long.h5"; then
@@ -186,18 +192,7 @@ fi
 # the index still records every point.
 "$FLUXON" sweep "$DATA/long.toml" --set run.seed=1,2 -d "$TMP/sweep_int" -j 1 --quiet \
     >"$TMP/sweep_int.out" 2>"$TMP/sweep_int.err" &
-pid=$!
-sleep 1
-kill -INT "$pid"
-for _ in $(seq 1 300); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-done
-if kill -0 "$pid" 2>/dev/null; then
-    kill -KILL "$pid"
-    fail "fluxon sweep did not stop within 30 s of SIGINT"
-fi
-wait "$pid"
+interrupt_after_a_second $! "fluxon sweep"
 rc=$?
 [[ $rc -eq 130 ]] && pass "SIGINT stops a sweep with exit 130" || fail "sweep SIGINT: exit $rc; $(cat "$TMP/sweep_int.err")"
 if python3 - "$TMP/sweep_int/index.json" <<'PY'

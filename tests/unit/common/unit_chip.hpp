@@ -5,11 +5,9 @@
 // 2 pJ / 1 ns, message in 3 pJ / 1 ns, east-west hop 5 pJ / 10 ns, barrier 5 ns (1 tile) and
 // 7 ns (2 tiles), 1 mW per core.
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
 #include <string>
 
-#include <unistd.h>
+#include "temp_file.hpp"
 
 namespace fluxon::test {
 
@@ -46,17 +44,5 @@ barrier_sync = { points = [[1, "5 ns"], [2, "7 ns"]], source = "test" }
 )";
 }
 
-// A preset file that lives as long as the object.
-struct temp_preset {
-    std::filesystem::path path;
-    temp_preset(const std::string& stem, const std::string& text) {
-        path = std::filesystem::temp_directory_path() / ("fluxon_" + stem + "_" + std::to_string(::getpid()) + ".toml");
-        std::ofstream(path) << text;
-    }
-    ~temp_preset() { std::filesystem::remove(path); }
-    temp_preset(const temp_preset&) = delete;
-    temp_preset& operator=(const temp_preset&) = delete;
-    std::string name() const { return path.string(); }
-};
 
 }  // namespace fluxon::test

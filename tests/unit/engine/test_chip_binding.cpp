@@ -20,8 +20,8 @@ using namespace fluxon::test;
 
 namespace {
 
-struct preset_file : temp_preset {
-    preset_file() : temp_preset("unitchip", unit_chip_text()) {}
+struct preset_file : temp_file {
+    preset_file() : temp_file("unitchip", unit_chip_text()) {}
 };
 
 // One input neuron spiking at steps 1 and 3 onto two LIF neurons that never fire: with two

@@ -28,8 +28,8 @@ std::string replaced(std::string text, const std::string& from, const std::strin
     return text.replace(at, from.size(), to);
 }
 
-temp_preset chip_with(int synapses_per_core) {
-    return temp_preset("unitchip" + std::to_string(synapses_per_core), unit_chip_text(synapses_per_core));
+temp_file chip_with(int synapses_per_core) {
+    return temp_file("unitchip" + std::to_string(synapses_per_core), unit_chip_text(synapses_per_core));
 }
 
 // One input neuron spiking once, at step 1, onto two LIF neurons that never fire: one synapse
@@ -68,7 +68,7 @@ constexpr double ns = 1e-9;
 }  // namespace
 
 TEST_CASE("chip dram: one spike reads one burst from a closed bank and stalls core 1 by its latency") {
-    const temp_preset small = chip_with(1), large = chip_with(100);
+    const temp_file small = chip_with(1), large = chip_with(100);
     simulation on_chip(spill_run(large.name(), ""));
     const run_result base = on_chip.run();
     simulation spilled(spill_run(small.name(), "ddr4_3200"));
@@ -122,11 +122,11 @@ TEST_CASE("chip dram: one spike reads one burst from a closed bank and stalls co
 }
 
 TEST_CASE("chip dram: in timed fidelity the DRAM stall makes the message one step late") {
-    const temp_preset small = chip_with(1), large = chip_with(100);
+    const temp_file small = chip_with(1), large = chip_with(100);
     // A 40 ns period: step 1 starts at 40 ns. Core 1's message arrives at 54 ns; on chip it is
     // done at 57 ns, before step 2 starts at 80 ns. From DRAM: clock ceil(54 / 0.625) = 87,
     // data at 87 + 48 = 135 clocks = 84.375 ns, done at 87.375 ns: one step late.
-    auto timed = [&](const temp_preset& chip, const std::string& dram) {
+    auto timed = [&](const temp_file& chip, const std::string& dram) {
         auto spec = spill_run(chip.name(), dram);
         spec.hardware.fidelity = "timed";
         spec.hardware.step_period = q("40 ns");
@@ -154,11 +154,11 @@ TEST_CASE("chip dram: in timed fidelity the DRAM stall makes the message one ste
 }
 
 TEST_CASE("chip dram: a DRAM too small for the rows off chip is a network error") {
-    const temp_preset small = chip_with(1);
+    const temp_file small = chip_with(1);
     std::string text = io::load_dram_preset("ddr4_3200", {}).text;
     text = replaced(text, "rows = { value = 65536", "rows = { value = 1");
     text = replaced(text, "columns = { value = 128", "columns = { value = 1");
-    const temp_preset tiny("tinydram", text);  // 16 banks x 1 row x 1 burst of 64 bytes: 1 KiB
+    const temp_file tiny("tinydram", text);  // 16 banks x 1 row x 1 burst of 64 bytes: 1 KiB
     auto spec = spill_run(small.name(), tiny.name());
     spec.hardware.bytes_per_synapse = 512;  // core 1's row of 2 synapses fills it exactly
     CHECK(simulation(spec).run().hardware->dram_reads == 16);
@@ -174,7 +174,7 @@ TEST_CASE("chip dram: a DRAM too small for the rows off chip is a network error"
 }
 
 TEST_CASE("chip dram: without a DRAM, synapses_per_core stays a hard limit, an unknown DRAM is refused") {
-    const temp_preset small = chip_with(1);
+    const temp_file small = chip_with(1);
     try {
         simulation sim(spill_run(small.name(), ""));
         FAIL("two synapses onto out1 should not fit a core of one");

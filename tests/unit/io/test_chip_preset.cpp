@@ -13,10 +13,15 @@
 
 #include <unistd.h>
 
+#include "../common/preset_checks.hpp"
+#include "../common/temp_file.hpp"
 #include "engine/errors.hpp"
 #include "io/chip_preset.hpp"
 
 namespace {
+
+using fluxon::test::line_of;
+using fluxon::test::temp_file;
 
 using fluxon::action_cost;
 using fluxon::config_error;
@@ -26,13 +31,6 @@ using fluxon::io::chip_preset_names;
 using fluxon::io::load_chip_preset;
 using fluxon::io::parse_chip_preset;
 
-// 1-based line of the first line containing `needle`, so tests do not hard-code line numbers.
-int line_of(const std::string& text, std::string_view needle) {
-    const std::size_t at = text.find(needle);
-    REQUIRE(at != std::string::npos);
-    return 1 +
-           static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-}
 
 // A small valid preset, edited by the error tests.
 const std::string custom_preset = R"(# A test chip.
@@ -71,28 +69,13 @@ core_power = { value = "1 mW", source = "test" }
 barrier_sync = { points = [[1, "100 ns"], [4, "400 ns"]], source = "test" }
 )";
 
-// `custom_preset` with the first `from` replaced by `to`.
 std::string edited(std::string_view from, std::string_view to) {
-    std::string text = custom_preset;
-    const std::size_t at = text.find(from);
-    REQUIRE(at != std::string::npos);
-    text.replace(at, from.size(), to);
-    return text;
+    return fluxon::test::edited(custom_preset, from, to);
 }
 
-// Parses `text`, which must fail with a config_error at `key` on the line holding `line_needle`
-// and a message containing `message`.
 void check_error(const std::string& text, const std::string& key, std::string_view line_needle,
                  std::string_view message) {
-    try {
-        parse_chip_preset(text, "test.toml");
-        FAIL("expected a config_error at ", key);
-    } catch (const config_error& e) {
-        CHECK(e.site().file == "test.toml");
-        CHECK(e.site().key == key);
-        CHECK(e.site().line == line_of(text, line_needle));
-        CHECK_MESSAGE(e.detail().find(message) != std::string::npos, e.what());
-    }
+    fluxon::test::check_config_error(parse_chip_preset, text, key, line_needle, message);
 }
 
 void check_sourced(const action_cost& cost, std::string_view what) {
@@ -102,19 +85,6 @@ void check_sourced(const action_cost& cost, std::string_view what) {
     CHECK(cost.latency >= 0);
 }
 
-// A preset file named by the process and `tag`, so that parallel test processes do not collide.
-struct temp_file {
-    std::filesystem::path path;
-    temp_file(const std::string& tag, const std::string& text) {
-        path = std::filesystem::temp_directory_path() /
-               ("fluxon_chip_preset_test_" + std::to_string(::getpid()) + "_" + tag + ".toml");
-        std::ofstream(path, std::ios::binary) << text;
-    }
-    ~temp_file() {
-        std::error_code ec;
-        std::filesystem::remove(path, ec);
-    }
-};
 
 }  // namespace
 

@@ -12,10 +12,15 @@
 
 #include <unistd.h>
 
+#include "../common/preset_checks.hpp"
+#include "../common/temp_file.hpp"
 #include "engine/errors.hpp"
 #include "io/dram_preset.hpp"
 
 namespace {
+
+using fluxon::test::line_of;
+using fluxon::test::temp_file;
 
 using fluxon::config_error;
 using fluxon::dram_params;
@@ -25,12 +30,6 @@ using fluxon::io::dram_preset_names;
 using fluxon::io::load_dram_preset;
 using fluxon::io::parse_dram_preset;
 
-int line_of(const std::string& text, std::string_view needle) {
-    const std::size_t at = text.find(needle);
-    REQUIRE(at != std::string::npos);
-    return 1 +
-           static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-}
 
 // Every key a preset must give, dotted, as they appear in dram_params::sources.
 const std::vector<std::string> all_keys = {
@@ -102,38 +101,14 @@ write_low = { value = 2, source = "test" }
 )";
 
 std::string edited(std::string_view from, std::string_view to) {
-    std::string text = custom_preset;
-    const std::size_t at = text.find(from);
-    REQUIRE(at != std::string::npos);
-    text.replace(at, from.size(), to);
-    return text;
+    return fluxon::test::edited(custom_preset, from, to);
 }
 
 void check_error(const std::string& text, const std::string& key, std::string_view line_needle,
                  std::string_view message) {
-    try {
-        parse_dram_preset(text, "test.toml");
-        FAIL("expected a config_error at ", key);
-    } catch (const config_error& e) {
-        CHECK(e.site().file == "test.toml");
-        CHECK(e.site().key == key);
-        CHECK(e.site().line == line_of(text, line_needle));
-        CHECK_MESSAGE(e.detail().find(message) != std::string::npos, e.what());
-    }
+    fluxon::test::check_config_error(parse_dram_preset, text, key, line_needle, message);
 }
 
-struct temp_file {
-    std::filesystem::path path;
-    temp_file(const std::string& tag, const std::string& text) {
-        path = std::filesystem::temp_directory_path() /
-               ("fluxon_dram_preset_test_" + std::to_string(::getpid()) + "_" + tag + ".toml");
-        std::ofstream(path, std::ios::binary) << text;
-    }
-    ~temp_file() {
-        std::error_code ec;
-        std::filesystem::remove(path, ec);
-    }
-};
 
 }  // namespace
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "engine/errors.hpp"
+#include "../common/temp_file.hpp"
 #include "io/dram_trace.hpp"
 
 namespace {
@@ -22,17 +23,9 @@ using fluxon::io::read_dram_trace;
 
 constexpr std::uint64_t capacity = 1ull << 30;
 
-struct temp_trace {
-    std::filesystem::path path;
-    temp_trace(const std::string& tag, const std::string& text) {
-        path = std::filesystem::temp_directory_path() /
-               ("fluxon_dram_trace_test_" + std::to_string(::getpid()) + "_" + tag + ".trace");
-        std::ofstream(path, std::ios::binary) << text;
-    }
-    ~temp_trace() {
-        std::error_code ec;
-        std::filesystem::remove(path, ec);
-    }
+// A trace file for the test's lifetime.
+struct temp_trace : fluxon::test::temp_file {
+    temp_trace(const std::string& tag, const std::string& text) : temp_file(tag, text, ".trace") {}
 };
 
 // Reading `text` must fail with an io_error at `line` whose message contains `message`.
