@@ -118,8 +118,10 @@ void population_slice::deliver_rows(const synapse_table& table) {
                 for (const synapse* k = row; k < row_end; ++k) {
                     const auto index = static_cast<std::size_t>(k - table.synapses.data());
                     std::int64_t arrival = step + (uniform ? table.uniform_delay : table.delay[index]);
-                    for (const late_entry& e : late) {
-                        if (e.core == core_of_[k->target]) arrival += e.extra_steps;
+                    if constexpr (Late) {
+                        for (const late_entry& e : late) {
+                            if (e.core == core_of_[k->target]) arrival += e.extra_steps;
+                        }
                     }
                     add(arrival, *k);
                 }
