@@ -44,6 +44,7 @@ void population_slice::start(unit_context& ctx) {
 
 void population_slice::on_window_start(tick_t) {
     for (const auto& table : incoming_) deliver(table);
+    for (const auto& p : step_projections_) deliver_steps(*p);
 }
 
 void population_slice::attach_cores(std::vector<core_segment> segments, const late_table* late) {
@@ -127,6 +128,37 @@ void population_slice::deliver_rows(const synapse_table& table) {
                 }
             }
         }
+    }
+    counters_.synaptic_events += events;
+}
+
+// The step's spikes of every presynaptic slice, in id order, go to the projection together; its
+// result lands where a synapse table's would (a uniform delay later).
+void population_slice::deliver_steps(step_projection& projection) {
+    const synapse_table& table = projection.table();
+    if (table.sources.empty()) return;
+    const spike_window& first = table.sources.front()->published();
+    double* const direct = accumulators_.empty() ? nullptr : accumulators_[table.receptor];
+    std::int64_t events = 0;
+    for (std::size_t q = 0; q < first.steps.size(); ++q) {
+        const std::int64_t step = first.steps[q];
+        step_pre_.clear();
+        for (const spike_log* source : table.sources) {
+            const spike_window& w = source->published();
+            for (std::uint32_t s = w.begin_of(q); s < w.step_end[q]; ++s) {
+                const std::uint32_t pre = w.ids[s];
+                step_pre_.push_back(pre);
+                events += static_cast<std::int64_t>(table.row_start[pre + 1] - table.row_start[pre]);
+            }
+        }
+        if (step_pre_.empty()) continue;
+        const std::int64_t arrival = step + table.uniform_delay;
+        double* target = direct;
+        if (!direct || arrival != next_step_) {
+            target = ring_slot(arrival, table.receptor);
+            slot_used_[static_cast<std::size_t>(arrival) & slot_mask_] = 1;
+        }
+        projection.deliver_step(step, step_pre_, std::span<double>(target, size_));
     }
     counters_.synaptic_events += events;
 }

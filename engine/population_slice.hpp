@@ -11,6 +11,7 @@
 
 #include "engine/late_table.hpp"
 #include "engine/spike_log.hpp"
+#include "engine/step_projection.hpp"
 #include "engine/synapse_table.hpp"
 #include "engine/unit.hpp"
 #include "neurons/model.hpp"
@@ -59,6 +60,8 @@ public:
 
     // Set up before the run.
     void add_incoming(synapse_table table) { incoming_.push_back(std::move(table)); }
+    // A projection delivered a whole step at a time (a crossbar) instead of a synapse table.
+    void add_step_projection(std::unique_ptr<step_projection> p) { step_projections_.push_back(std::move(p)); }
     void set_currents(std::vector<current_change> changes);
     void record_spikes(std::vector<std::uint8_t> mask) { record_mask_ = std::move(mask); record_ = true; }
     void add_probe(probe_tap tap) { probes_.push_back(std::move(tap)); }
@@ -69,6 +72,7 @@ public:
     neuron_block& block() { return *block_; }
     const spike_log& log() const { return log_; }
     std::vector<synapse_table>& incoming() { return incoming_; }
+    const std::vector<std::unique_ptr<step_projection>>& step_projections() const { return step_projections_; }
     const std::vector<synapse_table>& incoming() const { return incoming_; }
     std::uint32_t first_id() const { return first_id_; }
     std::uint32_t size() const { return size_; }
@@ -81,6 +85,7 @@ public:
 
 private:
     void deliver(const synapse_table& table);
+    void deliver_steps(step_projection& projection);
     template <bool Track, bool Late>
     void deliver_rows(const synapse_table& table);
     void count_active(std::int64_t step, spike_window& w);
@@ -102,6 +107,8 @@ private:
     std::vector<double> ring_;
     std::vector<double*> receptor_ptrs_;
     std::vector<synapse_table> incoming_;
+    std::vector<std::unique_ptr<step_projection>> step_projections_;
+    std::vector<std::uint32_t> step_pre_;  // scratch: one step's presynaptic spikes
     spike_log log_;
     std::vector<std::uint32_t> step_spikes_;
     std::vector<double> i_ext_;

@@ -2,6 +2,7 @@
 // Random streams that do not depend on how work is split across threads: every consumer
 // derives its own seed from (run seed, what it is, which one), and per-neuron per-step draws
 // come from a counter-based hash of those coordinates, never from a shared generator.
+#include <cmath>
 #include <cstdint>
 
 #include <boost/random/mersenne_twister.hpp>
@@ -34,6 +35,13 @@ constexpr std::uint64_t derive_seed(std::uint64_t seed, stream_kind kind, std::u
 constexpr double counter_uniform(std::uint64_t stream_seed, std::uint64_t a, std::uint64_t b) {
     const std::uint64_t bits = mix64(mix64(stream_seed ^ mix64(a + 0x9e3779b97f4a7c15ULL)) ^ b);
     return static_cast<double>(bits >> 11) * 0x1.0p-53;
+}
+
+// Standard normal from the coordinates of one draw (Box-Muller on two counter draws).
+inline double counter_normal(std::uint64_t stream_seed, std::uint64_t a, std::uint64_t b) {
+    const double u1 = counter_uniform(stream_seed, a, 2 * b);
+    const double u2 = counter_uniform(stream_seed, a, 2 * b + 1);
+    return std::sqrt(-2.0 * std::log1p(-u1)) * std::cos(6.283185307179586 * u2);
 }
 
 // A sequential generator for bulk work done by one thread (connectivity, initial values).

@@ -6,11 +6,13 @@
 #include <fmt/format.h>
 
 #include "engine/chip_binding.hpp"
+#include "engine/crossbar_binding.hpp"
 #include "engine/event_engine.hpp"
 #include "engine/network_builder.hpp"
 #include "engine/recording.hpp"
 #include "fluxon_version.hpp"
 #include "io/chip_preset.hpp"
+#include "io/crossbar_preset.hpp"
 #include "io/dram_preset.hpp"
 #include "io/run_writer.hpp"
 
@@ -147,6 +149,58 @@ io::chip_record chip_record_of(const chip_binding& chip) {
     return l;
 }
 
+io::crossbar_record crossbar_record_of(const crossbar_binding& binding, const io::crossbar_preset& preset) {
+    const crossbar_system& xs = binding.system();
+    const crossbar_params& p = xs.params();
+    const crossbar_mapping& m = xs.mapping();
+    io::crossbar_record r;
+    r.preset = p.name;
+    r.preset_origin = preset.origin;
+    r.preset_text = preset.text;
+    r.encoding = m.encoding.differential ? "differential" : "offset";
+    r.weight_bits = p.periphery.weight_bits;
+    r.adc_bits = p.periphery.adc_bits;
+    r.slices = m.encoding.slices;
+    r.columns_per_weight = m.encoding.columns_per_weight;
+    r.weights_per_array = m.encoding.weights_per_array;
+    r.array_rows = p.geometry.rows;
+    r.array_columns = p.geometry.columns;
+    r.replicas = m.replicas;
+    r.max_arrays = p.max_arrays;
+    r.arrays = m.arrays();
+    r.cell_utilisation = m.cell_utilisation(p);
+    r.drift_age = xs.drift_age();
+    r.hardware_time = xs.hardware_time();
+    r.writes_per_cell = p.program_pulses;
+    r.endurance = p.endurance;
+    for (std::size_t k = 0; k < xs.matrices().size(); ++k) {
+        r.projection.push_back(xs.matrices()[k].name);
+        r.row_tiles.push_back(m.matrices[k].row_tiles);
+        r.column_tiles.push_back(m.matrices[k].column_tiles);
+        r.scale.push_back(xs.matrices()[k].scale);
+        r.random.push_back(xs.matrices()[k].random ? 1 : 0);
+    }
+    const auto& counts = xs.counts();
+    for (std::size_t t = 0; t < m.tiles.size(); ++t) {
+        const crossbar_tile& tile = m.tiles[t];
+        const crossbar_matrix_state& matrix = xs.matrices()[tile.matrix];
+        r.tile_projection.push_back(matrix.name);
+        r.row_tile.push_back(tile.row_tile);
+        r.column_tile.push_back(tile.column_tile);
+        r.first_row.push_back(tile.first_row);
+        r.rows.push_back(tile.rows);
+        r.first_column.push_back(tile.first_column);
+        r.columns.push_back(tile.columns);
+        r.physical_columns.push_back(tile.physical_columns);
+        const std::size_t local = t - m.matrices[tile.matrix].first_tile;
+        r.mean_conductance.push_back(matrix.arrays[local].mean_conductance());
+        r.reads.push_back(t < counts.size() ? counts[t].reads : 0);
+        r.row_drives.push_back(t < counts.size() ? counts[t].row_drives : 0);
+        r.conversions.push_back(t < counts.size() ? counts[t].conversions : 0);
+    }
+    return r;
+}
+
 }  // namespace
 
 struct simulation::state {
@@ -164,6 +218,15 @@ struct simulation::state {
     io::chip_preset preset;
     io::dram_preset dram_preset;  // of [hardware] synapse_dram, when given
     std::unique_ptr<chip_binding> chip;
+    io::crossbar_preset crossbar_preset;
+    std::unique_ptr<crossbar_binding> crossbar;
+
+    // The ledger of the run's hardware model (chip or crossbar), or null without one.
+    const fluxon::ledger* book() const {
+        if (chip) return &chip->book();
+        if (crossbar) return &crossbar->system().book();
+        return nullptr;
+    }
 
     state(const net::experiment_spec& s, const model_registry& models, std::unique_ptr<model_registry> owned = {})
         : owned_models(std::move(owned)), spec(s), engine(resolve_run(s.run).threads) {
@@ -179,6 +242,16 @@ struct simulation::state {
             }
             chip = std::make_unique<chip_binding>(chip_for(spec.hardware, preset.params), spec, net,
                                                   std::move(dram));
+        }
+        if (spec.crossbar.enabled()) {
+            if (spec.hardware.enabled()) {
+                throw config_error("[crossbar] and [hardware] cannot be combined in one run yet: map the network "
+                                   "onto a chip or its projections onto crossbar arrays",
+                                   spec.crossbar.site);
+            }
+            crossbar_preset = io::load_crossbar_preset(spec.crossbar.preset, spec.crossbar.preset_site);
+            crossbar = std::make_unique<crossbar_binding>(crossbar_params_for(spec.crossbar, crossbar_preset.params),
+                                                          spec.crossbar, net);
         }
         build_time = seconds_since(t0);
         for (const auto& p : net.populations) {
@@ -250,6 +323,22 @@ struct simulation::state {
                                           s.dram_reads,
                                           hw_seconds(s.dram_stall)};
         }
+        if (crossbar) {
+            const crossbar_system& xs = crossbar->system();
+            crossbar_summary c;
+            c.preset = xs.params().name;
+            c.arrays = xs.mapping().arrays();
+            c.cell_utilisation = xs.mapping().cell_utilisation(xs.params());
+            c.static_energy = xs.book().static_energy();
+            c.dynamic_energy = xs.book().dynamic_energy();
+            c.total_energy = c.static_energy + c.dynamic_energy;
+            c.hardware_time = xs.hardware_time();
+            for (const crossbar_counts& n : xs.counts()) {
+                c.reads += n.reads;
+                c.conversions += n.conversions;
+            }
+            r.crossbar = c;
+        }
         return r;
     }
 };
@@ -305,13 +394,15 @@ run_result simulation::run(const run_options& options) {
         throw;
     }
     if (st.chip) st.chip->finish();
+    if (st.crossbar) st.crossbar->finish();
     run_result result = st.totals(seconds_since(t0), reached);
     result.status = stopped ? "interrupted" : "complete";
-    if (writer && st.chip) {
-        const fluxon::ledger& book = st.chip->book();
+    if (writer && st.book()) {
+        const fluxon::ledger& book = *st.book();
         writer->write_ledger(book.columns(), book.static_energy(), book.dynamic_energy());
-        writer->write_chip(chip_record_of(*st.chip));
     }
+    if (writer && st.chip) writer->write_chip(chip_record_of(*st.chip));
+    if (writer && st.crossbar) writer->write_crossbar(crossbar_record_of(*st.crossbar, st.crossbar_preset));
     if (writer) {
         writer->finish(io::run_counters{result.steps, result.spikes, result.synaptic_events, result.events,
                                         result.wall_time, result.build_time, result.spikes_per_population},
@@ -346,8 +437,12 @@ const recorded_probe& simulation::probe(const std::string& population, const std
 }
 
 ledger_columns simulation::ledger() const {
-    if (!state_->chip) throw user_error("this simulation has no hardware (add a [hardware] section or net.hardware())", {});
-    return state_->chip->book().columns();
+    if (!state_->book()) {
+        throw user_error("this simulation has no hardware model (add a [hardware] or [crossbar] section, or "
+                         "net.hardware() or net.crossbar())",
+                         {});
+    }
+    return state_->book()->columns();
 }
 
 mapping_columns simulation::mapping() const {
@@ -366,7 +461,12 @@ void simulation::synapses(const std::string& projection, std::vector<std::uint32
         weight.clear();
         delay.clear();
         for (auto* slice : net.populations[net.projections[e].post_index].slices) {
-            for (const auto& t : slice->incoming()) {
+            // Projections computed in crossbars keep their synapse tables in their deliveries.
+            std::vector<const synapse_table*> tables;
+            for (const auto& t : slice->incoming()) tables.push_back(&t);
+            for (const auto& p : slice->step_projections()) tables.push_back(&p->table());
+            for (const synapse_table* table : tables) {
+                const synapse_table& t = *table;
                 if (t.projection != e) continue;
                 for (std::size_t j = 0; j + 1 < t.row_start.size(); ++j) {
                     for (auto k = t.row_start[j]; k < t.row_start[j + 1]; ++k) {

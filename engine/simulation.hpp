@@ -38,6 +38,15 @@ struct hardware_summary {
     double dram_stall = 0;         // s that synaptic processing waited for DRAM
 };
 
+// What the crossbar arrays spent (runs with [crossbar]).
+struct crossbar_summary {
+    std::string preset;
+    std::uint64_t arrays = 0, reads = 0, conversions = 0;
+    double cell_utilisation = 0;
+    double total_energy = 0, static_energy = 0, dynamic_energy = 0;  // J
+    double hardware_time = 0;  // s: the busiest array's reads
+};
+
 struct run_result {
     std::string status;  // "complete" | "interrupted"
     double time_reached = 0;  // s
@@ -45,6 +54,7 @@ struct run_result {
     double wall_time = 0, build_time = 0;  // s
     std::vector<std::pair<std::string, std::int64_t>> spikes_per_population;
     std::optional<hardware_summary> hardware;
+    std::optional<crossbar_summary> crossbar;
 };
 
 struct recorded_spikes {
@@ -93,8 +103,8 @@ public:
     // Recorded data (after run with keep_in_memory); throws user_error naming what is unknown.
     const recorded_spikes& spikes(const std::string& population) const;
     const recorded_probe& probe(const std::string& population, const std::string& variable) const;
-    // With [hardware]: the energy ledger (after run) and the mapping (from construction);
-    // throws user_error without hardware.
+    // With [hardware] or [crossbar]: the energy ledger (after run); with [hardware]: the
+    // mapping (from construction). Throw user_error without.
     ledger_columns ledger() const;
     mapping_columns mapping() const;
 

@@ -20,6 +20,7 @@ std::vector<std::pair<std::string_view, std::string_view>> builtin_chip_preset_t
 
 namespace {
 
+using preset::read_action;
 using preset::read_count;
 using preset::read_quantity;
 using preset::read_source;
@@ -37,18 +38,6 @@ capacity_limit read_capacity(const config_node& section, std::string_view name, 
     const config_node value = sourced_value(section, name, limit.source);
     limit.value = read_count(value, 0, std::numeric_limits<std::int64_t>::max(), example);
     return limit;
-}
-
-action_cost read_action(const config_node& section, std::string_view name) {
-    const config_node entry =
-        table_at(section, name, "a table { energy = \"...\", latency = \"...\", source = \"...\" }",
-                 {"energy", "latency", "source"});
-    action_cost cost;
-    cost.source = read_source(entry);
-    cost.energy =
-        read_quantity(entry.require("energy", "an energy such as \"23.6 pJ\""), dimension::energy);
-    cost.latency = read_quantity(entry.require("latency", "a time such as \"3.5 ns\""), dimension::time);
-    return cost;
 }
 
 void read_noc(const config_node& root, chip_params& chip) {

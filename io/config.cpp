@@ -38,6 +38,7 @@ net::experiment_spec convert(const config_context& ctx, const toml::table& doc) 
     spec.network.currents = read_currents(root.child("currents"));
     read_record(root.child("record"), spec.network.populations, spec);
     spec.hardware = read_hardware(root.child("hardware"));
+    spec.crossbar = read_crossbar(root.child("crossbar"));
     return spec;
 }
 

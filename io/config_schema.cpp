@@ -22,7 +22,10 @@ constexpr std::string_view schema_paths[] = {
     "record.probes.[].interval",
     "hardware.preset", "hardware.fidelity", "hardware.topology", "hardware.weight_bits",
     "hardware.step_period", "hardware.mapper", "hardware.chunk_neurons", "hardware.synapse_dram",
-    "hardware.bytes_per_synapse"};
+    "hardware.bytes_per_synapse",
+    "crossbar.preset", "crossbar.projections", "crossbar.random_weights", "crossbar.weight_bits",
+    "crossbar.adc_bits", "crossbar.d2d_sigma", "crossbar.programming_sigma", "crossbar.read_sigma",
+    "crossbar.drift_age", "crossbar.replicas"};
 
 }  // namespace
 

@@ -191,4 +191,16 @@ toml::table parse_toml(std::string_view text, const std::string& origin) {
     }
 }
 
+action_cost read_action(const config_node& section, std::string_view name) {
+    const config_node entry =
+        table_at(section, name, "a table { energy = \"...\", latency = \"...\", source = \"...\" }",
+                 {"energy", "latency", "source"});
+    action_cost cost;
+    cost.source = read_source(entry);
+    cost.energy =
+        read_quantity(entry.require("energy", "an energy such as \"23.6 pJ\""), dimension::energy);
+    cost.latency = read_quantity(entry.require("latency", "a time such as \"3.5 ns\""), dimension::time);
+    return cost;
+}
+
 }  // namespace fluxon::io::preset

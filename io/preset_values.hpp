@@ -10,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "engine/errors.hpp"
+#include "engine/ledger.hpp"
 #include "engine/quantity.hpp"
 #include "io/config_node.hpp"
 
@@ -25,6 +26,9 @@ std::uint64_t read_count(const config_node& at, std::uint64_t min, std::uint64_t
 std::string read_text(const config_node& at, std::string_view expected);
 // The non-empty `source` key of an entry table.
 std::string read_source(const config_node& entry);
+
+// The entry { energy = "...", latency = "...", source = "..." } called `name`.
+action_cost read_action(const config_node& section, std::string_view name);
 
 // A section or entry table that must be present and may hold only `allowed` keys.
 config_node table_at(const config_node& parent, std::string_view name, std::string_view what,

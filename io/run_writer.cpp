@@ -447,6 +447,49 @@ void run_writer::write_dram(const dram_record& d) {
     latency.append<double>(d.latency);
 }
 
+void run_writer::write_crossbar(const crossbar_record& x) {
+    impl_->require_open("write_crossbar");
+    const h5::group g = impl_->file.root().create_group("crossbar");
+    g.write_attr("preset", x.preset);
+    g.write_attr("preset_origin", x.preset_origin);
+    g.write_attr("encoding", x.encoding);
+    g.write_attr("weight_bits", x.weight_bits);
+    g.write_attr("adc_bits", x.adc_bits);
+    g.write_attr("slices", x.slices);
+    g.write_attr("columns_per_weight", x.columns_per_weight);
+    g.write_attr("weights_per_array", x.weights_per_array);
+    g.write_attr("array_rows", x.array_rows);
+    g.write_attr("array_columns", x.array_columns);
+    g.write_attr("replicas", x.replicas);
+    g.write_attr("max_arrays", x.max_arrays);
+    g.write_attr("arrays", x.arrays);
+    g.write_attr("cell_utilisation", x.cell_utilisation);
+    g.write_attr("drift_age", x.drift_age);
+    g.write_attr("hardware_time", x.hardware_time);
+    g.write_attr("writes_per_cell", x.writes_per_cell);
+    g.write_attr("endurance", x.endurance);
+    g.write_string("preset_text", x.preset_text);
+    const h5::group p = g.create_group("projections");
+    p.write_strings("name", x.projection);
+    p.write_vector<std::uint32_t>("row_tiles", x.row_tiles);
+    p.write_vector<std::uint32_t>("column_tiles", x.column_tiles);
+    p.write_vector<double>("scale", x.scale);
+    p.write_vector<std::uint8_t>("random", x.random);
+    const h5::group t = g.create_group("tiles");
+    t.write_strings("projection", x.tile_projection);
+    t.write_vector<std::uint32_t>("row_tile", x.row_tile);
+    t.write_vector<std::uint32_t>("column_tile", x.column_tile);
+    t.write_vector<std::uint32_t>("first_row", x.first_row);
+    t.write_vector<std::uint32_t>("rows", x.rows);
+    t.write_vector<std::uint32_t>("first_column", x.first_column);
+    t.write_vector<std::uint32_t>("columns", x.columns);
+    t.write_vector<std::uint32_t>("physical_columns", x.physical_columns);
+    t.write_vector<double>("mean_conductance", x.mean_conductance);
+    t.write_vector<std::uint64_t>("reads", x.reads);
+    t.write_vector<std::uint64_t>("row_drives", x.row_drives);
+    t.write_vector<std::uint64_t>("conversions", x.conversions);
+}
+
 void run_writer::finish(const run_counters& counters, const std::string& status,
                         const std::string& message) {
     impl_->require_open("finish");

@@ -102,6 +102,28 @@ struct dram_record {
     std::vector<double> latency;  // s, per request in trace order
 };
 
+// Projections computed in crossbar arrays (/crossbar): the preset, the tiling and what every
+// array did. Per-tile vectors have one entry per tile, in mapping order.
+struct crossbar_record {
+    std::string preset, preset_origin, preset_text;
+    std::string encoding;                  // "differential" | "offset"
+    std::uint32_t weight_bits = 0, adc_bits = 0, slices = 0, columns_per_weight = 0, weights_per_array = 0;
+    std::uint32_t array_rows = 0, array_columns = 0, replicas = 1, max_arrays = 0;
+    std::uint64_t arrays = 0;
+    double cell_utilisation = 0, drift_age = 0, hardware_time = 0;  // fraction, s, s
+    std::uint64_t writes_per_cell = 0, endurance = 0;
+    // Per mapped projection.
+    std::vector<std::string> projection;
+    std::vector<std::uint32_t> row_tiles, column_tiles;
+    std::vector<double> scale;             // weight (SI) of one full-scale unit
+    std::vector<std::uint8_t> random;      // device-random weights
+    // Per tile.
+    std::vector<std::string> tile_projection;
+    std::vector<std::uint32_t> row_tile, column_tile, first_row, rows, first_column, columns, physical_columns;
+    std::vector<double> mean_conductance;  // S
+    std::vector<std::uint64_t> reads, row_drives, conversions;
+};
+
 struct run_layout {
     run_metadata meta;
     std::vector<population_info> populations;
@@ -135,6 +157,7 @@ public:
     void write_chip(const chip_record& chip);
     // The results of a trace-driven DRAM run (before finish).
     void write_dram(const dram_record& dram);
+    void write_crossbar(const crossbar_record& crossbar);
     // Final counters and status ("complete" | "interrupted" | "failed"), then closes the file.
     void finish(const run_counters& counters, const std::string& status,
                 const std::string& message = "");

@@ -122,9 +122,29 @@ struct hardware_spec {
     bool enabled() const { return !preset.empty(); }
 };
 
+// Projections computed in resistive or SRAM crossbar arrays ([crossbar] in config files,
+// docs/crossbar.md).
+struct crossbar_spec {
+    std::string preset;                     // shipped preset name or path to a preset file
+    std::vector<std::string> projections;   // empty: every projection
+    std::vector<error_site> projection_sites;
+    // Projections whose weights are the devices' own mismatch: both cells of every pair are
+    // programmed to the same level, and the projection's weight is the spread of the result.
+    std::vector<std::string> random_weights;
+    std::vector<error_site> random_weight_sites;
+    std::optional<std::int64_t> weight_bits, adc_bits;  // override the preset's
+    std::optional<double> d2d_sigma, programming_sigma, read_sigma;
+    std::optional<quantity_input> drift_age;  // time since programming when the run starts
+    std::uint32_t replicas = 1;
+    error_site site, preset_site;
+
+    bool enabled() const { return !preset.empty(); }
+};
+
 struct experiment_spec {
     network_spec network;
     hardware_spec hardware;
+    crossbar_spec crossbar;
     std::vector<spike_record_spec> spikes;
     std::vector<probe_spec> probes;
     run_spec run;

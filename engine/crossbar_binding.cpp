@@ -1,0 +1,180 @@
+#include "engine/crossbar_binding.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "engine/population_slice.hpp"
+#include "engine/rng.hpp"
+#include "engine/step_projection.hpp"
+
+namespace fluxon {
+namespace {
+
+// A mapped projection as one slice receives it: each step's spikes drive the arrays at once
+// and the slice's columns are converted.
+class crossbar_delivery final : public step_projection {
+public:
+    crossbar_delivery(const crossbar_system& system, std::uint32_t matrix, synapse_table table, std::uint32_t first,
+                      std::uint32_t size)
+        : reader_(system, matrix, first, size), table_(std::move(table)) {}
+
+    const synapse_table& table() const override { return table_; }
+    void deliver_step(std::int64_t step, std::span<const std::uint32_t> pre, std::span<double> inputs) override {
+        reader_.read(static_cast<std::uint64_t>(step), pre, {}, 1.0, inputs.data());
+    }
+    const crossbar_reader& reader() const { return reader_; }
+
+private:
+    crossbar_reader reader_;
+    synapse_table table_;
+};
+
+}  // namespace
+
+crossbar_params crossbar_params_for(const net::crossbar_spec& spec, crossbar_params params) {
+    const std::string by_run = "set by the run ([crossbar])";
+    if (spec.weight_bits) {
+        params.periphery.weight_bits = static_cast<std::uint32_t>(*spec.weight_bits);
+        params.sources["periphery.weight_bits"] = by_run;
+    }
+    if (spec.adc_bits) {
+        params.periphery.adc_bits = static_cast<std::uint32_t>(*spec.adc_bits);
+        params.sources["periphery.adc_bits"] = by_run;
+    }
+    if (spec.d2d_sigma) {
+        params.variation.d2d_sigma = *spec.d2d_sigma;
+        params.sources["variation.d2d_sigma"] = by_run;
+    }
+    if (spec.programming_sigma) {
+        params.variation.programming_sigma = *spec.programming_sigma;
+        params.variation.pcm_programming = false;
+        params.sources["variation.programming_sigma"] = by_run;
+    }
+    if (spec.read_sigma) {
+        params.variation.read_sigma = *spec.read_sigma;
+        params.variation.pcm_read_noise = false;
+        params.sources["variation.read_sigma"] = by_run;
+    }
+    if (const std::string problem = crossbar_params_problem(params); !problem.empty()) {
+        throw config_error(fmt::format("preset '{}' with this run's settings: {}", params.name, problem), spec.site);
+    }
+    return params;
+}
+
+double crossbar_drift_age(const net::crossbar_spec& spec) {
+    if (!spec.drift_age) return 0;
+    const double age = resolve_quantity(*spec.drift_age, dimension::time, "drift_age");
+    if (!(age >= 0)) {
+        throw config_error(fmt::format("drift_age must be a non-negative time, got {} s", age), spec.drift_age->site);
+    }
+    return age;
+}
+
+crossbar_binding::crossbar_binding(crossbar_params params, const net::crossbar_spec& spec, built_network& net) {
+    const double drift_age = crossbar_drift_age(spec);
+    const auto named = [&](const std::string& name) {
+        return std::find_if(net.projections.begin(), net.projections.end(),
+                            [&](const built_projection& p) { return p.name == name; });
+    };
+    for (std::size_t k = 0; k < spec.projections.size(); ++k) {
+        if (named(spec.projections[k]) != net.projections.end()) continue;
+        error_site site = spec.projection_sites.at(k);
+        site.node = spec.projections[k];
+        throw config_error(fmt::format("no projection is called '{}'", spec.projections[k]), site);
+    }
+    for (std::size_t e = 0; e < net.projections.size(); ++e) {
+        const auto& listed = spec.projections;
+        if (listed.empty() || std::find(listed.begin(), listed.end(), net.projections[e].name) != listed.end()) {
+            chosen_.push_back(e);
+        }
+    }
+    for (std::size_t k = 0; k < spec.random_weights.size(); ++k) {
+        const auto it = named(spec.random_weights[k]);
+        const bool mapped = it != net.projections.end() &&
+                            std::find(chosen_.begin(), chosen_.end(), it - net.projections.begin()) != chosen_.end();
+        if (mapped) continue;
+        error_site site = spec.random_weight_sites.at(k);
+        site.node = spec.random_weights[k];
+        throw config_error(fmt::format("random_weights names '{}', which is not a projection mapped onto the crossbar",
+                                       spec.random_weights[k]),
+                           site);
+    }
+
+    // The dense weight matrices, gathered from the slices' synapse tables.
+    std::vector<crossbar_weights> matrices;
+    for (std::size_t e : chosen_) {
+        const built_projection& p = net.projections[e];
+        crossbar_weights w;
+        w.name = p.name;
+        w.rows = net.populations[p.pre_index].size;
+        w.columns = net.populations[p.post_index].size;
+        w.site = spec.site;
+        w.random = std::find(spec.random_weights.begin(), spec.random_weights.end(), p.name) !=
+                   spec.random_weights.end();
+        w.seed = derive_seed(net.seed, stream_kind::device, e);
+        w.values.assign(std::size_t{w.rows} * w.columns, 0.0);
+        for (const population_slice* slice : net.populations[p.post_index].slices) {
+            for (const synapse_table& t : slice->incoming()) {
+                if (t.projection != e) continue;
+                if (!t.delay.empty()) {
+                    error_site site = spec.site;
+                    site.node = p.name;
+                    throw config_error("a projection computed in a crossbar needs one delay for all its synapses: an "
+                                       "array converts all the rows it drives at once",
+                                       site);
+                }
+                for (std::uint32_t j = 0; j + 1 < t.row_start.size(); ++j) {
+                    for (auto k = t.row_start[j]; k < t.row_start[j + 1]; ++k) {
+                        // Multapses share a cell: their weights add.
+                        w.values[std::size_t{j} * w.columns + slice->first_id() + t.synapses[k].target] +=
+                            t.synapses[k].weight;
+                    }
+                }
+            }
+        }
+        matrices.push_back(std::move(w));
+    }
+    system_ = std::make_unique<crossbar_system>(std::move(params), std::move(matrices), spec.replicas, drift_age);
+
+    // From now on the targets receive these projections through the arrays.
+    for (std::uint32_t m = 0; m < chosen_.size(); ++m) {
+        const built_projection& p = net.projections[chosen_[m]];
+        const auto& slices = net.populations[p.post_index].slices;
+        const auto of_projection = [&](const synapse_table& t) { return t.projection == chosen_[m]; };
+        // Every cell of an array is read, synapse or not (an empty cell still has its noise and
+        // offset), so a slice that no synapse reaches takes the projection's settings with no rows.
+        std::optional<synapse_table> empty;
+        for (const population_slice* slice : slices) {
+            const auto it = std::find_if(slice->incoming().begin(), slice->incoming().end(), of_projection);
+            if (it == slice->incoming().end()) continue;
+            empty = synapse_table{};
+            empty->receptor = it->receptor;
+            empty->projection = it->projection;
+            empty->pre_population = it->pre_population;
+            empty->uniform_delay = it->uniform_delay;
+            empty->sources = it->sources;
+            empty->row_start.assign(it->row_start.size(), 0);
+            break;
+        }
+        if (!empty) continue;  // a projection without synapses delivers nothing either way
+        for (population_slice* slice : slices) {
+            auto& incoming = slice->incoming();
+            const auto it = std::find_if(incoming.begin(), incoming.end(), of_projection);
+            synapse_table table = *empty;
+            if (it != incoming.end()) {
+                table = std::move(*it);
+                incoming.erase(it);
+            }
+            auto delivery =
+                std::make_unique<crossbar_delivery>(*system_, m, std::move(table), slice->first_id(), slice->size());
+            readers_.push_back(&delivery->reader());
+            slice->add_step_projection(std::move(delivery));
+        }
+    }
+}
+
+void crossbar_binding::finish() { system_->finish(readers_); }
+
+}  // namespace fluxon

@@ -1,0 +1,40 @@
+#pragma once
+// Binds a built network to modelled crossbar arrays ([crossbar]): the chosen projections'
+// weight matrices are programmed onto arrays (engine/crossbar_system), and from then on every
+// step's presynaptic spikes drive the rows of the arrays and the targets receive what the
+// converters produce, a uniform delay later.
+#include <memory>
+#include <vector>
+
+#include "engine/crossbar_system.hpp"
+#include "engine/network_builder.hpp"
+#include "networks/spec.hpp"
+
+namespace fluxon {
+
+// The preset's parameters with the run's overrides ([crossbar] weight_bits, adc_bits, the
+// sigmas); throws config_error at spec.site when the result cannot be encoded.
+crossbar_params crossbar_params_for(const net::crossbar_spec& spec, crossbar_params params);
+// [crossbar] drift_age in seconds (0 when absent); config_error when negative.
+double crossbar_drift_age(const net::crossbar_spec& spec);
+
+class crossbar_binding {
+public:
+    // `params` already has the run's overrides. Throws network_error when a matrix does not fit
+    // the arrays, config_error for projections that cannot be mapped (naming them).
+    crossbar_binding(crossbar_params params, const net::crossbar_spec& spec, built_network& net);
+
+    // Called once after the run: gathers the slices' counts into the ledger.
+    void finish();
+
+    const crossbar_system& system() const { return *system_; }
+    // Per mapped matrix: the projection's index in built_network::projections.
+    const std::vector<std::size_t>& projections() const { return chosen_; }
+
+private:
+    std::unique_ptr<crossbar_system> system_;
+    std::vector<std::size_t> chosen_;
+    std::vector<const crossbar_reader*> readers_;  // owned by the slices
+};
+
+}  // namespace fluxon

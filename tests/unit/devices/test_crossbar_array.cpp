@@ -1,0 +1,343 @@
+// Crossbar arrays against numbers computed by hand: an ideal device computes the exact product,
+// quantised weights the product of the quantised weights, a finite ADC stays within half an
+// LSB, variation and read noise have the configured spread, drift follows its power law, one
+// MVM costs the sum of its counted actions, and the same seed draws the same devices.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <random>
+#include <vector>
+
+#include "devices/crossbar/crossbar_array.hpp"
+#include "devices/crossbar/crossbar_encoding.hpp"
+#include "engine/crossbar_mvm.hpp"
+#include "engine/errors.hpp"
+
+using namespace fluxon;
+
+namespace {
+
+// A 16 x 16 array of 1-bit cells between 1 and 11 uS, all non-idealities off.
+crossbar_params small_params() {
+    crossbar_params p;
+    p.name = "unit";
+    p.geometry = {16, 16, 16};
+    p.cell.g_min = 1e-6;
+    p.cell.g_max = 11e-6;
+    p.cell.bits_per_cell = 1;
+    p.cell.v_read = 0.2;
+    p.cell.t_read = 10e-9;
+    p.periphery.weight_bits = 0;
+    p.periphery.adc_bits = 0;
+    p.max_arrays = 1000;
+    return p;
+}
+
+struct product {
+    std::vector<double> w, x;  // w: rows x columns, x: batch x rows
+    std::uint32_t rows, columns;
+    std::size_t batch;
+};
+
+product random_product(std::uint32_t rows, std::uint32_t columns, std::size_t batch, unsigned seed) {
+    std::mt19937_64 gen(seed);
+    std::uniform_real_distribution<double> wd(-2e-3, 2e-3), xd(0, 1);
+    product p{{}, {}, rows, columns, batch};
+    for (std::size_t i = 0; i < std::size_t{rows} * columns; ++i) p.w.push_back(wd(gen));
+    for (std::size_t i = 0; i < batch * rows; ++i) p.x.push_back(xd(gen));
+    return p;
+}
+
+std::vector<double> exact(const product& p, double input_levels, const std::vector<double>& w) {
+    std::vector<double> y(p.batch * p.columns, 0.0);
+    for (std::size_t b = 0; b < p.batch; ++b) {
+        for (std::uint32_t r = 0; r < p.rows; ++r) {
+            const double x = std::nearbyint(p.x[b * p.rows + r] * input_levels) / input_levels;
+            for (std::uint32_t c = 0; c < p.columns; ++c) y[b * p.columns + c] += x * w[std::size_t{r} * p.columns + c];
+        }
+    }
+    return y;
+}
+
+net::crossbar_spec spec_of(const std::string& preset) {
+    net::crossbar_spec s;
+    s.preset = preset;
+    return s;
+}
+
+double max_abs(const std::vector<double>& v) {
+    double m = 0;
+    for (double x : v) m = std::max(m, std::abs(x));
+    return m;
+}
+
+}  // namespace
+
+TEST_CASE("an ideal crossbar computes the exact product across row and column tiles") {
+    // 300 x 150 on 128 x 128 arrays of 64 differential weights: 3 row tiles x 3 column tiles.
+    const product p = random_product(300, 150, 4, 7);
+    const crossbar_mvm_result r = crossbar_mvm(p.w, p.rows, p.columns, p.x, p.batch, spec_of("ideal"), 1);
+    CHECK(r.row_tiles == 3);
+    CHECK(r.column_tiles == 3);
+    CHECK(r.arrays == 9);
+    const std::vector<double> want = exact(p, 255, p.w);  // the preset's 8-bit bit-serial inputs
+    const double scale = max_abs(want);
+    for (std::size_t i = 0; i < want.size(); ++i) REQUIRE(std::abs(r.outputs[i] - want[i]) <= 1e-12 * scale);
+    // Three row tiles of one column block: two partial sums per output per read bit.
+    std::int64_t partial = 0;
+    for (std::size_t i = 0; i < r.ledger.action.size(); ++i) {
+        if (r.ledger.action[i] == "partial_sum") partial += r.ledger.count[i];
+    }
+    CHECK(partial > 0);
+}
+
+TEST_CASE("offset encoding gives the same exact product as differential pairs") {
+    const product p = random_product(40, 30, 3, 11);
+    net::crossbar_spec s = spec_of("ideal");
+    s.weight_bits = 6;
+    const crossbar_mvm_result pairs = crossbar_mvm(p.w, p.rows, p.columns, p.x, p.batch, s, 1);
+    // Quantised weights: the nearest of 63 levels each side of zero, of the largest magnitude.
+    const double w_max = max_abs(p.w);
+    std::vector<double> q;
+    for (double w : p.w) q.push_back(std::nearbyint(w / w_max * 63) / 63 * w_max);
+    const std::vector<double> want = exact(p, 255, q);
+    const double scale = max_abs(want);
+    for (std::size_t i = 0; i < want.size(); ++i) REQUIRE(std::abs(pairs.outputs[i] - want[i]) <= 1e-12 * scale);
+    // Not equal to the unquantised product: 6 bits move results visibly.
+    CHECK(std::abs(pairs.outputs[0] - exact(p, 255, p.w)[0]) > 1e-9 * scale);
+}
+
+TEST_CASE("encodings: slices, columns per weight and reference columns") {
+    crossbar_params p = small_params();
+    p.periphery.weight_bits = 8;
+    p.cell.bits_per_cell = 2;
+    crossbar_encoding e = crossbar_encoding::of(p);
+    CHECK(e.slices == 4);
+    CHECK(e.columns_per_weight == 8);
+    CHECK(e.weights_per_array == 2);
+    p.periphery.encoding = weight_encoding::offset;
+    e = crossbar_encoding::of(p);
+    CHECK(e.slices == 5);  // 9 stored bits
+    CHECK(e.reference_columns == 5);
+    CHECK(e.weights_per_array == 2);  // (16 - 5) / 5
+    // 200 = 3 x 64 + 8: digits of 200 + 255 = 455 = 0b111000111 in 2-bit slices, low first.
+    double plus = 0, minus = 0;
+    const double w = 200.0 / 255;
+    const double want[] = {3, 1, 0, 3, 1};
+    for (std::uint32_t s = 0; s < 5; ++s) {
+        e.digits(w, s, plus, minus);
+        CHECK(plus == want[s]);
+        CHECK(minus == 0);
+    }
+    p.geometry.columns = 9;
+    CHECK_FALSE(crossbar_params_problem(p).empty());
+}
+
+TEST_CASE("a finite ADC stays within half an LSB of the exact column sum") {
+    crossbar_params p = small_params();
+    p.periphery.adc_bits = 6;
+    p.periphery.adc_full_scale = 0.5;  // 8 fully-on rows: LSB = 8 / 31 digits
+    const crossbar_encoding e = crossbar_encoding::of(p);
+    crossbar_block block{16, 8, {}, {}, 0.5};
+    std::mt19937_64 gen(3);
+    std::uniform_real_distribution<double> wd(-1, 1);
+    for (int i = 0; i < 16 * 8; ++i) block.weights.push_back(wd(gen));
+    const crossbar_array a(p, e, block, 5, 0);
+    crossbar_array::scratch work;
+    const double lsb = 0.5 * 16 / 31;
+    int inexact = 0;
+    for (std::uint32_t first = 0; first + 4 <= 16; ++first) {
+        const std::vector<std::uint32_t> rows{first, first + 1, first + 2, first + 3};
+        std::vector<double> y(8, 0.0);
+        a.read(rows, {}, first, 0, 8, 1.0, y.data(), work);
+        for (std::uint32_t c = 0; c < 8; ++c) {
+            double sum = 0;
+            for (std::uint32_t r : rows) sum += block.weights[r * 8 + c];
+            REQUIRE(std::abs(y[c] - sum) <= lsb / 2 + 1e-12);
+            inexact += std::abs(y[c] - sum) > 1e-9;
+        }
+    }
+    CHECK(inexact > 0);  // the converter does round
+}
+
+TEST_CASE("the ADC clips at its full scale") {
+    crossbar_params p = small_params();
+    p.periphery.adc_bits = 4;
+    p.periphery.adc_full_scale = 0.125;  // 2 fully-on rows: codes -7..7 of 2/7 digit
+    const crossbar_encoding e = crossbar_encoding::of(p);
+    crossbar_block block{16, 1, std::vector<double>(16, 1.0), {}, 0.5};
+    const crossbar_array a(p, e, block, 5, 0);
+    crossbar_array::scratch work;
+    std::vector<std::uint32_t> rows(16);
+    std::iota(rows.begin(), rows.end(), 0u);
+    double y = 0;
+    a.read(rows, {}, 0, 0, 1, 1.0, &y, work);
+    CHECK(y == doctest::Approx(2.0).epsilon(1e-12));  // 16 rows on, clipped at 2
+}
+
+TEST_CASE("device-to-device variation and programming error have the configured spread") {
+    crossbar_params p = small_params();
+    p.geometry = {256, 256, 256};
+    p.variation.d2d_sigma = 0.1;
+    const crossbar_encoding e = crossbar_encoding::of(p);
+    crossbar_block block{256, 128, std::vector<double>(256 * 128, 1.0), {}, 0.5};
+    const crossbar_array a(p, e, block, 9, 0);
+    // G+ cells target g_max: relative spread 0.1.
+    double sum = 0, sum2 = 0;
+    const int n = 256 * 128;
+    for (std::uint32_t r = 0; r < 256; ++r) {
+        for (std::uint32_t c = 0; c < 128; ++c) {
+            const double g = a.conductance(r, c, 0, false) / p.cell.g_max;
+            sum += g;
+            sum2 += g * g;
+        }
+    }
+    const double mean = sum / n, sd = std::sqrt(sum2 / n - mean * mean);
+    CHECK(mean == doctest::Approx(1.0).epsilon(0.003));
+    CHECK(sd == doctest::Approx(0.1).epsilon(0.03));
+
+    p.variation.d2d_sigma = 0;
+    p.variation.programming_sigma = 0.02;  // absolute: 0.02 x 11 uS on every cell
+    const crossbar_array b(p, e, block, 9, 0);
+    sum = sum2 = 0;
+    for (std::uint32_t r = 0; r < 256; ++r) {
+        for (std::uint32_t c = 0; c < 128; ++c) {
+            const double g = b.conductance(r, c, 0, true) - p.cell.g_min;  // G- cells target g_min
+            sum += g;
+            sum2 += g * g;
+        }
+    }
+    CHECK(std::sqrt(sum2 / n - (sum / n) * (sum / n)) == doctest::Approx(0.02 * 11e-6).epsilon(0.03));
+}
+
+TEST_CASE("read noise has the configured spread and the same key gives the same noise") {
+    crossbar_params p = small_params();
+    p.variation.read_sigma = 0.05;
+    const crossbar_encoding e = crossbar_encoding::of(p);
+    crossbar_block block{16, 1, std::vector<double>(16, 1.0), {}, 0.5};
+    const crossbar_array a(p, e, block, 21, 0);
+    crossbar_array::scratch work;
+    // Two rows on: G+ = 11 uS, G- = 1 uS each; sigma^2 = 2 (0.05^2)(11^2 + 1^2) uS^2, in digits of 10 uS.
+    const std::vector<std::uint32_t> rows{3, 9};
+    const double want = std::sqrt(2 * 0.0025 * (121 + 1)) / 10;
+    double sum = 0, sum2 = 0;
+    const int n = 40000;
+    for (int k = 0; k < n; ++k) {
+        double y = 0;
+        a.read(rows, {}, static_cast<std::uint64_t>(k), 0, 1, 1.0, &y, work);
+        sum += y;
+        sum2 += y * y;
+    }
+    const double mean = sum / n;
+    CHECK(mean == doctest::Approx(2.0).epsilon(0.002));
+    CHECK(std::sqrt(sum2 / n - mean * mean) == doctest::Approx(want).epsilon(0.02));
+    double y1 = 0, y2 = 0;
+    a.read(rows, {}, 77, 0, 1, 1.0, &y1, work);
+    a.read(rows, {}, 77, 0, 1, 1.0, &y2, work);
+    CHECK(y1 == y2);
+}
+
+TEST_CASE("drift follows G0 (t/t0)^-nu") {
+    crossbar_params p = small_params();
+    p.variation.drift = drift_model::constant;
+    p.variation.drift_nu_mean = 0.06;
+    p.variation.drift_t0 = 20;
+    const crossbar_encoding e = crossbar_encoding::of(p);
+    crossbar_block block{4, 4, std::vector<double>(16, 0.5), {}, 0.5};
+    for (const double age : {20.0, 3600.0, 86400.0 * 365}) {
+        const crossbar_array a(p, e, block, 1, age);
+        const double g0 = p.cell.g_min + 0.5 * (p.cell.g_max - p.cell.g_min);
+        CHECK(a.conductance(2, 3, 0, false) == doctest::Approx(g0 * std::pow(age / 20, -0.06)).epsilon(1e-12));
+    }
+    // aihwkit's PCM drift: nu for g/g_max = 0.5 has mean clamp(0.0155 ln 2 + 0.0244) = 0.049 (the
+    // lower clamp) and spread clamp(0.0125 ln 2 - 0.0059) = 0.008 (the lower clamp).
+    p.variation.drift = drift_model::pcm;
+    p.cell.g_min = 0;
+    p.geometry = {128, 128, 128};
+    crossbar_block many{128, 64, std::vector<double>(128 * 64, 0.5), {}, 0.5};
+    const double age = 20 * std::exp(3.0);  // ln(t/t0) = 3
+    const crossbar_array a(p, crossbar_encoding::of(p), many, 2, age);
+    double sum = 0, sum2 = 0;
+    for (std::uint32_t r = 0; r < 128; ++r) {
+        for (std::uint32_t c = 0; c < 64; ++c) {
+            const double nu = -std::log(a.conductance(r, c, 0, false) / (0.5 * p.cell.g_max)) / 3;
+            sum += nu;
+            sum2 += nu * nu;
+        }
+    }
+    const double n = 128 * 64, mean = sum / n;
+    CHECK(mean == doctest::Approx(0.049).epsilon(0.01));
+    CHECK(std::sqrt(sum2 / n - mean * mean) == doctest::Approx(0.008).epsilon(0.04));
+}
+
+TEST_CASE("the same seed programs the same devices; another seed others") {
+    const product p = random_product(20, 10, 2, 5);
+    net::crossbar_spec s = spec_of("reram_neurosim");
+    const auto a = crossbar_mvm(p.w, p.rows, p.columns, p.x, p.batch, s, 4);
+    const auto b = crossbar_mvm(p.w, p.rows, p.columns, p.x, p.batch, s, 4);
+    const auto c = crossbar_mvm(p.w, p.rows, p.columns, p.x, p.batch, s, 5);
+    CHECK(a.outputs == b.outputs);
+    CHECK(a.outputs != c.outputs);
+}
+
+TEST_CASE("one MVM costs the sum of its counted actions") {
+    // reram_neurosim without variation: 128 x 8 weights of +1 fill one array (8 weights x 8
+    // one-bit slices x 2 columns = 128 columns). 10 rows at input 1.0 are read on all 8 input
+    // bits: 8 reads. Each slice column sums 10 digits, which the 5-bit ADC (LSB = 0.125 x 128 /
+    // 15 = 16/15 digit) reads as 9 codes = 9.6 digits: every output is 9.6 mV, not 10.
+    net::crossbar_spec s = spec_of("reram_neurosim");
+    s.d2d_sigma = 0;
+    std::vector<double> w(128 * 8, 1e-3), x(128, 0.0);
+    for (int r = 0; r < 10; ++r) x[r * 12] = 1.0;
+    const auto result = crossbar_mvm(w, 128, 8, x, 1, s, 1);
+    for (double y : result.outputs) CHECK(y == doctest::Approx(9.6e-3).epsilon(1e-12));
+    std::map<std::string, std::pair<std::int64_t, double>> by_action;
+    for (std::size_t i = 0; i < result.ledger.action.size(); ++i) {
+        by_action[result.ledger.action[i]] = {result.ledger.count[i], result.ledger.energy[i]};
+    }
+    CHECK(by_action["read"].first == 8);
+    CHECK(by_action["row_drive"].first == 80);
+    CHECK(by_action["cell_read"].first == 80 * 128);
+    CHECK(by_action["adc"].first == 8 * 64);
+    CHECK(by_action["shift_add"].first == 8 * 64);
+    CHECK(by_action["buffer"].first == 8 * 8);
+    CHECK(by_action["program"].first == 128 * 128);
+    // Every G+ cell at g_max = 10 uS, every G- at g_min = 1/1.7 MOhm: mean G = (10 + 0.5882) / 2 uS.
+    const double cell = 0.55 * 0.55 * (10e-6 + 0.5882e-6) / 2 * 10e-9;
+    const double dynamic = 80 * 7.7e-15 + 10240 * cell + 512 * 0.09e-12 + 512 * 10e-15 + 64 * 80e-15 +
+                           16384 * 0.6e-12;
+    CHECK(result.dynamic_energy == doctest::Approx(dynamic).epsilon(1e-9));
+    // A read cycle is the pulse and 8 conversions of 6 ns: 10 + 48 = 58 ns; 8 of them.
+    CHECK(result.latency == doctest::Approx(8 * 58e-9).epsilon(1e-12));
+}
+
+TEST_CASE("the SRAM CiM preset reproduces its macro's 51.2 GOPS and 10.3 TOPS/W") {
+    // A full 64 x 32 MVM at full input: 2048 MACs in one cycle.
+    std::vector<double> w(64 * 32, 0.5), x(64, 1.0);
+    const auto r = crossbar_mvm(w, 64, 32, x, 1, spec_of("sram_cim_yin2022"), 1);
+    double compute = 0;
+    for (std::size_t i = 0; i < r.ledger.action.size(); ++i) {
+        if (r.ledger.action[i] != "program") compute += r.ledger.energy[i];
+    }
+    const double ops = 2.0 * 64 * 32;
+    CHECK(ops / compute == doctest::Approx(10.3e12).epsilon(0.002));
+    CHECK(ops / r.latency == doctest::Approx(51.2e9).epsilon(1e-9));
+}
+
+TEST_CASE("a matrix larger than the chip is refused, naming it and the arrays") {
+    net::crossbar_spec s = spec_of("pcm_aihwkit");  // 64 arrays of 512 x 256 weights
+    std::vector<double> w(std::size_t{2} * 256 * 65, 1.0), x(2, 0.0);
+    try {
+        crossbar_mvm(w, 2, 256 * 65, x, 1, s, 1);
+        FAIL("expected a network_error");
+    } catch (const network_error& e) {
+        CHECK(e.site().node == "matrix");
+        CHECK(e.site().resource == "arrays");
+        CHECK(std::string(e.what()).find("1 row tiles x 65 column tiles") != std::string::npos);
+    }
+    std::vector<double> bad(4, 0.5);
+    bad[2] = 1.5;
+    CHECK_THROWS_AS(crossbar_mvm(std::vector<double>(4, 1.0), 4, 1, bad, 1, s, 1), user_error);
+}
