@@ -55,6 +55,13 @@ crossbar_system::crossbar_system(crossbar_params params, std::vector<crossbar_we
         for (double x : w.values) w_max = std::max(w_max, std::abs(x));
         error_site site = w.site;
         site.node = w.name;
+        if (w.random && !enc.analog) {
+            throw config_error(fmt::format("random_weights needs analog weights (weight_bits = 0; preset '{}' has {}): "
+                                           "device-random pairs are not programmed to levels, their mismatch is the "
+                                           "weight",
+                                           params_.name, params_.periphery.weight_bits),
+                               site);
+        }
         if (w.random) {
             for (double x : w.values) {
                 if (x != 0 && std::abs(std::abs(x) - w_max) > 1e-12 * w_max) {

@@ -225,6 +225,29 @@ void read_dram(const h5::group& root, run_summary& out) {
     out.dram = std::move(d);
 }
 
+void read_crossbar(const h5::group& root, run_summary& out) {
+    if (!root.has_group("crossbar")) return;
+    const h5::group g = root.open_group("crossbar");
+    crossbar_run_summary x;
+    x.preset = g.read_attr_string("preset");
+    x.preset_origin = g.read_attr_string("preset_origin");
+    x.encoding = g.read_attr_string("encoding");
+    x.weight_bits = g.read_attr<std::uint32_t>("weight_bits");
+    x.adc_bits = g.read_attr<std::uint32_t>("adc_bits");
+    x.array_rows = g.read_attr<std::uint32_t>("array_rows");
+    x.array_columns = g.read_attr<std::uint32_t>("array_columns");
+    x.replicas = g.read_attr<std::uint32_t>("replicas");
+    x.max_arrays = g.read_attr<std::uint32_t>("max_arrays");
+    x.arrays = g.read_attr<std::uint64_t>("arrays");
+    x.cell_utilisation = g.read_attr<double>("cell_utilisation");
+    x.drift_age = g.read_attr<double>("drift_age");
+    x.hardware_time = g.read_attr<double>("hardware_time");
+    x.projections = g.open_dataset("projections/name").read_strings();
+    for (const auto n : g.open_dataset("tiles/reads").read_all<std::uint64_t>()) x.reads += n;
+    for (const auto n : g.open_dataset("tiles/conversions").read_all<std::uint64_t>()) x.conversions += n;
+    out.crossbar = std::move(x);
+}
+
 void read_hardware(const h5::group& root, run_summary& out) {
     if (!root.has_group("mapping")) return;
     const h5::group m = root.open_group("mapping");
@@ -425,6 +448,35 @@ void format_dram(const run_summary& s, std::string& out) {
     format_breakdown(l, out);
 }
 
+void format_crossbar(const run_summary& s, std::string& out) {
+    if (!s.crossbar) return;
+    const crossbar_run_summary& x = *s.crossbar;
+    std::string names;
+    for (const auto& n : x.projections) names += (names.empty() ? "" : ", ") + n;
+    out += fmt::format("crossbar:       {} ({}), {} arrays of {}x{} (of {}), {} copies per tile\n", x.preset,
+                       x.preset_origin, x.arrays, x.array_rows, x.array_columns, x.max_arrays, x.replicas);
+    out += fmt::format("  projections     {}\n", names);
+    out += fmt::format("  encoding        {}, weights {}, ADC {}; cells in use {:.1f} %; drift age {}\n", x.encoding,
+                       x.weight_bits > 0 ? fmt::format("{}-bit", x.weight_bits) : std::string("analog"),
+                       x.adc_bits > 0 ? fmt::format("{}-bit", x.adc_bits) : std::string("ideal"),
+                       100 * x.cell_utilisation, si(x.drift_age, "s"));
+    if (!s.ledger || s.ledger->rows == 0) {
+        out += "  (no ledger: the run did not finish)\n";
+        return;
+    }
+    const ledger_summary& l = *s.ledger;
+    out += fmt::format("  reads           {} ({} conversions); busiest array {}\n", x.reads, x.conversions,
+                       si(x.hardware_time, "s"));
+    out += fmt::format("  energy          {} = {} dynamic + {} static\n", si(l.total_energy, "J"),
+                       si(l.dynamic_energy, "J"), si(l.static_energy, "J"));
+    if (s.counters && s.counters->synaptic_events > 0) {
+        out += fmt::format("  per syn. event  {} ({} synaptic events)\n",
+                           si(l.total_energy / static_cast<double>(s.counters->synaptic_events), "J"),
+                           s.counters->synaptic_events);
+    }
+    format_breakdown(l, out);
+}
+
 }  // namespace
 
 run_summary read_run_summary(const std::string& path) {
@@ -442,6 +494,7 @@ run_summary read_run_summary(const std::string& path) {
     read_ledger(root, out);
     read_hardware(root, out);
     read_dram(root, out);
+    read_crossbar(root, out);
     return out;
 }
 
@@ -461,6 +514,7 @@ std::string format_run_summary(const run_summary& s) {
     format_counters(s, out);
     format_hardware(s, out);
     format_dram(s, out);
+    format_crossbar(s, out);
     return out;
 }
 

@@ -86,6 +86,15 @@ struct dram_summary {
     double latency_mean = 0, latency_p50 = 0, latency_p99 = 0, latency_max = 0;  // s
 };
 
+// Projections computed in crossbar arrays (/crossbar).
+struct crossbar_run_summary {
+    std::string preset, preset_origin, encoding;
+    std::uint32_t weight_bits = 0, adc_bits = 0, array_rows = 0, array_columns = 0, replicas = 1, max_arrays = 0;
+    std::uint64_t arrays = 0, reads = 0, conversions = 0;
+    double cell_utilisation = 0, drift_age = 0, hardware_time = 0;
+    std::vector<std::string> projections;
+};
+
 struct run_summary {
     std::string path;
     std::int64_t format_version = 0;
@@ -105,6 +114,7 @@ struct run_summary {
     std::optional<ledger_summary> ledger;      // absent when the file has no /ledger
     std::optional<hardware_summary> hardware;  // absent when the run had no [hardware]
     std::optional<dram_summary> dram;          // present for trace-driven DRAM runs
+    std::optional<crossbar_run_summary> crossbar;  // present for runs with [crossbar]
 };
 
 // Throws fluxon::io_error{file = path} when the file is missing, not HDF5, not a fluxon run

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "io/chip_preset.hpp"
+#include "io/crossbar_preset.hpp"
 #include "io/dram_preset.hpp"
 #include "io/cli/commands.hpp"
 
@@ -15,9 +16,12 @@ namespace fluxon::cli {
 int presets_command(const std::string& name) {
     if (!name.empty()) {
         const auto dram = io::dram_preset_names();
+        const auto crossbar = io::crossbar_preset_names();
         const bool is_dram = std::find(dram.begin(), dram.end(), name) != dram.end();
-        std::cout << (is_dram ? io::load_dram_preset(name, {.key = "presets"}).text
-                              : io::load_chip_preset(name, {.key = "presets"}).text)
+        const bool is_crossbar = std::find(crossbar.begin(), crossbar.end(), name) != crossbar.end();
+        std::cout << (is_dram       ? io::load_dram_preset(name, {.key = "presets"}).text
+                      : is_crossbar ? io::load_crossbar_preset(name, {.key = "presets"}).text
+                                    : io::load_chip_preset(name, {.key = "presets"}).text)
                   << std::flush;
         return exit_ok;
     }
@@ -36,7 +40,15 @@ int presets_command(const std::string& name) {
                                  d.org.burst_bytes * d.org.channels / (d.timing.burst * d.timing.tck) / 1e9,
                                  d.description);
     }
-    std::cout << "fluxon presets NAME prints a preset file; docs/hardware.md describes the format.\n";
+    std::cout << "crossbars ([crossbar] preset):\n";
+    for (const std::string& preset : io::crossbar_preset_names()) {
+        const crossbar_params& x = io::load_crossbar_preset(preset, {}).params;
+        std::cout << fmt::format("  {:<16} {}x{} cells, {}; {}\n", preset, x.geometry.rows, x.geometry.columns,
+                                 x.periphery.weight_bits > 0 ? fmt::format("{}-bit weights", x.periphery.weight_bits)
+                                                             : std::string("analog weights"),
+                                 x.description);
+    }
+    std::cout << "fluxon presets NAME prints a preset file; docs/hardware.md, docs/dram.md and docs/crossbar.md describe the formats.\n";
     return exit_ok;
 }
 
