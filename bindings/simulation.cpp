@@ -229,6 +229,17 @@ py::object hardware_of(const run_result& r) {
                         h.synaptic_events > 0 ? h.total_energy / static_cast<double>(h.synaptic_events) : 0.0);
 }
 
+py::object crossbar_of(const run_result& r) {
+    if (!r.crossbar) return py::none();
+    const crossbar_summary& c = *r.crossbar;
+    return py::dict(py::arg("preset") = c.preset, py::arg("arrays") = c.arrays, py::arg("reads") = c.reads,
+                    py::arg("conversions") = c.conversions, py::arg("cell_utilisation") = c.cell_utilisation,
+                    py::arg("total_energy") = c.total_energy, py::arg("static_energy") = c.static_energy,
+                    py::arg("dynamic_energy") = c.dynamic_energy, py::arg("hardware_time") = c.hardware_time,
+                    py::arg("energy_per_synaptic_event") =
+                        r.synaptic_events > 0 ? c.total_energy / static_cast<double>(r.synaptic_events) : 0.0);
+}
+
 py::dict per_population(const run_result& r) {
     py::dict out;
     for (const auto& [name, count] : r.spikes_per_population) out[py::str(name)] = count;
@@ -301,6 +312,8 @@ void bind_result_class(py::module_& m) {
         .def_property_readonly("spikes_per_population", [](const py_run_result& r) { return per_population(r.counters); })
         .def_property_readonly("hardware", [](const py_run_result& r) { return hardware_of(r.counters); },
                                "What the modelled chip spent (a dict), or None without [hardware].")
+        .def_property_readonly("crossbar", [](const py_run_result& r) { return crossbar_of(r.counters); },
+                               "What the crossbar arrays spent (a dict), or None without [crossbar].")
         .def_readonly("simulation", &py_run_result::simulation)
         .def_readonly("output", &py_run_result::output)
         .def(

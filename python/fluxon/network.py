@@ -141,6 +141,7 @@ class Network:
         self.recorded_spikes = []
         self.probes = []
         self.hardware_settings = None
+        self.crossbar_settings = None
 
     def population(self, name, size, model, **params):
         """A population of `size` neurons of `model` (fluxon.models() lists them and their
@@ -204,11 +205,34 @@ class Network:
         self.hardware_settings = settings
         return settings
 
+    def crossbar(self, preset, projections=None, random_weights=None, weight_bits=None, adc_bits=None,
+                 d2d_sigma=None, programming_sigma=None, read_sigma=None, drift_age=None, replicas=None):
+        """Computes projections in modelled crossbar arrays (docs/crossbar.md): `preset` is a
+        shipped preset name (fluxon.crossbar_presets() lists them) or the path of a preset file.
+        projections: names (default: every projection); their weight matrices are tiled onto the
+        arrays and every step's spikes drive the rows, so targets receive the converted column
+        sums. random_weights: projections whose weights are the devices' own mismatch (their
+        weight is the spread; needs weight_bits=0). The other arguments override the preset:
+        weight_bits (0: analog), adc_bits (0: ideal), d2d_sigma, programming_sigma, read_sigma
+        (relative), drift_age (time since programming, "1 day"), replicas (copies per tile)."""
+        settings = {"preset": preset}
+        optional = (("projections", projections), ("random_weights", random_weights),
+                    ("weight_bits", weight_bits), ("adc_bits", adc_bits), ("d2d_sigma", d2d_sigma),
+                    ("programming_sigma", programming_sigma), ("read_sigma", read_sigma),
+                    ("drift_age", drift_age), ("replicas", replicas))
+        for key, value in optional:
+            if value is not None:
+                settings[key] = list(value) if key in ("projections", "random_weights") else value
+        self.crossbar_settings = settings
+        return settings
+
     def description(self):
         """The plain description build() hands to the C++ core (the run file records it as JSON)."""
         described = self._network_description()
         if self.hardware_settings is not None:
             described["hardware"] = dict(self.hardware_settings)
+        if self.crossbar_settings is not None:
+            described["crossbar"] = dict(self.crossbar_settings)
         return described
 
     def _network_description(self):

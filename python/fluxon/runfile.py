@@ -30,6 +30,19 @@ HARDWARE_SCALARS = ("steps", "hardware_time", "max_step_time", "barrier", "overr
 HARDWARE_LINKS = {"name": str, "messages": np.uint64}
 HARDWARE_DRAM = ("dram_reads", "dram_stall")  # not in early files
 
+CROSSBAR_ATTRS = ("preset", "preset_origin", "encoding", "weight_bits", "adc_bits", "slices",
+                  "columns_per_weight", "weights_per_array", "array_rows", "array_columns", "replicas",
+                  "max_arrays", "arrays", "cell_utilisation", "drift_age", "hardware_time",
+                  "writes_per_cell", "endurance")
+CROSSBAR_TABLES = {
+    "projections": {"name": str, "row_tiles": np.uint32, "column_tiles": np.uint32, "scale": np.float64,
+                    "random": np.uint8},
+    "tiles": {"projection": str, "row_tile": np.uint32, "column_tile": np.uint32, "first_row": np.uint32,
+              "rows": np.uint32, "first_column": np.uint32, "columns": np.uint32,
+              "physical_columns": np.uint32, "mean_conductance": np.float64, "reads": np.uint64,
+              "row_drives": np.uint64, "conversions": np.uint64},
+}
+
 
 class RunFileError(ValueError):
     """A run file or sweep index that is missing, malformed, or lacks what was asked of it.
@@ -110,6 +123,7 @@ class Run:
         self.has_ledger = ledger is not None and _plain(ledger.attrs.get("status", "")) != "empty"
         self.ledger_attrs = {k: _plain(v) for k, v in ledger.attrs.items()} if ledger is not None else {}
         self.has_hardware = "mapping" in self._file
+        self.has_crossbar = "crossbar" in self._file
 
     # -- header helpers -------------------------------------------------------------------
 
@@ -360,6 +374,28 @@ class Run:
         if "links" not in g:
             raise RunFileError(f"{self.path}: /hardware lacks the group 'links' (present: {_names(g)})")
         out["links"] = self._table(g["links"], HARDWARE_LINKS)
+        return out
+
+    def crossbar(self):
+        """The projections computed in crossbar arrays (/crossbar, see docs/crossbar.md): a dict
+        with the attributes (preset, preset_origin, encoding, weight_bits, adc_bits, slices,
+        columns_per_weight, weights_per_array, array_rows, array_columns, replicas, max_arrays,
+        arrays, cell_utilisation, drift_age, hardware_time, writes_per_cell, endurance),
+        preset_text, and tables of numpy columns: projections {name, row_tiles, column_tiles,
+        scale, random} and tiles {projection, row_tile, column_tile, first_row, rows,
+        first_column, columns, physical_columns, mean_conductance, reads, row_drives,
+        conversions}, one row per tile. Raises RunFileError for a run without [crossbar].
+        """
+        if not self.has_crossbar:
+            raise RunFileError(f"{self.path}: the run computed no projection in crossbars (no /crossbar group; "
+                               "add a [crossbar] section to the config, or call net.crossbar(...))")
+        g = self._open_file()["crossbar"]
+        out = {name: self._group_attr(g, name) for name in CROSSBAR_ATTRS}
+        out["preset_text"] = self._scalar_text("crossbar/preset_text")
+        for table, columns in CROSSBAR_TABLES.items():
+            if table not in g:
+                raise RunFileError(f"{self.path}: /crossbar lacks the group {table!r} (present: {_names(g)})")
+            out[table] = self._table(g[table], columns)
         return out
 
     # -- lifetime -------------------------------------------------------------------------
