@@ -22,7 +22,8 @@ std::optional<T> optional_of(const py::object& value) {
 }
 
 py::dict crossbar_mvm_py(const dense& weights, const dense& inputs, const std::string& preset, std::uint64_t seed,
-                         const py::object& weight_bits, const py::object& adc_bits, const py::object& d2d_sigma,
+                         const py::object& weight_bits, const py::object& adc_bits, const py::object& input_bits,
+                         const py::object& d2d_sigma,
                          const py::object& programming_sigma, const py::object& read_sigma,
                          const py::object& drift_age, std::uint32_t replicas) {
     if (weights.ndim() != 2) {
@@ -49,6 +50,10 @@ py::dict crossbar_mvm_py(const dense& weights, const dense& inputs, const std::s
     spec.site.key = "crossbar_mvm";
     spec.weight_bits = optional_of<std::int64_t>(weight_bits);
     spec.adc_bits = optional_of<std::int64_t>(adc_bits);
+    spec.input_bits = optional_of<std::int64_t>(input_bits);
+    if (spec.input_bits && (*spec.input_bits < 1 || *spec.input_bits > 16)) {
+        throw user_error(fmt::format("input_bits must be from 1 to 16, got {}", *spec.input_bits), {.key = "input_bits"});
+    }
     spec.d2d_sigma = optional_of<double>(d2d_sigma);
     spec.programming_sigma = optional_of<double>(programming_sigma);
     spec.read_sigma = optional_of<double>(read_sigma);
@@ -100,13 +105,13 @@ py::dict crossbar_mvm_py(const dense& weights, const dense& inputs, const std::s
 void register_crossbar(py::module_& m) {
     m.def("crossbar_mvm", &crossbar_mvm_py, py::arg("weights"), py::arg("inputs"), py::arg("preset") = "ideal",
           py::arg("seed") = 1, py::arg("weight_bits") = py::none(), py::arg("adc_bits") = py::none(),
-          py::arg("d2d_sigma") = py::none(), py::arg("programming_sigma") = py::none(),
+          py::arg("input_bits") = py::none(), py::arg("d2d_sigma") = py::none(), py::arg("programming_sigma") = py::none(),
           py::arg("read_sigma") = py::none(), py::arg("drift_age") = py::none(), py::arg("replicas") = 1,
           R"(Programs `weights` (inputs x outputs) onto modelled crossbar arrays of `preset` (a shipped name,
 fluxon.crossbar_presets(), or a preset file) and reads `inputs` (one vector, or batch x inputs, values from 0
 to 1) through them: outputs = inputs @ weights as the hardware computes it (quantised, noisy, converted).
-The keyword arguments override the preset as [crossbar] does (docs/crossbar.md); seed draws the devices and
-the noise. Returns outputs (numpy), the tiling (row_tiles, column_tiles, arrays, cell_utilisation), reads,
+The keyword arguments override the preset as [crossbar] does (docs/crossbar.md), input_bits the bits of an
+input value (1 for spikes: one read); seed draws the devices and the noise. Returns outputs (numpy), the tiling (row_tiles, column_tiles, arrays, cell_utilisation), reads,
 conversions, dynamic_energy (J, including programming), programming_energy, energy_per_mvm (J, without
 programming), latency (s, the busiest array's reads), ledger and wall_time.)");
     m.def("crossbar_presets", &io::crossbar_preset_names, "Names of the crossbar presets fluxon ships.");

@@ -43,6 +43,10 @@ crossbar_params crossbar_params_for(const net::crossbar_spec& spec, crossbar_par
         params.periphery.adc_bits = static_cast<std::uint32_t>(*spec.adc_bits);
         params.sources["periphery.adc_bits"] = by_run;
     }
+    if (spec.input_bits) {
+        params.periphery.input_bits = static_cast<std::uint32_t>(*spec.input_bits);
+        params.sources["periphery.input_bits"] = by_run;
+    }
     if (spec.d2d_sigma) {
         params.variation.d2d_sigma = *spec.d2d_sigma;
         params.sources["variation.d2d_sigma"] = by_run;

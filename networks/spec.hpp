@@ -133,6 +133,8 @@ struct crossbar_spec {
     std::vector<std::string> random_weights;
     std::vector<error_site> random_weight_sites;
     std::optional<std::int64_t> weight_bits, adc_bits;  // override the preset's
+    // Stand-alone MVMs only (spikes are one bit): bits of an input value.
+    std::optional<std::int64_t> input_bits;
     std::optional<double> d2d_sigma, programming_sigma, read_sigma;
     std::optional<quantity_input> drift_age;  // time since programming when the run starts
     std::uint32_t replicas = 1;
