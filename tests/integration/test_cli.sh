@@ -173,6 +173,30 @@ if expect_exit 0 "presets loihi" "$FLUXON" presets loihi; then
     contains "$TMP/out" "Davies" "a printed preset cites its sources"
 fi
 expect_exit 2 "an unknown preset" "$FLUXON" presets loihy
+if expect_exit 0 "presets lists crossbars" "$FLUXON" presets; then
+    contains "$TMP/out" "reram_neurosim" "presets lists the crossbar presets"
+fi
+if expect_exit 0 "presets pcm_aihwkit" "$FLUXON" presets pcm_aihwkit; then
+    contains "$TMP/out" "PCMLikeNoiseModel" "a printed crossbar preset cites its sources"
+fi
+
+# [crossbar]: a run on the ideal array, then errors that name the file, line and key.
+cp "$DATA/tiny.toml" "$TMP/xbar.toml"
+printf '\n[crossbar]\npreset = "ideal"\n' >>"$TMP/xbar.toml"
+if expect_exit 0 "a run on crossbars" "$FLUXON" run "$TMP/xbar.toml" -o "$TMP/xbar.h5"; then
+    contains "$TMP/out" "crossbar:       ideal" "the summary reports the arrays"
+fi
+cp "$DATA/tiny.toml" "$TMP/xbar_bad.toml"
+printf '\n[crossbar]\npreset = "ideal"\nadc_bits = 99\n' >>"$TMP/xbar_bad.toml"
+line=$(grep -n "adc_bits" "$TMP/xbar_bad.toml" | cut -d: -f1)
+if expect_exit 2 "a crossbar setting out of range" "$FLUXON" run "$TMP/xbar_bad.toml" -o "$TMP/xbar_bad.h5"; then
+    contains "$TMP/err" "xbar_bad.toml:$line: key 'crossbar.adc_bits'" "the error names the file, line and key"
+fi
+cp "$DATA/tiny.toml" "$TMP/xbar_preset.toml"
+printf '\n[crossbar]\npreset = "reram_neurosym"\n' >>"$TMP/xbar_preset.toml"
+if expect_exit 2 "an unknown crossbar preset" "$FLUXON" run "$TMP/xbar_preset.toml" -o "$TMP/xbar_preset.h5"; then
+    contains "$TMP/err" "reram_neurosim" "the error lists the shipped presets"
+fi
 
 # models
 if expect_exit 0 "models" "$FLUXON" models; then
