@@ -52,3 +52,20 @@ def test_run_files_are_bit_identical_across_thread_counts(tmp_path, one_thread, 
     # The network must be active enough for the comparison to mean something.
     for population in ("exc", "inh", "adapt", "noise"):
         assert one_thread[f"spikes/{population}/ids"].size > 50, population
+
+
+def test_crossbar_runs_are_bit_identical_across_thread_counts(tmp_path):
+    """The zero-shot reservoir on ReRAM arrays (device-random weights, ADC, variation): the
+    spikes, what every array did and the ledger do not depend on the number of threads."""
+    config = ROOT / "examples" / "lsm_crossbar.toml"
+    found = []
+    for threads in (1, 2):
+        out = tmp_path / f"xbar_{threads}.h5"
+        subprocess.run([str(FLUXON), "run", str(config), "-o", str(out), "--quiet", "--threads", str(threads),
+                        "--set", "run.duration=0.3 s"], check=True)
+        with h5py.File(out, "r") as f:
+            found.append({name: f[name][()] for name in ("spikes/res/times", "spikes/res/ids", "crossbar/tiles/reads",
+                                                         "crossbar/tiles/conversions", "ledger/count", "ledger/energy")})
+    assert found[0]["spikes/res/ids"].size > 100
+    for name, values in found[0].items():
+        assert np.array_equal(values, found[1][name]), name
