@@ -1,5 +1,3 @@
-#include <filesystem>
-
 #include <fmt/format.h>
 
 #include "io/config_schema.hpp"
@@ -46,11 +44,7 @@ net::crossbar_spec read_crossbar(const config_node& crossbar) {
     spec.preset = read_string(preset, "a crossbar preset name or a file path");
     if (spec.preset.empty()) preset.fail("expected a crossbar preset name or a file path, got an empty string");
     spec.preset_site = preset.site();
-    // A preset file named in a config file is relative to it, like every data file.
-    const auto& base = crossbar.context().base_dir;
-    if (preset::names_a_file(spec.preset) && !base.empty() && std::filesystem::path(spec.preset).is_relative()) {
-        spec.preset = (base / spec.preset).lexically_normal().string();
-    }
+    spec.preset = preset::relative_to_config(crossbar, spec.preset);
     if (const config_node list = crossbar.child("projections"); list.present()) {
         read_names(list, spec.projections, spec.projection_sites);
     }

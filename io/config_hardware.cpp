@@ -1,4 +1,3 @@
-#include <filesystem>
 #include <limits>
 
 #include <fmt/format.h>
@@ -21,23 +20,13 @@ std::string read_choice(const config_node& at, std::initializer_list<std::string
     at.fail(fmt::format("expected {}, got \"{}\"", allowed, value));
 }
 
-// A preset file named in a config file is relative to it, like every data file.
-std::string relative_to_config(const config_node& hardware, const std::string& name_or_path) {
-    const auto& base = hardware.context().base_dir;
-    const bool relative = std::filesystem::path(name_or_path).is_relative();
-    if (preset::names_a_file(name_or_path) && !base.empty() && relative) {
-        return (base / name_or_path).lexically_normal().string();
-    }
-    return name_or_path;
-}
-
 void read_synapse_dram(const config_node& hardware, net::hardware_spec& spec) {
     if (const config_node dram = hardware.child("synapse_dram"); dram.present()) {
         spec.synapse_dram = read_string(dram, "a DRAM preset name (such as \"ddr4_3200\") or a file path");
         if (spec.synapse_dram.empty()) {
             dram.fail("expected a DRAM preset name or a file path, got an empty string");
         }
-        spec.synapse_dram = relative_to_config(hardware, spec.synapse_dram);
+        spec.synapse_dram = preset::relative_to_config(hardware, spec.synapse_dram);
         spec.synapse_dram_site = dram.site();
     }
     if (const config_node bytes = hardware.child("bytes_per_synapse"); bytes.present()) {
@@ -63,7 +52,7 @@ net::hardware_spec read_hardware(const config_node& hardware) {
     spec.preset = read_string(preset, "a chip preset name or a file path");
     if (spec.preset.empty()) preset.fail("expected a chip preset name or a file path, got an empty string");
     spec.preset_site = preset.site();
-    spec.preset = relative_to_config(hardware, spec.preset);
+    spec.preset = preset::relative_to_config(hardware, spec.preset);
     if (const config_node f = hardware.child("fidelity"); f.present()) {
         spec.fidelity = read_choice(f, {"annotated", "timed"});
         spec.fidelity_site = f.site();

@@ -203,4 +203,12 @@ action_cost read_action(const config_node& section, std::string_view name) {
     return cost;
 }
 
+std::string relative_to_config(const config_node& at, const std::string& name_or_path) {
+    const auto& base = at.context().base_dir;
+    if (names_a_file(name_or_path) && !base.empty() && std::filesystem::path(name_or_path).is_relative()) {
+        return (base / name_or_path).lexically_normal().string();
+    }
+    return name_or_path;
+}
+
 }  // namespace fluxon::io::preset

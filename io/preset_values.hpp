@@ -42,6 +42,10 @@ config_node sourced_value(const config_node& section, std::string_view name, std
 void read_name_and_description(const config_node& root, std::string_view example, std::string& name,
                                std::string& description);
 
+// A preset named in a config file at `at`: a file path is relative to the config file, like
+// every data file; a shipped preset's name is returned as it is.
+std::string relative_to_config(const config_node& at, const std::string& name_or_path);
+
 // The presets compiled into fluxon: (name, text) pairs (io/chip_presets.cmake generates them).
 using builtin_texts = std::vector<std::pair<std::string_view, std::string_view>>;
 

@@ -10,30 +10,16 @@
 #include <random>
 #include <vector>
 
+#include "../common/unit_crossbar.hpp"
 #include "devices/crossbar/crossbar_array.hpp"
 #include "devices/crossbar/crossbar_encoding.hpp"
 #include "engine/crossbar_mvm.hpp"
 #include "engine/errors.hpp"
 
 using namespace fluxon;
+using fluxon::test::unit_crossbar;
 
 namespace {
-
-// A 16 x 16 array of 1-bit cells between 1 and 11 uS, all non-idealities off.
-crossbar_params small_params() {
-    crossbar_params p;
-    p.name = "unit";
-    p.geometry = {16, 16, 16};
-    p.cell.g_min = 1e-6;
-    p.cell.g_max = 11e-6;
-    p.cell.bits_per_cell = 1;
-    p.cell.v_read = 0.2;
-    p.cell.t_read = 10e-9;
-    p.periphery.weight_bits = 0;
-    p.periphery.adc_bits = 0;
-    p.max_arrays = 1000;
-    return p;
-}
 
 struct product {
     std::vector<double> w, x;  // w: rows x columns, x: batch x rows
@@ -110,7 +96,7 @@ TEST_CASE("offset encoding gives the same exact product as differential pairs") 
 }
 
 TEST_CASE("encodings: slices, columns per weight and reference columns") {
-    crossbar_params p = small_params();
+    crossbar_params p = unit_crossbar();
     p.periphery.weight_bits = 8;
     p.cell.bits_per_cell = 2;
     crossbar_encoding e = crossbar_encoding::of(p);
@@ -136,7 +122,7 @@ TEST_CASE("encodings: slices, columns per weight and reference columns") {
 }
 
 TEST_CASE("a finite ADC stays within half an LSB of the exact column sum") {
-    crossbar_params p = small_params();
+    crossbar_params p = unit_crossbar();
     p.periphery.adc_bits = 6;
     p.periphery.adc_full_scale = 0.5;  // 8 fully-on rows: LSB = 8 / 31 digits
     const crossbar_encoding e = crossbar_encoding::of(p);
@@ -163,7 +149,7 @@ TEST_CASE("a finite ADC stays within half an LSB of the exact column sum") {
 }
 
 TEST_CASE("the ADC clips at its full scale") {
-    crossbar_params p = small_params();
+    crossbar_params p = unit_crossbar();
     p.periphery.adc_bits = 4;
     p.periphery.adc_full_scale = 0.125;  // 2 fully-on rows: codes -7..7 of 2/7 digit
     const crossbar_encoding e = crossbar_encoding::of(p);
@@ -178,7 +164,7 @@ TEST_CASE("the ADC clips at its full scale") {
 }
 
 TEST_CASE("device-to-device variation and programming error have the configured spread") {
-    crossbar_params p = small_params();
+    crossbar_params p = unit_crossbar();
     p.geometry = {256, 256, 256};
     p.variation.d2d_sigma = 0.1;
     const crossbar_encoding e = crossbar_encoding::of(p);
@@ -213,7 +199,7 @@ TEST_CASE("device-to-device variation and programming error have the configured 
 }
 
 TEST_CASE("read noise has the configured spread and the same key gives the same noise") {
-    crossbar_params p = small_params();
+    crossbar_params p = unit_crossbar();
     p.variation.read_sigma = 0.05;
     const crossbar_encoding e = crossbar_encoding::of(p);
     crossbar_block block{16, 1, std::vector<double>(16, 1.0), {}, 0.5};
@@ -240,7 +226,7 @@ TEST_CASE("read noise has the configured spread and the same key gives the same 
 }
 
 TEST_CASE("drift follows G0 (t/t0)^-nu") {
-    crossbar_params p = small_params();
+    crossbar_params p = unit_crossbar();
     p.variation.drift = drift_model::constant;
     p.variation.drift_nu_mean = 0.06;
     p.variation.drift_t0 = 20;

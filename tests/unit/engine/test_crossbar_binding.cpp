@@ -8,6 +8,7 @@
 #include <map>
 
 #include "../common/specs.hpp"
+#include "../common/unit_crossbar.hpp"
 #include "engine/crossbar_system.hpp"
 #include "engine/errors.hpp"
 #include "engine/simulation.hpp"
@@ -108,15 +109,10 @@ TEST_CASE("crossbar: noisy devices give the same spikes on one and two threads")
 TEST_CASE("crossbar: device-random weights have the configured spread") {
     // One input row onto 4000 outputs, all pairs programmed to the same level: the delivered
     // weights are the pairs' mismatch, scaled to a spread of 1 (the matrix's magnitude).
-    crossbar_params p;
-    p.name = "unit";
+    crossbar_params p = unit_crossbar();
     p.geometry = {8, 512, 8};
-    p.cell.g_min = 1e-6;
-    p.cell.g_max = 11e-6;
-    p.periphery.weight_bits = 0;
     p.variation.d2d_sigma = 0.1;
     p.variation.programming_sigma = 0.01;
-    p.max_arrays = 100;
     crossbar_weights w;
     w.name = "reservoir";
     w.rows = 1;
