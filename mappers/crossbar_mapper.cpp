@@ -22,6 +22,7 @@ crossbar_mapping map_to_crossbars(const std::vector<crossbar_matrix>& matrices, 
     m.replicas = replicas;
     const std::uint32_t array_rows = params.geometry.rows;
     const std::uint32_t per_array = m.encoding.weights_per_array;
+    if (per_array == 0) throw config_error(crossbar_params_problem(params), {});
     for (std::uint32_t k = 0; k < matrices.size(); ++k) {
         const crossbar_matrix& mat = matrices[k];
         crossbar_matrix_tiling tiling;

@@ -5,28 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "engine/errors.hpp"
 
 namespace fluxon {
-
-std::string crossbar_params_problem(const crossbar_params& p) {
-    const bool differential = p.periphery.encoding == weight_encoding::differential;
-    if (p.periphery.adc_bits == 1 && differential) {
-        return "a differential column carries a signed signal: adc_bits must be 0 (ideal) or 2 to 24";
-    }
-    std::uint32_t slices = 1;
-    if (p.periphery.weight_bits > 0) {
-        const std::uint32_t stored = p.periphery.weight_bits + (differential ? 0 : 1);
-        slices = (stored + p.cell.bits_per_cell - 1) / p.cell.bits_per_cell;
-    }
-    const std::uint32_t needed = slices * (differential ? 2 : 1) + (differential ? 0 : slices);
-    if (p.geometry.columns < needed) {
-        return fmt::format("{}-bit weights in {}-bit cells with {} encoding take {} columns, but an array has {}",
-                           p.periphery.weight_bits, p.cell.bits_per_cell, differential ? "differential" : "offset",
-                           needed, p.geometry.columns);
-    }
-    return {};
-}
 
 crossbar_encoding crossbar_encoding::of(const crossbar_params& p) {
     crossbar_encoding e;
@@ -54,11 +34,22 @@ crossbar_encoding crossbar_encoding::of(const crossbar_params& p) {
     e.columns_per_weight = e.slices * (differential ? 2 : 1);
     e.reference_columns = differential ? 0 : e.slices;
     const std::uint32_t columns = p.geometry.columns;
-    if (columns < e.columns_per_weight + e.reference_columns) {
-        throw internal_error("crossbar_encoding: an array is narrower than one weight (the preset reader checks this)");
-    }
-    e.weights_per_array = (columns - e.reference_columns) / e.columns_per_weight;
+    const std::uint32_t needed = e.columns_per_weight + e.reference_columns;
+    e.weights_per_array = columns < needed ? 0 : (columns - e.reference_columns) / e.columns_per_weight;
     return e;
+}
+
+std::string crossbar_params_problem(const crossbar_params& p) {
+    const crossbar_encoding e = crossbar_encoding::of(p);
+    if (p.periphery.adc_bits == 1 && e.differential) {
+        return "a differential column carries a signed signal: adc_bits must be 0 (ideal) or 2 to 24";
+    }
+    if (e.weights_per_array == 0) {
+        return fmt::format("{}-bit weights in {}-bit cells with {} encoding take {} columns, but an array has {}",
+                           p.periphery.weight_bits, p.cell.bits_per_cell, e.differential ? "differential" : "offset",
+                           e.columns_per_weight + e.reference_columns, p.geometry.columns);
+    }
+    return {};
 }
 
 void crossbar_encoding::digits(double weight, std::uint32_t s, double& plus, double& minus) const {

@@ -14,7 +14,7 @@ struct crossbar_encoding {
     std::uint32_t bits_per_slice = 1;     // bits of the weight in one cell
     std::uint32_t columns_per_weight = 2; // physical columns one weight takes
     std::uint32_t reference_columns = 0;  // per array: the offset's columns (offset encoding)
-    std::uint32_t weights_per_array = 0;  // weight columns one array holds
+    std::uint32_t weights_per_array = 0;  // weight columns one array holds (0: not even one)
     double levels = 1;                    // the largest digit of a cell (analog weights: 1)
     std::int64_t max_code = 0;            // the largest weight magnitude code (analog: 0)
     std::int64_t offset_code = 0;         // offset encoding: code added to every weight
