@@ -106,6 +106,25 @@ crossbar_binding::crossbar_binding(crossbar_params params, const net::crossbar_s
                            site);
     }
 
+    // An array holds every cell of its tile, synapse or not: refuse up front what would not fit
+    // in memory (the dense matrices, then the cells: 8 bytes per cell, twice with read noise).
+    double bytes = 0;
+    {
+        const crossbar_encoding enc = crossbar_encoding::of(params);
+        const double per_cell = params.variation.read_sigma > 0 || params.variation.pcm_read_noise ? 16.0 : 8.0;
+        for (std::size_t e : chosen_) {
+            const double cells = static_cast<double>(net.populations[net.projections[e].pre_index].size) *
+                                 net.populations[net.projections[e].post_index].size;
+            bytes += cells * (8.0 + per_cell * enc.slices);
+        }
+    }
+    if (const double available = available_memory_bytes(); available > 0 && bytes > 0.8 * available) {
+        throw network_error(fmt::format("the crossbar arrays of this run need about {:.3g} GB (every cell of every "
+                                        "tile, synapse or not), but only {:.3g} GB of memory is available",
+                                        bytes / 1e9, available / 1e9),
+                            error_site{.key = spec.site.key, .resource = "memory"});
+    }
+
     // The dense weight matrices, gathered from the slices' synapse tables.
     std::vector<crossbar_weights> matrices;
     for (std::size_t e : chosen_) {

@@ -45,8 +45,6 @@ crossbar_array::crossbar_array(const crossbar_params& params, const crossbar_enc
     const std::size_t n = std::size_t{rows_} * columns_ * slices;
     d_.assign(n, 0.0);
     if (noisy) var_.assign(n, 0.0);
-    g_plus_.assign(n, 0.0);
-    g_minus_.assign(enc_.differential ? n : 0, 0.0);
     double g_sum = 0;
     for (std::uint32_t r = 0; r < rows_; ++r) {
         for (std::uint32_t c = 0; c < columns_; ++c) {
@@ -63,11 +61,9 @@ crossbar_array::crossbar_array(const crossbar_params& params, const crossbar_enc
                 const std::uint32_t pc = c * enc_.columns_per_weight + s * (enc_.differential ? 2 : 1);
                 double var_plus = 0, var_minus = 0;
                 const double gp = program_cell(plus, r, pc, var_plus);
-                g_plus_[i] = gp;
                 g_sum += gp;
                 if (enc_.differential) {
                     const double gm = program_cell(minus, r, pc + 1, var_minus);
-                    g_minus_[i] = gm;
                     g_sum += gm;
                     d_[i] = (gp - gm) / level_g_;
                 } else {
@@ -79,14 +75,12 @@ crossbar_array::crossbar_array(const crossbar_params& params, const crossbar_enc
     }
     if (!enc_.differential) {
         ref_.assign(std::size_t{rows_} * slices, 0.0);
-        g_ref_.assign(ref_.size(), 0.0);
         if (noisy) ref_var_.assign(ref_.size(), 0.0);
         for (std::uint32_t r = 0; r < rows_; ++r) {
             for (std::uint32_t s = 0; s < slices; ++s) {
                 double variance = 0;
                 const double digit = enc_.analog ? 0.5 * enc_.levels : enc_.reference_digit(s);
                 const double g = program_cell(digit, r, columns_ * enc_.columns_per_weight + s, variance);
-                g_ref_[r * slices + s] = g;
                 g_sum += g;
                 ref_[r * slices + s] = g / level_g_;
                 if (noisy) ref_var_[r * slices + s] = variance / (level_g_ * level_g_);
@@ -115,7 +109,7 @@ crossbar_array::crossbar_array(const crossbar_params& params, const crossbar_enc
 }
 
 double crossbar_array::program_cell(double digit, std::uint32_t row, std::uint32_t physical_column,
-                                    double& variance) {
+                                    double& variance) const {
     const crossbar_cell& cell = params_.cell;
     const crossbar_variation& v = params_.variation;
     const std::uint64_t id = std::uint64_t{row} * params_.geometry.columns + physical_column;
@@ -226,11 +220,6 @@ double crossbar_array::cell_read_energy() const {
     const crossbar_cell& cell = params_.cell;
     if (cell.read_energy > 0) return cell.read_energy;
     return cell.v_read * cell.v_read * mean_g_ * cell.t_read;
-}
-
-double crossbar_array::conductance(std::uint32_t row, std::uint32_t column, std::uint32_t slice, bool minus) const {
-    const std::size_t i = (std::size_t{row} * columns_ + column) * enc_.slices + slice;
-    return minus ? g_minus_.at(i) : g_plus_.at(i);
 }
 
 }  // namespace fluxon

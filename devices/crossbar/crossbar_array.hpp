@@ -49,12 +49,17 @@ public:
     double mean_conductance() const { return mean_g_; }  // S, over the cells in use
     // J per cell per read: the preset's, or v_read² × mean G × t_read.
     double cell_read_energy() const;
-    // The conductance (S) of one cell as programmed, drifted and seen through the wires.
-    double conductance(std::uint32_t row, std::uint32_t column, std::uint32_t slice, bool minus) const;
+    // The conductance (S) the cell at (row, physical column) of this array takes when programmed
+    // to `digit`: with its stuck state, programming error, variation and drift, seen through
+    // the wires. The array's cells are these, recomputed rather than stored.
+    double cell_conductance(double digit, std::uint32_t row, std::uint32_t physical_column) const {
+        double variance = 0;
+        return program_cell(digit, row, physical_column, variance);
+    }
     bool noisy() const { return !var_.empty(); }
 
 private:
-    double program_cell(double digit, std::uint32_t row, std::uint32_t physical_column, double& variance);
+    double program_cell(double digit, std::uint32_t row, std::uint32_t physical_column, double& variance) const;
     double convert(double value) const;
 
     const crossbar_params& params_;
@@ -67,7 +72,6 @@ private:
     // the digit including the g_min pedestal (offset), and its read-noise variance.
     std::vector<double> d_, var_;
     std::vector<double> ref_, ref_var_;  // [row][slice], offset encoding
-    std::vector<double> g_plus_, g_minus_, g_ref_;  // S, for inspection
     double mean_g_ = 0;
     double adc_lsb_ = 0, adc_lo_ = 0, adc_hi_ = 0;  // digits, codes
     bool ideal_adc_ = true;

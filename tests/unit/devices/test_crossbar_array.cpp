@@ -175,7 +175,7 @@ TEST_CASE("device-to-device variation and programming error have the configured 
     const int n = 256 * 128;
     for (std::uint32_t r = 0; r < 256; ++r) {
         for (std::uint32_t c = 0; c < 128; ++c) {
-            const double g = a.conductance(r, c, 0, false) / p.cell.g_max;
+            const double g = a.cell_conductance(1, r, 2 * c) / p.cell.g_max;  // G+ of weight c, slice 0
             sum += g;
             sum2 += g * g;
         }
@@ -190,7 +190,7 @@ TEST_CASE("device-to-device variation and programming error have the configured 
     sum = sum2 = 0;
     for (std::uint32_t r = 0; r < 256; ++r) {
         for (std::uint32_t c = 0; c < 128; ++c) {
-            const double g = b.conductance(r, c, 0, true) - p.cell.g_min;  // G- cells target g_min
+            const double g = b.cell_conductance(0, r, 2 * c + 1) - p.cell.g_min;  // G- cells target g_min
             sum += g;
             sum2 += g * g;
         }
@@ -235,7 +235,7 @@ TEST_CASE("drift follows G0 (t/t0)^-nu") {
     for (const double age : {20.0, 3600.0, 86400.0 * 365}) {
         const crossbar_array a(p, e, block, 1, age);
         const double g0 = p.cell.g_min + 0.5 * (p.cell.g_max - p.cell.g_min);
-        CHECK(a.conductance(2, 3, 0, false) == doctest::Approx(g0 * std::pow(age / 20, -0.06)).epsilon(1e-12));
+        CHECK(a.cell_conductance(0.5, 2, 6) == doctest::Approx(g0 * std::pow(age / 20, -0.06)).epsilon(1e-12));
     }
     // aihwkit's PCM drift: nu for g/g_max = 0.5 has mean clamp(0.0155 ln 2 + 0.0244) = 0.049 (the
     // lower clamp) and spread clamp(0.0125 ln 2 - 0.0059) = 0.008 (the lower clamp).
@@ -248,7 +248,7 @@ TEST_CASE("drift follows G0 (t/t0)^-nu") {
     double sum = 0, sum2 = 0;
     for (std::uint32_t r = 0; r < 128; ++r) {
         for (std::uint32_t c = 0; c < 64; ++c) {
-            const double nu = -std::log(a.conductance(r, c, 0, false) / (0.5 * p.cell.g_max)) / 3;
+            const double nu = -std::log(a.cell_conductance(0.5, r, 2 * c) / (0.5 * p.cell.g_max)) / 3;
             sum += nu;
             sum2 += nu * nu;
         }
