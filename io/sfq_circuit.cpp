@@ -411,10 +411,12 @@ std::vector<tick_t> read_train(const config_node& at) {
         return times;
     }
     const std::string pattern = preset::read_text(bits, "a string of 0s and 1s, one per period");
+    tick_t slot = 0;  // separators take no period
     for (std::size_t i = 0; i < pattern.size(); ++i) {
-        if (pattern[i] == '1') {
-            times.push_back(start + checked_mul(static_cast<tick_t>(i), period, at.key()));
-        } else if (pattern[i] != '0' && pattern[i] != '_' && pattern[i] != ' ') {
+        if (pattern[i] == '1' || pattern[i] == '0') {
+            if (pattern[i] == '1') times.push_back(start + checked_mul(slot, period, at.key()));
+            ++slot;
+        } else if (pattern[i] != '_' && pattern[i] != ' ') {
             bits.fail(fmt::format("expected 0s and 1s (with '_' or ' ' as separators), got '{}' at position {}",
                                   pattern[i], i));
         }
