@@ -203,7 +203,14 @@ private:
         inst.type = type;
         inst.site = at.site();
         inst.site.node = inst.name;
-        if (!at.node().is_string()) read_params(at, *type, inst);
+        if (!at.node().is_string()) {
+            read_params(at, *type, inst);
+        } else if (type->kind == sfq::cell_kind::integrate_and_fire ||
+                   std::any_of(type->table.begin(), type->table.end(), [](const sfq::transition& t) { return t.stochastic; })) {
+            at.fail(fmt::format("a {} needs parameters: write {{ cell = \"{}\", {} }}", type->name, type->name,
+                                type->kind == sfq::cell_kind::integrate_and_fire ? "threshold = 4"
+                                                                                  : "bias = \"72 uA\" (needs its bias current) or p = 0.8"));
+        }
         si.flat = static_cast<std::uint32_t>(net_.instances.size());
         net_.instances.push_back(std::move(inst));
         s.instances.emplace(name, std::move(si));
