@@ -11,5 +11,6 @@ PYBIND11_MODULE(_core, m) {
     register_simulation(m);
     register_run_files(m);
     register_dram(m);
+    register_sfq(m);
     m.attr("__version__") = fluxon::version;
 }
