@@ -53,6 +53,7 @@ struct endpoint {
 // What a (sub)circuit exposes once flattened: the flat port behind each of its pins.
 struct pins {
     std::map<std::string, port_ref> in, out;
+    std::map<std::string, error_site> out_sites;
 };
 
 class flattener {
@@ -354,6 +355,7 @@ private:
             if (!s.result.out.emplace(to.name, from.port).second) {
                 at.fail(fmt::format("fan-in without a merger: circuit output '{}' is driven twice", to.name));
             }
+            s.result.out_sites[to.name] = at.site();
             return;
         }
         error_site site = at.site();
@@ -487,7 +489,7 @@ sfq_circuit read_circuit(const config_node& root, const std::string& origin) {
     for (std::size_t i = 0; i < trains.size(); ++i) {
         out.net.inputs.push_back({trains[i].first, top.in.at(trains[i].first), std::move(trains[i].second), train_sites[i]});
     }
-    for (const std::string& name : out_names) out.net.outputs.push_back({name, top.out.at(name)});
+    for (const std::string& name : out_names) out.net.outputs.push_back({name, top.out.at(name), top.out_sites.at(name)});
 
     if (const config_node rec = c.child("record"); rec.present()) {
         std::map<std::string, std::uint32_t> index;

@@ -105,7 +105,7 @@ void validate(const netlist& n) {
         claim_output(w.from, fmt::format("{}", input_name(n, w.to)), w.site);
     }
     for (const input_train& in : n.inputs) claim_input(in.to, fmt::format("circuit input '{}'", in.name), in.site);
-    for (const probe& out : n.outputs) claim_output(out.from, fmt::format("circuit output '{}'", out.name), {});
+    for (const probe& out : n.outputs) claim_output(out.from, fmt::format("circuit output '{}'", out.name), out.site);
     std::size_t o = 0;
     for (const port_ref& p : n.open_inputs) claim_input(p, "its 'open' declaration", n.open_sites[o++]);
     for (const port_ref& p : n.open_outputs) claim_output(p, "its 'open' declaration", n.open_sites[o++]);

@@ -54,6 +54,7 @@ struct input_train {
 struct probe {
     std::string name;
     port_ref from;
+    error_site site;  // of the wire that drives a circuit output
 };
 
 struct netlist {
