@@ -7,6 +7,9 @@
 #include <numbers>
 #include <tuple>
 
+#include <fmt/format.h>
+
+#include "engine/errors.hpp"
 #include "engine/rng.hpp"
 
 namespace fluxon::sfq {
@@ -20,20 +23,25 @@ constexpr std::uint32_t no_cell = std::numeric_limits<std::uint32_t>::max();
 
 tick_t to_fs(double seconds) { return static_cast<tick_t>(std::llround(seconds * 1e15)); }
 
-// A pulse on its way to an input port.
+// A pulse on its way to an input port, 16 bytes. `tag` orders ties at one time by instance,
+// then port, then emission sequence: instance << 40 | port << 32 | sequence (32 bits,
+// wrapping). Two pulses can only tie on (time, instance, port) when one driver emits both at
+// once, and then they are the same pulse twice, so a wrapped sequence cannot change results.
 struct pulse {
     tick_t time;
-    std::uint64_t target;  // instance << 8 | port: orders ties by instance, then port
-    std::uint64_t seq;
+    std::uint64_t tag;
 };
 
-inline bool before(const pulse& a, const pulse& b) {
-    if (a.time != b.time) return a.time < b.time;
-    if (a.target != b.target) return a.target < b.target;
-    return a.seq < b.seq;
+constexpr std::uint64_t tag_of(std::uint32_t cell, std::uint8_t port, std::uint64_t seq) {
+    return std::uint64_t{cell} << 40 | std::uint64_t{port} << 32 | (seq & 0xffffffffULL);
 }
 
-// A binary min-heap with hole-based sifting: no swaps, no allocation once grown.
+inline bool before(const pulse& a, const pulse& b) {
+    return a.time < b.time || (a.time == b.time && a.tag < b.tag);
+}
+
+// A binary min-heap with hole-based sifting: no swaps, no allocation once grown. (A 4-ary
+// heap measured slower on bench/sfq: its pops compare more and the heap stays small.)
 class pulse_heap {
 public:
     bool empty() const { return items_.empty(); }
@@ -123,6 +131,11 @@ std::uint64_t threshold_of(double p) {
 class simulator {
 public:
     simulator(const netlist& n, const library& lib, const sim_options& o) : opt_(o) {
+        if (n.instances.size() >= (std::size_t{1} << 24)) {
+            throw user_error(fmt::format("{} cells: the pulse simulator numbers cells in 24 bits (at most {})",
+                                         n.instances.size(), (1 << 24) - 1),
+                             {});
+        }
         clip_ = lib.tech.jitter_clip.value;
         std::map<std::tuple<const cell_type*, std::uint32_t, std::uint32_t>, std::uint32_t> type_ids;
         std::uint32_t in_total = 0, out_total = 0;
@@ -170,8 +183,7 @@ public:
         // Circuit inputs are already sorted per train; merged once, they are read in order
         // beside the heap instead of filling it.
         for (const input_train& in : n.inputs) {
-            const std::uint64_t target = std::uint64_t{in.to.instance} << 8 | in.to.port;
-            for (const tick_t t : in.times) external_.push_back({t, target, 0});
+            for (const tick_t t : in.times) external_.push_back({t, tag_of(in.to.instance, in.to.port, 0)});
         }
         std::sort(external_.begin(), external_.end(), before);
         result_.outputs.resize(n.outputs.size());
@@ -195,7 +207,7 @@ public:
                 heap_.pop();
             }
             if (p.time >= stop) break;
-            deliver(p.time, static_cast<std::uint32_t>(p.target >> 8), static_cast<std::uint8_t>(p.target & 0xff));
+            deliver(p.time, static_cast<std::uint32_t>(p.tag >> 40), static_cast<std::uint8_t>(p.tag >> 32));
             if (result_.stopped_on_violation) break;
         }
         return std::move(result_);
@@ -255,7 +267,7 @@ private:
             const edge& e = edges_[c.out_base + o];
             if (e.output >= 0) result_.outputs[e.output].push_back(at);
             if (e.recorded >= 0) result_.recorded[e.recorded].push_back(at);
-            if (e.cell != no_cell) heap_.push({at, std::uint64_t{e.cell} << 8 | e.port, seq_++});
+            if (e.cell != no_cell) heap_.push({at, tag_of(e.cell, e.port, seq_++)});
         }
     }
 
