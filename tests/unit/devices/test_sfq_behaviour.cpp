@@ -90,7 +90,7 @@ TEST_CASE("sfq: a stochastic synapse passes fluxons with its bias-set probabilit
     CHECK(output(run_sfq(synapse("p = 1", 7)), "q").size() == 10000);
 }
 
-TEST_CASE("sfq: the integrate-and-fire neuron fires at threshold; inhibition counts down") {
+TEST_CASE("sfq: the integrate-and-fire neuron fires at threshold and inhibition counts down") {
     const auto r = run_sfq(R"(
 [circuit]
 outputs = ["q"]

@@ -69,7 +69,7 @@ TEST_CASE("sfq netlist: fan-in without a merger") {
     CHECK(f.site.node == "j");
 }
 
-TEST_CASE("sfq netlist: a loop of zero-delay cells is refused; a delayed loop needs a stop time") {
+TEST_CASE("sfq netlist: a loop of zero-delay cells is refused and a delayed loop needs a stop time") {
     const std::string loop = "[circuit]\noutputs = [\"y\"]\nwires = [\"a -> m.a\", \"m.q -> s.a\", \"s.l -> j.a\", "
                              "\"j.q -> m.b\", \"s.r -> y\"]\n[circuit.instances]\nm = { cell = \"merger\", delay = \"0 ps\" }\n"
                              "s = { cell = \"splitter\", delay = \"0 ps\" }\nj = { cell = \"jtl\", delay = \"%\" }\n"
