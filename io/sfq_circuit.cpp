@@ -100,6 +100,21 @@ public:
                 tree(s, from, to, 0, to.size(), base, counter, sinks);
             }
         }
+        const config_node fanin = def.child("fanin");
+        if (fanin.present()) {
+            for (const auto& [dst, sources] : fanin.entries("a table { \"n.exc\" = [\"s1.q\", \"s2.q\"] }")) {
+                const endpoint to = dest(s, dst, sources);
+                std::vector<endpoint> from;
+                for (const config_node& item : sources.items("a list of outputs such as [\"s1.q\", \"s2.q\"]")) {
+                    from.push_back(source(s, preset::read_text(item, "an output \"inst.port\""), item));
+                }
+                if (from.empty()) sources.fail("the list of outputs is empty");
+                std::string base = dst;
+                std::replace(base.begin(), base.end(), '.', '_');
+                int counter = 0;
+                merge_tree(s, from, to, 0, from.size(), base, counter, sources);
+            }
+        }
         const config_node open = def.child("open");
         if (open.present()) {
             for (const config_node& item : open.items("a list of ports \"inst.port\" left unconnected")) {
@@ -260,7 +275,7 @@ private:
         }
         const config_node def = subcircuits_.child(circuit);
         def.table("a subcircuit table");
-        def.allow_only({"description", "inputs", "outputs", "instances", "wires", "fanout", "open"});
+        def.allow_only({"description", "inputs", "outputs", "instances", "wires", "fanout", "fanin", "open"});
         const std::vector<std::string> ins = names(def, "inputs"), outs = names(def, "outputs");
         stack_.push_back(circuit);
         pins p = expand(def, prefix, ins, outs);
@@ -385,6 +400,28 @@ private:
         tree(s, {false, {}, {id, 1}}, to, mid, hi, base, counter, at);
     }
 
+    // The mirror of tree(): a balanced merger tree, the first half of the sources on `a`.
+    void merge_tree(scope& s, const std::vector<endpoint>& from, const endpoint& to, std::size_t lo, std::size_t hi,
+                    const std::string& base, int& counter, const config_node& at) {
+        if (hi - lo == 1) {
+            connect(s, from[lo], to, at);
+            return;
+        }
+        const sfq::cell_type* merger = lib_.find("merger");
+        if (merger == nullptr) at.fail(fmt::format("fanin needs a 'merger' cell; library '{}' has none", lib_.name));
+        sfq::instance inst;
+        inst.name = fmt::format("{}{}_merge{}", s.prefix, base, counter++);
+        inst.type = merger;
+        inst.site = at.site();
+        inst.site.node = inst.name;
+        const auto id = static_cast<std::uint32_t>(net_.instances.size());
+        net_.instances.push_back(std::move(inst));
+        connect(s, {false, {}, {id, 0}}, to, at);
+        const std::size_t mid = lo + (hi - lo) / 2;
+        merge_tree(s, from, {false, {}, {id, 0}}, lo, mid, base, counter, at);
+        merge_tree(s, from, {false, {}, {id, 1}}, mid, hi, base, counter, at);
+    }
+
     config_node subcircuits_;
     const sfq::library& lib_;
     sfq::netlist& net_;
@@ -450,7 +487,7 @@ sfq_circuit read_circuit(const config_node& root, const std::string& origin) {
     const config_node c = root.require("circuit", "a [circuit] table");
     c.table("a [circuit] table");
     c.allow_only({"library", "technology", "seed", "policy", "jitter", "stop", "outputs", "record", "open",
-                  "wires", "fanout", "instances", "inputs", "description"});
+                  "wires", "fanout", "fanin", "instances", "inputs", "description"});
     sfq_circuit out;
     out.origin = origin;
     const config_node lib = c.child("library");

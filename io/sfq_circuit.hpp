@@ -9,9 +9,10 @@
 //   outputs = ["s0"]           record = ["x.q"]    open = ["d.rst"]
 //   wires = ["a -> x.a", "x.q -> s0"]               # "inst.port" or a circuit pin
 //   fanout = { clk = ["x.clk", "y.clk"] }           # a splitter tree from one source
+//   fanin = { "n.exc" = ["s1.q", "s2.q"] }          # a merger tree into one input
 //   [circuit.instances]   x = "xor" | { cell = "synapse", bias = "72 uA" } | { circuit = "fa" }
 //   [circuit.inputs.a]    times = ["10 ps", ...] | period + count (+ start) | period + bits
-//   [subcircuits.fa]      inputs, outputs, instances, wires, fanout, open
+//   [subcircuits.fa]      inputs, outputs, instances, wires, fanout, fanin, open
 //
 // Every mistake is a config_error (or network_error for connectivity) naming the file, line,
 // key and instance.

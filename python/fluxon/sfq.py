@@ -68,6 +68,7 @@ class _Body:
         self._instances = {}
         self._wires = []
         self._fanout = {}
+        self._fanin = {}
         self._open = []
 
     def add(self, name, cell=None, *, circuit=None, bias=None, p=None, threshold=None, inh_weight=None,
@@ -104,6 +105,10 @@ class _Body:
         """A balanced splitter tree from `source` to every input in `dests` (clock trees)."""
         self._fanout[source] = list(dests)
 
+    def fanin(self, dest, sources):
+        """A balanced merger tree from every output in `sources` into input `dest`."""
+        self._fanin[dest] = list(sources)
+
     def open(self, port):
         """Leaves a port unconnected on purpose ("d.rst")."""
         self._open.append(port)
@@ -114,6 +119,8 @@ class _Body:
             t["wires"] = self._wires
         if self._fanout:
             t["fanout"] = self._fanout
+        if self._fanin:
+            t["fanin"] = self._fanin
         if self._open:
             t["open"] = self._open
         return t
