@@ -7,6 +7,7 @@
 #include "bindings/bindings.hpp"
 #include "engine/sfq_run.hpp"
 #include "io/sfq_library.hpp"
+#include "mappers/sfq_mapper.hpp"
 
 namespace fluxon::py_bindings {
 namespace {
@@ -69,6 +70,23 @@ py::dict sfq_run(const py::object& circuit, const py::object& text, const py::ob
                     py::arg("energy") = energy, py::arg("ledger") = ledger, py::arg("wall_time") = r.wall_time);
 }
 
+py::dict sfq_map(const py::dict& description, double full_weight, std::uint32_t threshold, std::uint32_t inh_weight,
+                 double time_scale, const std::string& technology, std::uint64_t seed, std::uint64_t max_cells) {
+    const net::experiment_spec spec = spec_from_python(description);
+    sfq_map_options o;
+    o.full_weight = full_weight;
+    o.threshold = threshold;
+    o.inh_weight = inh_weight;
+    o.time_scale = time_scale;
+    o.technology = technology;
+    o.seed = seed;
+    o.max_cells = max_cells;
+    const sfq_mapping m = map_network_to_sfq(spec, o);
+    return py::dict(py::arg("text") = m.circuit_text, py::arg("neurons") = m.neurons, py::arg("inputs") = m.inputs,
+                    py::arg("synapses") = m.synapses, py::arg("mergers") = m.mergers,
+                    py::arg("splitters") = m.splitters, py::arg("cells") = m.cells, py::arg("recorded") = m.recorded);
+}
+
 }  // namespace
 
 void register_sfq(py::module_& m) {
@@ -79,6 +97,11 @@ void register_sfq(py::module_& m) {
 violations (columns), energy (dynamic, bias, chip at 4 K, cooling, wall_plug in J; cryo_factor), ledger,
 counts (cells, junctions, events, firings), end (fs) and wall_time. output: also write a run file.
 fluxon.sfq.Circuit builds circuits in Python and wraps this.)");
+    m.def("sfq_map", &sfq_map, py::arg("description"), py::arg("full_weight") = 0.0, py::arg("threshold") = 1,
+          py::arg("inh_weight") = 1, py::arg("time_scale") = 1e-7, py::arg("technology") = "rsfq", py::arg("seed") = 0,
+          py::arg("max_cells") = 1'000'000,
+          "Maps a network description (Network.description()) onto an SFQ circuit (mappers/sfq_mapper.hpp); "
+          "returns its circuit text and utilization. fluxon.sfq.map_network wraps it.");
     m.def("sfq_libraries", &io::sfq_library_names, "Names of the SFQ cell libraries fluxon ships.");
 }
 

@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-__all__ = ["Circuit", "Subcircuit", "Result", "run_file"]
+__all__ = ["Circuit", "Subcircuit", "Result", "run_file", "run_text", "map_network", "Mapping"]
 
 _FS = 1e15
 
@@ -223,6 +223,44 @@ def run_file(path, output=None):
     """Runs a circuit file (docs/sfq.md); returns a Result."""
     from . import _core
     return Result(_core.sfq_run(circuit=path, output=output))
+
+
+def run_text(text, output=None, origin="python"):
+    """Runs circuit-file text (docs/sfq.md); `origin` names it in errors. Returns a Result."""
+    from . import _core
+    return Result(_core.sfq_run(circuit=origin, text=text, output=output))
+
+
+class Mapping:
+    """A spiking network mapped onto an SFQ circuit: `text` (a circuit file), utilization
+    (neurons, inputs, synapses, mergers, splitters, cells), `recorded` (one "<pop>_<i>.q" per
+    neuron); run() simulates it."""
+
+    def __init__(self, raw):
+        self.text = raw["text"]
+        self.recorded = list(raw["recorded"])
+        self.utilization = {k: raw[k] for k in ("neurons", "inputs", "synapses", "mergers", "splitters", "cells")}
+
+    def run(self, output=None):
+        return run_text(self.text, output=output, origin="mapped network")
+
+    def __repr__(self):
+        return f"<sfq.Mapping {self.utilization}>"
+
+
+def map_network(network, full_weight=None, threshold=1, inh_weight=1, time_scale=1e-7, technology="rsfq", seed=0,
+                max_cells=1_000_000):
+    """Maps a fluxon.Network onto an SFQ neuromorphic circuit (mappers/sfq_mapper.hpp): each
+    neuron an integrate-and-fire SFQ neuron counting `threshold` pulses, each synapse a
+    stochastic synapse passing |weight| / full_weight of the pulses (SI units; default the
+    largest |weight|; negative weights inhibit by inh_weight counts), merger trees for
+    fan-in, splitter trees for fan-out, spike_times sources as input trains with times x
+    time_scale. Membrane dynamics (leak, time constants) are not carried over. Returns a
+    Mapping; raises fluxon.NetworkError naming the population or resource that does not fit."""
+    from . import _core
+    return Mapping(_core.sfq_map(network.description(), 0.0 if full_weight is None else float(full_weight),
+                                 int(threshold), int(inh_weight), float(time_scale), technology, int(seed),
+                                 int(max_cells)))
 
 
 class Result:

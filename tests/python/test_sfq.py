@@ -214,3 +214,19 @@ def test_same_circuit_and_seed_give_bit_identical_run_files(tmp_path):
         one, two = datasets(tmp_path / "one.h5"), datasets(tmp_path / "two.h5")
         assert one.keys() == two.keys() and "sfq/outputs/out01" in one
         assert all(one[k] == two[k] for k in one)
+
+
+def test_a_spiking_network_maps_onto_an_sfq_circuit_and_runs():
+    net = fluxon.Network(dt="0.1 ms", duration="10 ms", seed=1)
+    src = net.spike_source("in", 2, times=[0.0, 1e-3, 2e-3, 3e-3, 0.5e-3, 1.5e-3], ids=[0, 0, 0, 0, 1, 1])
+    hid = net.population("hid", 1, "if")
+    net.project("w", src, hid, receptor="in", connector=fluxon.all_to_all(), weight="2 mV")
+    m = sfq.map_network(net, threshold=2)
+    assert m.utilization == {"neurons": 1, "inputs": 2, "synapses": 2, "mergers": 1, "splitters": 0, "cells": 4}
+    r = m.run()
+    # Inputs at 0..300 ps and 50, 150 ps (1 ms -> 100 ps), each 5.7 + 8.2 ps to the neuron,
+    # which fires on every second one 8.0 ps later.
+    np.testing.assert_array_equal(r.recorded_fs["hid_0.q"], [71_900, 171_900, 321_900])
+    with pytest.raises(fluxon.NetworkError) as e:
+        sfq.map_network(net, threshold=2, max_cells=3)
+    assert e.value.resource == "cells"
