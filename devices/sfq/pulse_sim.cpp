@@ -23,25 +23,36 @@ constexpr std::uint32_t no_cell = std::numeric_limits<std::uint32_t>::max();
 
 tick_t to_fs(double seconds) { return static_cast<tick_t>(std::llround(seconds * 1e15)); }
 
-// A pulse on its way to an input port, 16 bytes. `tag` orders ties at one time by instance,
-// then port, then emission sequence: instance << 40 | port << 32 | sequence (32 bits,
-// wrapping). Two pulses can only tie on (time, instance, port) when one driver emits both at
-// once, and then they are the same pulse twice, so a wrapped sequence cannot change results.
+// A pulse on its way to an input port: one 128-bit key, so that ordering is a single
+// branch-free unsigned comparison. High 64 bits: the time with its sign bit flipped (so that
+// signed order is unsigned order); low 64 bits: instance << 40 | port << 32 | sequence (32
+// bits, wrapping). Ties at one time are thus ordered by instance, then port, then emission.
+// Two pulses can only tie on (time, instance, port) when one driver emits both at once, and
+// then they are the same pulse twice, so a wrapped sequence cannot change results.
+__extension__ using key128 = unsigned __int128;
+
 struct pulse {
-    tick_t time;
-    std::uint64_t tag;
+    key128 key;
 };
 
-constexpr std::uint64_t tag_of(std::uint32_t cell, std::uint8_t port, std::uint64_t seq) {
-    return std::uint64_t{cell} << 40 | std::uint64_t{port} << 32 | (seq & 0xffffffffULL);
-}
+constexpr std::uint64_t sign_flip = 1ULL << 63;
 
-inline bool before(const pulse& a, const pulse& b) {
-    return a.time < b.time || (a.time == b.time && a.tag < b.tag);
+constexpr pulse make_pulse(tick_t time, std::uint32_t cell, std::uint8_t port, std::uint64_t seq) {
+    const std::uint64_t tag = std::uint64_t{cell} << 40 | std::uint64_t{port} << 32 | (seq & 0xffffffffULL);
+    return {static_cast<key128>(static_cast<std::uint64_t>(time) ^ sign_flip) << 64 | tag};
 }
+constexpr tick_t time_of(const pulse& p) {
+    return static_cast<tick_t>(static_cast<std::uint64_t>(p.key >> 64) ^ sign_flip);
+}
+constexpr std::uint32_t cell_of(const pulse& p) { return static_cast<std::uint32_t>(static_cast<std::uint64_t>(p.key) >> 40); }
+constexpr std::uint8_t port_of(const pulse& p) { return static_cast<std::uint8_t>(static_cast<std::uint64_t>(p.key) >> 32); }
 
-// A binary min-heap with hole-based sifting: no swaps, no allocation once grown. (A 4-ary
-// heap measured slower on bench/sfq: its pops compare more and the heap stays small.)
+inline bool before(const pulse& a, const pulse& b) { return a.key < b.key; }
+
+// A binary min-heap. Pops are bottom-up (Floyd): the hole left by the minimum sinks to a leaf
+// along the smaller children (one comparison per level), then the last element rises from
+// there, which it rarely does far. No swaps, no allocation once grown. (A 4-ary heap
+// measured slower on bench/sfq.)
 class pulse_heap {
 public:
     bool empty() const { return items_.empty(); }
@@ -49,13 +60,7 @@ public:
     void push(const pulse& p) {
         std::size_t hole = items_.size();
         items_.push_back(p);
-        while (hole > 0) {
-            const std::size_t parent = (hole - 1) / 2;
-            if (!before(p, items_[parent])) break;
-            items_[hole] = items_[parent];
-            hole = parent;
-        }
-        items_[hole] = p;
+        sift_up(hole, p);
     }
     void pop() {
         const pulse last = items_.back();
@@ -65,16 +70,28 @@ public:
         std::size_t hole = 0;
         for (;;) {
             std::size_t child = 2 * hole + 1;
-            if (child >= n) break;
-            if (child + 1 < n && before(items_[child + 1], items_[child])) ++child;
-            if (!before(items_[child], last)) break;
+            if (child + 1 < n) {
+                child += static_cast<std::size_t>(before(items_[child + 1], items_[child]));
+            } else if (child >= n) {
+                break;
+            }
             items_[hole] = items_[child];
             hole = child;
         }
-        items_[hole] = last;
+        sift_up(hole, last);
     }
 
 private:
+    void sift_up(std::size_t hole, const pulse& p) {
+        while (hole > 0) {
+            const std::size_t parent = (hole - 1) / 2;
+            if (!before(p, items_[parent])) break;
+            items_[hole] = items_[parent];
+            hole = parent;
+        }
+        items_[hole] = p;
+    }
+
     std::vector<pulse> items_;
 };
 
@@ -91,13 +108,20 @@ struct edge {
     std::int32_t recorded = -1;    // index into sim_result::recorded, or -1
 };
 
+// What every pulse touches sits first, in one cache line: the transition table, the state,
+// where the instance's inputs and outputs start, its delay, its hold window and its firing
+// count. The rest is read only by setup checks, stochastic transitions and jitter.
 struct cell_state {
-    std::uint32_t type = 0;
+    const transition* table = nullptr;
     std::uint32_t state = 0;
-    std::uint32_t in_base = 0, out_base = 0;  // into last_arrival and edges
-    tick_t delay = 0, setup = 0, hold = 0;
-    tick_t hold_start = never, hold_end = never;
+    std::uint32_t in_base = 0, out_base = 0;
+    std::uint8_t inputs = 0;
     std::uint8_t hold_port = 0;
+    tick_t delay = 0;
+    tick_t hold_end = never;
+    std::uint64_t firings = 0;
+    tick_t setup = 0, hold = 0;
+    tick_t hold_start = never;
     std::uint64_t pass_below = 0;  // stochastic transitions fire when a 64-bit draw is below
     std::uint64_t seed = 0;
     std::uint64_t draws = 0;
@@ -139,6 +163,7 @@ public:
         clip_ = lib.tech.jitter_clip.value;
         std::map<std::tuple<const cell_type*, std::uint32_t, std::uint32_t>, std::uint32_t> type_ids;
         std::uint32_t in_total = 0, out_total = 0;
+        std::vector<std::uint32_t> type_of;
         cells_.resize(n.instances.size());
         for (std::uint32_t i = 0; i < n.instances.size(); ++i) {
             const instance& inst = n.instances[i];
@@ -154,7 +179,7 @@ public:
                 }
             }
             cell_state& c = cells_[i];
-            c.type = it->second;
+            type_of.push_back(it->second);
             c.in_base = in_total;
             c.out_base = out_total;
             in_total += static_cast<std::uint32_t>(ct.inputs.size());
@@ -164,6 +189,11 @@ public:
             c.hold = to_fs(ct.hold.value);
             c.pass_below = threshold_of(inst.pass_probability);
             c.seed = derive_seed(o.seed, stream_kind::device, i);
+        }
+        // Tables are pointed at once types_ has stopped growing.
+        for (std::size_t i = 0; i < cells_.size(); ++i) {
+            cells_[i].table = types_[type_of[i]].table.data();
+            cells_[i].inputs = types_[type_of[i]].inputs;
         }
         last_arrival_.assign(in_total, never);
         edges_.resize(out_total);
@@ -183,12 +213,11 @@ public:
         // Circuit inputs are already sorted per train; merged once, they are read in order
         // beside the heap instead of filling it.
         for (const input_train& in : n.inputs) {
-            for (const tick_t t : in.times) external_.push_back({t, tag_of(in.to.instance, in.to.port, 0)});
+            for (const tick_t t : in.times) external_.push_back(make_pulse(t, in.to.instance, in.to.port, 0));
         }
         std::sort(external_.begin(), external_.end(), before);
         result_.outputs.resize(n.outputs.size());
         result_.recorded.resize(n.recorded.size());
-        result_.firings.assign(n.instances.size(), 0);
     }
 
     sim_result run() {
@@ -206,10 +235,12 @@ public:
                 p = heap_.top();
                 heap_.pop();
             }
-            if (p.time >= stop) break;
-            deliver(p.time, static_cast<std::uint32_t>(p.tag >> 40), static_cast<std::uint8_t>(p.tag >> 32));
+            if (time_of(p) >= stop) break;
+            deliver(time_of(p), cell_of(p), port_of(p));
             if (result_.stopped_on_violation) break;
         }
+        result_.firings.reserve(cells_.size());
+        for (const cell_state& c : cells_) result_.firings.push_back(c.firings);
         return std::move(result_);
     }
 
@@ -235,12 +266,11 @@ private:
         ++result_.events;
         result_.end = std::max(result_.end, t);
         cell_state& c = cells_[cell];
-        const lowered_type& type = types_[c.type];
         if (t < c.hold_end) report(cell, violation_kind::hold, t, port, c.hold_start, c.hold_port);
-        const transition& tr = type.table[std::size_t{c.state} * type.inputs + port];
+        const transition& tr = c.table[std::size_t{c.state} * c.inputs + port];
         tick_t* last = &last_arrival_[c.in_base];
         if (tr.setup && c.setup > 0) {
-            for (std::uint8_t q = 0; q < type.inputs; ++q) {
+            for (std::uint8_t q = 0; q < c.inputs; ++q) {
                 if (last[q] != never && t - last[q] < c.setup) {
                     report(cell, violation_kind::setup, t, port, last[q], q);
                     break;
@@ -259,7 +289,7 @@ private:
             const std::uint64_t draw = mix64(c.seed ^ mix64(c.draws++ + 0x9e3779b97f4a7c15ULL));
             if (draw >= c.pass_below) return;
         }
-        ++result_.firings[cell];
+        ++c.firings;
         const tick_t at = t + (opt_.jitter ? jittered(c) : c.delay);
         result_.end = std::max(result_.end, at);
         for (std::uint8_t o = 0, mask = tr.fire; mask != 0; ++o, mask >>= 1) {
@@ -267,7 +297,7 @@ private:
             const edge& e = edges_[c.out_base + o];
             if (e.output >= 0) result_.outputs[e.output].push_back(at);
             if (e.recorded >= 0) result_.recorded[e.recorded].push_back(at);
-            if (e.cell != no_cell) heap_.push({at, tag_of(e.cell, e.port, seq_++)});
+            if (e.cell != no_cell) heap_.push(make_pulse(at, e.cell, e.port, seq_++));
         }
     }
 
