@@ -306,3 +306,30 @@ times = ["70 ps"]
 }
 
 }  // namespace
+
+namespace {
+
+TEST_CASE("sfq: simultaneous pulses are handled in input-port order") {
+    // Both inputs of an inverted C element at 10 ps: a (port 0) comes first and fires q; b then
+    // resets the cell, opening its 5 ps hold window; b again at 12 ps falls inside it.
+    const auto r = fluxon::test::run_sfq(R"(
+[circuit]
+policy = "record"
+outputs = ["q"]
+wires = ["a -> ci.a", "b -> ci.b", "ci.q -> q"]
+[circuit.instances]
+ci = "c_inv"
+[circuit.inputs.a]
+times = ["10 ps"]
+[circuit.inputs.b]
+times = ["10 ps", "12 ps"]
+)");
+    CHECK(fluxon::test::output(r, "q") == std::vector<fluxon::tick_t>{19'000, 21'000});
+    REQUIRE(r.violations.size() == 1);
+    CHECK(r.violations[0].kind == "hold");
+    CHECK(r.violations[0].time == 12'000);
+    CHECK(r.violations[0].other_time == 10'000);
+    CHECK(r.violations[0].other_port == "b");
+}
+
+}  // namespace
