@@ -12,5 +12,6 @@ PYBIND11_MODULE(_core, m) {
     register_run_files(m);
     register_dram(m);
     register_crossbar(m);
+    register_sfq(m);
     m.attr("__version__") = fluxon::version;
 }

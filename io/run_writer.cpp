@@ -508,3 +508,12 @@ void run_writer::finish(const run_counters& counters, const std::string& status,
 const std::string& run_writer::path() const { return impl_->path; }
 
 }  // namespace fluxon::io
+
+namespace fluxon::io {
+
+h5::group run_writer::create_group(const std::string& name) {
+    impl_->require_open("create_group");
+    return impl_->file.root().create_group(name);
+}
+
+}  // namespace fluxon::io

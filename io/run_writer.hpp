@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/ledger.hpp"
+#include "io/hdf5.hpp"
 #include "mappers/core_mapper.hpp"
 
 namespace fluxon::io {
@@ -157,7 +158,11 @@ public:
     void write_chip(const chip_record& chip);
     // The results of a trace-driven DRAM run (before finish).
     void write_dram(const dram_record& dram);
+    // What the crossbar arrays of a run did (before finish).
     void write_crossbar(const crossbar_record& crossbar);
+    // A new group under the root for a hardware family that writes its own results (the SFQ
+    // runs' /sfq), before finish.
+    h5::group create_group(const std::string& name);
     // Final counters and status ("complete" | "interrupted" | "failed"), then closes the file.
     void finish(const run_counters& counters, const std::string& status,
                 const std::string& message = "");

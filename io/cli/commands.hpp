@@ -37,9 +37,15 @@ struct dram_args {
     bool quiet = false;
 };
 
+struct sfq_args {
+    std::string circuit, output;
+    bool quiet = false;
+};
+
 int run_command(const run_args& args);
 int dram_command(const dram_args& args);
 int sweep_command(const sweep_args& args);
+int sfq_command(const sfq_args& args);
 int inspect_command(const std::string& path);
 int models_command();
 int presets_command(const std::string& name);

@@ -48,6 +48,13 @@ void add_dram(CLI::App& app, dram_args& args) {
     cmd->add_flag("-q,--quiet", args.quiet, "No summary");
 }
 
+void add_sfq(CLI::App& app, sfq_args& args) {
+    CLI::App* cmd = app.add_subcommand("sfq", "Simulate an SFQ circuit at pulse level (see docs/sfq.md)");
+    cmd->add_option("circuit", args.circuit, "Circuit file (TOML, see docs/sfq.md)")->required();
+    cmd->add_option("-o,--output", args.output, "Run file to write (HDF5, see docs/run_file.md)");
+    cmd->add_flag("-q,--quiet", args.quiet, "No summary");
+}
+
 int dispatch(int argc, char** argv) {
     CLI::App app{"fluxon: event-driven simulation of spiking and neuromorphic systems"};
     app.set_version_flag("--version", fluxon::version);
@@ -59,6 +66,8 @@ int dispatch(int argc, char** argv) {
     add_sweep(app, sweep);
     dram_args dram;
     add_dram(app, dram);
+    sfq_args sfq;
+    add_sfq(app, sfq);
     app.add_subcommand("inspect", "Summarize a run file")
         ->add_option("run_file", inspect_path, "Run file (HDF5)")->required();
     app.add_subcommand("models", "List the neuron models and their parameters");
@@ -74,6 +83,7 @@ int dispatch(int argc, char** argv) {
     if (app.got_subcommand("run")) return run_command(run);
     if (app.got_subcommand("sweep")) return sweep_command(sweep);
     if (app.got_subcommand("dram")) return dram_command(dram);
+    if (app.got_subcommand("sfq")) return sfq_command(sfq);
     if (app.got_subcommand("inspect")) return inspect_command(inspect_path);
     if (app.got_subcommand("presets")) return presets_command(preset_name);
     return models_command();

@@ -1,0 +1,50 @@
+#pragma once
+// The pulse-level discrete-event simulator of SFQ circuits. A netlist is lowered once into
+// plain arrays (per-instance state, transition tables, output edges); the hot loop then pops
+// pulses from its own binary heap keyed by (time in fs, instance, port, sequence), so the
+// same circuit and seed give the same pulses in the same order, and no pulse allocates or
+// looks up a name.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "devices/sfq/sfq_netlist.hpp"
+
+namespace fluxon::sfq {
+
+enum class violation_kind : std::uint8_t { setup, hold };
+
+std::string_view violation_name(violation_kind k);
+
+// Two pulses too close at one cell: `port` at `time` arrived less than the cell's setup time
+// before (setup) or hold time after (hold) the trigger `other_port` at `other_time`.
+struct violation {
+    std::uint32_t instance = 0;
+    violation_kind kind = violation_kind::setup;
+    tick_t time = 0;        // when the violation is detected: the later of the two pulses
+    std::uint8_t port = 0;  // input port of the pulse at `time`
+    tick_t other_time = 0;
+    std::uint8_t other_port = 0;
+};
+
+struct sim_options {
+    std::uint64_t seed = 0;
+    bool jitter = false;      // Gaussian delay variability, PyLSE style
+    bool stop_on_violation = false;
+    tick_t stop = -1;         // pulses at or after this are not delivered; -1: run until none are left
+};
+
+struct sim_result {
+    std::vector<std::vector<tick_t>> outputs;   // per netlist output, emission times
+    std::vector<std::vector<tick_t>> recorded;  // per netlist recorded wire
+    std::vector<violation> violations;
+    std::vector<std::uint64_t> firings;         // per instance
+    std::uint64_t events = 0;                   // pulses delivered to cell inputs
+    tick_t end = 0;                             // time of the last pulse delivered or emitted
+    bool stopped_on_violation = false;
+};
+
+// Runs `n` (validated) to completion. The library's technology gives the jitter clip.
+sim_result simulate(const netlist& n, const library& lib, const sim_options& options);
+
+}  // namespace fluxon::sfq

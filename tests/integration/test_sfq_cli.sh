@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# End-to-end checks of `fluxon sfq`: the shipped examples run and print their summary; bad
+# circuits exit with code 2 and a message naming file, line, key and instance; a timing
+# violation under policy "error" exits 2 and still leaves a run file marked "failed".
+# Usage: test_sfq_cli.sh FLUXON_BINARY EXAMPLES_DIR
+set -u
+
+FLUXON=${1:?usage: test_sfq_cli.sh FLUXON_BINARY EXAMPLES_DIR}
+EXAMPLES=${2:?usage: test_sfq_cli.sh FLUXON_BINARY EXAMPLES_DIR}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+
+fail() {
+    echo "FAIL: $*" >&2
+    failures=$((failures + 1))
+}
+
+pass() { echo "ok: $*"; }
+
+expect_exit() {  # expect_exit CODE DESCRIPTION COMMAND...
+    local want=$1 what=$2
+    shift 2
+    timeout 60 "$@" >"$TMP/out" 2>"$TMP/err"
+    local got=$?
+    if [[ $got -ne $want ]]; then
+        fail "$what: exit $got, expected $want; stderr: $(cat "$TMP/err")"
+        return 1
+    fi
+    pass "$what"
+}
+
+contains() {  # contains FILE TEXT DESCRIPTION
+    if grep -qF -- "$2" "$1"; then pass "$3"; else fail "$3: '$2' not in: $(cat "$1")"; fi
+}
+
+if expect_exit 0 "sfq adder4.toml" "$FLUXON" sfq "$EXAMPLES/adder4.toml" -o "$TMP/adder.h5"; then
+    contains "$TMP/out" "output s0           128 pulses, first at 178.000 ps" "adder: first sum bit at its latency"
+    contains "$TMP/out" "output cout         120 pulses, first at 2179.500 ps" "adder: carries out"
+    contains "$TMP/out" "violations:     0" "adder: no violations"
+    [[ -f $TMP/adder.h5 ]] && pass "adder run file written" || fail "adder run file missing"
+fi
+if expect_exit 0 "sfq xor_network.toml" "$FLUXON" sfq "$EXAMPLES/xor_network.toml"; then
+    contains "$TMP/out" "output out00        0 pulses" "xor: 00 silent"
+    contains "$TMP/out" "wall plug:" "xor: wall-plug energy"
+fi
+
+cat >"$TMP/fanout.toml" <<'TOML'
+[circuit]
+outputs = ["x", "y"]
+wires = [
+  "a -> j.a",
+  "j.q -> x",
+  "j.q -> k.a",
+  "k.q -> y",
+]
+[circuit.instances]
+j = "jtl"
+k = "jtl"
+[circuit.inputs.a]
+times = ["1 ps"]
+TOML
+if expect_exit 2 "fan-out without a splitter exits 2" "$FLUXON" sfq "$TMP/fanout.toml"; then
+    contains "$TMP/err" "fanout.toml:5: key 'circuit.wires[1]': node 'j': fan-out without a splitter" \
+        "fan-out error names file, line, key and instance"
+fi
+
+cat >"$TMP/bad.toml" <<'TOML'
+[circuit]
+[circuit.instances]
+d = { cell = "dro", delay = "5 parsecs" }
+TOML
+if expect_exit 2 "a bad delay exits 2" "$FLUXON" sfq "$TMP/bad.toml"; then
+    contains "$TMP/err" "bad.toml:3: key 'circuit.instances.d.delay'" "bad delay names its key"
+fi
+
+expect_exit 2 "a missing circuit file exits 2" "$FLUXON" sfq "$TMP/none.toml"
+
+cat >"$TMP/setup.toml" <<'TOML'
+[circuit]
+outputs = ["q"]
+wires = ["a -> d.a", "clk -> d.clk", "d.q -> q"]
+[circuit.instances]
+d = "dro"
+[circuit.inputs.a]
+times = ["49 ps"]
+[circuit.inputs.clk]
+times = ["50 ps"]
+TOML
+if expect_exit 2 "a setup violation under policy error exits 2" "$FLUXON" sfq "$TMP/setup.toml" -o "$TMP/setup.h5"; then
+    contains "$TMP/err" "node 'd': setup violation at dro d (t = 50.000 ps)" "violation names the instance and time"
+    if [[ -f $TMP/setup.h5 ]]; then
+        "$FLUXON" inspect "$TMP/setup.h5" >"$TMP/inspect" 2>&1
+        contains "$TMP/inspect" "status:         failed" "the run file says failed"
+    else
+        fail "no run file after a violation"
+    fi
+fi
+sed -i 's/^\[circuit\]$/[circuit]\npolicy = "warn"/' "$TMP/setup.toml"
+if expect_exit 0 "policy warn continues" "$FLUXON" sfq "$TMP/setup.toml"; then
+    contains "$TMP/err" "warning: setup violation at dro d" "warn prints the violation"
+    contains "$TMP/out" "violations:     1 (policy warn)" "summary counts it"
+fi
+
+if [[ $failures -gt 0 ]]; then
+    echo "$failures failure(s)" >&2
+    exit 1
+fi
+echo "all sfq CLI checks passed"
