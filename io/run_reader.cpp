@@ -248,6 +248,31 @@ void read_crossbar(const h5::group& root, run_summary& out) {
     out.crossbar = std::move(x);
 }
 
+void read_sfq(const h5::group& root, run_summary& out) {
+    if (!root.has_group("sfq")) return;
+    const h5::group g = root.open_group("sfq");
+    sfq_run_summary x;
+    x.library = g.read_attr_string("library");
+    x.technology = g.read_attr_string("technology");
+    x.policy = g.read_attr_string("policy");
+    x.cells = g.read_scalar<std::uint64_t>("cells");
+    x.junctions = g.read_scalar<std::uint64_t>("junctions");
+    x.events = g.read_scalar<std::uint64_t>("events");
+    x.firings = g.read_scalar<std::uint64_t>("firings");
+    x.end_time = static_cast<double>(g.read_scalar<std::int64_t>("end_time")) * 1e-15;
+    x.energy_4k = g.read_scalar<double>("energy_4k");
+    x.energy_wall_plug = g.read_scalar<double>("energy_wall_plug");
+    x.cryo_factor = g.read_scalar<double>("cryo_factor");
+    if (g.has_group("violations")) x.violations = g.open_dataset("violations/time").read_all<std::int64_t>().size();
+    if (g.has_group("outputs")) {
+        const h5::group outputs = g.open_group("outputs");
+        for (const std::string& pin : outputs.children()) {
+            x.outputs.emplace_back(pin, outputs.open_dataset(pin).read_all<std::int64_t>().size());
+        }
+    }
+    out.sfq = std::move(x);
+}
+
 void read_hardware(const h5::group& root, run_summary& out) {
     if (!root.has_group("mapping")) return;
     const h5::group m = root.open_group("mapping");
@@ -477,6 +502,19 @@ void format_crossbar(const run_summary& s, std::string& out) {
     format_breakdown(l, out);
 }
 
+void format_sfq(const run_summary& s, std::string& out) {
+    if (!s.sfq) return;
+    const sfq_run_summary& x = *s.sfq;
+    out += fmt::format("sfq:            library {}, {}, {} cells, {} JJs, policy {}\n", x.library, x.technology, x.cells,
+                       x.junctions, x.policy);
+    out += fmt::format("  pulses          {} events, {} firings, last at {}\n", x.events, x.firings,
+                       si(x.end_time, "s"));
+    for (const auto& [pin, n] : x.outputs) out += fmt::format("  output {:<10} {} pulses\n", pin, n);
+    out += fmt::format("  violations      {}\n", x.violations);
+    out += fmt::format("  energy          {} at 4 K, {} at the wall plug ({:g} W/W)\n", si(x.energy_4k, "J"),
+                       si(x.energy_wall_plug, "J"), x.cryo_factor);
+}
+
 }  // namespace
 
 run_summary read_run_summary(const std::string& path) {
@@ -495,6 +533,7 @@ run_summary read_run_summary(const std::string& path) {
     read_hardware(root, out);
     read_dram(root, out);
     read_crossbar(root, out);
+    read_sfq(root, out);
     return out;
 }
 
@@ -515,6 +554,7 @@ std::string format_run_summary(const run_summary& s) {
     format_hardware(s, out);
     format_dram(s, out);
     format_crossbar(s, out);
+    format_sfq(s, out);
     return out;
 }
 

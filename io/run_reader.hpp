@@ -95,6 +95,15 @@ struct crossbar_run_summary {
     std::vector<std::string> projections;
 };
 
+// A pulse-level SFQ circuit run (/sfq).
+struct sfq_run_summary {
+    std::string library, technology, policy;
+    std::uint64_t cells = 0, junctions = 0, events = 0, firings = 0, violations = 0;
+    double end_time = 0;  // s
+    double energy_4k = 0, energy_wall_plug = 0, cryo_factor = 0;  // J, J, W/W
+    std::vector<std::pair<std::string, std::uint64_t>> outputs;  // pin → pulses
+};
+
 struct run_summary {
     std::string path;
     std::int64_t format_version = 0;
@@ -115,6 +124,7 @@ struct run_summary {
     std::optional<hardware_summary> hardware;  // absent when the run had no [hardware]
     std::optional<dram_summary> dram;          // present for trace-driven DRAM runs
     std::optional<crossbar_run_summary> crossbar;  // present for runs with [crossbar]
+    std::optional<sfq_run_summary> sfq;            // present for SFQ circuit runs
 };
 
 // Throws fluxon::io_error{file = path} when the file is missing, not HDF5, not a fluxon run

@@ -6,6 +6,7 @@
 
 #include "io/chip_preset.hpp"
 #include "io/crossbar_preset.hpp"
+#include "io/sfq_library.hpp"
 #include "io/dram_preset.hpp"
 #include "io/cli/commands.hpp"
 
@@ -18,9 +19,12 @@ int presets_command(const std::string& name) {
         const auto dram = io::dram_preset_names();
         const auto crossbar = io::crossbar_preset_names();
         const bool is_dram = std::find(dram.begin(), dram.end(), name) != dram.end();
+        const auto sfq = io::sfq_library_names();
         const bool is_crossbar = std::find(crossbar.begin(), crossbar.end(), name) != crossbar.end();
+        const bool is_sfq = std::find(sfq.begin(), sfq.end(), name) != sfq.end();
         std::cout << (is_dram       ? io::load_dram_preset(name, {.key = "presets"}).text
                       : is_crossbar ? io::load_crossbar_preset(name, {.key = "presets"}).text
+                      : is_sfq      ? io::load_sfq_library(name, {.key = "presets"}).text
                                     : io::load_chip_preset(name, {.key = "presets"}).text)
                   << std::flush;
         return exit_ok;
@@ -48,7 +52,12 @@ int presets_command(const std::string& name) {
                                                              : std::string("analog weights"),
                                  x.description);
     }
-    std::cout << "fluxon presets NAME prints a preset file; docs/hardware.md, docs/dram.md and docs/crossbar.md describe the formats.\n";
+    std::cout << "SFQ cell libraries (fluxon sfq, circuit library):\n";
+    for (const std::string& preset : io::sfq_library_names()) {
+        const sfq::library& l = io::load_sfq_library(preset, {}).params;
+        std::cout << fmt::format("  {:<16} {} cells; {}\n", preset, l.cells.size(), l.description);
+    }
+    std::cout << "fluxon presets NAME prints a preset file; docs/hardware.md, docs/dram.md, docs/crossbar.md and docs/sfq.md describe the formats.\n";
     return exit_ok;
 }
 

@@ -39,6 +39,10 @@ if expect_exit 0 "sfq adder4.toml" "$FLUXON" sfq "$EXAMPLES/adder4.toml" -o "$TM
     contains "$TMP/out" "output cout         120 pulses, first at 2179.500 ps" "adder: carries out"
     contains "$TMP/out" "violations:     0" "adder: no violations"
     [[ -f $TMP/adder.h5 ]] && pass "adder run file written" || fail "adder run file missing"
+    if expect_exit 0 "inspect an sfq run" "$FLUXON" inspect "$TMP/adder.h5"; then
+        contains "$TMP/out" "sfq:            library sfq_default, rsfq, 71 cells, 401 JJs" "inspect shows the circuit"
+        contains "$TMP/out" "952.3 fJ at 4 K" "inspect shows the energy at 4 K"
+    fi
 fi
 if expect_exit 0 "sfq xor_network.toml" "$FLUXON" sfq "$EXAMPLES/xor_network.toml"; then
     contains "$TMP/out" "output out00        0 pulses" "xor: 00 silent"
@@ -100,6 +104,13 @@ sed -i 's/^\[circuit\]$/[circuit]\npolicy = "warn"/' "$TMP/setup.toml"
 if expect_exit 0 "policy warn continues" "$FLUXON" sfq "$TMP/setup.toml"; then
     contains "$TMP/err" "warning: setup violation at dro d" "warn prints the violation"
     contains "$TMP/out" "violations:     1 (policy warn)" "summary counts it"
+fi
+
+if expect_exit 0 "presets lists sfq libraries" "$FLUXON" presets; then
+    contains "$TMP/out" "sfq_default      19 cells" "presets lists the shipped cell library"
+fi
+if expect_exit 0 "presets sfq_default" "$FLUXON" presets sfq_default; then
+    contains "$TMP/out" "PyLSE" "a printed cell library cites its sources"
 fi
 
 if [[ $failures -gt 0 ]]; then
