@@ -8,14 +8,7 @@ FLUXON=${1:?usage: test_cli.sh FLUXON_BINARY DATA_DIR}
 DATA=${2:?usage: test_cli.sh FLUXON_BINARY DATA_DIR}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-failures=0
-
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
-
-pass() { echo "ok: $*"; }
+source "$(dirname "$0")/cli_checks.sh"
 
 # interrupt_after_a_second PID WHAT: Ctrl-C for a background command after a second; returns
 # its exit code (killed, and a failure, if it is still running 30 s later).
@@ -32,23 +25,6 @@ interrupt_after_a_second() {
         fail "$what did not stop within 30 s of SIGINT"
     fi
     wait "$pid"
-}
-
-# expect_exit CODE DESCRIPTION COMMAND...: runs COMMAND with stdout/stderr in $TMP/out, $TMP/err.
-expect_exit() {
-    local want=$1 what=$2
-    shift 2
-    "$@" >"$TMP/out" 2>"$TMP/err"
-    local got=$?
-    if [[ $got -ne $want ]]; then
-        fail "$what: exit $got, expected $want; stderr: $(cat "$TMP/err")"
-        return 1
-    fi
-    pass "$what"
-}
-
-contains() {  # contains FILE TEXT DESCRIPTION
-    if grep -qF -- "$2" "$1"; then pass "$3"; else fail "$3: '$2' not in: $(cat "$1")"; fi
 }
 
 # A plain run.

@@ -9,30 +9,7 @@ FLUXON=${1:?usage: test_sfq_cli.sh FLUXON_BINARY EXAMPLES_DIR}
 EXAMPLES=${2:?usage: test_sfq_cli.sh FLUXON_BINARY EXAMPLES_DIR}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-failures=0
-
-fail() {
-    echo "FAIL: $*" >&2
-    failures=$((failures + 1))
-}
-
-pass() { echo "ok: $*"; }
-
-expect_exit() {  # expect_exit CODE DESCRIPTION COMMAND...
-    local want=$1 what=$2
-    shift 2
-    timeout 60 "$@" >"$TMP/out" 2>"$TMP/err"
-    local got=$?
-    if [[ $got -ne $want ]]; then
-        fail "$what: exit $got, expected $want; stderr: $(cat "$TMP/err")"
-        return 1
-    fi
-    pass "$what"
-}
-
-contains() {  # contains FILE TEXT DESCRIPTION
-    if grep -qF -- "$2" "$1"; then pass "$3"; else fail "$3: '$2' not in: $(cat "$1")"; fi
-}
+source "$(dirname "$0")/cli_checks.sh"
 
 if expect_exit 0 "sfq adder4.toml" "$FLUXON" sfq "$EXAMPLES/adder4.toml" -o "$TMP/adder.h5"; then
     contains "$TMP/out" "output s0           128 pulses, first at 178.000 ps" "adder: first sum bit at its latency"
