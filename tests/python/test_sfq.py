@@ -230,3 +230,17 @@ def test_a_spiking_network_maps_onto_an_sfq_circuit_and_runs():
     with pytest.raises(fluxon.NetworkError) as e:
         sfq.map_network(net, threshold=2, max_cells=3)
     assert e.value.resource == "cells"
+
+
+def test_the_same_network_on_loihi_and_as_sfq(tmp_path):
+    """examples/python/sfq_vs_loihi.py: both substrates run the network with similar activity,
+    and the SFQ circuit's wall-plug energy (cryocooler included) is below the chip's."""
+    import os
+    import runpy
+    examples = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", "python")
+    example = runpy.run_path(os.path.join(examples, "sfq_vs_loihi.py"))
+    chip, energy, chip_out, sfq_out = example["main"](str(tmp_path / "svl"))
+    assert chip_out > 10 and sfq_out > 10
+    assert 0.5 < sfq_out / chip_out < 2
+    assert 0 < energy["chip"] < energy["wall_plug"] < chip["total_energy"]
+    assert energy["wall_plug"] == pytest.approx(energy["chip"] * (1 + energy["cryo_factor"]), rel=1e-9)
