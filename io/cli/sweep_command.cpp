@@ -35,7 +35,7 @@ struct sweep_run {
     std::string status = "interrupted";
     std::string message = "not started: the sweep was interrupted";
     std::int64_t spikes = -1;  // -1: no result
-    std::optional<double> energy;  // J, for runs mapped onto a chip
+    std::optional<double> energy;  // J, for runs with a hardware model (chip or crossbar)
     int failure = exit_ok;     // exit code class of a failed run
 };
 
@@ -81,6 +81,7 @@ void run_one(sweep_run& run, const fs::path& outdir, const model_registry& model
         run.status = result.status;
         run.spikes = result.spikes;
         if (result.hardware) run.energy = result.hardware->total_energy;
+        if (result.crossbar) run.energy = result.crossbar->total_energy;
         run.message = result.status == "interrupted"
                           ? fmt::format("interrupted at t = {:g} s", result.time_reached) : "";
     } catch (const user_error& e) {

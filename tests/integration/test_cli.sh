@@ -162,6 +162,16 @@ printf '\n[crossbar]\npreset = "ideal"\n' >>"$TMP/xbar.toml"
 if expect_exit 0 "a run on crossbars" "$FLUXON" run "$TMP/xbar.toml" -o "$TMP/xbar.h5"; then
     contains "$TMP/out" "crossbar:       ideal" "the summary reports the arrays"
 fi
+if expect_exit 0 "a sweep over crossbar presets" "$FLUXON" sweep "$TMP/xbar.toml" \
+    --set crossbar.preset=ideal,reram_neurosim -d "$TMP/xbar_sweep" --quiet; then
+    if python3 - "$TMP/xbar_sweep/index.json" <<'PY'
+import json, sys
+runs = json.load(open(sys.argv[1]))["runs"]
+energies = [r["energy"] for r in runs]
+assert len(energies) == 2 and all(e > 0 for e in energies) and energies[0] != energies[1], energies
+PY
+    then pass "the sweep index has each crossbar run's energy"; else fail "crossbar sweep energies"; fi
+fi
 cp "$DATA/tiny.toml" "$TMP/xbar_bad.toml"
 printf '\n[crossbar]\npreset = "ideal"\nadc_bits = 99\n' >>"$TMP/xbar_bad.toml"
 line=$(grep -n "adc_bits" "$TMP/xbar_bad.toml" | cut -d: -f1)
