@@ -34,25 +34,15 @@ py::dict sfq_run(const py::object& circuit, const py::object& text, const py::ob
         py::gil_scoped_release nogil;
         r = run_sfq_circuit(options);
     }
+    const sfq_violation_columns v = columns_of(r.violations);
     py::dict violations;
-    std::vector<std::string> instance, cell, kind, port, other_port;
-    std::vector<std::int64_t> time, other_time;
-    for (const sfq_violation_row& v : r.violations) {
-        instance.push_back(v.instance);
-        cell.push_back(v.cell);
-        kind.push_back(v.kind);
-        port.push_back(v.port);
-        other_port.push_back(v.other_port);
-        time.push_back(v.time);
-        other_time.push_back(v.other_time);
-    }
-    violations["instance"] = instance;
-    violations["cell"] = cell;
-    violations["kind"] = kind;
-    violations["port"] = port;
-    violations["time"] = array_of(time);
-    violations["other_port"] = other_port;
-    violations["other_time"] = array_of(other_time);
+    violations["instance"] = v.instance;
+    violations["cell"] = v.cell;
+    violations["kind"] = v.kind;
+    violations["port"] = v.port;
+    violations["time"] = array_of(v.time);
+    violations["other_port"] = v.other_port;
+    violations["other_time"] = array_of(v.other_time);
     py::dict ledger;
     ledger["component"] = r.ledger.component;
     ledger["action"] = r.ledger.action;

@@ -23,6 +23,20 @@ sfq_violation_row row_of(const sfq::netlist& n, const sfq::violation& v) {
 
 }  // namespace
 
+sfq_violation_columns columns_of(const std::vector<sfq_violation_row>& rows) {
+    sfq_violation_columns c;
+    for (const sfq_violation_row& v : rows) {
+        c.instance.push_back(v.instance);
+        c.cell.push_back(v.cell);
+        c.kind.push_back(v.kind);
+        c.port.push_back(v.port);
+        c.other_port.push_back(v.other_port);
+        c.time.push_back(v.time);
+        c.other_time.push_back(v.other_time);
+    }
+    return c;
+}
+
 std::string describe(const sfq_violation_row& v) {
     if (v.kind == "setup") {
         return fmt::format("setup violation at {} {} (t = {}): '{}' at {} arrived {} before '{}' at {}, less than the "

@@ -27,6 +27,13 @@ struct sfq_violation_row {
     tick_t time = 0, other_time = 0;  // fs
 };
 
+// The violations as columns, as run files and numpy hold them.
+struct sfq_violation_columns {
+    std::vector<std::string> instance, cell, kind, port, other_port;
+    std::vector<std::int64_t> time, other_time;  // fs
+};
+sfq_violation_columns columns_of(const std::vector<sfq_violation_row>& rows);
+
 struct sfq_run_result {
     std::string library, library_origin, technology, policy, origin;
     std::uint64_t seed = 0;

@@ -53,24 +53,14 @@ void write_sfq_run_file(const std::string& path, const sfq_circuit& circuit, con
     write_traces(g.create_group("outputs"), r.outputs);
     write_traces(g.create_group("recorded"), r.recorded);
     const h5::group v = g.create_group("violations");
-    std::vector<std::string> instance, cell, kind, port, other_port;
-    std::vector<std::int64_t> time, other_time;
-    for (const sfq_violation_row& row : r.violations) {
-        instance.push_back(row.instance);
-        cell.push_back(row.cell);
-        kind.push_back(row.kind);
-        port.push_back(row.port);
-        other_port.push_back(row.other_port);
-        time.push_back(row.time);
-        other_time.push_back(row.other_time);
-    }
-    v.write_strings("instance", instance);
-    v.write_strings("cell", cell);
-    v.write_strings("kind", kind);
-    v.write_strings("port", port);
-    v.write_vector<std::int64_t>("time", time);
-    v.write_strings("other_port", other_port);
-    v.write_vector<std::int64_t>("other_time", other_time);
+    const sfq_violation_columns c = columns_of(r.violations);
+    v.write_strings("instance", c.instance);
+    v.write_strings("cell", c.cell);
+    v.write_strings("kind", c.kind);
+    v.write_strings("port", c.port);
+    v.write_vector<std::int64_t>("time", c.time);
+    v.write_strings("other_port", c.other_port);
+    v.write_vector<std::int64_t>("other_time", c.other_time);
     const bool failed = r.policy == "error" && !r.violations.empty();
     writer.finish(run_counters{0, 0, 0, static_cast<std::int64_t>(r.events), r.wall_time, 0, {}},
                   failed ? "failed" : "complete", failed ? "timing violation under policy \"error\"" : "");
