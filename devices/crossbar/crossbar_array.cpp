@@ -39,6 +39,9 @@ crossbar_array::crossbar_array(const crossbar_params& params, const crossbar_enc
         throw internal_error("crossbar_array: the block is larger than the array");
     }
     level_g_ = (cell.g_max - cell.g_min) / enc_.levels;
+    for (std::uint32_t s = 0; s < enc_.slices; ++s) {
+        significance_.push_back(std::ldexp(1.0, static_cast<int>(s * enc_.bits_per_slice)));
+    }
     const crossbar_variation& v = params.variation;
     const bool noisy = v.read_sigma > 0 || v.pcm_read_noise;
     const std::uint32_t slices = enc_.slices;
@@ -105,6 +108,7 @@ crossbar_array::crossbar_array(const crossbar_params& params, const crossbar_enc
             adc_lo_ = 0;
         }
         adc_lsb_ = full_scale / adc_hi_;
+        adc_inverse_lsb_ = 1.0 / adc_lsb_;
     }
 }
 
@@ -157,7 +161,7 @@ double crossbar_array::program_cell(double digit, std::uint32_t row, std::uint32
 
 double crossbar_array::convert(double value) const {
     if (ideal_adc_) return value;
-    return std::clamp(std::nearbyint(value / adc_lsb_), adc_lo_, adc_hi_) * adc_lsb_;
+    return std::clamp(std::nearbyint(value * adc_inverse_lsb_), adc_lo_, adc_hi_) * adc_lsb_;
 }
 
 void crossbar_array::read(std::span<const std::uint32_t> rows, std::span<const double> drive,
@@ -210,7 +214,7 @@ void crossbar_array::read(std::span<const std::uint32_t> rows, std::span<const d
                 }
                 q -= convert(ref);
             }
-            y += std::ldexp(q, static_cast<int>(s * enc_.bits_per_slice));
+            y += q * significance_[s];
         }
         out[c - c0] += scale * enc_.unit * y;
     }

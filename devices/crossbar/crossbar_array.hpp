@@ -73,7 +73,8 @@ private:
     std::vector<double> d_, var_;
     std::vector<double> ref_, ref_var_;  // [row][slice], offset encoding
     double mean_g_ = 0;
-    double adc_lsb_ = 0, adc_lo_ = 0, adc_hi_ = 0;  // digits, codes
+    double adc_lsb_ = 0, adc_inverse_lsb_ = 0, adc_lo_ = 0, adc_hi_ = 0;  // digits, codes
+    std::vector<double> significance_;  // per slice: 2^(slice x bits per slice)
     bool ideal_adc_ = true;
 };
 
