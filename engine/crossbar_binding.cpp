@@ -134,8 +134,10 @@ crossbar_binding::crossbar_binding(crossbar_params params, const net::crossbar_s
         w.rows = net.populations[p.pre_index].size;
         w.columns = net.populations[p.post_index].size;
         w.site = spec.site;
-        w.random = std::find(spec.random_weights.begin(), spec.random_weights.end(), p.name) !=
-                   spec.random_weights.end();
+        const auto random = std::find(spec.random_weights.begin(), spec.random_weights.end(), p.name);
+        w.random = random != spec.random_weights.end();
+        // Errors about device-random weights point at the entry that asked for them.
+        if (w.random) w.site = spec.random_weight_sites.at(static_cast<std::size_t>(random - spec.random_weights.begin()));
         w.seed = derive_seed(net.seed, stream_kind::device, e);
         w.values.assign(std::size_t{w.rows} * w.columns, 0.0);
         for (const population_slice* slice : net.populations[p.post_index].slices) {
