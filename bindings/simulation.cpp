@@ -307,6 +307,9 @@ void bind_result_class(py::module_& m) {
         .def_property_readonly("n_spikes", [](const py_run_result& r) { return r.counters.spikes; })
         .def_property_readonly("synaptic_events", [](const py_run_result& r) { return r.counters.synaptic_events; })
         .def_property_readonly("events", [](const py_run_result& r) { return r.counters.events; })
+        .def_property_readonly("windows", [](const py_run_result& r) { return r.counters.windows; })
+        .def_property_readonly("parallel_windows", [](const py_run_result& r) { return r.counters.parallel_windows; },
+                               "Windows whose shards ran on the threads in parallel (docs/engine.md).")
         .def_property_readonly("wall_time", [](const py_run_result& r) { return r.counters.wall_time; })
         .def_property_readonly("build_time", [](const py_run_result& r) { return r.counters.build_time; })
         .def_property_readonly("spikes_per_population", [](const py_run_result& r) { return per_population(r.counters); })

@@ -1,11 +1,13 @@
 #include "engine/event_engine.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
 
 #include <fmt/format.h>
 
 #include "engine/errors.hpp"
+#include "engine/parallel_chooser.hpp"
 #include "engine/shard_workers.hpp"
 
 namespace fluxon {
@@ -128,6 +130,7 @@ tick_t event_engine::run(tick_t t_end, int threads, const std::function<bool(tic
         workers = std::make_unique<shard_workers>(
             shards_.size(), [this](std::size_t s, tick_t start, tick_t end) { shards_[s]->run_window(start, end); });
     }
+    parallel_chooser chooser;
     tick_t t = 0;
     while (t < t_end) {
         tick_t next = std::numeric_limits<tick_t>::max();
@@ -139,19 +142,25 @@ tick_t event_engine::run(tick_t t_end, int threads, const std::function<bool(tic
         }
         const tick_t start = std::max(t, next);
         const tick_t end = (t_end - start > la) ? start + la : t_end;
-        if (workers) {
+        if (workers && chooser.parallel()) {
+            const auto t0 = std::chrono::steady_clock::now();
             workers->run(start, end);
+            chooser.record(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         } else {
+            const auto t0 = workers ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
             for (auto& s : shards_) s->run_window(start, end);
+            if (workers) chooser.record(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         }
         for (auto& s : shards_) {
             for (const event& ev : s->outbox_) shards_[units_[ev.target].shard]->queue_.push(ev);
             s->outbox_.clear();
         }
         for (auto& u : units_) u.object->exchange();
+        ++windows_;
         t = end;
         if (!window_done(t)) break;
     }
+    parallel_windows_ = chooser.parallel_windows();
     return t;
 }
 

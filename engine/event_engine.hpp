@@ -34,6 +34,10 @@ public:
     tick_t run(tick_t t_end, int threads, const std::function<bool(tick_t)>& window_done);
 
     std::int64_t events_processed() const;
+    // Windows of the last run() that ran their shards in parallel (the others ran one after
+    // the other on the calling thread: engine/parallel_chooser.hpp).
+    std::int64_t parallel_windows() const { return parallel_windows_; }
+    std::int64_t windows() const { return windows_; }
 
 private:
     struct unit_slot {
@@ -47,6 +51,7 @@ private:
     std::vector<std::unique_ptr<shard>> shards_;
     tick_t lookahead_cap_;
     bool started_ = false;
+    std::int64_t parallel_windows_ = 0, windows_ = 0;
 };
 
 }  // namespace fluxon

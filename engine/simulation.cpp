@@ -296,6 +296,8 @@ struct simulation::state {
         r.wall_time = wall;
         r.build_time = build_time;
         r.events = engine.events_processed();
+        r.windows = engine.windows();
+        r.parallel_windows = engine.parallel_windows();
         for (const auto& p : net.populations) {
             std::int64_t pop_spikes = 0;
             for (const auto* s : p.slices) {
@@ -405,7 +407,8 @@ run_result simulation::run(const run_options& options) {
     if (writer && st.crossbar) writer->write_crossbar(crossbar_record_of(*st.crossbar, st.crossbar_preset));
     if (writer) {
         writer->finish(io::run_counters{result.steps, result.spikes, result.synaptic_events, result.events,
-                                        result.wall_time, result.build_time, result.spikes_per_population},
+                                        result.wall_time, result.build_time, result.spikes_per_population,
+                                        result.windows, result.parallel_windows},
                        result.status, stopped ? "stopped at the user's request" : "");
     }
     return result;

@@ -51,6 +51,8 @@ struct run_result {
     std::string status;  // "complete" | "interrupted"
     double time_reached = 0;  // s
     std::int64_t steps = 0, spikes = 0, synaptic_events = 0, events = 0;
+    // Engine windows, and those run with the threads in parallel (engine/parallel_chooser.hpp).
+    std::int64_t windows = 0, parallel_windows = 0;
     double wall_time = 0, build_time = 0;  // s
     std::vector<std::pair<std::string, std::int64_t>> spikes_per_population;
     std::optional<hardware_summary> hardware;

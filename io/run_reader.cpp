@@ -133,6 +133,11 @@ void read_counters(const h5::group& root, run_summary& out) {
     c.events = g.read_scalar<std::int64_t>("events");
     c.wall_time = g.read_scalar<double>("wall_time");
     c.build_time = g.read_scalar<double>("build_time");
+    const std::vector<std::string> names = g.children();
+    if (std::find(names.begin(), names.end(), "windows") != names.end()) {
+        c.windows = g.read_scalar<std::int64_t>("windows");
+        c.parallel_windows = g.read_scalar<std::int64_t>("parallel_windows");
+    }
     c.synaptic_events_per_second = per_second(c.synaptic_events, c.wall_time);
     c.events_per_second = per_second(c.events, c.wall_time);
     if (g.has_group("spikes_per_population")) {
@@ -376,6 +381,11 @@ void format_counters(const run_summary& s, std::string& out) {
         out += fmt::format("  synaptic events {} ({:.4g} events/s)\n", c.synaptic_events,
                            c.synaptic_events_per_second);
         out += fmt::format("  events          {} ({:.4g} events/s)\n", c.events, c.events_per_second);
+        if (s.threads > 1 && c.windows > 0) {
+            out += fmt::format("  windows         {} ({:.0f} % with the threads in parallel; the rest ran on one "
+                               "thread, which was faster for them)\n",
+                               c.windows, 100.0 * static_cast<double>(c.parallel_windows) / static_cast<double>(c.windows));
+        }
     }
     if (!s.ledger) out += "ledger:         absent\n";
     else if (s.ledger->rows == 0) out += fmt::format("ledger:         present, {}\n", s.ledger->status);

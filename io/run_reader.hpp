@@ -36,6 +36,7 @@ struct probe_summary {
 
 struct counters_summary {
     std::int64_t steps = 0, spikes = 0, synaptic_events = 0, events = 0;
+    std::int64_t windows = 0, parallel_windows = 0;  // 0 in files written before they were recorded
     double wall_time = 0, build_time = 0;  // s
     // Per wall-clock second of the run; 0 when wall_time is 0.
     double synaptic_events_per_second = 0, events_per_second = 0;

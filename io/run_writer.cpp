@@ -268,6 +268,8 @@ struct run_writer::impl {
         group.write_scalar("events", counters.events);
         group.write_scalar("wall_time", counters.wall_time);
         group.write_scalar("build_time", counters.build_time);
+        group.write_scalar("windows", counters.windows);
+        group.write_scalar("parallel_windows", counters.parallel_windows);
         const h5::group per_population = group.create_group("spikes_per_population");
         for (const auto& [population, count] : counters.spikes_per_population)
             per_population.write_scalar(population, count);

@@ -57,6 +57,8 @@ struct run_counters {
     std::int64_t steps = 0, spikes = 0, synaptic_events = 0, events = 0;
     double wall_time = 0, build_time = 0;
     std::vector<std::pair<std::string, std::int64_t>> spikes_per_population;
+    // Engine windows, and those whose shards ran in parallel (engine/parallel_chooser.hpp).
+    std::int64_t windows = 0, parallel_windows = 0;
 };
 
 // The chip a run was mapped onto and the mapping (/mapping), known before the run starts.

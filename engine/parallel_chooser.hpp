@@ -1,0 +1,31 @@
+#pragma once
+// Whether the shards of the next window run in parallel or one after the other on the calling
+// thread. A parallel window pays a barrier round trip between cores (1 to 2 µs measured on the
+// 2-core CI machine); a network whose window holds less work than that runs faster on one
+// thread, whatever the user asked for. Results never depend on the choice: the shards are the
+// same either way, only who runs them changes. The chooser times a trial of each mode, keeps
+// the faster for a long stretch, and tries again, since a machine's speed drifts.
+#include <cstdint>
+
+namespace fluxon {
+
+class parallel_chooser {
+public:
+    bool parallel() const { return phase_ == phase::trial_parallel || (phase_ == phase::settled && parallel_); }
+    // The wall time of a window run in the mode parallel() gave.
+    void record(double seconds);
+    std::int64_t parallel_windows() const { return parallel_windows_; }
+
+    static constexpr int trial_windows = 64;
+    static constexpr int settled_windows = 8192;
+
+private:
+    enum class phase { trial_parallel, trial_serial, settled };
+    phase phase_ = phase::trial_parallel;
+    bool parallel_ = true;
+    int windows_ = 0;  // in the current phase
+    double parallel_time_ = 0, serial_time_ = 0;
+    std::int64_t parallel_windows_ = 0;
+};
+
+}  // namespace fluxon
