@@ -2,7 +2,6 @@
 // each mode, the faster kept for a long stretch, tried again; and the engine following it.
 #include <doctest/doctest.h>
 
-#include <chrono>
 #include <memory>
 
 #include "engine/event_engine.hpp"
@@ -24,29 +23,30 @@ std::int64_t feed(parallel_chooser& c, int n, double parallel_s, double serial_s
     return parallel;
 }
 
-// A unit that works for a fixed wall time every tick.
-class busy_unit final : public unit {
+// A unit that steps every tick and does nothing else.
+class idle_unit final : public unit {
 public:
-    explicit busy_unit(int microseconds) : work_(microseconds) {}
     void start(unit_context& ctx) override { ctx.schedule_self(id(), 0, priority_class::step, 0, 0); }
     void handle(const event& ev, unit_context& ctx) override {
-        const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(work_);
-        while (std::chrono::steady_clock::now() < until) {
-        }
+        ++steps;
         ctx.schedule_self(id(), ev.time + 10, priority_class::step, 0, 0);
     }
-
-private:
-    int work_;
+    std::int64_t steps = 0;
 };
 
-std::int64_t parallel_windows_with(int microseconds, int windows) {
+std::int64_t parallel_windows_with(int windows) {
     event_engine engine(2);
-    engine.add_unit(std::make_unique<busy_unit>(microseconds), 0);
-    engine.add_unit(std::make_unique<busy_unit>(microseconds), 1);
+    auto a = std::make_unique<idle_unit>();
+    auto b = std::make_unique<idle_unit>();
+    const idle_unit* first = a.get();
+    const idle_unit* second = b.get();
+    engine.add_unit(std::move(a), 0);
+    engine.add_unit(std::move(b), 1);
     engine.limit_lookahead(10);
     engine.run(10 * windows, 2, [](tick_t) { return true; });
     CHECK(engine.windows() == windows);
+    CHECK(first->steps == windows);  // whichever thread ran them, every window ran both shards
+    CHECK(second->steps == windows);
     return engine.parallel_windows();
 }
 
@@ -65,10 +65,11 @@ TEST_CASE("parallel chooser: trials of both modes, then the faster for a long st
     CHECK(feed(fast_parallel, 2 * trial + settled, 3e-6, 1e-6) == trial);
 }
 
-TEST_CASE("engine: windows of no work run on one thread, windows of much work in parallel") {
+TEST_CASE("engine: windows of no work run on one thread") {
+    // No work: the barrier round trip is all a parallel window costs, so the calling thread
+    // runs both shards after the trials. (The opposite case, much work, is not checked here:
+    // whether parallel windows win depends on what else the machine runs, and the tests run
+    // two at a time.)
     const int windows = 2 * parallel_chooser::trial_windows + 2000;
-    // Two units of 40 us on two shards: about 40 us a window in parallel, 80 us in series.
-    CHECK(parallel_windows_with(40, windows) > windows / 2);
-    // No work: the barrier round trip is all a parallel window costs.
-    CHECK(parallel_windows_with(0, windows) < windows / 2);
+    CHECK(parallel_windows_with(windows) < windows / 2);
 }
