@@ -28,11 +28,7 @@ constexpr double equal_level = 0.5;  // where device-random pairs are programmed
 // draws them: programming error, then device-to-device variation on top.
 double pair_sigma(const crossbar_params& p, double level) {
     const double target = p.cell.g_min + level * (p.cell.g_max - p.cell.g_min);
-    double prog = p.variation.programming_sigma * p.cell.g_max;
-    if (p.variation.pcm_programming) {
-        const double x = target / p.cell.g_max;
-        prog = std::max(0.26348 + 1.9650 * x - 1.1731 * x * x, 0.0) * 1e-6 * (p.cell.g_max / 25e-6);
-    }
+    const double prog = programming_sigma(p, target);
     const double d = p.variation.d2d_sigma;
     return std::sqrt(2 * (prog * prog * (1 + d * d) + d * d * target * target));
 }

@@ -142,15 +142,13 @@ tick_t event_engine::run(tick_t t_end, int threads, const std::function<bool(tic
         }
         const tick_t start = std::max(t, next);
         const tick_t end = (t_end - start > la) ? start + la : t_end;
+        const auto t0 = std::chrono::steady_clock::now();
         if (workers && chooser.parallel()) {
-            const auto t0 = std::chrono::steady_clock::now();
             workers->run(start, end);
-            chooser.record(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         } else {
-            const auto t0 = workers ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
             for (auto& s : shards_) s->run_window(start, end);
-            if (workers) chooser.record(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         }
+        if (workers) chooser.record(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         for (auto& s : shards_) {
             for (const event& ev : s->outbox_) shards_[units_[ev.target].shard]->queue_.push(ev);
             s->outbox_.clear();

@@ -491,8 +491,10 @@ sfq_circuit read_circuit(const config_node& root, const std::string& origin) {
     sfq_circuit out;
     out.origin = origin;
     const config_node lib = c.child("library");
-    out.library = load_sfq_library(lib.present() ? preset::read_text(lib, "a library name or file") : "sfq_default",
-                                   lib.present() ? lib.site() : c.site());
+    // A library file named in a circuit file is relative to it, like every data file.
+    out.library = load_sfq_library(
+        lib.present() ? preset::relative_to_config(lib, preset::read_text(lib, "a library name or file")) : "sfq_default",
+        lib.present() ? lib.site() : c.site());
     out.tech = read_choice<sfq::technology>(c.child("technology"),
                                             {{"rsfq", sfq::technology::rsfq}, {"ersfq", sfq::technology::ersfq}},
                                             sfq::technology::rsfq);
@@ -579,12 +581,15 @@ std::string_view policy_name(sfq::violation_policy p) {
 
 std::string_view technology_name(sfq::technology t) { return t == sfq::technology::rsfq ? "rsfq" : "ersfq"; }
 
-sfq_circuit load_sfq_circuit(const std::string& path) { return parse_sfq_circuit(read_text_file(path), path); }
+sfq_circuit load_sfq_circuit(const std::string& path) {
+    return parse_sfq_circuit(read_text_file(path), path, std::filesystem::path(path).parent_path());
+}
 
-sfq_circuit parse_sfq_circuit(std::string_view text, const std::string& origin) {
+sfq_circuit parse_sfq_circuit(std::string_view text, const std::string& origin, const std::filesystem::path& base_dir) {
     const toml::table doc = preset::parse_toml(text, origin);
     config_context ctx;
     ctx.file = origin;
+    ctx.base_dir = base_dir;
     sfq_circuit c = read_circuit(config_node::root(ctx, doc), origin);
     c.text = std::string(text);
     return c;

@@ -17,6 +17,7 @@
 // Every mistake is a config_error (or network_error for connectivity) naming the file, line,
 // key and instance.
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,8 +41,10 @@ struct sfq_circuit {
 
 // Reads and flattens a circuit file, and validates the netlist (sfq::validate).
 sfq_circuit load_sfq_circuit(const std::string& path);
-// The same from text; `origin` is named in errors as the file.
-sfq_circuit parse_sfq_circuit(std::string_view text, const std::string& origin);
+// The same from text; `origin` is named in errors as the file, and a library file it names is
+// relative to `base_dir` (empty: the working directory).
+sfq_circuit parse_sfq_circuit(std::string_view text, const std::string& origin,
+                              const std::filesystem::path& base_dir = {});
 
 std::string_view policy_name(sfq::violation_policy p);
 std::string_view technology_name(sfq::technology t);

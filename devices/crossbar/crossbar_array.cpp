@@ -11,14 +11,6 @@ namespace {
 
 constexpr double micro = 1e-6;
 
-// aihwkit PCMLikeNoiseModel (Nandakumar et al., ICECS 2019): programming noise σ in µS as a
-// polynomial of the target conductance relative to g_max, for g_max = 25 µS and scaled with it.
-double pcm_programming_sigma(double g_target, double g_max) {
-    const double x = g_max > 0 ? g_target / g_max : 0;
-    const double sigma_us = std::max(0.26348 + 1.9650 * x - 1.1731 * x * x, 0.0);
-    return sigma_us * micro * (g_max / (25 * micro));
-}
-
 // aihwkit PCMLikeNoiseModel: the drift exponent's mean and spread depend on the target level.
 void pcm_drift_nu(double g_target, double g_max, double& mean, double& std) {
     const double l = std::log(std::max(g_target / g_max, 1e-300));
@@ -30,6 +22,16 @@ void pcm_drift_nu(double g_target, double g_max, double& mean, double& std) {
 enum draw : std::uint64_t { stuck = 0, programming = 1, d2d = 2, drift_nu = 3 };
 
 }  // namespace
+
+double programming_sigma(const crossbar_params& params, double target) {
+    const double g_max = params.cell.g_max;
+    if (!params.variation.pcm_programming) return params.variation.programming_sigma * g_max;
+    // aihwkit PCMLikeNoiseModel (Nandakumar et al., ICECS 2019): σ in µS as a polynomial of the
+    // target conductance relative to g_max, for g_max = 25 µS and scaled with it.
+    const double x = g_max > 0 ? target / g_max : 0;
+    const double sigma_us = std::max(0.26348 + 1.9650 * x - 1.1731 * x * x, 0.0);
+    return sigma_us * micro * (g_max / (25 * micro));
+}
 
 crossbar_array::crossbar_array(const crossbar_params& params, const crossbar_encoding& encoding,
                                const crossbar_block& block, std::uint64_t seed, double age)
@@ -127,8 +129,7 @@ double crossbar_array::program_cell(double digit, std::uint32_t row, std::uint32
     } else if (stuck_off) {
         g = cell.g_min;
     } else {
-        const double sigma =
-            v.pcm_programming ? pcm_programming_sigma(target, cell.g_max) : v.programming_sigma * cell.g_max;
+        const double sigma = programming_sigma(params_, target);
         if (sigma > 0) g += sigma * counter_normal(seed_, id, draw::programming);
         if (v.d2d_sigma > 0) g *= 1.0 + v.d2d_sigma * counter_normal(seed_, id, draw::d2d);
         g = std::max(g, 0.0);

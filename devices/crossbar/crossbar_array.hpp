@@ -23,6 +23,10 @@ struct crossbar_block {
     double equal_level = 0.5;
 };
 
+// σ (S) of the programming error of a cell programmed to `target`: the preset's constant
+// fraction of g_max, or aihwkit's PCM polynomial. Device-to-device variation comes on top.
+double programming_sigma(const crossbar_params& params, double target);
+
 class crossbar_array {
 public:
     // `seed` draws this array's devices; `age` (s) is the time since programming at which it is

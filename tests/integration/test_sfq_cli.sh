@@ -83,6 +83,14 @@ if expect_exit 0 "policy warn continues" "$FLUXON" sfq "$TMP/setup.toml"; then
     contains "$TMP/out" "violations:     1 (policy warn)" "summary counts it"
 fi
 
+# A library file named in a circuit file is relative to the circuit file, not the working directory.
+mkdir -p "$TMP/lib"
+"$FLUXON" presets sfq_default | sed 's/^name = .*/name = "mylib"/' >"$TMP/lib/mylib.toml"
+sed '/^\[circuit\]/a library = "mylib.toml"' "$EXAMPLES/adder4.toml" >"$TMP/lib/adder.toml"
+if expect_exit 0 "a circuit naming a library file beside it" "$FLUXON" sfq "$TMP/lib/adder.toml"; then
+    contains "$TMP/out" "library mylib" "the library file is found relative to the circuit"
+fi
+
 if expect_exit 0 "presets lists sfq libraries" "$FLUXON" presets; then
     contains "$TMP/out" "sfq_default      19 cells" "presets lists the shipped cell library"
 fi
