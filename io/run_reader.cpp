@@ -404,6 +404,11 @@ std::string si(double value, const char* unit) {
     return fmt::format("{:.4g} {}", value, unit);
 }
 
+void format_energy(const ledger_summary& l, std::string& out) {
+    out += fmt::format("  energy          {} = {} dynamic + {} static\n", si(l.total_energy, "J"),
+                       si(l.dynamic_energy, "J"), si(l.static_energy, "J"));
+}
+
 void format_breakdown(const ledger_summary& l, std::string& out) {
     out += "  breakdown:\n";
     for (const ledger_share& share : l.shares) {
@@ -435,8 +440,7 @@ void format_hardware(const run_summary& s, std::string& out) {
     out += fmt::format("  hardware time   {} for {} steps (slowest step {}{})\n", si(h.hardware_time, "s"), h.steps,
                        si(h.max_step_time, "s"),
                        h.overrun_steps > 0 ? fmt::format(", {} steps over the period", h.overrun_steps) : "");
-    out += fmt::format("  energy          {} = {} dynamic + {} static\n", si(l.total_energy, "J"),
-                       si(l.dynamic_energy, "J"), si(l.static_energy, "J"));
+    format_energy(l, out);
     if (h.synaptic_events > 0) {
         out += fmt::format("  per syn. event  {} total, {} dynamic ({} synaptic events)\n",
                            si(l.total_energy / static_cast<double>(h.synaptic_events), "J"),
@@ -476,8 +480,7 @@ void format_dram(const run_summary& s, std::string& out) {
     out += fmt::format("  commands        {}\n", commands);
     if (!s.ledger || s.ledger->rows == 0) return;
     const ledger_summary& l = *s.ledger;
-    out += fmt::format("  energy          {} = {} dynamic + {} static\n", si(l.total_energy, "J"),
-                       si(l.dynamic_energy, "J"), si(l.static_energy, "J"));
+    format_energy(l, out);
     const double bits = 8.0 * static_cast<double>(d.requests) * static_cast<double>(d.burst_bytes);
     if (bits > 0) out += fmt::format("  per bit         {}\n", si(l.total_energy / bits, "J"));
     format_breakdown(l, out);
@@ -502,8 +505,7 @@ void format_crossbar(const run_summary& s, std::string& out) {
     const ledger_summary& l = *s.ledger;
     out += fmt::format("  reads           {} ({} conversions); busiest array {}\n", x.reads, x.conversions,
                        si(x.hardware_time, "s"));
-    out += fmt::format("  energy          {} = {} dynamic + {} static\n", si(l.total_energy, "J"),
-                       si(l.dynamic_energy, "J"), si(l.static_energy, "J"));
+    format_energy(l, out);
     if (s.counters && s.counters->synaptic_events > 0) {
         out += fmt::format("  per syn. event  {} ({} synaptic events)\n",
                            si(l.total_energy / static_cast<double>(s.counters->synaptic_events), "J"),
