@@ -153,7 +153,7 @@ void chip_binding::attach_slices() {
 
 void chip_binding::account_window() {
     late_messages_.clear();
-    const auto& any = net_.populations.front().slices.front()->log().published();
+    const spike_window& any = net_.populations.front().slices.front()->log().latest();
     for (std::size_t q = 0; q < any.steps.size(); ++q) {
         std::fill(active_.begin(), active_.end(), 0u);
         std::size_t slice_index = 0;
@@ -161,7 +161,7 @@ void chip_binding::account_window() {
             auto& ids = spikes_[p];
             ids.clear();
             for (const population_slice* slice : net_.populations[p].slices) {
-                const spike_window& w = slice->log().published();
+                const spike_window& w = slice->log().latest();
                 ids.insert(ids.end(), w.ids.begin() + w.begin_of(q), w.ids.begin() + w.step_end[q]);
                 const auto& cores = segment_cores_[slice_index++];
                 for (std::size_t j = 0; j < cores.size(); ++j) active_[cores[j]] += w.active[q * cores.size() + j];

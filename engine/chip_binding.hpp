@@ -27,7 +27,7 @@ public:
     chip_binding(chip_params chip, const net::experiment_spec& experiment, built_network& net,
                  std::optional<dram_params> dram = std::nullopt);
 
-    // Called serially after every window, once its spikes are published.
+    // Called serially after every window, with its spikes in the slices' logs.
     void account_window();
     // Called once after the run.
     void finish();

@@ -153,7 +153,6 @@ tick_t event_engine::run(tick_t t_end, int threads, const std::function<bool(tic
             for (const event& ev : s->outbox_) shards_[units_[ev.target].shard]->queue_.push(ev);
             s->outbox_.clear();
         }
-        for (auto& u : units_) u.object->exchange();
         ++windows_;
         t = end;
         if (!window_done(t)) break;

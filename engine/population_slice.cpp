@@ -43,6 +43,7 @@ void population_slice::start(unit_context& ctx) {
 }
 
 void population_slice::on_window_start(tick_t) {
+    log_.begin_window(++window_);
     for (const auto& table : incoming_) deliver(table);
     for (const auto& p : step_projections_) deliver_steps(*p);
 }
@@ -66,6 +67,22 @@ void population_slice::deliver(const synapse_table& table) {
     deliver_rows<true, false>(table);
 }
 
+namespace {
+
+// How far ahead of the spike being delivered its successors' row_start entries, and then their
+// rows, are fetched (tuned on CUBA at N=4000 and 40000; 4 and 1 were 8 % slower at 40000).
+constexpr std::size_t entry_lookahead = 12;
+constexpr std::size_t row_lookahead = 4;
+
+// Every cache line of a spike's row (rows are short, a few lines at most).
+void prefetch_row(const synapse_table& table, std::uint32_t pre) {
+    const auto* begin = reinterpret_cast<const char*>(table.synapses.data() + table.row_start[pre]);
+    const auto* end = reinterpret_cast<const char*>(table.synapses.data() + table.row_start[pre + 1]);
+    for (const char* line = begin; line < end; line += 64) __builtin_prefetch(line);
+}
+
+}  // namespace
+
 // Inputs due at the very next step go straight into the block's accumulator when it has one
 // (the common case of a one-step delay): the ring slot then stays untouched and the step can
 // skip reading it. Either way the additions happen in the same order, so results do not depend
@@ -73,7 +90,7 @@ void population_slice::deliver(const synapse_table& table) {
 // active); Late applies a chip's late deliveries (timed fidelity).
 template <bool Track, bool Late>
 void population_slice::deliver_rows(const synapse_table& table) {
-    const spike_window& first = table.sources.front()->published();
+    const spike_window& first = table.sources.front()->window(window_ - 1);
     const std::size_t n_steps = first.steps.size();
     const bool uniform = table.delay.empty();
     double* const direct = accumulators_.empty() ? nullptr : accumulators_[table.receptor];
@@ -97,35 +114,43 @@ void population_slice::deliver_rows(const synapse_table& table) {
             if (uniform_target != direct) slot_used_[static_cast<std::size_t>(arrival) & slot_mask_] = 1;
             if constexpr (Track) uniform_touched = touched_.data() + (static_cast<std::size_t>(arrival) & slot_mask_) * size_;
         }
+        step_pre_.clear();
         for (const spike_log* source : table.sources) {
-            const spike_window& w = source->published();
-            const std::uint32_t last = w.step_end[q];
-            for (std::uint32_t s = w.begin_of(q); s < last; ++s) {
-                const std::uint32_t pre = w.ids[s];
-                // Rows are scattered in memory: fetch the next spike's row while adding this one.
-                if (s + 1 < last) __builtin_prefetch(table.synapses.data() + table.row_start[w.ids[s + 1]]);
-                const synapse* row = table.synapses.data() + table.row_start[pre];
-                const synapse* row_end = table.synapses.data() + table.row_start[pre + 1];
-                events += row_end - row;
-                std::span<const late_entry> late;
-                if constexpr (Late) late = late_->of(table.pre_population, pre, step);
-                if (uniform && late.empty()) {
-                    for (const synapse* k = row; k < row_end; ++k) uniform_target[k->target] += k->weight;
-                    if constexpr (Track) {
-                        for (const synapse* k = row; k < row_end; ++k) uniform_touched[k->target] = 1;
-                    }
-                    continue;
+            const spike_window& w = source->window(window_ - 1);
+            step_pre_.insert(step_pre_.end(), w.ids.begin() + w.begin_of(q), w.ids.begin() + w.step_end[q]);
+        }
+        // A spike costs two dependent cache misses: its entry in row_start, then its row. Both
+        // are fetched spikes ahead, so that neither stalls the additions (measured: waiting for
+        // them was two thirds of delivery when only the next row was fetched).
+        const std::uint32_t* const pre_ids = step_pre_.data();
+        const std::size_t n_pre = step_pre_.size();
+        for (std::size_t s = 0; s < std::min(n_pre, entry_lookahead); ++s) __builtin_prefetch(&table.row_start[pre_ids[s]]);
+        for (std::size_t s = 0; s < std::min(n_pre, row_lookahead); ++s) prefetch_row(table, pre_ids[s]);
+        for (std::size_t s = 0; s < n_pre; ++s) {
+            if (s + entry_lookahead < n_pre) __builtin_prefetch(&table.row_start[pre_ids[s + entry_lookahead]]);
+            if (s + row_lookahead < n_pre) prefetch_row(table, pre_ids[s + row_lookahead]);
+            const std::uint32_t pre = pre_ids[s];
+            const synapse* row = table.synapses.data() + table.row_start[pre];
+            const synapse* row_end = table.synapses.data() + table.row_start[pre + 1];
+            events += row_end - row;
+            std::span<const late_entry> late;
+            if constexpr (Late) late = late_->of(table.pre_population, pre, step);
+            if (uniform && late.empty()) {
+                for (const synapse* k = row; k < row_end; ++k) uniform_target[k->target] += k->weight;
+                if constexpr (Track) {
+                    for (const synapse* k = row; k < row_end; ++k) uniform_touched[k->target] = 1;
                 }
-                for (const synapse* k = row; k < row_end; ++k) {
-                    const auto index = static_cast<std::size_t>(k - table.synapses.data());
-                    std::int64_t arrival = step + (uniform ? table.uniform_delay : table.delay[index]);
-                    if constexpr (Late) {
-                        for (const late_entry& e : late) {
-                            if (e.core == core_of_[k->target]) arrival += e.extra_steps;
-                        }
+                continue;
+            }
+            for (const synapse* k = row; k < row_end; ++k) {
+                const auto index = static_cast<std::size_t>(k - table.synapses.data());
+                std::int64_t arrival = step + (uniform ? table.uniform_delay : table.delay[index]);
+                if constexpr (Late) {
+                    for (const late_entry& e : late) {
+                        if (e.core == core_of_[k->target]) arrival += e.extra_steps;
                     }
-                    add(arrival, *k);
                 }
+                add(arrival, *k);
             }
         }
     }
@@ -137,14 +162,14 @@ void population_slice::deliver_rows(const synapse_table& table) {
 void population_slice::deliver_steps(step_projection& projection) {
     const synapse_table& table = projection.table();
     if (table.sources.empty()) return;
-    const spike_window& first = table.sources.front()->published();
+    const spike_window& first = table.sources.front()->window(window_ - 1);
     double* const direct = accumulators_.empty() ? nullptr : accumulators_[table.receptor];
     std::int64_t events = 0;
     for (std::size_t q = 0; q < first.steps.size(); ++q) {
         const std::int64_t step = first.steps[q];
         step_pre_.clear();
         for (const spike_log* source : table.sources) {
-            const spike_window& w = source->published();
+            const spike_window& w = source->window(window_ - 1);
             for (std::uint32_t s = w.begin_of(q); s < w.step_end[q]; ++s) {
                 const std::uint32_t pre = w.ids[s];
                 step_pre_.push_back(pre);

@@ -2,7 +2,7 @@
 // A contiguous slice of a neuron population (or spike source) as an engine unit: a clocked
 // unit that steps its neuron block every dt. Spikes reach it through delay ring buffers that
 // are filled at the start of each window from the previous window's spike logs of its
-// presynaptic slices (every delay is at least one window long), in a fixed order: projection,
+// presynaptic slices (engine/spike_log.hpp) (every delay is at least one window long), in a fixed order: projection,
 // step, presynaptic neuron, synapse. That order does not depend on how the population is
 // sliced, so results are bit-identical for any number of threads.
 #include <cstdint>
@@ -56,7 +56,6 @@ public:
     void start(unit_context& ctx) override;
     void on_window_start(tick_t window_start) override;
     void handle(const event& ev, unit_context& ctx) override;
-    void exchange() override { log_.publish(); }
 
     // Set up before the run.
     void add_incoming(synapse_table table) { incoming_.push_back(std::move(table)); }
@@ -100,6 +99,7 @@ private:
     bool all_accumulate_ = false;        // every receptor has an accumulator
     std::vector<std::uint8_t> slot_used_;  // per ring slot: something was delivered into it
     std::int64_t next_step_ = 0;          // the step this slice runs next
+    std::uint64_t window_ = 0;            // the window being run, numbered from 1
     std::uint32_t population_index_, first_id_, size_;
     std::size_t receptors_;
     tick_t dt_ticks_;

@@ -3,60 +3,63 @@
 #include <utility>
 
 namespace fluxon {
+namespace {
 
-void spin_barrier::arrive_and_wait() {
-    const std::uint64_t generation = generation_.load(std::memory_order_acquire);
-    if (waiting_.fetch_add(1, std::memory_order_acq_rel) + 1 == parties_) {
-        waiting_.store(0, std::memory_order_relaxed);
-        generation_.fetch_add(1, std::memory_order_acq_rel);
-        return;
-    }
-    for (std::uint32_t spins = 0; generation_.load(std::memory_order_acquire) == generation; ++spins) {
+// Spins (then yields) until flag holds at least `target`; returns what it holds. Windows are
+// microseconds long: a futex sleep and wake-up per window would cost more than the window.
+std::uint64_t wait_for(const std::atomic<std::uint64_t>& flag, std::uint64_t target) {
+    std::uint64_t seen = flag.load(std::memory_order_acquire);
+    for (std::uint32_t spins = 0; seen < target; ++spins) {
         if (spins < 4096) {
             __builtin_ia32_pause();
         } else {
             std::this_thread::yield();
         }
+        seen = flag.load(std::memory_order_acquire);
     }
+    return seen;
 }
 
+}  // namespace
+
 shard_workers::shard_workers(std::size_t shards, job work)
-    : work_(std::move(work)), sync_(shards), errors_(shards) {
+    : work_(std::move(work)), finished_(new signal[shards]), errors_(shards) {
     for (std::size_t s = 1; s < shards; ++s) threads_.emplace_back([this, s] { worker(s); });
 }
 
 shard_workers::~shard_workers() {
-    done_ = true;
-    sync_.arrive_and_wait();  // releases the workers, which see done_ and leave
+    posted_.window.store(quit, std::memory_order_release);
     for (auto& t : threads_) t.join();
 }
 
 void shard_workers::worker(std::size_t shard) {
-    while (true) {
-        sync_.arrive_and_wait();  // a window was posted (or we are done)
-        if (done_) return;
+    for (std::uint64_t window = 1;; ++window) {
+        if (wait_for(posted_.window, window) == quit) return;
         try {
             work_(shard, start_, end_);
         } catch (...) {
             errors_[shard] = std::current_exception();
         }
-        sync_.arrive_and_wait();  // the window is finished
+        finished_[shard].window.store(window, std::memory_order_release);
     }
 }
 
 void shard_workers::run(tick_t start, tick_t end) {
     start_ = start;
     end_ = end;
-    sync_.arrive_and_wait();
+    posted_.window.store(++window_, std::memory_order_release);
     try {
         work_(0, start, end);
     } catch (...) {
         errors_[0] = std::current_exception();
     }
-    sync_.arrive_and_wait();
+    for (std::size_t s = 1; s < errors_.size(); ++s) wait_for(finished_[s].window, window_);
+    std::exception_ptr first;
     for (auto& e : errors_) {
-        if (e) std::rethrow_exception(std::exchange(e, nullptr));
+        if (e && !first) first = e;
+        e = nullptr;
     }
+    if (first) std::rethrow_exception(first);
 }
 
 }  // namespace fluxon

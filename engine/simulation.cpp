@@ -21,6 +21,10 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
+// Recorded spikes and probe samples wait in their slices for this many windows before they
+// are collected (and always at the end, or when the run is stopped).
+constexpr int collect_every_windows = 128;
+
 double seconds_since(clock_type::time_point t0) {
     return std::chrono::duration<double>(clock_type::now() - t0).count();
 }
@@ -375,9 +379,16 @@ run_result simulation::run(const run_options& options) {
     const auto t0 = clock_type::now();
     auto last_progress = t0;
     bool stopped = false;
+    int windows_since_collect = 0;
     const auto window_done = [&](tick_t t) {
         if (st.chip) st.chip->account_window();
-        collect_recordings(st.net, sinks);
+        stopped = options.stop && options.stop->load(std::memory_order_relaxed) && t < st.net.end_ticks;
+        // Collecting reads (and clears) buffers that other threads' slices write: done every
+        // window, moving those cache lines between cores cost more than the window's spikes.
+        if (++windows_since_collect == collect_every_windows || t >= st.net.end_ticks || stopped) {
+            collect_recordings(st.net, sinks);
+            windows_since_collect = 0;
+        }
         const double reached = st.net.base.to_seconds(t);
         if (writer) writer->progress(reached);
         if (options.progress && (clock_type::now() - last_progress > std::chrono::milliseconds(100) ||
@@ -385,7 +396,6 @@ run_result simulation::run(const run_options& options) {
             last_progress = clock_type::now();
             options.progress(reached, st.net.duration);
         }
-        stopped = options.stop && options.stop->load(std::memory_order_relaxed) && t < st.net.end_ticks;
         return !stopped;
     };
     tick_t reached = 0;

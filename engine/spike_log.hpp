@@ -1,7 +1,9 @@
 #pragma once
-// The spikes a population slice emitted during one window, step by step, double-buffered:
-// the slice writes `current` while the other slices read `published` (the previous window's),
-// and the two swap between windows when nothing runs.
+// The spikes a population slice emitted during one window, step by step, double-buffered by
+// window parity: in window w the slice writes buffer w % 2 while the other slices read buffer
+// (w - 1) % 2, the previous window's. Windows are numbered by every slice alike, so no one has
+// to swap buffers between windows: the owner alone writes its log, and readers on other cores
+// only read it (each line a thread writes and another reads costs a transfer between cores).
 #include <cstdint>
 #include <vector>
 
@@ -26,16 +28,20 @@ struct spike_window {
 
 class spike_log {
 public:
-    spike_window& current() { return buffers_[cur_]; }
-    const spike_window& published() const { return buffers_[1 - cur_]; }
-    void publish() {
-        cur_ = 1 - cur_;
-        buffers_[cur_].clear();
+    // The owner, at the start of window `index` (numbered from 1).
+    void begin_window(std::uint64_t index) {
+        latest_ = index;
+        buffers_[index & 1].clear();
     }
+    spike_window& current() { return buffers_[latest_ & 1]; }
+    // The spikes of window `index`, which must be the latest or the one before.
+    const spike_window& window(std::uint64_t index) const { return buffers_[index & 1]; }
+    // Between windows: the spikes of the window just finished.
+    const spike_window& latest() const { return buffers_[latest_ & 1]; }
 
 private:
     spike_window buffers_[2];
-    int cur_ = 0;
+    std::uint64_t latest_ = 0;
 };
 
 }  // namespace fluxon

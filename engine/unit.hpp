@@ -20,9 +20,6 @@ public:
     // Called on the unit's shard at the start of every window, before its events.
     virtual void on_window_start(tick_t /*window_start*/) {}
     virtual void handle(const event& ev, unit_context& ctx) = 0;
-    // Called serially (no other unit runs) between windows: publish what other shards may read
-    // in the next window.
-    virtual void exchange() {}
 
     unit_id id() const { return id_; }
     // Set once by the engine when the unit is added.
