@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """fluxon against Brian2 (cpp_standalone) on the CUBA network, side by side in one invocation.
 
-    /usr/bin/python3 bench/cuba/bench.py [--sizes 4000 40000] [--duration 10] [--json out.json]
+    /usr/bin/python3 bench/cuba/bench.py [--sizes 4000 40000] [--duration 10] [--repeat 3] [--json out.json]
 
 For each size it runs fluxon on 1 and 2 threads and Brian2 cpp_standalone (its fastest mode on
 this machine), and prints simulation wall time, start-up time, synaptic events per second, peak
@@ -125,6 +125,11 @@ def rate(r):
     return r["spikes"] / r["N"] / r["duration"]
 
 
+def median_run(runs):
+    """The run of median simulation time (the lower middle one for an even count)."""
+    return sorted(runs, key=lambda r: r["sim_wall"])[(len(runs) - 1) // 2]
+
+
 def table(rows, headers):
     widths = [max(len(h), *(len(str(row[i])) for row in rows)) for i, h in enumerate(headers)]
     lines = ["  ".join(h.rjust(w) for h, w in zip(headers, widths))]
@@ -137,29 +142,41 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[4000, 40000])
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--fluxon", default=str(ROOT / "build" / "io" / "cli" / "fluxon"))
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of each simulator and size, interleaved; the median is reported")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--json", help="also write all results here")
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error(f"--repeat must be at least 1, got {args.repeat}")
 
     results, rows = [], []
     for n in args.sizes:
-        f1 = run_isolated(fluxon_run, args.fluxon, n, 80.0, args.duration, 1)
-        f2 = run_isolated(fluxon_run, args.fluxon, n, 80.0, args.duration, 2)
-        b = run_isolated(brian2_run, n, 80.0, args.duration)
-        results += [f1, f2, b]
-        for r in (f1, f2, b):
+        # Interleaved, so that a change in the machine's speed falls on all three alike; each
+        # is then represented by its run of median simulation time.
+        runs = {"f1": [], "f2": [], "b": []}
+        for _ in range(args.repeat):
+            runs["f1"].append(run_isolated(fluxon_run, args.fluxon, n, 80.0, args.duration, 1))
+            runs["f2"].append(run_isolated(fluxon_run, args.fluxon, n, 80.0, args.duration, 2))
+            runs["b"].append(run_isolated(brian2_run, n, 80.0, args.duration))
+        f1, f2, b = (median_run(runs[key]) for key in ("f1", "f2", "b"))
+        for key in runs:
+            results += runs[key]
+        for r, key in ((f1, "f1"), (f2, "f2"), (b, "b")):
             name = "fluxon" if r["simulator"] == "fluxon" else "brian2 cpp_standalone"
             threads = r.get("threads", 1)
-            rows.append([n, f"{name} ({threads} thr)", f"{r['sim_wall']:.3f}", f"{r['startup']:.2f}",
-                         f"{r['synaptic_events'] / r['sim_wall']:.3g}", f"{r['peak_rss'] / 2**20:.0f}",
-                         f"{rate(r):.2f}", f"{b['sim_wall'] / r['sim_wall']:.2f}"])
+            walls = sorted(x["sim_wall"] for x in runs[key])
+            rows.append([n, f"{name} ({threads} thr)", f"{r['sim_wall']:.3f}", f"{walls[0]:.3f}-{walls[-1]:.3f}",
+                         f"{r['startup']:.2f}", f"{r['synaptic_events'] / r['sim_wall']:.3g}",
+                         f"{r['peak_rss'] / 2**20:.0f}", f"{rate(r):.2f}", f"{b['sim_wall'] / r['sim_wall']:.2f}"])
         print(f"N={n}: fluxon 1 thread is {b['sim_wall'] / f1['sim_wall']:.2f}x Brian2's speed, "
               f"2 threads {f1['sim_wall'] / f2['sim_wall']:.2f}x 1 thread; rates "
               f"{rate(f1):.2f} / {rate(b):.2f} Hz ({100 * (rate(f1) / rate(b) - 1):+.1f} %)", flush=True)
     print()
     print(f"CUBA, {args.duration:g} s of biological time, K=80 inputs per neuron")
-    print(table(rows, ["N", "simulator", "sim s", "start-up s", "events/s", "peak MiB", "rate Hz",
-                       "Brian2/this"]))
+    print(f"medians of {args.repeat} interleaved runs each (sim s range: fastest-slowest)")
+    print(table(rows, ["N", "simulator", "sim s", "sim s range", "start-up s", "events/s", "peak MiB",
+                       "rate Hz", "Brian2/this"]))
 
     if not args.skip_memory:
         mem = {}
