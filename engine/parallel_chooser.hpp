@@ -1,6 +1,6 @@
 #pragma once
 // Whether the shards of the next window run in parallel or one after the other on the calling
-// thread. A parallel window pays a barrier round trip between cores (1 to 2 µs measured on the
+// thread. A parallel window pays a round trip between cores (about 1 µs measured on the
 // 2-core CI machine); a network whose window holds less work than that runs faster on one
 // thread, whatever the user asked for. Results never depend on the choice: the shards are the
 // same either way, only who runs them changes. The chooser times a trial of each mode, keeps
