@@ -2,9 +2,9 @@
 // A contiguous slice of a neuron population (or spike source) as an engine unit: a clocked
 // unit that steps its neuron block every dt. Spikes reach it through delay ring buffers that
 // are filled at the start of each window from the previous window's spike logs of its
-// presynaptic slices (engine/spike_log.hpp) (every delay is at least one window long), in a fixed order: projection,
-// step, presynaptic neuron, synapse. That order does not depend on how the population is
-// sliced, so results are bit-identical for any number of threads.
+// presynaptic slices (every delay is at least one window long; engine/spike_log.hpp), in a
+// fixed order: projection, step, presynaptic neuron, synapse. That order does not depend on
+// how the population is sliced, so results are bit-identical for any number of threads.
 #include <cstdint>
 #include <memory>
 #include <vector>

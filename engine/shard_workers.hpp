@@ -7,8 +7,8 @@
 // The hand-over costs what moving cache lines between cores costs (200 ns one way on the
 // 2-core CI machine, measured with a ping-pong of one line), so it moves as few as it can: the
 // calling thread posts a window by writing one line that the workers watch, and each worker
-// reports the window done in a line of its own that only it writes. A counting barrier moves
-// each of its lines several times per window (1.2 to 1.7 µs per window, measured).
+// reports the window done in a line of its own that only it writes: an empty window costs
+// 0.76 µs on 2 threads, against 0.78 to 0.95 µs for the counting barrier this replaced.
 #include <atomic>
 #include <cstdint>
 #include <exception>

@@ -385,12 +385,14 @@ run_result simulation::run(const run_options& options) {
         stopped = options.stop && options.stop->load(std::memory_order_relaxed) && t < st.net.end_ticks;
         // Collecting reads (and clears) buffers that other threads' slices write: done every
         // window, moving those cache lines between cores cost more than the window's spikes.
+        // The file's time reached moves with the collections, so that it never runs ahead of
+        // the spikes and samples the file holds.
+        const double reached = st.net.base.to_seconds(t);
         if (++windows_since_collect == collect_every_windows || t >= st.net.end_ticks || stopped) {
             collect_recordings(st.net, sinks);
             windows_since_collect = 0;
+            if (writer) writer->progress(reached);
         }
-        const double reached = st.net.base.to_seconds(t);
-        if (writer) writer->progress(reached);
         if (options.progress && (clock_type::now() - last_progress > std::chrono::milliseconds(100) ||
                                  t >= st.net.end_ticks)) {
             last_progress = clock_type::now();
