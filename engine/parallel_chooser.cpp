@@ -1,31 +1,40 @@
 #include "engine/parallel_chooser.hpp"
 
+#include <algorithm>
+
 namespace fluxon {
+namespace {
+
+template <std::size_t N>
+double median(std::array<double, N>& times) {
+    std::nth_element(times.begin(), times.begin() + N / 2, times.end());
+    return times[N / 2];
+}
+
+}  // namespace
 
 void parallel_chooser::record(double seconds) {
     if (parallel()) ++parallel_windows_;
-    ++windows_;
     switch (phase_) {
     case phase::trial_parallel:
-        parallel_time_ += seconds;
+        parallel_times_[windows_++] = seconds;
         if (windows_ == trial_windows) {
             phase_ = phase::trial_serial;
             windows_ = 0;
         }
         break;
     case phase::trial_serial:
-        serial_time_ += seconds;
+        serial_times_[windows_++] = seconds;
         if (windows_ == trial_windows) {
-            parallel_ = parallel_time_ <= serial_time_;
+            parallel_ = median(parallel_times_) <= median(serial_times_);
             phase_ = phase::settled;
             windows_ = 0;
         }
         break;
     case phase::settled:
-        if (windows_ == settled_windows) {
+        if (++windows_ == settled_windows) {
             phase_ = phase::trial_parallel;
             windows_ = 0;
-            parallel_time_ = serial_time_ = 0;
         }
         break;
     }

@@ -5,6 +5,11 @@
 // thread, whatever the user asked for. Results never depend on the choice: the shards are the
 // same either way, only who runs them changes. The chooser times a trial of each mode, keeps
 // the faster for a long stretch, and tries again, since a machine's speed drifts.
+//
+// A trial lasts about a millisecond, and one time slice taken by another process inside it
+// (milliseconds) would outweigh all its windows together: trials are compared by their median
+// window, which such an outlier does not move.
+#include <array>
 #include <cstdint>
 
 namespace fluxon {
@@ -24,7 +29,7 @@ private:
     phase phase_ = phase::trial_parallel;
     bool parallel_ = true;
     int windows_ = 0;  // in the current phase
-    double parallel_time_ = 0, serial_time_ = 0;
+    std::array<double, trial_windows> parallel_times_{}, serial_times_{};
     std::int64_t parallel_windows_ = 0;
 };
 
