@@ -11,16 +11,22 @@ using namespace fluxon;
 
 namespace {
 
-// Feeds the chooser windows that take `parallel_s` or `serial_s` by mode; returns how many of
-// `n` windows ran in parallel.
-std::int64_t feed(parallel_chooser& c, int n, double parallel_s, double serial_s) {
+// Feeds the chooser `n` windows whose times `time(parallel, index in this feed)` gives;
+// returns how many ran in parallel.
+template <class Time>
+std::int64_t feed(parallel_chooser& c, int n, Time time) {
     std::int64_t parallel = 0;
     for (int i = 0; i < n; ++i) {
         const bool p = c.parallel();
         parallel += p;
-        c.record(p ? parallel_s : serial_s);
+        c.record(time(p, i));
     }
     return parallel;
+}
+
+// Windows that take `parallel_s` or `serial_s` by mode.
+std::int64_t feed(parallel_chooser& c, int n, double parallel_s, double serial_s) {
+    return feed(c, n, [&](bool p, int) { return p ? parallel_s : serial_s; });
 }
 
 // A unit that steps every tick and does nothing else.
@@ -52,33 +58,71 @@ std::int64_t parallel_windows_with(int windows) {
 
 }  // namespace
 
-TEST_CASE("parallel chooser: trials of both modes, then the faster for a long stretch") {
-    constexpr int trial = parallel_chooser::trial_windows, settled = parallel_chooser::settled_windows;
+constexpr int trial = parallel_chooser::trial_windows, settled = parallel_chooser::settled_windows;
+
+TEST_CASE("parallel chooser: a trial of each mode, then the faster for a long stretch") {
     parallel_chooser slow_parallel;
     // Parallel windows take 3 us, serial ones 1 us: after the trials every window is serial
-    // until the next parallel trial.
+    // until parallel is tried again.
     CHECK(feed(slow_parallel, 2 * trial + settled, 3e-6, 1e-6) == trial);
     CHECK(feed(slow_parallel, trial, 3e-6, 1e-6) == trial);  // the next trial
+    CHECK(feed(slow_parallel, settled, 3e-6, 1e-6) == 0);
+
     parallel_chooser fast_parallel;
     CHECK(feed(fast_parallel, 2 * trial + settled, 1e-6, 3e-6) == trial + settled);
-    // The machine changes: the next round of trials follows it.
-    CHECK(feed(fast_parallel, 2 * trial + settled, 3e-6, 1e-6) == trial);
+    // The machine changes. Serial's trial ties with parallel's pace as last measured, so the
+    // threads stay for a stretch, which measures their new pace; serial's next trial wins.
+    CHECK(feed(fast_parallel, trial + settled, 3e-6, 1e-6) == settled);
+    CHECK(feed(fast_parallel, trial + settled, 3e-6, 1e-6) == 0);
 }
 
-TEST_CASE("parallel chooser: one long window in a trial does not decide it") {
-    constexpr int trial = parallel_chooser::trial_windows, settled = parallel_chooser::settled_windows;
+TEST_CASE("parallel chooser: trials grow rarer while one mode keeps winning by far") {
     parallel_chooser c;
-    // Parallel windows take 1 us and serial ones 2 us, but in the parallel trial three windows
-    // lost 5 ms each to another process: their sum is far slower, their median is not.
-    for (int i = 0; i < trial; ++i) {
-        REQUIRE(c.parallel());
-        c.record(i % 20 == 7 ? 5e-3 : 1e-6);
-    }
-    CHECK(feed(c, trial + settled, 1e-6, 2e-6) == settled);
+    CHECK(feed(c, 2 * trial + settled, 1e-6, 3e-6) == trial + settled);
+    CHECK(feed(c, trial + 2 * settled, 1e-6, 3e-6) == 2 * settled);
+    CHECK(feed(c, trial + 4 * settled, 1e-6, 3e-6) == 4 * settled);
+    CHECK(feed(c, trial + 8 * settled, 1e-6, 3e-6) == 8 * settled);
+    CHECK(feed(c, trial + 8 * settled, 1e-6, 3e-6) == 8 * settled);  // the longest stretch
+    // A narrow win starts over from the shortest stretch.
+    CHECK(feed(c, trial + settled, 1e-6, 1.1e-6) == settled);
+    CHECK(feed(c, trial, 1e-6, 1.1e-6) == 0);
+}
+
+TEST_CASE("parallel chooser: the windows right after a switch do not count") {
+    parallel_chooser c;
+    // Serial windows take 1 us once the caches have followed the switch, 10 us before; parallel
+    // windows always 2 us. Judged by whole trials, serial would lose.
+    const auto time = [](bool p, int i) {
+        if (p) return 2e-6;
+        return i < trial + parallel_chooser::warmup_windows ? 10e-6 : 1e-6;
+    };
+    CHECK(feed(c, 2 * trial + settled, time) == trial);
+}
+
+TEST_CASE("parallel chooser: a few very long windows do not decide a trial") {
+    parallel_chooser c;
+    // Parallel windows take 1 us and serial ones 2 us, but three measured parallel windows
+    // lost 5 ms each to another process: with them, the parallel mean is far slower.
+    const auto time = [](bool p, int i) {
+        if (!p) return 2e-6;
+        return i == 300 || i == 700 || i == 900 ? 5e-3 : 1e-6;
+    };
+    CHECK(feed(c, 2 * trial + settled, time) == trial + settled);
+}
+
+TEST_CASE("parallel chooser: parallel windows that are often slow count as slow") {
+    parallel_chooser c;
+    // A quarter of the parallel windows take 10 us (a worker slow to answer, say), the rest
+    // 1 us; serial windows take 2 us. The typical parallel window is faster, the mean is not.
+    const auto time = [](bool p, int i) {
+        if (!p) return 2e-6;
+        return i % 4 == 0 ? 10e-6 : 1e-6;
+    };
+    CHECK(feed(c, 2 * trial + settled, time) == trial);
 }
 
 TEST_CASE("engine: windows of no work run on one thread") {
-    // No work: the barrier round trip is all a parallel window costs, so the calling thread
+    // No work: the hand-over is all a parallel window costs, so the calling thread
     // runs both shards after the trials. (The opposite case, much work, is not checked here:
     // whether parallel windows win depends on what else the machine runs, and the tests run
     // two at a time.)
