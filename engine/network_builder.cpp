@@ -132,7 +132,7 @@ private:
     void plan_slices() {
         std::vector<std::uint32_t> sizes;
         for (const auto& p : out_.populations) sizes.push_back(p.size);
-        plan_ = partition_for_threads(sizes, engine_.shards());
+        plan_ = partition_for_threads(sizes, engine_.shards(), spec_.run.min_slice);
     }
 
     // Per projection, its synapses as one CSR table per target slice. Connectivity is drawn

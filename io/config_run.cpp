@@ -22,6 +22,13 @@ void read_run_integers(const config_node& run, net::run_spec& spec) {
         }
         spec.threads = static_cast<int>(value);
     }
+    if (const config_node min_slice = run.child("min_slice"); min_slice.present()) {
+        const std::int64_t value = read_integer(min_slice, "a number of neurons >= 1");
+        if (value < 1 || value > std::numeric_limits<std::uint32_t>::max()) {
+            min_slice.fail(fmt::format("min_slice must be a number of neurons >= 1, got {}", value));
+        }
+        spec.min_slice = static_cast<std::uint32_t>(value);
+    }
 }
 
 void read_run_settings(const config_node& run, net::run_spec& spec) {

@@ -13,9 +13,11 @@ struct slice_plan {
     int shard = 0;
 };
 
-// Slices per population, in neuron order. Populations smaller than `min_slice` are not cut;
-// they go whole to shards in turn.
+// Slices per population, in neuron order. A population is cut into as many equal slices as
+// there are shards, but none smaller than `min_slice` neurons; a population that is not cut
+// goes whole to the shard with the fewest neurons so far (the lowest-numbered of equals), after
+// the cut ones are placed.
 std::vector<std::vector<slice_plan>> partition_for_threads(const std::vector<std::uint32_t>& sizes,
-                                                           int shards, std::uint32_t min_slice = 256);
+                                                           int shards, std::uint32_t min_slice);
 
 }  // namespace fluxon

@@ -124,15 +124,17 @@ class Network:
     """A network description under construction; build() turns it into a Simulation.
 
     dt and duration are strings with units or numbers in seconds; the seed draws
-    connectivity, initial values and noise; threads does not change results.
+    connectivity, initial values and noise; threads (and min_slice, the fewest neurons of a
+    population's per-thread slice) do not change results.
     """
 
     def __init__(self, dt="0.1 ms", duration="1 s", seed=1, threads=1, time_base="ps",
-                 flush_interval=2.0):
+                 flush_interval=2.0, min_slice=2048):
         self.dt = dt
         self.duration = duration
         self.seed = seed
         self.threads = threads
+        self.min_slice = min_slice
         self.time_base = time_base
         self.flush_interval = flush_interval
         self.populations = {}
@@ -238,7 +240,7 @@ class Network:
     def _network_description(self):
         return {
             "run": {"dt": self.dt, "duration": self.duration, "seed": self.seed, "threads": self.threads,
-                    "time_base": self.time_base, "flush_interval": self.flush_interval},
+                    "min_slice": self.min_slice, "time_base": self.time_base, "flush_interval": self.flush_interval},
             "populations": {name: pop.description() for name, pop in self.populations.items()},
             "projections": {name: dict(entry) for name, entry in self.projections.items()},
             "currents": {name: dict(entry) for name, entry in self.currents.items()},

@@ -62,7 +62,7 @@ def test_crossbar_runs_are_bit_identical_across_thread_counts(tmp_path):
     for threads in (1, 2):
         out = tmp_path / f"xbar_{threads}.h5"
         subprocess.run([str(FLUXON), "run", str(config), "-o", str(out), "--quiet", "--threads", str(threads),
-                        "--set", "run.duration=0.3 s"], check=True)
+                        "--set", "run.duration=0.3 s", "--set", "run.min_slice=16"], check=True)
         with h5py.File(out, "r") as f:
             found.append({name: f[name][()] for name in ("spikes/res/times", "spikes/res/ids", "crossbar/tiles/reads",
                                                          "crossbar/tiles/conversions", "ledger/count", "ledger/energy")})

@@ -26,8 +26,8 @@ LIF = dict(tau_m="20 ms", v_rest="-49 mV", v_th="-50 mV", v_reset="-60 mV", t_re
 
 
 def cuba(n_exc=320, n_inh=80, duration="200 ms", seed=1, threads=1):
-    """The CUBA network of examples/cuba.toml at any size."""
-    net = fluxon.Network(dt="0.1 ms", duration=duration, seed=seed, threads=threads)
+    """The CUBA network of examples/cuba.toml at any size (cut into slices on more threads)."""
+    net = fluxon.Network(dt="0.1 ms", duration=duration, seed=seed, threads=threads, min_slice=16)
     exc = net.population("exc", n_exc, "lif", **LIF)
     inh = net.population("inh", n_inh, "lif", **LIF)
     for pop in (exc, inh):

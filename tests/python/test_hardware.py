@@ -29,8 +29,9 @@ LOIHI_CORE_POWER = 0.815e-3    # W, devices/presets/loihi.toml
 
 
 def cuba(duration="50 ms", threads=1, **hardware):
-    """A 100-neuron CUBA network (p = 0.1), with net.hardware(**hardware) when given."""
-    net = fluxon.Network(dt="0.1 ms", duration=duration, seed=1, threads=threads)
+    """A 100-neuron CUBA network (p = 0.1), with net.hardware(**hardware) when given (cut into
+    slices on more threads)."""
+    net = fluxon.Network(dt="0.1 ms", duration=duration, seed=1, threads=threads, min_slice=16)
     exc = net.population("exc", N["exc"], "lif", **LIF)
     inh = net.population("inh", N["inh"], "lif", **LIF)
     for pop in (exc, inh):

@@ -68,10 +68,12 @@ inline net::spike_record_spec record_all(std::string population) {
     return r;
 }
 
-// The Vogels-Abbott CUBA network of Brian2's example, split into E and I populations.
+// The Vogels-Abbott CUBA network of Brian2's example, split into E and I populations. Slices
+// may be small, so that runs on more threads cut even these small populations.
 inline net::experiment_spec cuba(std::uint32_t n, const std::string& duration, int threads, std::uint64_t seed) {
     auto e = experiment("0.1 ms", duration);
     e.run.threads = threads;
+    e.run.min_slice = 64;
     e.run.seed = seed;
     const param_inputs params{{"tau_m", q("20 ms")},      {"v_rest", q("-49 mV")},       {"v_th", q("-50 mV")},
                               {"v_reset", q("-60 mV")},   {"t_ref", q("5 ms")},          {"tau_syn_exc", q("5 ms")},

@@ -36,6 +36,7 @@ dt = "0.1 ms"
 duration = "1 s"
 seed = 42
 threads = 2
+min_slice = 500
 time_base = "fs"
 flush_interval = 0.5
 
@@ -136,6 +137,7 @@ TEST_CASE("config: the run section maps onto run_spec with sites") {
     CHECK(spec.run.duration.site.key == "run.duration");
     CHECK(spec.run.seed == 42);
     CHECK(spec.run.threads == 2);
+    CHECK(spec.run.min_slice == 500);
     CHECK(spec.run.time_base == "fs");
     CHECK(spec.run.flush_interval == doctest::Approx(0.5));
     CHECK(spec.run.site.key == "run");
@@ -153,6 +155,7 @@ TEST_CASE("config: run defaults when [run] is absent") {
     CHECK(spec.run.dt.site.file == "d.toml");
     CHECK(spec.run.seed == 1);
     CHECK(spec.run.threads == 1);
+    CHECK(spec.run.min_slice == 2048);
     CHECK(spec.run.time_base == "ps");
 }
 
@@ -442,6 +445,8 @@ TEST_CASE("config errors: bad values") {
     expect_error(proj + "connector = \"all_to_all\"\n", 6, "projections.p.connector");
     CHECK(mentions(expect_error("[run]\nseed = -1\n", 2, "run.seed"), ">= 0"));
     expect_error("[run]\nthreads = 0\n", 2, "run.threads");
+    expect_error("[run]\nmin_slice = 0\n", 2, "run.min_slice");
+    expect_error("[run]\nmin_slice = 1.5\n", 2, "run.min_slice");
     expect_error("[run]\ntime_base = \"ns\"\n", 2, "run.time_base");
     expect_error("[run]\nflush_interval = 0\n", 2, "run.flush_interval");
     expect_error("[run]\nflush_interval = inf\n", 2, "run.flush_interval");
