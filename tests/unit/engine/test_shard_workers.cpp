@@ -4,8 +4,10 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/shard_workers.hpp"
@@ -50,4 +52,15 @@ TEST_CASE("shard workers: a shard's exception reaches the caller, lowest shard f
     CHECK(message == "shard 1");
     // The failed window's exceptions are not thrown again by the next one.
     CHECK_NOTHROW(workers.run(6, 7));
+}
+
+TEST_CASE("shard workers: a worker that fell asleep between windows runs the next one") {
+    std::vector<std::int64_t> runs(2, 0);
+    shard_workers workers(2, [&](std::size_t s, tick_t, tick_t) { ++runs[s]; });
+    for (tick_t w = 0; w < 6; ++w) {
+        // Long enough for the worker to stop spinning and sleep (a few hundred microseconds).
+        if (w % 2 == 1) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        workers.run(w, w + 1);
+        CHECK(runs[1] == w + 1);
+    }
 }
