@@ -7,15 +7,16 @@
 //
 // The chooser runs each mode for a stretch, keeps the faster for a long stretch, then tries the
 // other again, since a machine's speed drifts; while one mode keeps winning by a wide margin,
-// the stretches between trials double (a trial of the slower mode costs time). A mode is judged by its steady pace, not by the
-// windows right after a switch: a switch moves the shards' data between the cores' caches, and
-// windows stayed slow for hundreds of windows after one (measured on CUBA: serial windows at
-// N=4000 took 3.5 µs just after a switch and 2.3 µs 1000 windows later; parallel windows at
-// N=40000, 23 µs and 13 µs; most of the difference is gone after 256 windows). So the first
-// `warmup_windows` of a stretch are not counted, and
-// a mode's pace is the mean of its last `measured_windows`, without the longest sixteenth: a
-// time slice taken by another process (milliseconds) must not decide, but a parallel window
-// that is slow now and then because of the mode itself is a cost that counts.
+// the stretches between trials double (a trial of the slower mode costs time).
+//
+// A mode is judged by its steady pace, not by the windows right after a switch: a switch moves
+// the shards' data between the cores' caches, and windows stayed slow for hundreds of windows
+// after one (measured on CUBA: serial windows at N=4000 took 3.5 µs just after a switch and
+// 2.3 µs 1000 windows later; parallel windows at N=40000, 23 µs and 13 µs; most of the
+// difference is gone after 256 windows). So the first `warmup_windows` of a stretch are not
+// counted, and a mode's pace is the mean of its last `measured_windows` without the longest
+// sixteenth: a time slice taken by another process (milliseconds) must not decide, but a
+// parallel window that is slow now and then because of the mode itself is a cost that counts.
 #include <cstdint>
 #include <vector>
 

@@ -22,7 +22,7 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 
 // Recorded spikes and probe samples wait in their slices for this many windows before they
-// are collected (and always at the end, or when the run is stopped).
+// are collected (and always at the end, at a stop, and before a progress callback).
 constexpr int collect_every_windows = 128;
 
 double seconds_since(clock_type::time_point t0) {
@@ -387,14 +387,17 @@ run_result simulation::run(const run_options& options) {
         // window, moving those cache lines between cores cost more than the window's spikes.
         // The file's time reached moves with the collections, so that it never runs ahead of
         // the spikes and samples the file holds.
+        // A progress callback may raise (Python's KeyboardInterrupt): what ran before it is
+        // collected first.
         const double reached = st.net.base.to_seconds(t);
-        if (++windows_since_collect == collect_every_windows || t >= st.net.end_ticks || stopped) {
+        const bool progress_due = options.progress && (clock_type::now() - last_progress > std::chrono::milliseconds(100) ||
+                                                       t >= st.net.end_ticks);
+        if (++windows_since_collect == collect_every_windows || t >= st.net.end_ticks || stopped || progress_due) {
             collect_recordings(st.net, sinks);
             windows_since_collect = 0;
             if (writer) writer->progress(reached);
         }
-        if (options.progress && (clock_type::now() - last_progress > std::chrono::milliseconds(100) ||
-                                 t >= st.net.end_ticks)) {
+        if (progress_due) {
             last_progress = clock_type::now();
             options.progress(reached, st.net.duration);
         }

@@ -599,13 +599,19 @@ def long_cuba():
 
 def test_keyboard_interrupt_from_the_progress_callback(tmp_path):
     sim = long_cuba()
+    seen = []
 
     def interrupt(t, t_end):
+        seen.append(t)
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
         sim.run(output=tmp_path / "run.h5", progress=interrupt)
     check_interrupted_file(tmp_path / "run.h5", sim)
+    # Everything simulated before the callback raised is in the file (and the run stopped
+    # within a step of it).
+    with analysis.open_run(tmp_path / "run.h5") as run:
+        assert seen[-1] <= run.time_reached <= seen[-1] + 1.5e-4
 
 
 def test_sigint_during_a_run_stops_it_cleanly(tmp_path):
