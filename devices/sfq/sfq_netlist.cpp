@@ -71,38 +71,33 @@ void validate(const netlist& n) {
         in_base[i + 1] = in_base[i] + n.instances[i].type->inputs.size();
         out_base[i + 1] = out_base[i] + n.instances[i].type->outputs.size();
     }
-    // Which wire (or input, output, open declaration) uses each port: -1 none.
-    constexpr long none = -1;
-    std::vector<long> driver(in_base.back(), none), load(out_base.back(), none);
-    std::vector<std::string> driver_what(in_base.back()), load_what(out_base.back());
+    // What uses each port (a wire, a circuit input or output, an 'open' declaration); empty:
+    // nothing yet.
+    std::vector<std::string> driver(in_base.back()), load(out_base.back());
 
     auto claim_input = [&](port_ref p, const std::string& what, const error_site& where) {
-        long& slot = driver[in_base[p.instance] + p.port];
-        std::string& prev = driver_what[in_base[p.instance] + p.port];
-        if (slot != none) {
+        std::string& prev = driver[in_base[p.instance] + p.port];
+        if (!prev.empty()) {
             throw network_error(fmt::format("fan-in without a merger: input {} is driven by {} and by {}; "
                                             "join them with a merger",
                                             input_name(n, p), prev, what),
                                 at_instance(n, p.instance, where));
         }
-        slot = 1;
         prev = what;
     };
     auto claim_output = [&](port_ref p, const std::string& what, const error_site& where) {
-        long& slot = load[out_base[p.instance] + p.port];
-        std::string& prev = load_what[out_base[p.instance] + p.port];
-        if (slot != none) {
+        std::string& prev = load[out_base[p.instance] + p.port];
+        if (!prev.empty()) {
             throw network_error(fmt::format("fan-out without a splitter: output {} drives {} and {}; "
                                             "split it with a splitter",
                                             output_name(n, p), prev, what),
                                 at_instance(n, p.instance, where));
         }
-        slot = 1;
         prev = what;
     };
     for (const wire& w : n.wires) {
-        claim_input(w.to, fmt::format("{}", output_name(n, w.from)), w.site);
-        claim_output(w.from, fmt::format("{}", input_name(n, w.to)), w.site);
+        claim_input(w.to, output_name(n, w.from), w.site);
+        claim_output(w.from, input_name(n, w.to), w.site);
     }
     for (const input_train& in : n.inputs) claim_input(in.to, fmt::format("circuit input '{}'", in.name), in.site);
     for (const probe& out : n.outputs) claim_output(out.from, fmt::format("circuit output '{}'", out.name), out.site);
@@ -113,14 +108,14 @@ void validate(const netlist& n) {
     for (std::uint32_t i = 0; i < n.instances.size(); ++i) {
         const instance& inst = n.instances[i];
         for (std::uint8_t p = 0; p < inst.type->inputs.size(); ++p) {
-            if (driver[in_base[i] + p] != none) continue;
+            if (!driver[in_base[i] + p].empty()) continue;
             throw network_error(fmt::format("unconnected input {}: wire it, or list it in 'open' if it "
                                             "is meant to receive no pulses",
                                             input_name(n, {i, p})),
                                 at_instance(n, i));
         }
         for (std::uint8_t p = 0; p < inst.type->outputs.size(); ++p) {
-            if (load[out_base[i] + p] != none) continue;
+            if (!load[out_base[i] + p].empty()) continue;
             throw network_error(fmt::format("unconnected output {}: wire it, make it a circuit output, or "
                                             "list it in 'open'",
                                             output_name(n, {i, p})),
