@@ -7,7 +7,7 @@
 
 #include "bindings/bindings.hpp"
 #include "engine/crossbar_mvm.hpp"
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "io/crossbar_preset.hpp"
 
 namespace fluxon::py_bindings {

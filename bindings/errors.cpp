@@ -14,7 +14,7 @@
 #include <pybind11/pybind11.h>
 
 #include "bindings/bindings.hpp"
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace fluxon::py_bindings {
 namespace {

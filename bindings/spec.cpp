@@ -12,7 +12,7 @@
 #include <pybind11/numpy.h>
 
 #include "bindings/bindings.hpp"
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "io/config.hpp"
 
 namespace fluxon::py_bindings {

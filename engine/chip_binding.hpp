@@ -11,7 +11,7 @@
 #include "devices/neuromorphic/chip_model.hpp"
 #include "devices/noc/topology.hpp"
 #include "engine/late_table.hpp"
-#include "engine/ledger.hpp"
+#include "engine/base/ledger.hpp"
 #include "engine/network_builder.hpp"
 #include "mappers/core_mapper.hpp"
 #include "networks/spec.hpp"

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "engine/population_slice.hpp"
-#include "engine/rng.hpp"
+#include "engine/base/rng.hpp"
 #include "engine/step_projection.hpp"
 
 namespace fluxon {

@@ -7,7 +7,7 @@
 
 #include "engine/crossbar_binding.hpp"
 #include "engine/crossbar_system.hpp"
-#include "engine/rng.hpp"
+#include "engine/base/rng.hpp"
 #include "io/crossbar_preset.hpp"
 
 namespace fluxon {

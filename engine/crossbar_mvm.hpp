@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/ledger.hpp"
+#include "engine/base/ledger.hpp"
 #include "networks/spec.hpp"
 
 namespace fluxon {

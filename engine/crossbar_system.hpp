@@ -11,7 +11,7 @@
 
 #include "devices/crossbar/crossbar_array.hpp"
 #include "devices/crossbar/crossbar_params.hpp"
-#include "engine/ledger.hpp"
+#include "engine/base/ledger.hpp"
 #include "mappers/crossbar_mapper.hpp"
 
 namespace fluxon {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/ledger.hpp"
+#include "engine/base/ledger.hpp"
 
 namespace fluxon {
 

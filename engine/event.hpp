@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <tuple>
 
-#include "engine/time.hpp"
+#include "engine/base/time.hpp"
 
 namespace fluxon {
 

@@ -9,7 +9,7 @@
 
 #include "engine/event_engine.hpp"
 #include "engine/population_slice.hpp"
-#include "engine/time.hpp"
+#include "engine/base/time.hpp"
 #include "networks/spec.hpp"
 #include "neurons/model.hpp"
 

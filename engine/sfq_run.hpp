@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "devices/sfq/pulse_sim.hpp"
-#include "engine/ledger.hpp"
+#include "engine/base/ledger.hpp"
 
 namespace fluxon {
 

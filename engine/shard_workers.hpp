@@ -19,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "engine/time.hpp"
+#include "engine/base/time.hpp"
 
 namespace fluxon {
 

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/ledger.hpp"
+#include "engine/base/ledger.hpp"
 #include "mappers/core_mapper.hpp"
 #include "networks/spec.hpp"
 #include "neurons/model.hpp"

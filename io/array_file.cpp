@@ -12,7 +12,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "io/hdf5.hpp"
 
 namespace fluxon::io {

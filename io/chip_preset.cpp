@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
-#include "engine/quantity.hpp"
+#include "engine/base/quantity.hpp"
 #include "io/config_node.hpp"
 #include "io/preset_values.hpp"
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "devices/neuromorphic/chip_params.hpp"
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace fluxon::io {
 

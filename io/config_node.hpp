@@ -11,8 +11,8 @@
 
 #include <toml++/toml.h>
 
-#include "engine/errors.hpp"
-#include "engine/quantity.hpp"
+#include "engine/base/errors.hpp"
+#include "engine/base/quantity.hpp"
 #include "neurons/model.hpp"
 
 namespace fluxon::io {

@@ -8,7 +8,7 @@
 
 #include <toml++/toml.h>
 
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "io/config_node.hpp"
 
 namespace fluxon::io {

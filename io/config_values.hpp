@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/quantity.hpp"
+#include "engine/base/quantity.hpp"
 #include "io/config_node.hpp"
 #include "networks/spec.hpp"
 #include "neurons/params.hpp"

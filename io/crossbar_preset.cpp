@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "devices/crossbar/crossbar_encoding.hpp"
-#include "engine/quantity.hpp"
+#include "engine/base/quantity.hpp"
 #include "io/config_node.hpp"
 #include "io/preset_values.hpp"
 

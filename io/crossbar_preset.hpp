@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "devices/crossbar/crossbar_params.hpp"
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace fluxon::io {
 

@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "devices/dram/dram_params.hpp"
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace fluxon::io {
 

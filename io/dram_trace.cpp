@@ -11,7 +11,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace fluxon::io {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace fluxon::io::h5 {
 

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace fluxon::io::h5 {
 

@@ -9,9 +9,9 @@
 
 #include <toml++/toml.h>
 
-#include "engine/errors.hpp"
-#include "engine/ledger.hpp"
-#include "engine/quantity.hpp"
+#include "engine/base/errors.hpp"
+#include "engine/base/ledger.hpp"
+#include "engine/base/quantity.hpp"
 #include "io/config_node.hpp"
 
 namespace fluxon::io::preset {

@@ -6,7 +6,7 @@
 #include <ctime>
 #include <set>
 
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "io/hdf5.hpp"
 
 namespace fluxon::io {

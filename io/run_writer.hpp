@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/ledger.hpp"
+#include "engine/base/ledger.hpp"
 #include "io/hdf5.hpp"
 #include "mappers/core_mapper.hpp"
 

@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "engine/quantity.hpp"
+#include "engine/base/quantity.hpp"
 #include "io/config_node.hpp"
 #include "io/preset_values.hpp"
 

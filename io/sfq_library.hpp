@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "devices/sfq/sfq_library.hpp"
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace fluxon::io {
 

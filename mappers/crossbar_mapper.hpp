@@ -11,7 +11,7 @@
 
 #include "devices/crossbar/crossbar_encoding.hpp"
 #include "devices/crossbar/crossbar_params.hpp"
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace fluxon {
 

@@ -5,7 +5,7 @@
 #include <functional>
 #include <vector>
 
-#include "engine/rng.hpp"
+#include "engine/base/rng.hpp"
 #include "networks/spec.hpp"
 #include "networks/values.hpp"
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "neurons/params.hpp"
 
 namespace fluxon::net {

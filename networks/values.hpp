@@ -6,7 +6,7 @@
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
 
-#include "engine/rng.hpp"
+#include "engine/base/rng.hpp"
 #include "networks/spec.hpp"
 
 namespace fluxon::net {

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/quantity.hpp"
+#include "engine/base/quantity.hpp"
 #include "neurons/params.hpp"
 
 namespace fluxon {

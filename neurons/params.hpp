@@ -9,8 +9,8 @@
 #include <variant>
 #include <vector>
 
-#include "engine/errors.hpp"
-#include "engine/quantity.hpp"
+#include "engine/base/errors.hpp"
+#include "engine/base/quantity.hpp"
 
 namespace fluxon {
 

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace fluxon {
 

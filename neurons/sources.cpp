@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/rng.hpp"
+#include "engine/base/rng.hpp"
 
 namespace fluxon {
 namespace {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/errors.hpp"
-#include "engine/rng.hpp"
+#include "engine/base/errors.hpp"
+#include "engine/base/rng.hpp"
 
 namespace fluxon {
 namespace {

@@ -7,7 +7,7 @@
 #include <map>
 #include <string>
 
-#include "engine/ledger.hpp"
+#include "engine/base/ledger.hpp"
 
 namespace fluxon {
 

@@ -7,7 +7,7 @@
 //   REF           VDD · (IDD5AB − IDD3N) · tRFC · tCK · devices
 //   background    VDD · IDD3N (a bank open) or VDD · IDD2N (all closed) · devices, per rank
 #include "devices/dram/dram_controller.hpp"
-#include "engine/ledger.hpp"
+#include "engine/base/ledger.hpp"
 
 namespace fluxon {
 

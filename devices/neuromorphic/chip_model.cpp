@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "devices/dram/dram_energy.hpp"
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace fluxon {
 

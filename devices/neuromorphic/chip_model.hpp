@@ -24,7 +24,7 @@
 #include "devices/dram/dram_controller.hpp"
 #include "devices/neuromorphic/chip_params.hpp"
 #include "devices/noc/noc_timing.hpp"
-#include "engine/ledger.hpp"
+#include "engine/base/ledger.hpp"
 #include "mappers/core_mapper.hpp"
 
 namespace fluxon {

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/ledger.hpp"
+#include "engine/base/ledger.hpp"
 
 namespace fluxon {
 

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace fluxon {
 

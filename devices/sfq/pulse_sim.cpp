@@ -9,8 +9,8 @@
 
 #include <fmt/format.h>
 
-#include "engine/errors.hpp"
-#include "engine/rng.hpp"
+#include "engine/base/errors.hpp"
+#include "engine/base/rng.hpp"
 
 namespace fluxon::sfq {
 

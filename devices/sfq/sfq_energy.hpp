@@ -4,7 +4,7 @@
 // too; RSFQ also burns static bias power N_JJ x I_b x V_b for the whole run, ERSFQ none. At
 // the wall plug, the cryocooler spends cryo_factor W per W removed at 4 K.
 #include "devices/sfq/pulse_sim.hpp"
-#include "engine/ledger.hpp"
+#include "engine/base/ledger.hpp"
 
 namespace fluxon::sfq {
 

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "devices/sfq/sfq_library.hpp"
-#include "engine/errors.hpp"
-#include "engine/time.hpp"
+#include "engine/base/errors.hpp"
+#include "engine/base/time.hpp"
 
 namespace fluxon::sfq {
 

@@ -5,7 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "fluxon_version.hpp"
 #include "io/cli/commands.hpp"
 

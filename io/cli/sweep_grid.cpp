@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "io/config_overrides.hpp"
 
 namespace fluxon::cli {

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace fluxon::test {
 

@@ -14,7 +14,7 @@
 #include "devices/crossbar/crossbar_array.hpp"
 #include "devices/crossbar/crossbar_encoding.hpp"
 #include "engine/crossbar_mvm.hpp"
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 
 using namespace fluxon;
 using fluxon::test::unit_crossbar;

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "devices/dram/dram_controller.hpp"
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "tests/unit/devices/dram_test_params.hpp"
 
 using namespace fluxon;

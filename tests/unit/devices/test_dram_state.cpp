@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "devices/dram/dram_state.hpp"
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "tests/unit/devices/dram_test_params.hpp"
 
 using namespace fluxon;

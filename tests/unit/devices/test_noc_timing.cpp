@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "devices/noc/noc_timing.hpp"
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 
 using namespace fluxon;
 

@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "devices/pulse_relay.hpp"
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/event_engine.hpp"
 
 using namespace fluxon;

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "../common/sfq_run.hpp"
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 
 namespace {
 

@@ -11,7 +11,7 @@
 
 #include "../common/specs.hpp"
 #include "../common/unit_chip.hpp"
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/simulation.hpp"
 #include "io/config.hpp"
 

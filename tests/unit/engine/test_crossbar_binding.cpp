@@ -10,7 +10,7 @@
 #include "../common/specs.hpp"
 #include "../common/unit_crossbar.hpp"
 #include "engine/crossbar_system.hpp"
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/simulation.hpp"
 
 using namespace fluxon;

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "engine/dram_run.hpp"
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "io/run_reader.hpp"
 
 using namespace fluxon;

@@ -3,9 +3,9 @@
 #include <limits>
 #include <string>
 
-#include "engine/errors.hpp"
-#include "engine/quantity.hpp"
-#include "engine/time.hpp"
+#include "engine/base/errors.hpp"
+#include "engine/base/quantity.hpp"
+#include "engine/base/time.hpp"
 
 using namespace fluxon;
 

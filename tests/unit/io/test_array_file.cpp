@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "io/array_file.hpp"
 #include "io/hdf5.hpp"
 

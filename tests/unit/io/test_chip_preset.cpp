@@ -15,7 +15,7 @@
 
 #include "../common/preset_checks.hpp"
 #include "../common/temp_file.hpp"
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "io/chip_preset.hpp"
 
 namespace {

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "io/config.hpp"
 
 namespace {

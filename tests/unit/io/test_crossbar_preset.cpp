@@ -6,7 +6,7 @@
 #include <string>
 
 #include "../common/preset_checks.hpp"
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "io/crossbar_preset.hpp"
 
 using namespace fluxon;

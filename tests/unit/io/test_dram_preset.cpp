@@ -14,7 +14,7 @@
 
 #include "../common/preset_checks.hpp"
 #include "../common/temp_file.hpp"
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "io/dram_preset.hpp"
 
 namespace {

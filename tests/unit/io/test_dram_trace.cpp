@@ -12,7 +12,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "../common/temp_file.hpp"
 #include "io/dram_trace.hpp"
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "io/hdf5.hpp"
 #include "io/run_reader.hpp"
 #include "io/run_writer.hpp"

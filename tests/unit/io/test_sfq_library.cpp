@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "io/sfq_library.hpp"
 
 namespace {

@@ -9,7 +9,7 @@
 #include <tuple>
 #include <vector>
 
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "mappers/core_mapper.hpp"
 
 using namespace fluxon;

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "../common/specs.hpp"
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 #include "engine/sfq_run.hpp"
 #include "mappers/sfq_mapper.hpp"
 

@@ -1,4 +1,4 @@
-#include "engine/ledger.hpp"
+#include "engine/base/ledger.hpp"
 
 namespace fluxon {
 

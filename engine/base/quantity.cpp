@@ -1,4 +1,4 @@
-#include "engine/quantity.hpp"
+#include "engine/base/quantity.hpp"
 
 #include <array>
 #include <charconv>

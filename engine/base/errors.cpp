@@ -1,4 +1,4 @@
-#include "engine/errors.hpp"
+#include "engine/base/errors.hpp"
 
 #include <fmt/format.h>
 
