@@ -28,13 +28,13 @@ toml::table parse_document(const std::string& text, const std::string& source_na
     }
 }
 
-net::experiment_spec convert(const config_context& ctx, const toml::table& doc) {
+net::experiment_spec convert(const config_context& ctx, const toml::table& doc, const model_registry& models) {
     const config_node root = config_node::root(ctx, doc);
     root.allow_only(schema_children(""));
     net::experiment_spec spec;
     spec.run = read_run(root.child("run"));
-    spec.network.populations = read_populations(root.child("populations"));
-    spec.network.projections = read_projections(root.child("projections"), spec.network.populations);
+    spec.network.populations = read_populations(root.child("populations"), models);
+    spec.network.projections = read_projections(root.child("projections"), spec.network.populations, models);
     spec.network.currents = read_currents(root.child("currents"));
     read_record(root.child("record"), spec.network.populations, spec);
     spec.hardware = read_hardware(root.child("hardware"));
@@ -80,10 +80,10 @@ net::experiment_spec convert_document(const toml::table& doc, const std::string&
                                       const std::string* text) {
     const auto& parsed_from = doc.source().path;
     config_context ctx{parsed_from ? *parsed_from : std::string(), options.base_dir, std::move(overrides),
-                       builtin_models(), options.numbers_are_si, options.whole_float_ids};
+                       options.numbers_are_si, options.whole_float_ids};
     std::vector<lenient_value> lenient;
     ctx.lenient = &lenient;
-    net::experiment_spec spec = convert(ctx, doc);
+    net::experiment_spec spec = convert(ctx, doc, builtin_models());
     // The run file must hold the text the run was really built from, as a config file.
     spec.config_text = text && ctx.overrides.empty() ? *text
                        : lenient.empty()             ? serialize(doc)

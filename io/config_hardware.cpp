@@ -5,7 +5,7 @@
 #include "io/config_schema.hpp"
 #include "io/config_sections.hpp"
 #include "io/config_values.hpp"
-#include "io/preset_values.hpp"
+#include "engine/base/preset_values.hpp"
 
 namespace fluxon::io {
 namespace {

@@ -9,7 +9,7 @@
 #include <toml++/toml.h>
 
 #include "engine/base/errors.hpp"
-#include "io/config_node.hpp"
+#include "engine/base/config_node.hpp"
 
 namespace fluxon::io {
 

@@ -71,7 +71,7 @@ void read_source_arrays(const config_node& at, net::population_spec& pop) {
     }
 }
 
-net::population_spec read_population(const config_node& at, const std::string& name) {
+net::population_spec read_population(const config_node& at, const std::string& name, const model_registry& models) {
     check_entry_name(at, name, "population");
     at.table("a table with size and model, e.g. [populations." + name + "]");
     at.allow_only(schema_children("populations.<name>"));
@@ -81,7 +81,7 @@ net::population_spec read_population(const config_node& at, const std::string& n
     pop.size = read_size(at.require("size", "the number of neurons, an integer >= 1"));
     pop.model = read_string(at.require("model", "a model name such as \"lif\"; `fluxon models` lists them"),
                             "a model name string such as \"lif\"");
-    const neuron_model* model = at.context().models.find(pop.model);
+    const neuron_model* model = models.find(pop.model);
     if (const config_node params = at.child("params"); params.present()) pop.params = read_params(params, model);
     if (const config_node initial = at.child("initial"); initial.present()) {
         pop.initial = read_initial(initial, model);
@@ -103,11 +103,11 @@ void check_entry_name(const config_node& entry, const std::string& name, std::st
     }
 }
 
-std::vector<net::population_spec> read_populations(const config_node& section) {
+std::vector<net::population_spec> read_populations(const config_node& section, const model_registry& models) {
     std::vector<net::population_spec> populations;
     if (!section.present()) return populations;
     for (const auto& [name, entry] : section.entries("tables like [populations.exc]")) {
-        populations.push_back(read_population(entry.with_owner(name), name));
+        populations.push_back(read_population(entry.with_owner(name), name, models));
     }
     return populations;
 }

@@ -6,15 +6,17 @@
 #include <string_view>
 #include <vector>
 
-#include "io/config_node.hpp"
+#include "engine/base/config_node.hpp"
 #include "networks/spec.hpp"
+#include "neurons/model.hpp"
 
 namespace fluxon::io {
 
 net::run_spec read_run(const config_node& run);
-std::vector<net::population_spec> read_populations(const config_node& section);
+std::vector<net::population_spec> read_populations(const config_node& section, const model_registry& models);
 std::vector<net::projection_spec> read_projections(const config_node& section,
-                                                   const std::vector<net::population_spec>& populations);
+                                                   const std::vector<net::population_spec>& populations,
+                                                   const model_registry& models);
 net::connector_spec read_connector(const config_node& at);
 std::vector<net::current_spec> read_currents(const config_node& section);
 net::hardware_spec read_hardware(const config_node& hardware);

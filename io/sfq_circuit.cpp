@@ -10,8 +10,8 @@
 #include <fmt/ranges.h>
 
 #include "engine/base/quantity.hpp"
-#include "io/config_node.hpp"
-#include "io/preset_values.hpp"
+#include "engine/base/config_node.hpp"
+#include "engine/base/preset_values.hpp"
 
 namespace fluxon::io {
 namespace {

@@ -30,17 +30,6 @@ double resolve_choice(const param_def& def, const quantity_input& input) {
 
 }  // namespace
 
-double resolve_quantity(const quantity_input& input, dimension dim, const std::string& what) {
-    if (const double* number = std::get_if<double>(&input.value)) {
-        if (!std::isfinite(*number)) {
-            throw config_error(fmt::format("{} must be finite, got {}", what, *number), input.site);
-        }
-        return *number;
-    }
-    const auto parsed = parse_quantity(std::get<std::string>(input.value), dim);
-    if (!parsed.error.empty()) throw config_error(what + ": " + parsed.error, input.site);
-    return parsed.value;
-}
 
 double validated_params::get(const std::string& name) const {
     for (std::size_t i = 0; i < schema_->size(); ++i) {

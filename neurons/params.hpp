@@ -28,17 +28,8 @@ struct param_def {
 
 using param_schema = std::vector<param_def>;
 
-// A value as the user gave it: a number (already SI) or text with a unit ("20 ms"), plus where
-// it came from for error messages.
-struct quantity_input {
-    std::variant<double, std::string> value;
-    error_site site;
-};
-
 using param_inputs = std::map<std::string, quantity_input>;
 
-// Resolves one input against a dimension; throws config_error at `input.site`.
-double resolve_quantity(const quantity_input& input, dimension dim, const std::string& what);
 
 // Validated parameters in SI, in schema order.
 class validated_params {

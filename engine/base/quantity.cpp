@@ -151,4 +151,16 @@ parsed_quantity parse_quantity(std::string_view text, dimension expected) {
                            dimension_name(expected), example_for(expected))};
 }
 
+double resolve_quantity(const quantity_input& input, dimension dim, const std::string& what) {
+    if (const double* number = std::get_if<double>(&input.value)) {
+        if (!std::isfinite(*number)) {
+            throw config_error(fmt::format("{} must be finite, got {}", what, *number), input.site);
+        }
+        return *number;
+    }
+    const auto parsed = parse_quantity(std::get<std::string>(input.value), dim);
+    if (!parsed.error.empty()) throw config_error(what + ": " + parsed.error, input.site);
+    return parsed.value;
+}
+
 }  // namespace fluxon

@@ -3,6 +3,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
+
+#include "engine/base/errors.hpp"
 
 namespace fluxon {
 
@@ -23,5 +26,15 @@ struct parsed_quantity {
 // fA, S mS uS nS pS, F uF nF pF fF, Ohm kOhm MOhm GOhm, Hz kHz MHz GHz, J mJ uJ nJ pJ fJ aJ,
 // W mW uW nW pW.
 parsed_quantity parse_quantity(std::string_view text, dimension expected);
+
+// A value as the user gave it: a number (already SI) or text with a unit ("20 ms"), plus where
+// it came from for error messages.
+struct quantity_input {
+    std::variant<double, std::string> value;
+    error_site site;
+};
+
+// Resolves one input against a dimension; throws config_error at `input.site`.
+double resolve_quantity(const quantity_input& input, dimension dim, const std::string& what);
 
 }  // namespace fluxon

@@ -1,11 +1,11 @@
-#include "io/config_node.hpp"
+#include "engine/base/config_node.hpp"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-namespace fluxon::io {
+namespace fluxon {
 namespace {
 
 int source_line(const toml::node* node) {
@@ -132,4 +132,4 @@ std::string describe(const toml::node& node) {
     return "nothing";
 }
 
-}  // namespace fluxon::io
+}  // namespace fluxon

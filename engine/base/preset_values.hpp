@@ -12,9 +12,9 @@
 #include "engine/base/errors.hpp"
 #include "engine/base/ledger.hpp"
 #include "engine/base/quantity.hpp"
-#include "io/config_node.hpp"
+#include "engine/base/config_node.hpp"
 
-namespace fluxon::io::preset {
+namespace fluxon::preset {
 
 bool blank(std::string_view s);
 
@@ -81,4 +81,4 @@ Preset parse(std::string_view text, const std::string& origin, Read read) {
     return result;
 }
 
-}  // namespace fluxon::io::preset
+}  // namespace fluxon::preset

@@ -13,9 +13,8 @@
 
 #include "engine/base/errors.hpp"
 #include "engine/base/quantity.hpp"
-#include "neurons/model.hpp"
 
-namespace fluxon::io {
+namespace fluxon {
 
 // A --set override applied to the document. Values it introduced have no line of their own,
 // so errors in them point at the line the key replaced (or its nearest existing parent).
@@ -37,7 +36,6 @@ struct config_context {
     std::string file;                         // named in every error site (if not empty)
     std::filesystem::path base_dir;           // data files are relative to the config file
     std::vector<applied_override> overrides;
-    model_registry models;                    // dimensions of model-dependent values
     bool numbers_are_si = false;              // bare numbers are SI values (config_options)
     bool whole_float_ids = false;             // ids may be whole floats (config_options)
     std::vector<lenient_value>* lenient = nullptr;  // collects them, when not null
@@ -86,4 +84,4 @@ private:
 // "integer 20", "string \"abc\"", "a table", ...: what was found, for error messages.
 std::string describe(const toml::node& node);
 
-}  // namespace fluxon::io
+}  // namespace fluxon

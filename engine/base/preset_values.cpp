@@ -1,4 +1,4 @@
-#include "io/preset_values.hpp"
+#include "engine/base/preset_values.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-namespace fluxon::io::preset {
+namespace fluxon::preset {
 namespace {
 
 constexpr std::string_view source_help =
@@ -211,4 +211,4 @@ std::string relative_to_config(const config_node& at, const std::string& name_or
     return name_or_path;
 }
 
-}  // namespace fluxon::io::preset
+}  // namespace fluxon::preset
