@@ -8,7 +8,7 @@
 #include "bindings/bindings.hpp"
 #include "engine/crossbar_mvm.hpp"
 #include "engine/base/errors.hpp"
-#include "io/crossbar_preset.hpp"
+#include "devices/crossbar/crossbar_preset.hpp"
 
 namespace fluxon::py_bindings {
 namespace {
@@ -114,7 +114,7 @@ The keyword arguments override the preset as [crossbar] does (docs/crossbar.md),
 input value (1 for spikes: one read); seed draws the devices and the noise. Returns outputs (numpy), the tiling (row_tiles, column_tiles, arrays, cell_utilisation), reads,
 conversions, dynamic_energy (J, including programming), programming_energy, energy_per_mvm (J, without
 programming), latency (s, the busiest array's reads), ledger and wall_time.)");
-    m.def("crossbar_presets", &io::crossbar_preset_names, "Names of the crossbar presets fluxon ships.");
+    m.def("crossbar_presets", &crossbar_preset_names, "Names of the crossbar presets fluxon ships.");
 }
 
 }  // namespace fluxon::py_bindings

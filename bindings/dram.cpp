@@ -4,7 +4,7 @@
 
 #include "bindings/bindings.hpp"
 #include "engine/dram_run.hpp"
-#include "io/dram_preset.hpp"
+#include "devices/dram/dram_preset.hpp"
 
 namespace fluxon::py_bindings {
 namespace {
@@ -52,7 +52,7 @@ modelled memory system (a shipped DRAM preset name or a preset file) and returns
 writes, row_hits/row_misses/row_conflicts, commands (name -> count), tck, simulated_time (s), bandwidth and
 peak_bandwidth (bytes/s), latency (s per request, numpy), static_energy/dynamic_energy (J), energy_per_bit,
 ledger and wall_time. output: also write a run file (fluxon inspect reads it).)");
-    m.def("dram_presets", &io::dram_preset_names, "Names of the DRAM presets fluxon ships.");
+    m.def("dram_presets", &dram_preset_names, "Names of the DRAM presets fluxon ships.");
 }
 
 }  // namespace fluxon::py_bindings

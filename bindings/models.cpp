@@ -5,7 +5,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings/bindings.hpp"
-#include "io/chip_preset.hpp"
+#include "devices/neuromorphic/chip_preset.hpp"
 #include "neurons/model.hpp"
 
 namespace fluxon::py_bindings {
@@ -63,8 +63,8 @@ py::dict cost(const action_cost& c) {
 
 py::dict chip_presets() {
     py::dict out;
-    for (const std::string& name : io::chip_preset_names()) {
-        const io::chip_preset preset = io::load_chip_preset(name, {});
+    for (const std::string& name : chip_preset_names()) {
+        const chip_preset preset = load_chip_preset(name, {});
         const chip_params& c = preset.params;
         py::dict actions;
         actions["synapse_op"] = cost(c.synapse_op);

@@ -6,7 +6,7 @@
 
 #include "bindings/bindings.hpp"
 #include "engine/sfq_run.hpp"
-#include "io/sfq_library.hpp"
+#include "devices/sfq/sfq_library_preset.hpp"
 #include "mappers/sfq_mapper.hpp"
 
 namespace fluxon::py_bindings {
@@ -92,7 +92,7 @@ fluxon.sfq.Circuit builds circuits in Python and wraps this.)");
           py::arg("max_cells") = 1'000'000,
           "Maps a network description (Network.description()) onto an SFQ circuit (mappers/sfq_mapper.hpp); "
           "returns its circuit text and utilization. fluxon.sfq.map_network wraps it.");
-    m.def("sfq_libraries", &io::sfq_library_names, "Names of the SFQ cell libraries fluxon ships.");
+    m.def("sfq_libraries", &sfq_library_names, "Names of the SFQ cell libraries fluxon ships.");
 }
 
 }  // namespace fluxon::py_bindings

@@ -8,7 +8,7 @@
 #include "engine/crossbar_binding.hpp"
 #include "engine/crossbar_system.hpp"
 #include "engine/base/rng.hpp"
-#include "io/crossbar_preset.hpp"
+#include "devices/crossbar/crossbar_preset.hpp"
 
 namespace fluxon {
 
@@ -34,7 +34,7 @@ crossbar_mvm_result crossbar_mvm(std::span<const double> weights, std::uint32_t 
                              {.key = "inputs"});
         }
     }
-    const io::crossbar_preset preset = io::load_crossbar_preset(spec.preset, spec.preset_site);
+    const crossbar_preset preset = load_crossbar_preset(spec.preset, spec.preset_site);
     const crossbar_params params = crossbar_params_for(spec, preset.params);
     crossbar_weights w;
     w.name = "matrix";

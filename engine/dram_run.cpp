@@ -7,14 +7,14 @@
 #include "devices/dram/dram_controller.hpp"
 #include "devices/dram/dram_energy.hpp"
 #include "fluxon_version.hpp"
-#include "io/dram_preset.hpp"
+#include "devices/dram/dram_preset.hpp"
 #include "io/dram_trace.hpp"
 #include "io/run_writer.hpp"
 
 namespace fluxon {
 namespace {
 
-io::dram_record record_of(const dram_run_result& r, const io::dram_preset& preset) {
+io::dram_record record_of(const dram_run_result& r, const dram_preset& preset) {
     io::dram_record d;
     d.preset = r.preset;
     d.preset_origin = r.preset_origin;
@@ -41,7 +41,7 @@ io::dram_record record_of(const dram_run_result& r, const io::dram_preset& prese
 
 // A DRAM run file is a run file without a network: its config is the preset, its duration
 // the simulated time, and /dram and /ledger hold the results.
-void write_run_file(const dram_run_options& options, const dram_run_result& r, const io::dram_preset& preset) {
+void write_run_file(const dram_run_options& options, const dram_run_result& r, const dram_preset& preset) {
     io::run_layout layout;
     layout.meta = io::run_metadata{fluxon::version, 0, 1'000'000'000'000, r.tck, r.simulated_time, 1,
                                    preset.text, preset.origin, "toml"};
@@ -55,7 +55,7 @@ void write_run_file(const dram_run_options& options, const dram_run_result& r, c
 }  // namespace
 
 dram_run_result run_dram_trace(const dram_run_options& options) {
-    const io::dram_preset preset = io::load_dram_preset(options.preset, {.key = "preset"});
+    const dram_preset preset = load_dram_preset(options.preset, {.key = "preset"});
     const dram_params& p = preset.params;
     const std::vector<dram_request> requests = io::read_dram_trace(options.trace, p.org.capacity_bytes());
 

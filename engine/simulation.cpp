@@ -11,9 +11,9 @@
 #include "engine/network_builder.hpp"
 #include "engine/recording.hpp"
 #include "fluxon_version.hpp"
-#include "io/chip_preset.hpp"
-#include "io/crossbar_preset.hpp"
-#include "io/dram_preset.hpp"
+#include "devices/neuromorphic/chip_preset.hpp"
+#include "devices/crossbar/crossbar_preset.hpp"
+#include "devices/dram/dram_preset.hpp"
 #include "io/run_writer.hpp"
 
 namespace fluxon {
@@ -100,8 +100,8 @@ mapping_columns mapping_columns_of(const chip_binding& chip, const built_network
     return m;
 }
 
-io::mapping_record mapping_record_of(const chip_binding& chip, const io::chip_preset& preset,
-                                     const io::dram_preset& dram, const net::hardware_spec& spec,
+io::mapping_record mapping_record_of(const chip_binding& chip, const chip_preset& preset,
+                                     const dram_preset& dram, const net::hardware_spec& spec,
                                      const built_network& net) {
     io::mapping_record m;
     m.preset = chip.chip().name;
@@ -153,7 +153,7 @@ io::chip_record chip_record_of(const chip_binding& chip) {
     return l;
 }
 
-io::crossbar_record crossbar_record_of(const crossbar_binding& binding, const io::crossbar_preset& preset) {
+io::crossbar_record crossbar_record_of(const crossbar_binding& binding, const crossbar_preset& preset) {
     const crossbar_system& xs = binding.system();
     const crossbar_params& p = xs.params();
     const crossbar_mapping& m = xs.mapping();
@@ -219,10 +219,10 @@ struct simulation::state {
     std::vector<projection_summary> projections;
     std::vector<recorded_spikes> spikes;
     std::vector<recorded_probe> probes;
-    io::chip_preset preset;
-    io::dram_preset dram_preset;  // of [hardware] synapse_dram, when given
+    chip_preset preset;
+    fluxon::dram_preset synapse_dram_preset;  // of [hardware] synapse_dram, when given
     std::unique_ptr<chip_binding> chip;
-    io::crossbar_preset crossbar_preset;
+    fluxon::crossbar_preset xbar_preset;
     std::unique_ptr<crossbar_binding> crossbar;
 
     // The ledger of the run's hardware model (chip or crossbar), or null without one.
@@ -237,12 +237,12 @@ struct simulation::state {
         const auto t0 = clock_type::now();
         net = build_network(spec, models, engine);
         if (spec.hardware.enabled()) {
-            preset = io::load_chip_preset(spec.hardware.preset, spec.hardware.preset_site);
+            preset = load_chip_preset(spec.hardware.preset, spec.hardware.preset_site);
             std::optional<dram_params> dram;
             if (!spec.hardware.synapse_dram.empty()) {
                 const net::hardware_spec& hw = spec.hardware;
-                dram_preset = io::load_dram_preset(hw.synapse_dram, hw.synapse_dram_site);
-                dram = dram_preset.params;
+                synapse_dram_preset = load_dram_preset(hw.synapse_dram, hw.synapse_dram_site);
+                dram = synapse_dram_preset.params;
             }
             chip = std::make_unique<chip_binding>(chip_for(spec.hardware, preset.params), spec, net,
                                                   std::move(dram));
@@ -253,8 +253,8 @@ struct simulation::state {
                                    "onto a chip or its projections onto crossbar arrays",
                                    spec.crossbar.site);
             }
-            crossbar_preset = io::load_crossbar_preset(spec.crossbar.preset, spec.crossbar.preset_site);
-            crossbar = std::make_unique<crossbar_binding>(crossbar_params_for(spec.crossbar, crossbar_preset.params),
+            xbar_preset = load_crossbar_preset(spec.crossbar.preset, spec.crossbar.preset_site);
+            crossbar = std::make_unique<crossbar_binding>(crossbar_params_for(spec.crossbar, xbar_preset.params),
                                                           spec.crossbar, net);
         }
         build_time = seconds_since(t0);
@@ -290,7 +290,7 @@ struct simulation::state {
             l.probes.push_back({net.populations[p.population].name, p.variable, p.units, p.ids,
                                 static_cast<double>(p.interval_steps) * net.dt});
         }
-        if (chip) l.mapping = mapping_record_of(*chip, preset, dram_preset, spec.hardware, net);
+        if (chip) l.mapping = mapping_record_of(*chip, preset, synapse_dram_preset, spec.hardware, net);
         return l;
     }
 
@@ -419,7 +419,7 @@ run_result simulation::run(const run_options& options) {
         writer->write_ledger(book.columns(), book.static_energy(), book.dynamic_energy());
     }
     if (writer && st.chip) writer->write_chip(chip_record_of(*st.chip));
-    if (writer && st.crossbar) writer->write_crossbar(crossbar_record_of(*st.crossbar, st.crossbar_preset));
+    if (writer && st.crossbar) writer->write_crossbar(crossbar_record_of(*st.crossbar, st.xbar_preset));
     if (writer) {
         writer->finish(io::run_counters{result.steps, result.spikes, result.synaptic_events, result.events,
                                         result.wall_time, result.build_time, result.spikes_per_population,

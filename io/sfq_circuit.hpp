@@ -23,7 +23,7 @@
 #include <string_view>
 
 #include "devices/sfq/sfq_netlist.hpp"
-#include "io/sfq_library.hpp"
+#include "devices/sfq/sfq_library_preset.hpp"
 
 namespace fluxon::io {
 

@@ -4,7 +4,7 @@
     /usr/bin/python3 bench/noc/bench.py [--duration 1] [--json out.json]
 
 The seed question: is a tree NoC better for compact networks and a mesh for dense ones? Two
-networks run on the same chip (Loihi, devices/presets/loihi.toml), each once with the preset's
+networks run on the same chip (Loihi, devices/presets/neuromorphic/loihi.toml), each once with the preset's
 8x4 mesh and once with the same 32 tiles as the leaves of a 4-ary tree of routers:
 
   compact  a feed-forward chain of 12 layers of 1024 LIF neurons (fixed in-degree 32, each

@@ -5,7 +5,7 @@ Run:  python3 examples/python/cuba_loihi.py [run_file]      (default cuba_loihi_
 
 METIS places the 4000 neurons on Loihi cores, the weights become 8-bit fixed point, and the
 ledger charges every neuron update, spike message, link hop and synaptic op with the costs of
-Davies et al. 2018, Table 2 (devices/presets/loihi.toml; docs/hardware.md). The script prints
+Davies et al. 2018, Table 2 (devices/presets/neuromorphic/loihi.toml; docs/hardware.md). The script prints
 the chip's energy per synaptic event and where the energy goes. `fluxon run
 examples/cuba_loihi.toml` gives bit-identical spikes and ledger.
 """

@@ -6,7 +6,7 @@ Run:  python3 examples/python/sfq_vs_loihi.py [run_file_prefix]
 The network: 8 inputs spiking regularly (spike_times, 100 Hz for 200 ms), 16 hidden LIF
 neurons (all-to-all, positive weights), 4 output neurons (half of the hidden neurons excite,
 half inhibit). On the chip it runs in 0.1 ms steps with the costs of Davies et al. 2018
-(devices/presets/loihi.toml). fluxon.sfq.map_network turns the same description into an SFQ
+(devices/presets/neuromorphic/loihi.toml). fluxon.sfq.map_network turns the same description into an SFQ
 circuit, rate coded: every neuron an integrate-and-fire SFQ neuron, every synapse a stochastic
 synapse passing |w| / max|w| of the pulses, time compressed 10^7-fold (1 ms -> 100 ps); its
 neurons count 9 pulses, as a hidden LIF neuron here fires about once per 9 input spikes.

@@ -25,7 +25,7 @@ STEPS = 500  # 50 ms at 0.1 ms
 N = {"exc": 80, "inh": 20}
 LOIHI_SYNAPSE_OP = 23.6e-12   # J, Davies et al. 2018, Table 2
 LOIHI_HOP_EAST_WEST = 3.0e-12  # J, same table
-LOIHI_CORE_POWER = 0.815e-3    # W, devices/presets/loihi.toml
+LOIHI_CORE_POWER = 0.815e-3    # W, devices/presets/neuromorphic/loihi.toml
 
 
 def cuba(duration="50 ms", threads=1, **hardware):
@@ -78,7 +78,7 @@ def loihi_run(tmp_path_factory):
 def small_preset(tmp_path_factory):
     """Loihi's costs on chips with 25 neurons a core and one core a tile, so that the
     100 neurons spread over several tiles and messages cross links."""
-    text = (ROOT / "devices" / "presets" / "loihi.toml").read_text()
+    text = (ROOT / "devices" / "presets" / "neuromorphic" / "loihi.toml").read_text()
     for old, new in (('name = "loihi"', 'name = "small"'),
                      ("neurons_per_core = { value = 1024", "neurons_per_core = { value = 25"),
                      ("cores_per_tile = { value = 4", "cores_per_tile = { value = 1")):

@@ -9,8 +9,8 @@
 #include <map>
 #include <unistd.h>
 
-#include "../common/specs.hpp"
-#include "../common/unit_chip.hpp"
+#include "tests/unit/common/specs.hpp"
+#include "tests/unit/common/unit_chip.hpp"
 #include "engine/base/errors.hpp"
 #include "engine/simulation.hpp"
 #include "io/config.hpp"

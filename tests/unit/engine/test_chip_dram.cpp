@@ -10,11 +10,11 @@
 #include <map>
 #include <unistd.h>
 
-#include "../common/specs.hpp"
-#include "../common/unit_chip.hpp"
+#include "tests/unit/common/specs.hpp"
+#include "tests/unit/common/unit_chip.hpp"
 #include "engine/base/errors.hpp"
 #include "engine/simulation.hpp"
-#include "io/dram_preset.hpp"
+#include "devices/dram/dram_preset.hpp"
 #include "io/run_reader.hpp"
 
 using namespace fluxon;
@@ -155,7 +155,7 @@ TEST_CASE("chip dram: in timed fidelity the DRAM stall makes the message one ste
 
 TEST_CASE("chip dram: a DRAM too small for the rows off chip is a network error") {
     const temp_file small = chip_with(1);
-    std::string text = io::load_dram_preset("ddr4_3200", {}).text;
+    std::string text = load_dram_preset("ddr4_3200", {}).text;
     text = replaced(text, "rows = { value = 65536", "rows = { value = 1");
     text = replaced(text, "columns = { value = 128", "columns = { value = 1");
     const temp_file tiny("tinydram", text);  // 16 banks x 1 row x 1 burst of 64 bytes: 1 KiB

@@ -7,8 +7,8 @@
 #include <cmath>
 #include <map>
 
-#include "../common/specs.hpp"
-#include "../common/unit_crossbar.hpp"
+#include "tests/unit/common/specs.hpp"
+#include "tests/unit/common/unit_crossbar.hpp"
 #include "engine/crossbar_system.hpp"
 #include "engine/base/errors.hpp"
 #include "engine/simulation.hpp"

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "../common/specs.hpp"
+#include "tests/unit/common/specs.hpp"
 #include "engine/simulation.hpp"
 
 using namespace fluxon;

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "engine/base/errors.hpp"
-#include "../common/temp_file.hpp"
+#include "tests/unit/common/temp_file.hpp"
 #include "io/dram_trace.hpp"
 
 namespace {

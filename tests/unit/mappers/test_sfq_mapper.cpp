@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "../common/specs.hpp"
+#include "tests/unit/common/specs.hpp"
 #include "engine/base/errors.hpp"
 #include "engine/sfq_run.hpp"
 #include "mappers/sfq_mapper.hpp"

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <set>
 
-#include "../common/specs.hpp"
+#include "tests/unit/common/specs.hpp"
 #include "engine/simulation.hpp"
 #include "networks/connectivity.hpp"
 

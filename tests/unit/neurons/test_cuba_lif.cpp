@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "../common/block_bench.hpp"
+#include "tests/unit/common/block_bench.hpp"
 #include "neurons/model.hpp"
 
 using namespace fluxon;

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "../common/specs.hpp"
+#include "tests/unit/common/specs.hpp"
 #include "engine/simulation.hpp"
 
 using namespace fluxon;

@@ -1,4 +1,4 @@
-#include "io/chip_preset.hpp"
+#include "devices/neuromorphic/chip_preset.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -12,9 +12,9 @@
 #include "engine/base/config_node.hpp"
 #include "engine/base/preset_values.hpp"
 
-namespace fluxon::io {
+namespace fluxon {
 namespace detail {
-// Generated at configure time from devices/presets/*.toml (io/chip_presets.cmake): (name, text) pairs.
+// Generated at configure time from devices/presets/neuromorphic/*.toml (io/chip_presets.cmake): (name, text) pairs.
 std::vector<std::pair<std::string_view, std::string_view>> builtin_chip_preset_texts();
 }  // namespace detail
 
@@ -161,4 +161,4 @@ chip_preset parse_chip_preset(std::string_view text, const std::string& origin) 
     return preset::parse<chip_preset>(text, origin, read_chip);
 }
 
-}  // namespace fluxon::io
+}  // namespace fluxon

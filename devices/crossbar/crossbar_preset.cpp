@@ -1,4 +1,4 @@
-#include "io/crossbar_preset.hpp"
+#include "devices/crossbar/crossbar_preset.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -12,7 +12,7 @@
 #include "engine/base/config_node.hpp"
 #include "engine/base/preset_values.hpp"
 
-namespace fluxon::io {
+namespace fluxon {
 namespace detail {
 // Generated at configure time from devices/presets/crossbar/*.toml (io/chip_presets.cmake).
 std::vector<std::pair<std::string_view, std::string_view>> builtin_crossbar_preset_texts();
@@ -203,4 +203,4 @@ crossbar_preset parse_crossbar_preset(std::string_view text, const std::string& 
     return preset::parse<crossbar_preset>(text, origin, read_crossbar);
 }
 
-}  // namespace fluxon::io
+}  // namespace fluxon

@@ -13,10 +13,10 @@
 
 #include <unistd.h>
 
-#include "../common/preset_checks.hpp"
-#include "../common/temp_file.hpp"
+#include "tests/unit/common/preset_checks.hpp"
+#include "tests/unit/common/temp_file.hpp"
 #include "engine/base/errors.hpp"
-#include "io/chip_preset.hpp"
+#include "devices/neuromorphic/chip_preset.hpp"
 
 namespace {
 
@@ -26,10 +26,10 @@ using fluxon::test::temp_file;
 using fluxon::action_cost;
 using fluxon::config_error;
 using fluxon::error_site;
-using fluxon::io::chip_preset;
-using fluxon::io::chip_preset_names;
-using fluxon::io::load_chip_preset;
-using fluxon::io::parse_chip_preset;
+using fluxon::chip_preset;
+using fluxon::chip_preset_names;
+using fluxon::load_chip_preset;
+using fluxon::parse_chip_preset;
 
 
 // A small valid preset, edited by the error tests.

@@ -1,4 +1,4 @@
-#include "io/dram_preset.hpp"
+#include "devices/dram/dram_preset.hpp"
 
 #include <algorithm>
 #include <array>
@@ -14,7 +14,7 @@
 #include "engine/base/config_node.hpp"
 #include "engine/base/preset_values.hpp"
 
-namespace fluxon::io {
+namespace fluxon {
 namespace detail {
 // Generated at configure time from devices/presets/dram/*.toml (io/chip_presets.cmake):
 // (name, text) pairs.
@@ -242,4 +242,4 @@ dram_preset parse_dram_preset(std::string_view text, const std::string& origin) 
     return preset::parse<dram_preset>(text, origin, read_dram);
 }
 
-}  // namespace fluxon::io
+}  // namespace fluxon

@@ -24,7 +24,7 @@
 #include "devices/sfq/sfq_library.hpp"
 #include "engine/base/errors.hpp"
 
-namespace fluxon::io {
+namespace fluxon {
 
 struct sfq_library_preset {
     sfq::library params;
@@ -39,4 +39,4 @@ sfq_library_preset load_sfq_library(const std::string& name_or_path, const error
 
 sfq_library_preset parse_sfq_library(std::string_view text, const std::string& origin);
 
-}  // namespace fluxon::io
+}  // namespace fluxon

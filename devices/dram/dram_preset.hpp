@@ -28,7 +28,7 @@
 #include "devices/dram/dram_params.hpp"
 #include "engine/base/errors.hpp"
 
-namespace fluxon::io {
+namespace fluxon {
 
 struct dram_preset {
     dram_params params;
@@ -48,4 +48,4 @@ dram_preset load_dram_preset(const std::string& name_or_path, const error_site& 
 // Parses preset text; `origin` is named in errors as the file.
 dram_preset parse_dram_preset(std::string_view text, const std::string& origin);
 
-}  // namespace fluxon::io
+}  // namespace fluxon

@@ -1,4 +1,4 @@
-#include "io/sfq_library.hpp"
+#include "devices/sfq/sfq_library_preset.hpp"
 
 #include <algorithm>
 #include <map>
@@ -11,7 +11,7 @@
 #include "engine/base/config_node.hpp"
 #include "engine/base/preset_values.hpp"
 
-namespace fluxon::io {
+namespace fluxon {
 namespace detail {
 // Generated at configure time from devices/presets/sfq/*.toml (io/chip_presets.cmake).
 std::vector<std::pair<std::string_view, std::string_view>> builtin_sfq_library_texts();
@@ -188,4 +188,4 @@ sfq_library_preset parse_sfq_library(std::string_view text, const std::string& o
     return preset::parse<sfq_library_preset>(text, origin, read_library);
 }
 
-}  // namespace fluxon::io
+}  // namespace fluxon

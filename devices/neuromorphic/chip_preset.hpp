@@ -1,5 +1,5 @@
 #pragma once
-// Chip presets: TOML data files (devices/presets/*.toml, compiled into fluxon) that give a
+// Chip presets: TOML data files (devices/presets/neuromorphic/*.toml, compiled into fluxon) that give a
 // digital neuromorphic chip's capacities, precision, action costs, static power and
 // network-on-chip, every number with its source. docs/hardware.md describes the format.
 #include <string>
@@ -9,7 +9,7 @@
 #include "devices/neuromorphic/chip_params.hpp"
 #include "engine/base/errors.hpp"
 
-namespace fluxon::io {
+namespace fluxon {
 
 struct chip_preset {
     chip_params params;
@@ -29,4 +29,4 @@ chip_preset load_chip_preset(const std::string& name_or_path, const error_site& 
 // Parses preset text; `origin` is named in errors as the file.
 chip_preset parse_chip_preset(std::string_view text, const std::string& origin);
 
-}  // namespace fluxon::io
+}  // namespace fluxon

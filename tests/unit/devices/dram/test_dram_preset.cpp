@@ -12,10 +12,10 @@
 
 #include <unistd.h>
 
-#include "../common/preset_checks.hpp"
-#include "../common/temp_file.hpp"
+#include "tests/unit/common/preset_checks.hpp"
+#include "tests/unit/common/temp_file.hpp"
 #include "engine/base/errors.hpp"
-#include "io/dram_preset.hpp"
+#include "devices/dram/dram_preset.hpp"
 
 namespace {
 
@@ -25,10 +25,10 @@ using fluxon::test::temp_file;
 using fluxon::config_error;
 using fluxon::dram_params;
 using fluxon::error_site;
-using fluxon::io::dram_preset;
-using fluxon::io::dram_preset_names;
-using fluxon::io::load_dram_preset;
-using fluxon::io::parse_dram_preset;
+using fluxon::dram_preset;
+using fluxon::dram_preset_names;
+using fluxon::load_dram_preset;
+using fluxon::parse_dram_preset;
 
 
 // Every key a preset must give, dotted, as they appear in dram_params::sources.

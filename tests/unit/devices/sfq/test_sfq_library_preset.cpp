@@ -5,14 +5,14 @@
 #include <string>
 
 #include "engine/base/errors.hpp"
-#include "io/sfq_library.hpp"
+#include "devices/sfq/sfq_library_preset.hpp"
 
 namespace {
 
-using fluxon::io::parse_sfq_library;
+using fluxon::parse_sfq_library;
 
 TEST_CASE("sfq library: the shipped library has every cell the issue lists, with sources") {
-    const auto lib = fluxon::io::load_sfq_library("sfq_default", {});
+    const auto lib = fluxon::load_sfq_library("sfq_default", {});
     CHECK(lib.origin == "builtin:sfq_default");
     for (const char* name : {"jtl", "splitter", "merger", "c", "c_inv", "dro", "dro_sr", "dro_c", "ndro", "tff", "and",
                              "or", "xor", "not", "xnor", "nand", "nor", "synapse", "neuron"}) {

@@ -8,9 +8,9 @@
 
 #include <fmt/format.h>
 
-#include "../common/sfq_run.hpp"
+#include "tests/unit/common/sfq_run.hpp"
 #include "devices/sfq/sfq_library.hpp"
-#include "io/sfq_library.hpp"
+#include "devices/sfq/sfq_library_preset.hpp"
 
 namespace {
 
@@ -80,7 +80,7 @@ TEST_CASE("sfq: a stochastic synapse passes fluxons with its bias-set probabilit
     CHECK(p30.size() < 3200);
     for (const tick_t t : p30) CHECK((t - 5'700) % 20'000 == 0);  // passed pulses keep their timing
     // At i50 = 70 uA the synapse passes half; 2 widths above, Phi(2) = 97.7%.
-    const auto lib = fluxon::io::load_sfq_library("sfq_default", {});
+    const auto lib = fluxon::load_sfq_library("sfq_default", {});
     CHECK(fluxon::sfq::synapse_pass_probability(lib.params.tech, 70e-6) == doctest::Approx(0.5));
     CHECK(fluxon::sfq::synapse_pass_probability(lib.params.tech, 74e-6) == doctest::Approx(0.97725).epsilon(1e-4));
     const auto half = output(run_sfq(synapse("bias = \"70 uA\"", 7)), "q");

@@ -4,7 +4,7 @@
 
 #include "devices/dram/dram_state.hpp"
 #include "engine/base/errors.hpp"
-#include "tests/unit/devices/dram_test_params.hpp"
+#include "tests/unit/devices/dram/dram_test_params.hpp"
 
 using namespace fluxon;
 

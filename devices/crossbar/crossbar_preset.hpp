@@ -29,7 +29,7 @@
 #include "devices/crossbar/crossbar_params.hpp"
 #include "engine/base/errors.hpp"
 
-namespace fluxon::io {
+namespace fluxon {
 
 struct crossbar_preset {
     crossbar_params params;
@@ -47,4 +47,4 @@ crossbar_preset load_crossbar_preset(const std::string& name_or_path, const erro
 
 crossbar_preset parse_crossbar_preset(std::string_view text, const std::string& origin);
 
-}  // namespace fluxon::io
+}  // namespace fluxon

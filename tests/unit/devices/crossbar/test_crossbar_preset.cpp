@@ -5,19 +5,19 @@
 
 #include <string>
 
-#include "../common/preset_checks.hpp"
+#include "tests/unit/common/preset_checks.hpp"
 #include "engine/base/errors.hpp"
-#include "io/crossbar_preset.hpp"
+#include "devices/crossbar/crossbar_preset.hpp"
 
 using namespace fluxon;
 using fluxon::test::check_config_error;
 using fluxon::test::edited;
 
 TEST_CASE("crossbar presets: every shipped preset parses with a source for every value") {
-    const auto names = io::crossbar_preset_names();
+    const auto names = crossbar_preset_names();
     CHECK(names == std::vector<std::string>{"ideal", "pcm_aihwkit", "reram_neurosim", "sram_cim_yin2022"});
     for (const auto& name : names) {
-        const io::crossbar_preset p = io::load_crossbar_preset(name, {});
+        const crossbar_preset p = load_crossbar_preset(name, {});
         CHECK(p.params.name == name);
         CHECK(p.origin == "builtin:" + name);
         CHECK(p.params.sources.size() == 3 + 6 + 13 + 8 + 3);  // every [array], [cell], [variation], [periphery], [chip] entry
@@ -29,7 +29,7 @@ TEST_CASE("crossbar presets: every shipped preset parses with a source for every
 }
 
 TEST_CASE("crossbar presets: reram_neurosim holds NeuroSim V1.4's defaults") {
-    const crossbar_params p = io::load_crossbar_preset("reram_neurosim", {}).params;
+    const crossbar_params p = load_crossbar_preset("reram_neurosim", {}).params;
     CHECK(p.geometry.rows == 128);
     CHECK(p.geometry.columns == 128);
     CHECK(p.cell.g_max == doctest::Approx(1e-5).epsilon(1e-12));       // 100 kOhm
@@ -43,9 +43,9 @@ TEST_CASE("crossbar presets: reram_neurosim holds NeuroSim V1.4's defaults") {
 }
 
 TEST_CASE("crossbar presets: mistakes name the file, line and key") {
-    const std::string text(io::load_crossbar_preset("ideal", {}).text);
+    const std::string text(load_crossbar_preset("ideal", {}).text);
     const auto parse = [](const std::string& t, const std::string& origin) {
-        return io::parse_crossbar_preset(t, origin);
+        return parse_crossbar_preset(t, origin);
     };
     check_config_error(parse, edited(text, R"(g_max = { value = "10 uS")", R"(g_max = { value = "0.1 uS")"),
                        "cell.g_max.value", "g_max =", "must exceed g_min");

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "../common/sfq_run.hpp"
+#include "tests/unit/common/sfq_run.hpp"
 
 namespace {
 

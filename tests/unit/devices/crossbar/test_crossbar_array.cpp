@@ -10,7 +10,7 @@
 #include <random>
 #include <vector>
 
-#include "../common/unit_crossbar.hpp"
+#include "tests/unit/common/unit_crossbar.hpp"
 #include "devices/crossbar/crossbar_array.hpp"
 #include "devices/crossbar/crossbar_encoding.hpp"
 #include "engine/crossbar_mvm.hpp"

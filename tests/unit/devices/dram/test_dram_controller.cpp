@@ -9,7 +9,7 @@
 
 #include "devices/dram/dram_controller.hpp"
 #include "engine/base/errors.hpp"
-#include "tests/unit/devices/dram_test_params.hpp"
+#include "tests/unit/devices/dram/dram_test_params.hpp"
 
 using namespace fluxon;
 

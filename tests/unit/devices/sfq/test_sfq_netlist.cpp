@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "../common/sfq_run.hpp"
+#include "tests/unit/common/sfq_run.hpp"
 #include "engine/base/errors.hpp"
 
 namespace {

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "devices/dram/dram_energy.hpp"
-#include "tests/unit/devices/dram_test_params.hpp"
+#include "tests/unit/devices/dram/dram_test_params.hpp"
 
 using namespace fluxon;
 
