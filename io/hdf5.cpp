@@ -359,6 +359,10 @@ std::vector<std::string> group::children() const {
     return names;
 }
 
+void group::remove(std::string_view name) const {
+    if (H5Ldelete(location(), str(name).c_str(), H5P_DEFAULT) < 0) h5::fail(file_path(), child_path(name), "remove");
+}
+
 dataset group::create_extendible_raw(std::string_view name, hid_t stored, hsize_t chunk_rows,
                                      hsize_t cols, bool compress) const {
     const std::string target = child_path(name);

@@ -239,6 +239,9 @@ public:
     bool has_group(std::string_view relative_path) const;
     // Names of the direct children, in creation order when tracked, else by name.
     std::vector<std::string> children() const;
+    // Unlinks the child `name` (a group goes with everything below it). HDF5 does not give
+    // the space back to the file, so this is for rewriting small parts, not for streaming.
+    void remove(std::string_view name) const;
 
     // Empty 1-D dataset with unlimited size, chunked by `chunk` elements, deflate(4)+shuffle.
     template <number T>

@@ -15,7 +15,7 @@ namespace fluxon::io {
 
 namespace {
 
-constexpr std::int64_t newest_format_version = 1;
+constexpr std::int64_t newest_format_version = 2;
 
 [[noreturn]] void not_a_run(const std::string& path, const std::string& why) {
     throw io_error("not a fluxon run file: " + why + " (expected root attribute format=\"fluxon-run\")",
@@ -179,14 +179,17 @@ void read_ledger_shares(const h5::group& g, ledger_summary& l) {
                      [](const ledger_share& a, const ledger_share& b) { return a.energy > b.energy; });
 }
 
-void read_ledger(const h5::group& root, run_summary& out) {
-    if (!root.has_group("ledger")) return;
-    const h5::group g = root.open_group("ledger");
+ledger_summary read_ledger_group(const h5::group& g) {
     ledger_summary l;
     l.status = g.has_attr("status") ? g.read_attr_string("status") : "";
     l.rows = g.has("count") ? g.open_dataset("count").size() : 0;
     if (l.rows > 0) read_ledger_shares(g, l);
-    out.ledger = std::move(l);
+    return l;
+}
+
+void read_ledger(const h5::group& root, run_summary& out) {
+    if (!root.has_group("ledger")) return;
+    out.ledger = read_ledger_group(root.open_group("ledger"));
 }
 
 double quantile(std::vector<double> values, double q) {
@@ -276,6 +279,77 @@ void read_sfq(const h5::group& root, run_summary& out) {
         }
     }
     out.sfq = std::move(x);
+}
+
+[[noreturn]] void bad_device_part(const h5::group& g, const std::string& why) {
+    throw io_error("run file: " + g.path() + " " + why, h5::file_site(g.file_path()));
+}
+
+stats_tree read_device_stats(const h5::group& g) {
+    const auto path = g.open_dataset("path").read_strings();
+    const auto name = g.open_dataset("name").read_strings();
+    const auto unit = g.open_dataset("unit").read_strings();
+    const auto kind = g.open_dataset("kind").read_strings();
+    const auto integer = g.open_dataset("integer").read_all<std::int64_t>();
+    const auto real = g.open_dataset("real").read_all<double>();
+    const auto text = g.open_dataset("text").read_strings();
+    const std::size_t n = path.size();
+    if (name.size() != n || unit.size() != n || kind.size() != n || integer.size() != n || real.size() != n ||
+        text.size() != n)
+        bad_device_part(g, "has columns of different lengths");
+    stats_tree stats;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (kind[i] == "integer") stats.add(path[i], name[i], integer[i], unit[i]);
+        else if (kind[i] == "real") stats.add(path[i], name[i], real[i], unit[i]);
+        else if (kind[i] == "text") stats.add(path[i], name[i], text[i]);
+        else bad_device_part(g, "row " + std::to_string(i) + " has kind '" + kind[i] + "' (expected integer, real or text)");
+    }
+    return stats;
+}
+
+std::vector<device_table_summary> read_device_tables(const h5::group& tables) {
+    std::vector<device_table_summary> out;
+    for (const std::string& name : tables.children()) {
+        const h5::group g = tables.open_group(name);
+        device_table_summary t{.name = name, .rows = 0, .columns = g.children()};
+        for (std::size_t c = 0; c < t.columns.size(); ++c) {
+            const hsize_t rows = g.open_dataset(t.columns[c]).size();
+            if (c > 0 && rows != t.rows)
+                bad_device_part(g, "has columns of different lengths ('" + t.columns[0] + "' " +
+                                       std::to_string(t.rows) + ", '" + t.columns[c] + "' " + std::to_string(rows) + ")");
+            t.rows = rows;
+        }
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
+void read_devices(const h5::group& root, run_summary& out) {
+    if (!root.has_group("devices")) return;
+    const h5::group devices = root.open_group("devices");
+    for (const std::string& instance : devices.children()) {
+        const h5::group g = devices.open_group(instance);
+        device_summary d;
+        d.family = g.read_attr_string("family");
+        d.instance = g.read_attr_string("instance");
+        d.preset = g.read_attr_string("preset");
+        d.preset_origin = g.read_attr_string("preset_origin");
+        d.status = g.read_attr_string("status");
+        if (g.has_group("stats")) d.stats = read_device_stats(g.open_group("stats"));
+        if (g.has_group("tables")) d.tables = read_device_tables(g.open_group("tables"));
+        if (g.has_group("ledger")) {
+            const h5::group l = g.open_group("ledger");
+            ledger_summary ledger = read_ledger_group(l);
+            // The device's own totals: not every family calls its static rows "static".
+            if (l.has_attr("total_energy")) {
+                ledger.static_energy = l.read_attr<double>("static_energy");
+                ledger.dynamic_energy = l.read_attr<double>("dynamic_energy");
+                ledger.total_energy = l.read_attr<double>("total_energy");
+            }
+            d.ledger = std::move(ledger);
+        }
+        out.devices.push_back(std::move(d));
+    }
 }
 
 void read_hardware(const h5::group& root, run_summary& out) {
@@ -527,6 +601,68 @@ void format_sfq(const run_summary& s, std::string& out) {
                        si(x.energy_wall_plug, "J"), x.cryo_factor);
 }
 
+// si() for any magnitude: k, M, G, T above 1000 too, except for seconds (1500 s reads better
+// than 1.5 ks), and no prefix on units that take none.
+std::string si_any(double value, const std::string& unit) {
+    if (unit == "%" || unit == "1") return fmt::format("{:.4g} {}", value, unit);
+    static constexpr std::pair<double, const char*> large[] = {{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}};
+    const double a = std::fabs(value);
+    if (unit != "s" && std::isfinite(a)) {
+        for (const auto& [scale, prefix] : large) {
+            if (a >= scale) return fmt::format("{:.4g} {}{}", value / scale, prefix, unit);
+        }
+    }
+    return si(value, unit.c_str());
+}
+
+// Counts exactly; real numbers to four digits, with an SI prefix when they carry a unit.
+std::string format_stat(const stat_entry& e) {
+    if (const auto* i = std::get_if<std::int64_t>(&e.value))
+        return e.unit.empty() ? fmt::format("{}", *i) : fmt::format("{} {}", *i, e.unit);
+    if (const auto* d = std::get_if<double>(&e.value))
+        return e.unit.empty() ? fmt::format("{:.4g}", *d) : si_any(*d, e.unit);
+    return std::get<std::string>(e.value);
+}
+
+// The same block for every family: what it is, its ledger, its device-level statistics, and
+// what else it wrote, named so a reader knows where to look.
+void format_device(const device_summary& d, std::string& out) {
+    std::string origin = d.family;
+    if (!d.preset.empty()) {
+        origin += (origin.empty() ? "" : ", ") + fmt::format("preset {}", d.preset);
+        if (!d.preset_origin.empty()) origin += " from " + d.preset_origin;
+    }
+    out += fmt::format("device {}{}: {}\n", d.instance, origin.empty() ? "" : " (" + origin + ")", d.status);
+    if (d.ledger && d.ledger->status != "empty") {
+        const ledger_summary& l = *d.ledger;
+        out += fmt::format("  {:<17} {} (static {}, dynamic {})\n", "energy", si(l.total_energy, "J"),
+                           si(l.static_energy, "J"), si(l.dynamic_energy, "J"));
+    }
+    std::vector<std::string> paths;
+    std::size_t below = 0;
+    for (const stat_entry& e : d.stats.entries()) {
+        if (e.path.empty()) {
+            out += fmt::format("  {:<17} {}\n", e.name, format_stat(e));
+        } else {
+            ++below;
+            if (std::find(paths.begin(), paths.end(), e.path) == paths.end()) paths.push_back(e.path);
+        }
+    }
+    if (below > 0) {
+        constexpr std::size_t named = 3;
+        std::string where;
+        for (std::size_t p = 0; p < paths.size() && p < named; ++p) where += (p == 0 ? "" : ", ") + paths[p];
+        if (paths.size() > named) where += fmt::format(" and {} more", paths.size() - named);
+        out += fmt::format("  {:<17} {} statistics under {}\n", "detail", below, where);
+    }
+    if (!d.tables.empty()) {
+        std::string tables;
+        for (const device_table_summary& t : d.tables)
+            tables += fmt::format("{}{} ({} rows)", tables.empty() ? "" : ", ", t.name, t.rows);
+        out += fmt::format("  {:<17} {}\n", "tables", tables);
+    }
+}
+
 }  // namespace
 
 run_summary read_run_summary(const std::string& path) {
@@ -546,6 +682,7 @@ run_summary read_run_summary(const std::string& path) {
     read_dram(root, out);
     read_crossbar(root, out);
     read_sfq(root, out);
+    read_devices(root, out);
     return out;
 }
 
@@ -567,6 +704,7 @@ std::string format_run_summary(const run_summary& s) {
     format_dram(s, out);
     format_crossbar(s, out);
     format_sfq(s, out);
+    for (const device_summary& d : s.devices) format_device(d, out);
     return out;
 }
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/base/stats.hpp"
+
 namespace fluxon::io {
 
 struct population_summary {
@@ -105,6 +107,22 @@ struct sfq_run_summary {
     std::vector<std::pair<std::string, std::uint64_t>> outputs;  // pin → pulses
 };
 
+// One table of a device (/devices/<instance>/tables/<name>).
+struct device_table_summary {
+    std::string name;
+    std::uint64_t rows = 0;
+    std::vector<std::string> columns;  // in the order the device wrote them
+};
+
+// One device of the run (/devices/<instance>), read without knowing its family.
+struct device_summary {
+    std::string family, instance, preset, preset_origin;
+    std::string status;  // "running" until the device reported its results, then "complete"
+    stats_tree stats;    // every statistic, typed as written
+    std::vector<device_table_summary> tables;
+    std::optional<ledger_summary> ledger;  // absent when the device reported no ledger
+};
+
 struct run_summary {
     std::string path;
     std::int64_t format_version = 0;
@@ -126,6 +144,7 @@ struct run_summary {
     std::optional<dram_summary> dram;          // present for trace-driven DRAM runs
     std::optional<crossbar_run_summary> crossbar;  // present for runs with [crossbar]
     std::optional<sfq_run_summary> sfq;            // present for SFQ circuit runs
+    std::vector<device_summary> devices;           // in the order the run created them; none in version 1
 };
 
 // Throws fluxon::io_error{file = path} when the file is missing, not HDF5, not a fluxon run

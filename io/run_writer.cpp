@@ -4,7 +4,11 @@
 #include <array>
 #include <chrono>
 #include <ctime>
+#include <limits>
 #include <set>
+#include <type_traits>
+#include <utility>
+#include <variant>
 
 #include "engine/base/errors.hpp"
 #include "io/hdf5.hpp"
@@ -13,7 +17,7 @@ namespace fluxon::io {
 
 namespace {
 
-constexpr std::int64_t format_version = 1;
+constexpr std::int64_t format_version = 2;  // 2: /devices
 constexpr hsize_t column_chunk = 65536;  // elements per chunk of a 1-D column (512 KiB of f8)
 constexpr hsize_t probe_chunk_elements = 65536;
 constexpr hsize_t max_probe_chunk_rows = 4096;
@@ -38,16 +42,52 @@ hsize_t probe_chunk_rows(std::size_t width) {
 }
 
 // Names become HDF5 link names, so they must be single, non-special path components.
-void require_valid_names(const std::string& path, const std::vector<std::string>& names, const char* what,
-                         bool unique = true) {
+// `where` (" in device 'chip'") says whose names they are when that is not obvious.
+void require_valid_names(const std::string& path, const std::vector<std::string>& names, const std::string& what,
+                         bool unique = true, const std::string& where = "") {
     std::set<std::string> seen;
     for (const std::string& name : names) {
         if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos)
-            throw io_error(std::string("invalid ") + what + " name '" + name + "' (it names an HDF5 group)",
+            throw io_error("invalid " + what + " name '" + name + "'" + where + " (it names an HDF5 group)",
                            h5::file_site(path, name));
         if (!seen.insert(name).second && unique)
-            throw io_error(std::string("two ") + what + "s are both named '" + name + "'", h5::file_site(path, name));
+            throw io_error("two " + what + "s" + where + " are both named '" + name + "'", h5::file_site(path, name));
     }
+}
+
+// A report the writer could only write in part is refused before anything of it is written.
+void validate_device(const std::string& path, const device_report& r) {
+    require_valid_names(path, {r.instance}, "device instance");
+    const std::string in_device = " in device '" + r.instance + "'";
+    std::vector<std::string> tables;
+    for (const data_table& t : r.tables) {
+        tables.push_back(t.name);
+        std::vector<std::string> columns;
+        for (const data_column& c : t.columns) {
+            columns.push_back(c.name);
+            if (c.size() != t.rows())
+                throw internal_error("device '" + r.instance + "', table '" + t.name + "': column '" + c.name +
+                                     "' has " + std::to_string(c.size()) + " rows, the first column " +
+                                     std::to_string(t.rows()));
+        }
+        require_valid_names(path, columns, "column", true, " of table '" + t.name + "'" + in_device);
+    }
+    require_valid_names(path, tables, "table", true, in_device);
+    // Statistics at path "" also become attributes, so two of one name would overwrite each other.
+    std::set<std::pair<std::string, std::string>> stats;
+    for (const stat_entry& e : r.stats.entries()) {
+        if (e.name.empty())
+            throw io_error("a statistic at path '" + e.path + "'" + in_device + " has no name",
+                           h5::file_site(path, r.instance));
+        if (!stats.insert({e.path, e.name}).second)
+            throw io_error("statistic '" + e.name + "' at path '" + e.path + "'" + in_device + " is reported twice",
+                           h5::file_site(path, r.instance));
+    }
+    const ledger_columns& l = r.ledger;
+    const std::size_t rows = l.component.size();
+    if (l.action.size() != rows || l.source.size() != rows || l.count.size() != rows || l.energy.size() != rows ||
+        l.latency.size() != rows)
+        throw internal_error("device '" + r.instance + "': its ledger columns differ in length");
 }
 
 // Checked before the file is created, so a layout that cannot be written leaves no file.
@@ -65,6 +105,8 @@ void validate_layout(const std::string& path, const run_layout& layout) {
                         false);
     require_valid_names(path, names(layout.probes, [](const auto& p) { return p.variable; }), "probed variable",
                         false);
+    require_valid_names(path, names(layout.devices, [](const auto& d) { return d.instance; }), "device instance");
+    for (const device_report& d : layout.devices) validate_device(path, d);
     std::set<std::string> probes;
     for (const probe_stream& p : layout.probes)
         if (!probes.insert(p.population + "/" + p.variable).second)
@@ -84,6 +126,114 @@ struct probe_sink {
     std::vector<double> pending_times, pending_values;
 };
 
+// A device with a group under /devices, kept so finish() can sum the devices' ledgers.
+struct device_entry {
+    std::string instance;
+    bool finished = false;
+    bool has_ledger = false;
+    ledger_columns ledger;
+    double static_energy = 0, dynamic_energy = 0;
+};
+
+// The columns exist from the start so a hardware model only appends, and readers see the same
+// schema whether or not the ledger was filled.
+h5::group create_ledger(const h5::group& parent) {
+    h5::group ledger = parent.create_group("ledger");
+    ledger.write_attr("status", "empty");
+    ledger.create_extendible_strings("component", column_chunk);
+    ledger.create_extendible_strings("action", column_chunk);
+    ledger.create_extendible<std::int64_t>("count", column_chunk);
+    ledger.create_extendible<double>("energy", column_chunk);
+    ledger.create_extendible<double>("latency", column_chunk);
+    ledger.create_extendible_strings("source", column_chunk);
+    return ledger;
+}
+
+void fill_ledger(const h5::group& g, const ledger_columns& rows, double static_energy, double dynamic_energy) {
+    g.open_dataset("component").append_strings(rows.component);
+    g.open_dataset("action").append_strings(rows.action);
+    g.open_dataset("count").append<std::int64_t>(rows.count);
+    g.open_dataset("energy").append<double>(rows.energy);
+    g.open_dataset("latency").append<double>(rows.latency);
+    g.open_dataset("source").append_strings(rows.source);
+    g.write_attr("status", "complete");
+    g.write_attr("static_energy", static_energy);
+    g.write_attr("dynamic_energy", dynamic_energy);
+    g.write_attr("total_energy", static_energy + dynamic_energy);
+}
+
+h5::group create_device_group(const h5::group& devices, const device_report& r) {
+    h5::group g = devices.create_group(r.instance);
+    g.write_attr("family", r.family);
+    g.write_attr("instance", r.instance);
+    g.write_attr("preset", r.preset);
+    g.write_attr("preset_origin", r.preset_origin);
+    g.write_attr("status", "running");
+    if (!r.preset_text.empty()) g.write_string("preset_text", r.preset_text);
+    return g;
+}
+
+// One row per statistic, its value in the column of its kind (the others hold 0, NaN, ""), so
+// the whole tree reads back typed; the device-level ones (path "") are also attributes, for
+// h5py users who want `stats.attrs["messages"]`.
+void write_device_stats(const h5::group& device, const stats_tree& stats) {
+    if (device.has("stats")) device.remove("stats");
+    const h5::group g = device.create_group("stats");
+    std::vector<std::string> path, name, unit, kind, text;
+    std::vector<std::int64_t> integer;
+    std::vector<double> real;
+    for (const stat_entry& e : stats.entries()) {
+        path.push_back(e.path);
+        name.push_back(e.name);
+        unit.push_back(e.unit);
+        integer.push_back(0);
+        real.push_back(std::numeric_limits<double>::quiet_NaN());
+        text.emplace_back();
+        std::visit(
+            [&](const auto& value) {
+                using V = std::decay_t<decltype(value)>;
+                if constexpr (std::is_same_v<V, std::int64_t>) {
+                    kind.emplace_back("integer");
+                    integer.back() = value;
+                } else if constexpr (std::is_same_v<V, double>) {
+                    kind.emplace_back("real");
+                    real.back() = value;
+                } else {
+                    kind.emplace_back("text");
+                    text.back() = value;
+                }
+                if (e.path.empty()) g.write_attr(e.name, value);
+            },
+            e.value);
+    }
+    g.write_strings("path", path);
+    g.write_strings("name", name);
+    g.write_strings("unit", unit);
+    g.write_strings("kind", kind);
+    g.write_vector<std::int64_t>("integer", integer);
+    g.write_vector<double>("real", real);
+    g.write_strings("text", text);
+}
+
+// Tables already in the group (written when the run started) stay as they were.
+void write_device_tables(const h5::group& device, const std::vector<data_table>& tables) {
+    const h5::group group = device.require_group("tables");
+    for (const data_table& t : tables) {
+        if (group.has(t.name)) continue;
+        const h5::group g = group.create_group(t.name);
+        for (const data_column& c : t.columns) {
+            const h5::dataset d = std::visit(
+                [&](const auto& values) {
+                    using V = std::decay_t<decltype(values)>;
+                    if constexpr (std::is_same_v<V, std::vector<std::string>>) return g.write_strings(c.name, values);
+                    else return g.write_vector<typename V::value_type>(c.name, values);
+                },
+                c.values);
+            if (!c.unit.empty()) d.write_attr("unit", c.unit);
+        }
+    }
+}
+
 }  // namespace
 
 // Appended data is held in memory and only handed to HDF5 inside flush(). HDF5 rewrites the
@@ -99,6 +249,8 @@ struct run_writer::impl {
     h5::dataset status, message, time_reached;
     std::vector<spike_sink> spikes;
     std::vector<probe_sink> probes;
+    std::vector<device_entry> devices;  // in the order of their groups under /devices
+    bool ledger_written = false;        // by write_ledger, which then owns /ledger
     double flush_interval = 2.0;
     clock::time_point last_flush = clock::now();
     double reached = 0;
@@ -145,6 +297,7 @@ struct run_writer::impl {
         create_spike_streams(root, layout.spikes);
         create_probes(root, layout.probes);
         create_ledger(root);
+        create_devices(root, layout.devices);
         if (layout.mapping) write_mapping(root, *layout.mapping);
     }
 
@@ -247,17 +400,71 @@ struct run_writer::impl {
         }
     }
 
-    // The columns exist from the start so a hardware model only appends, and readers see the
-    // same schema whether or not the ledger was filled.
-    static void create_ledger(const h5::group& root) {
-        const h5::group ledger = root.create_group("ledger");
-        ledger.write_attr("status", "empty");
-        ledger.create_extendible_strings("component", column_chunk);
-        ledger.create_extendible_strings("action", column_chunk);
-        ledger.create_extendible<std::int64_t>("count", column_chunk);
-        ledger.create_extendible<double>("energy", column_chunk);
-        ledger.create_extendible<double>("latency", column_chunk);
-        ledger.create_extendible_strings("source", column_chunk);
+    void create_devices(const h5::group& root, const std::vector<device_report>& reports) {
+        const h5::group group = root.create_group("devices");
+        for (const device_report& r : reports) {
+            const h5::group g = create_device_group(group, r);
+            write_device_tables(g, r.tables);
+            if (!r.stats.entries().empty()) write_device_stats(g, r.stats);
+            devices.push_back({.instance = r.instance});
+        }
+    }
+
+    void finish_device(const device_report& r) {
+        const h5::group group = file.root().open_group("devices");
+        auto entry = std::find_if(devices.begin(), devices.end(),
+                                  [&](const device_entry& d) { return d.instance == r.instance; });
+        if (entry != devices.end()) {
+            const std::string family = group.open_group(r.instance).read_attr_string("family");
+            if (r.family != family)
+                throw io_error("two devices are both named '" + r.instance + "' (a " + family + " device and a " +
+                                   r.family + " device)",
+                               h5::file_site(path, r.instance));
+            if (entry->finished)
+                throw internal_error("run_writer::finish_device: device '" + r.instance + "' finished twice on " +
+                                     path);
+        } else {
+            create_device_group(group, r);
+            devices.push_back({.instance = r.instance});
+            entry = devices.end() - 1;
+        }
+        const h5::group g = group.open_group(r.instance);
+        if (!r.preset_text.empty() && !g.has("preset_text")) g.write_string("preset_text", r.preset_text);
+        // A report without statistics keeps those written at the start; a complete device
+        // always has the (possibly empty) columns.
+        if (!r.stats.entries().empty() || !g.has("stats")) write_device_stats(g, r.stats);
+        write_device_tables(g, r.tables);
+        if (r.has_ledger) {
+            fill_ledger(create_ledger(g), r.ledger, r.static_energy, r.dynamic_energy);
+            entry->has_ledger = true;
+            entry->ledger = r.ledger;
+            entry->static_energy = r.static_energy;
+            entry->dynamic_energy = r.dynamic_energy;
+        }
+        g.write_attr("status", "complete");
+        entry->finished = true;
+        flush();
+    }
+
+    // The run's ledger is the devices' ledgers together, in the order of their groups.
+    void write_device_ledgers() const {
+        ledger_columns rows;
+        double static_energy = 0, dynamic_energy = 0;
+        bool any = false;
+        for (const device_entry& d : devices) {
+            if (!d.has_ledger) continue;
+            any = true;
+            const auto append = [](auto& to, const auto& from) { to.insert(to.end(), from.begin(), from.end()); };
+            append(rows.component, d.ledger.component);
+            append(rows.action, d.ledger.action);
+            append(rows.source, d.ledger.source);
+            append(rows.count, d.ledger.count);
+            append(rows.energy, d.ledger.energy);
+            append(rows.latency, d.ledger.latency);
+            static_energy += d.static_energy;
+            dynamic_energy += d.dynamic_energy;
+        }
+        if (any) fill_ledger(file.root().open_group("ledger"), rows, static_energy, dynamic_energy);
     }
 
     void write_counters(const run_counters& counters) const {
@@ -390,17 +597,14 @@ void run_writer::flush() {
 
 void run_writer::write_ledger(const ledger_columns& rows, double static_energy, double dynamic_energy) {
     impl_->require_open("write_ledger");
-    const h5::group g = impl_->file.root().open_group("ledger");
-    g.open_dataset("component").append_strings(rows.component);
-    g.open_dataset("action").append_strings(rows.action);
-    g.open_dataset("count").append<std::int64_t>(rows.count);
-    g.open_dataset("energy").append<double>(rows.energy);
-    g.open_dataset("latency").append<double>(rows.latency);
-    g.open_dataset("source").append_strings(rows.source);
-    g.write_attr("status", "complete");
-    g.write_attr("static_energy", static_energy);
-    g.write_attr("dynamic_energy", dynamic_energy);
-    g.write_attr("total_energy", static_energy + dynamic_energy);
+    fill_ledger(impl_->file.root().open_group("ledger"), rows, static_energy, dynamic_energy);
+    impl_->ledger_written = true;
+}
+
+void run_writer::finish_device(const device_report& report) {
+    impl_->require_open("finish_device");
+    validate_device(impl_->path, report);
+    impl_->finish_device(report);
 }
 
 void run_writer::write_chip(const chip_record& l) {
@@ -500,6 +704,7 @@ void run_writer::finish(const run_counters& counters, const std::string& status,
                              status + "'");
     h5::silence_errors();
     impl_->write_pending();
+    if (!impl_->ledger_written) impl_->write_device_ledgers();
     impl_->write_counters(counters);
     impl_->status.write_string(status);
     impl_->message.write_string(message);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/base/device_report.hpp"
 #include "engine/base/ledger.hpp"
 #include "io/hdf5.hpp"
 #include "mappers/core_mapper.hpp"
@@ -134,6 +135,9 @@ struct run_layout {
     std::vector<spike_stream> spikes;
     std::vector<probe_stream> probes;
     std::optional<mapping_record> mapping;
+    // What each attached device knows when the run starts (settings, preset, mapping tables),
+    // written under /devices/<instance> with status "running"; finish_device adds the rest.
+    std::vector<device_report> devices;
 };
 
 class run_writer {
@@ -154,7 +158,8 @@ public:
     // Records simulated progress and flushes if flush_interval has passed since the last one.
     void progress(double time_reached);
     void flush();
-    // The energy ledger of a run with modelled hardware (before finish).
+    // The energy ledger of a run with modelled hardware (before finish). Once called, finish()
+    // leaves /ledger to it instead of writing the devices' ledgers there.
     void write_ledger(const ledger_columns& rows, double static_energy, double dynamic_energy);
     // What the chip of a run mapped onto one did (before finish).
     void write_chip(const chip_record& chip);
@@ -162,6 +167,14 @@ public:
     void write_dram(const dram_record& dram);
     // What the crossbar arrays of a run did (before finish).
     void write_crossbar(const crossbar_record& crossbar);
+    // What a device did (before finish): its statistics (replacing those written at the
+    // start, unless this report has none), its ledger and the tables not written at the start,
+    // into /devices/<instance>, created here for a device the layout did not list; the device's
+    // status becomes "complete". Each device finishes at most once. Unless write_ledger was
+    // called, finish() writes the union of the devices' ledgers into /ledger. Throws io_error
+    // naming the file for names that cannot be written (an invalid or duplicate instance,
+    // table, column or statistic name).
+    void finish_device(const device_report& report);
     // A new group under the root for a hardware family that writes its own results (the SFQ
     // runs' /sfq), before finish.
     h5::group create_group(const std::string& name);

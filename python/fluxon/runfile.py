@@ -3,6 +3,7 @@
 Nothing here needs the C++ extension, so saved runs can be analysed on any machine with
 numpy and h5py.
 """
+import dataclasses
 import json
 import os
 
@@ -10,7 +11,8 @@ import h5py
 import numpy as np
 
 FORMAT = "fluxon-run"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # what this fluxon writes; 2 added /devices
+READABLE_FORMAT_VERSIONS = (1, 2)
 LEDGER_TEXT_COLUMNS = ("component", "action", "source")
 LEDGER_NUMBER_COLUMNS = {"count": np.int64, "energy": np.float64, "latency": np.float64}
 LEDGER_COLUMNS = ("component", "action", "count", "energy", "latency", "source")
@@ -44,6 +46,12 @@ CROSSBAR_TABLES = {
 }
 
 
+# /devices/<instance>: one group per device, the same for every family.
+DEVICE_ATTRS = ("family", "instance", "preset", "preset_origin", "status")
+STATS_COLUMNS = {"path": str, "name": str, "unit": str, "kind": str, "integer": np.int64, "real": np.float64,
+                 "text": str}
+
+
 class RunFileError(ValueError):
     """A run file or sweep index that is missing, malformed, or lacks what was asked of it.
 
@@ -71,6 +79,47 @@ def _plain(value):
 
 def _names(group):
     return sorted(group.keys()) if group is not None else []
+
+
+def _in_order(group):
+    """Member names in the order the writer created them (fluxon tracks creation order)."""
+    return list(group.keys()) if group is not None else []
+
+
+@dataclasses.dataclass
+class Device:
+    """One device of a run (/devices/<instance>), read the same way whatever its family.
+
+    stats holds the device-level statistics (path "") by name, with their SI units in
+    stats_units ("" for counts, fractions and text); stats_entries lists every statistic as
+    (path, name, value, unit), values typed int, float or str as written. tables maps each
+    table to its columns (numpy arrays; str arrays for text), in the order written, and
+    table_units gives the unit of the columns that have one. ledger is this device's share
+    of the run's ledger as Run.ledger() returns it, or None when the device reported none;
+    ledger_attrs holds its status and static/dynamic/total energy (J). status is "running"
+    until the device reported its results (a killed run leaves it so), then "complete".
+    """
+    family: str
+    instance: str
+    preset: str
+    preset_origin: str
+    status: str
+    preset_text: str
+    stats: dict
+    stats_units: dict
+    stats_entries: list
+    tables: dict
+    table_units: dict
+    ledger: dict
+    ledger_attrs: dict
+
+    def stat(self, path, name):
+        """The value of one statistic anywhere in the tree; KeyError naming what exists."""
+        for p, n, value, _ in self.stats_entries:
+            if p == path and n == name:
+                return value
+        raise KeyError(f"device {self.instance!r} has no statistic {name!r} at path {path!r} "
+                       f"(it has: {[(p, n) for p, n, _, _ in self.stats_entries]})")
 
 
 class Run:
@@ -103,10 +152,11 @@ class Run:
             raise RunFileError(f"{self.path}: not a fluxon run file (root attribute 'format' "
                                f"{found}, expected {FORMAT!r})")
         version = self.attrs.get("format_version")
-        if version != FORMAT_VERSION:
+        if version not in READABLE_FORMAT_VERSIONS:
             raise RunFileError(
                 f"{self.path}: run file format_version {version!r} is not supported "
-                f"(this fluxon reads version {FORMAT_VERSION})")
+                f"(this fluxon reads versions {READABLE_FORMAT_VERSIONS[0]} to {READABLE_FORMAT_VERSIONS[-1]})")
+        self.format_version = int(version)
         self.seed = int(self._root_attr("seed"))
         self.dt = float(self._root_attr("dt"))
         self.duration = float(self._root_attr("duration"))
@@ -275,10 +325,12 @@ class Run:
             columns = {c: np.array([], dtype=str) for c in LEDGER_TEXT_COLUMNS}
             columns.update({c: np.array([], dtype=t) for c, t in LEDGER_NUMBER_COLUMNS.items()})
             return {c: columns[c] for c in LEDGER_COLUMNS}
-        g = self._open_file()["ledger"]
+        return self._ledger_columns(self._open_file()["ledger"])
+
+    def _ledger_columns(self, g):
         missing = [c for c in LEDGER_COLUMNS if c not in g]
         if missing:
-            raise RunFileError(f"{self.path}: /ledger lacks column(s) {missing} "
+            raise RunFileError(f"{self.path}: {g.name} lacks column(s) {missing} "
                                f"(expected {list(LEDGER_COLUMNS)})")
         columns = {}
         for c in LEDGER_COLUMNS:
@@ -288,7 +340,7 @@ class Run:
                 columns[c] = np.asarray(g[c][()], dtype=LEDGER_NUMBER_COLUMNS[c])
         lengths = {c: columns[c].size for c in LEDGER_COLUMNS}
         if len(set(lengths.values())) != 1:
-            raise RunFileError(f"{self.path}: /ledger columns differ in length: {lengths}")
+            raise RunFileError(f"{self.path}: {g.name} columns differ in length: {lengths}")
         return columns
 
     def _column(self, group, name, dtype):
@@ -397,6 +449,81 @@ class Run:
                 raise RunFileError(f"{self.path}: /crossbar lacks the group {table!r} (present: {_names(g)})")
             out[table] = self._table(g[table], columns)
         return out
+
+    # -- devices (format version 2) -------------------------------------------------------
+
+    def device_names(self):
+        """Instances of the run's devices, in the order the run created them ([] in version 1 files)."""
+        return _in_order(self._open_file().get("devices"))
+
+    def devices(self):
+        """Every device of the run: {instance: Device}, in the order the run created them.
+
+        Files of format version 1 have no /devices and give {}.
+        """
+        return {name: self.device(name) for name in self.device_names()}
+
+    def device(self, instance):
+        """One device (a Device, see its documentation); RunFileError naming the devices there
+        are when the run has no device `instance`."""
+        names = self.device_names()
+        if instance not in names:
+            why = (" (format_version 1 files have no /devices)" if self.format_version < 2 else "")
+            raise RunFileError(f"{self.path}: no device {instance!r}; devices in the run: {names}{why}")
+        g = self._file["devices"][instance]
+        attrs = {name: str(self._group_attr(g, name)) for name in DEVICE_ATTRS}
+        entries = self._device_stats(g["stats"]) if "stats" in g else []
+        top = [(name, value, unit) for path, name, value, unit in entries if path == ""]
+        tables, units = {}, {}
+        if "tables" in g:
+            for table in _in_order(g["tables"]):
+                tables[table], units[table] = self._device_table(g["tables"][table])
+        ledger = g.get("ledger")
+        return Device(
+            **attrs,
+            preset_text=self._scalar_text(f"devices/{instance}/preset_text") if "preset_text" in g else "",
+            stats={name: value for name, value, _ in top},
+            stats_units={name: unit for name, _, unit in top},
+            stats_entries=entries,
+            tables=tables,
+            table_units=units,
+            ledger=self._ledger_columns(ledger) if ledger is not None else None,
+            ledger_attrs={k: _plain(v) for k, v in ledger.attrs.items()} if ledger is not None else {},
+        )
+
+    def _device_stats(self, g):
+        columns = self._table(g, STATS_COLUMNS)
+        entries = []
+        for i, kind in enumerate(columns["kind"]):
+            if kind == "integer":
+                value = int(columns["integer"][i])
+            elif kind == "real":
+                value = float(columns["real"][i])
+            elif kind == "text":
+                value = str(columns["text"][i])
+            else:
+                raise RunFileError(f"{self.path}: {g.name}/kind[{i}] is {kind!r} "
+                                   "(expected 'integer', 'real' or 'text')")
+            entries.append((str(columns["path"][i]), str(columns["name"][i]), value, str(columns["unit"][i])))
+        return entries
+
+    def _device_table(self, g):
+        """(columns, units) of one device table; a column's type is what was written."""
+        columns, units = {}, {}
+        for name in _in_order(g):
+            d = g[name]
+            if not isinstance(d, h5py.Dataset):
+                raise RunFileError(f"{self.path}: {d.name} is a group, expected a table column")
+            if h5py.check_string_dtype(d.dtype) is not None:
+                columns[name] = np.asarray(d.asstr()[()], dtype=str).reshape(-1)
+            else:
+                columns[name] = np.asarray(d[()]).reshape(-1)
+            if "unit" in d.attrs:
+                units[name] = str(_plain(d.attrs["unit"]))
+        lengths = {c: v.size for c, v in columns.items()}
+        if len(set(lengths.values())) > 1:
+            raise RunFileError(f"{self.path}: {g.name} columns differ in length: {lengths}")
+        return columns, units
 
     # -- lifetime -------------------------------------------------------------------------
 

@@ -19,8 +19,8 @@ def _scalar_string(group, name, text):
 
 def make_run(path, spikes=None, probes=None, ledger=None, sizes=None, recorded=None,
              status="complete", message="", duration=1.0, time_reached=None, dt=1e-4,
-             seed=42, counters=None, projections=None, root_attrs=None):
-    """Write a fluxon run file (format version 1) and return its path.
+             seed=42, counters=None, projections=None, root_attrs=None, devices=None):
+    """Write a fluxon run file and return its path: format version 1, or 2 with `devices`.
 
     spikes:   {pop: (times, ids)}
     probes:   {(pop, var): (times, ids, values [m, k], units)}
@@ -28,6 +28,8 @@ def make_run(path, spikes=None, probes=None, ledger=None, sizes=None, recorded=N
     sizes:    {pop: size}; populations default to max id + 1 of their spikes
     recorded: {pop: ids} for populations recorded with subset="list"
     root_attrs: overrides (value None removes the attribute) for testing malformed files
+    devices:  {instance: dict} written under /devices as write_device() does; [] for an empty
+              /devices
     """
     spikes = spikes or {}
     probes = probes or {}
@@ -36,8 +38,8 @@ def make_run(path, spikes=None, probes=None, ledger=None, sizes=None, recorded=N
     for pop, (_, ids) in spikes.items():
         sizes.setdefault(pop, int(np.max(ids)) + 1 if len(ids) else 1)
     with h5py.File(path, "w") as f:
-        attrs = {"format": "fluxon-run", "format_version": 1, "fluxon_version": "0.1.0",
-                 "seed": np.uint64(seed), "ticks_per_second": np.int64(10**12), "dt": dt,
+        attrs = {"format": "fluxon-run", "format_version": 1 if devices is None else 2,
+                 "fluxon_version": "0.1.0", "seed": np.uint64(seed), "ticks_per_second": np.int64(10**12), "dt": dt,
                  "duration": duration, "threads": 1, "created": "2024-01-01T00:00:00Z"}
         attrs.update(root_attrs or {})
         for key, value in attrs.items():
@@ -103,13 +105,71 @@ def make_run(path, spikes=None, probes=None, ledger=None, sizes=None, recorded=N
         led = f.create_group("ledger")
         led.attrs["status"] = "empty" if ledger is None else "complete"
         columns = ledger or {c: [] for c in ("component", "action", "count", "energy", "latency", "source")}
-        for c in ("component", "action", "source"):
-            led.create_dataset(c, data=np.asarray(columns[c], dtype=object),
-                               dtype=h5py.string_dtype(), chunks=True, maxshape=(None,))
-        led.create_dataset("count", data=np.asarray(columns["count"], dtype=np.int64), **COLUMN)
-        for c in ("energy", "latency"):
-            led.create_dataset(c, data=np.asarray(columns[c], dtype=np.float64), **COLUMN)
+        _ledger_columns(led, columns)
+
+        if devices is not None:
+            group = f.create_group("devices", track_order=True)
+            for instance, device in dict(devices).items():
+                write_device(group, instance, **device)
     return str(path)
+
+
+def _ledger_columns(led, columns):
+    for c in ("component", "action", "source"):
+        led.create_dataset(c, data=np.asarray(columns[c], dtype=object),
+                           dtype=h5py.string_dtype(), chunks=True, maxshape=(None,))
+    led.create_dataset("count", data=np.asarray(columns["count"], dtype=np.int64), **COLUMN)
+    for c in ("energy", "latency"):
+        led.create_dataset(c, data=np.asarray(columns[c], dtype=np.float64), **COLUMN)
+
+
+def write_device(devices, instance, family, preset="", preset_origin="", preset_text="", status="complete",
+                 stats=None, tables=None, ledger=None, static_energy=0.0, dynamic_energy=0.0):
+    """One /devices/<instance> group as docs/run_file.md lays it out.
+
+    stats:  [(path, name, value, unit)], value int, float or str (typed by its Python type)
+    tables: {table: {column: (values, unit)}}, values a list of int, float or str
+    ledger: {column: list} with all six columns, or None for a device without one
+    """
+    g = devices.create_group(instance, track_order=True)
+    for key, value in (("family", family), ("instance", instance), ("preset", preset),
+                       ("preset_origin", preset_origin), ("status", status)):
+        g.attrs[key] = value
+    if preset_text:
+        _scalar_string(g, "preset_text", preset_text)
+    if stats is not None:
+        st = g.create_group("stats")
+        kinds = {int: "integer", float: "real", str: "text"}
+        rows = [(p, n, kinds[type(v)], v, u) for p, n, v, u in stats]
+        text = h5py.string_dtype()
+        st.create_dataset("path", data=np.array([r[0] for r in rows], dtype=object), dtype=text)
+        st.create_dataset("name", data=np.array([r[1] for r in rows], dtype=object), dtype=text)
+        st.create_dataset("unit", data=np.array([r[4] for r in rows], dtype=object), dtype=text)
+        st.create_dataset("kind", data=np.array([r[2] for r in rows], dtype=object), dtype=text)
+        st.create_dataset("integer", data=np.array([r[3] if r[2] == "integer" else 0 for r in rows], dtype=np.int64))
+        st.create_dataset("real", data=np.array([r[3] if r[2] == "real" else np.nan for r in rows], dtype=np.float64))
+        st.create_dataset("text", data=np.array([r[3] if r[2] == "text" else "" for r in rows], dtype=object),
+                          dtype=text)
+        for p, n, kind, v, _ in rows:
+            if p == "":
+                st.attrs[n] = {"integer": np.int64, "real": np.float64, "text": str}[kind](v)
+    tg = g.create_group("tables", track_order=True)
+    for table, columns in (tables or {}).items():
+        t = tg.create_group(table, track_order=True)
+        for column, (values, unit) in columns.items():
+            if values and isinstance(values[0], str):
+                d = t.create_dataset(column, data=np.array(values, dtype=object), dtype=h5py.string_dtype())
+            elif values and isinstance(values[0], float):
+                d = t.create_dataset(column, data=np.array(values, dtype=np.float64))
+            else:
+                d = t.create_dataset(column, data=np.array(values, dtype=np.int64))
+            if unit:
+                d.attrs["unit"] = unit
+    if ledger is not None:
+        led = g.create_group("ledger")
+        led.attrs.update({"status": "complete", "static_energy": static_energy, "dynamic_energy": dynamic_energy,
+                          "total_energy": static_energy + dynamic_energy})
+        _ledger_columns(led, ledger)
 
 
 LEDGER = {

@@ -165,8 +165,10 @@ def test_hdf5_without_format_attribute(tmp_path):
 def test_wrong_format_and_version(tmp_path):
     with pytest.raises(RunFileError, match="'format' is 'nir'"):
         open_run(make_run(tmp_path / "a.h5", root_attrs={"format": "nir"}))
-    with pytest.raises(RunFileError, match="format_version 2 is not supported"):
-        open_run(make_run(tmp_path / "b.h5", root_attrs={"format_version": 2}))
+    with pytest.raises(RunFileError, match="format_version 3 is not supported"):
+        open_run(make_run(tmp_path / "b.h5", root_attrs={"format_version": 3}))
+    with open_run(make_run(tmp_path / "c.h5", root_attrs={"format_version": 2})) as run:
+        assert run.format_version == 2
 
 
 def test_missing_required_dataset(tmp_path):

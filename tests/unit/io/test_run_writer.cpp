@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -142,7 +143,7 @@ TEST_CASE("io: run_writer writes the documented layout") {
     const h5::file file = h5::file::open_read_only(path);
     const h5::group root = file.root();
     CHECK(root.read_attr_string("format") == "fluxon-run");
-    CHECK(root.read_attr<std::int64_t>("format_version") == 1);
+    CHECK(root.read_attr<std::int64_t>("format_version") == 2);
     CHECK(root.read_attr_string("fluxon_version") == "0.1.0-test");
     CHECK(root.read_attr<std::uint64_t>("seed") == 42);
     CHECK(root.read_attr<std::int64_t>("ticks_per_second") == 1'000'000'000'000);
@@ -468,7 +469,7 @@ import sys
 import h5py, numpy as np
 f = h5py.File(sys.argv[1], "r")
 assert f.attrs["format"] == "fluxon-run", f.attrs["format"]
-assert int(f.attrs["format_version"]) == 1
+assert int(f.attrs["format_version"]) == 2
 assert int(f.attrs["seed"]) == 42 and f.attrs["seed"].dtype == np.uint64
 assert f["run/status"].asstr()[()] == "complete"
 assert f["run/message"].asstr()[()] == ""
@@ -586,3 +587,552 @@ TEST_CASE("io: a run mapped onto a chip keeps its mapping, ledger and hardware t
     CHECK(text.find("per syn. event  16.67 pJ total, 14.33 pJ dynamic (30 synaptic events)") != std::string::npos);
     CHECK(text.find("soma/update_inactive") != std::string::npos);
 }
+
+TEST_SUITE_BEGIN("io");
+
+namespace {
+
+// A chip as a family would describe it when the run starts: settings, preset and mapping.
+device_report chip_at_start() {
+    device_report r;
+    r.family = "neuromorphic";
+    r.instance = "chip";
+    r.preset = "loihi";
+    r.preset_origin = "builtin:loihi";
+    r.preset_text = "name = \"loihi\"\n";
+    r.stats.add("", "cores", std::int64_t{4});
+    r.stats.add("", "step_period", 1e-6, "s");
+    data_table placement{.name = "placement", .columns = {}};
+    placement.add("population", std::vector<std::string>{"exc", "inp", "exc"})
+        .add("core", std::vector<std::int64_t>{0, 1, 2})
+        .add("load", std::vector<double>{0.5, 0.25, 1.0}, "1");
+    data_table links{.name = "links", .columns = {}};
+    links.add("name", std::vector<std::string>{"tile(0,0)->tile(1,0)", "tile(1,0)->tile(0,0)"})
+        .add("length", std::vector<double>{1.5e-3, 2.5e-3}, "m")
+        .add("messages_per_round", std::vector<std::int64_t>{7, -3});
+    r.tables = {placement, links};
+    return r;
+}
+
+// The same chip when the run ends: what it counted, one more table, and its ledger. Its
+// placement table differs from the one written at the start, which must stay.
+device_report chip_at_end() {
+    device_report r;
+    r.family = "neuromorphic";
+    r.instance = "chip";
+    r.stats.add("", "messages", std::int64_t{1234});
+    r.stats.add("", "hardware_time", 1.5e-3, "s");
+    r.stats.add("", "mode", std::string("timed"));
+    r.stats.add("", "energy_per_message", 2.5e-12, "J");
+    r.stats.add("noc", "hops", std::int64_t{99});
+    r.stats.add("noc", "bandwidth", 2.5e9, "B/s");
+    r.stats.add("core[0]", "utilisation", 0.75, "");
+    r.stats.add("core[1]", "label", std::string("hot"));
+    data_table placement{.name = "placement", .columns = {}};
+    placement.add("population", std::vector<std::string>{"other"});
+    data_table traffic{.name = "traffic", .columns = {}};
+    traffic.add("link", std::vector<std::string>{"a", "b", "c", "d"})
+        .add("messages", std::vector<std::int64_t>{10, 0, 3, 1})
+        .add("busy", std::vector<double>{1e-9, 0.0, 3e-9, 4e-9}, "s");
+    r.tables = {placement, traffic};
+    r.has_ledger = true;
+    r.ledger.component = {"chip/core[0]/synapse", "chip/core[0]"};
+    r.ledger.action = {"spike_op", "static"};
+    r.ledger.source = {"Davies 2018", "estimate"};
+    r.ledger.count = {30, 1};
+    r.ledger.energy = {30e-12, 70e-12};
+    r.ledger.latency = {30e-9, 1e-6};
+    r.static_energy = 70e-12;
+    r.dynamic_energy = 30e-12;
+    return r;
+}
+
+// A device the layout did not list, reported only when the run ends.
+device_report dram_at_end() {
+    device_report r;
+    r.family = "dram";
+    r.instance = "dram0";
+    r.preset = "ddr4";
+    r.preset_origin = "/presets/ddr4.toml";
+    r.stats.add("", "requests", std::int64_t{5});
+    r.has_ledger = true;
+    r.ledger.component = {"dram/bank[0]", "dram"};
+    r.ledger.action = {"read", "refresh"};
+    r.ledger.source = {"JEDEC", "JEDEC"};
+    r.ledger.count = {5, 2};
+    r.ledger.energy = {5e-12, 2e-12};
+    r.ledger.latency = {5e-9, 2e-9};
+    r.static_energy = 0;
+    r.dynamic_energy = 7e-12;
+    return r;
+}
+
+run_layout device_layout() {
+    run_layout layout = two_population_layout();
+    layout.devices = {chip_at_start()};
+    return layout;
+}
+
+void write_device_run(const std::string& path) {
+    run_writer writer(path, device_layout());
+    writer.append_spikes(0, exc_times, exc_ids);
+    writer.finish_device(chip_at_end());
+    writer.finish_device(dram_at_end());
+    writer.progress(0.01);
+    writer.finish(test_counters(), "complete");
+}
+
+// A handle on a closed run file for changing it the way another writer (or an older fluxon)
+// would have written it.
+struct writable_file {
+    h5::file_handle id;
+    h5::group root;
+    explicit writable_file(const std::string& path)
+        : id(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT)),
+          root(path, "/", h5::group_handle(H5Gopen2(id.get(), "/", H5P_DEFAULT))) {
+        REQUIRE(id);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("io: a device report is written under /devices/<instance>") {
+    scratch_dir dir;
+    const std::string path = dir.file("devices.h5");
+    write_device_run(path);
+
+    const h5::file file = h5::file::open_read_only(path);
+    const h5::group root = file.root();
+    CHECK(root.read_attr<std::int64_t>("format_version") == 2);
+    CHECK(root.open_group("devices").children() == std::vector<std::string>{"chip", "dram0"});
+
+    const h5::group chip = root.open_group("devices/chip");
+    CHECK(chip.read_attr_string("family") == "neuromorphic");
+    CHECK(chip.read_attr_string("instance") == "chip");
+    CHECK(chip.read_attr_string("preset") == "loihi");
+    CHECK(chip.read_attr_string("preset_origin") == "builtin:loihi");
+    CHECK(chip.read_attr_string("status") == "complete");
+    CHECK(chip.read_string("preset_text") == "name = \"loihi\"\n");
+
+    // The statistics reported at the end replace those of the start.
+    const h5::group stats = chip.open_group("stats");
+    CHECK(stats.open_dataset("path").read_strings() ==
+          std::vector<std::string>{"", "", "", "", "noc", "noc", "core[0]", "core[1]"});
+    CHECK(stats.open_dataset("name").read_strings() ==
+          std::vector<std::string>{"messages", "hardware_time", "mode", "energy_per_message", "hops", "bandwidth",
+                                   "utilisation", "label"});
+    CHECK(stats.open_dataset("unit").read_strings() == std::vector<std::string>{"", "s", "", "J", "", "B/s", "", ""});
+    CHECK(stats.open_dataset("kind").read_strings() ==
+          std::vector<std::string>{"integer", "real", "text", "real", "integer", "real", "real", "text"});
+    CHECK(stats.read_vector<std::int64_t>("integer") == std::vector<std::int64_t>{1234, 0, 0, 0, 99, 0, 0, 0});
+    const std::vector<double> real = stats.read_vector<double>("real");
+    REQUIRE(real.size() == 8);
+    CHECK(std::isnan(real[0]));
+    CHECK(real[1] == 1.5e-3);
+    CHECK(std::isnan(real[2]));
+    CHECK(real[3] == 2.5e-12);
+    CHECK(std::isnan(real[4]));
+    CHECK(real[5] == 2.5e9);
+    CHECK(real[6] == 0.75);
+    CHECK(std::isnan(real[7]));
+    CHECK(stats.open_dataset("text").read_strings() == std::vector<std::string>{"", "", "timed", "", "", "", "", "hot"});
+    CHECK(stats.open_dataset("integer").type().type_class == H5T_INTEGER);
+    CHECK(stats.open_dataset("integer").type().size == 8);
+    CHECK(stats.open_dataset("integer").type().is_signed);
+    CHECK(stats.open_dataset("real").type().type_class == H5T_FLOAT);
+    CHECK(stats.open_dataset("real").type().size == 8);
+    // Device-level statistics are also attributes of the stats group; the others are not.
+    CHECK(stats.read_attr<std::int64_t>("messages") == 1234);
+    CHECK(stats.read_attr<double>("hardware_time") == 1.5e-3);
+    CHECK(stats.read_attr_string("mode") == "timed");
+    CHECK(stats.read_attr<double>("energy_per_message") == 2.5e-12);
+    CHECK_FALSE(stats.has_attr("hops"));
+    CHECK_FALSE(stats.has_attr("cores"));  // reported at the start only, so replaced
+
+    // Tables of the start stay as written then; the end adds the new ones.
+    const h5::group tables = chip.open_group("tables");
+    CHECK(tables.children() == std::vector<std::string>{"placement", "links", "traffic"});
+    CHECK(tables.open_group("placement").children() == std::vector<std::string>{"population", "core", "load"});
+    CHECK(tables.open_dataset("placement/population").read_strings() ==
+          std::vector<std::string>{"exc", "inp", "exc"});
+    CHECK(tables.read_vector<std::int64_t>("placement/core") == std::vector<std::int64_t>{0, 1, 2});
+    CHECK(tables.open_dataset("placement/core").type().size == 8);
+    CHECK(tables.read_vector<double>("placement/load") == std::vector<double>{0.5, 0.25, 1.0});
+    CHECK(tables.open_dataset("placement/load").read_attr_string("unit") == "1");
+    CHECK_FALSE(tables.open_dataset("placement/core").has_attr("unit"));
+    CHECK_FALSE(tables.open_dataset("placement/population").has_attr("unit"));
+    CHECK(tables.open_dataset("links/name").read_strings() ==
+          std::vector<std::string>{"tile(0,0)->tile(1,0)", "tile(1,0)->tile(0,0)"});
+    CHECK(tables.read_vector<double>("links/length") == std::vector<double>{1.5e-3, 2.5e-3});
+    CHECK(tables.open_dataset("links/length").read_attr_string("unit") == "m");
+    CHECK(tables.read_vector<std::int64_t>("links/messages_per_round") == std::vector<std::int64_t>{7, -3});
+    CHECK(tables.open_dataset("traffic/link").read_strings() == std::vector<std::string>{"a", "b", "c", "d"});
+    CHECK(tables.read_vector<std::int64_t>("traffic/messages") == std::vector<std::int64_t>{10, 0, 3, 1});
+    CHECK(tables.read_vector<double>("traffic/busy") == std::vector<double>{1e-9, 0.0, 3e-9, 4e-9});
+    CHECK(tables.open_dataset("traffic/busy").read_attr_string("unit") == "s");
+
+    const h5::group chip_ledger = chip.open_group("ledger");
+    CHECK(chip_ledger.read_attr_string("status") == "complete");
+    CHECK(chip_ledger.open_dataset("component").read_strings() ==
+          std::vector<std::string>{"chip/core[0]/synapse", "chip/core[0]"});
+    CHECK(chip_ledger.open_dataset("action").read_strings() == std::vector<std::string>{"spike_op", "static"});
+    CHECK(chip_ledger.open_dataset("source").read_strings() == std::vector<std::string>{"Davies 2018", "estimate"});
+    CHECK(chip_ledger.read_vector<std::int64_t>("count") == std::vector<std::int64_t>{30, 1});
+    CHECK(chip_ledger.read_vector<double>("energy") == std::vector<double>{30e-12, 70e-12});
+    CHECK(chip_ledger.read_vector<double>("latency") == std::vector<double>{30e-9, 1e-6});
+    CHECK(chip_ledger.read_attr<double>("static_energy") == 70e-12);
+    CHECK(chip_ledger.read_attr<double>("dynamic_energy") == 30e-12);
+    CHECK(chip_ledger.read_attr<double>("total_energy") == 70e-12 + 30e-12);
+
+    // A device the layout did not list gets its group when it finishes.
+    const h5::group dram = root.open_group("devices/dram0");
+    CHECK(dram.read_attr_string("family") == "dram");
+    CHECK(dram.read_attr_string("preset") == "ddr4");
+    CHECK(dram.read_attr_string("preset_origin") == "/presets/ddr4.toml");
+    CHECK(dram.read_attr_string("status") == "complete");
+    CHECK_FALSE(dram.has("preset_text"));
+    CHECK(dram.open_group("stats").read_attr<std::int64_t>("requests") == 5);
+    CHECK(dram.open_group("tables").children().empty());
+    CHECK(dram.read_vector<double>("ledger/energy") == std::vector<double>{5e-12, 2e-12});
+
+    // The run's ledger is the union, in device order, with the energies summed.
+    const h5::group ledger = root.open_group("ledger");
+    CHECK(ledger.read_attr_string("status") == "complete");
+    CHECK(ledger.open_dataset("component").read_strings() ==
+          std::vector<std::string>{"chip/core[0]/synapse", "chip/core[0]", "dram/bank[0]", "dram"});
+    CHECK(ledger.open_dataset("action").read_strings() ==
+          std::vector<std::string>{"spike_op", "static", "read", "refresh"});
+    CHECK(ledger.open_dataset("source").read_strings() ==
+          std::vector<std::string>{"Davies 2018", "estimate", "JEDEC", "JEDEC"});
+    CHECK(ledger.read_vector<std::int64_t>("count") == std::vector<std::int64_t>{30, 1, 5, 2});
+    CHECK(ledger.read_vector<double>("energy") == std::vector<double>{30e-12, 70e-12, 5e-12, 2e-12});
+    CHECK(ledger.read_vector<double>("latency") == std::vector<double>{30e-9, 1e-6, 5e-9, 2e-9});
+    CHECK(ledger.read_attr<double>("static_energy") == 70e-12 + 0.0);
+    CHECK(ledger.read_attr<double>("dynamic_energy") == 30e-12 + 7e-12);
+    CHECK(ledger.read_attr<double>("total_energy") == (70e-12 + 0.0) + (30e-12 + 7e-12));
+}
+
+TEST_CASE("io: read_run_summary and inspect report every device without knowing its family") {
+    scratch_dir dir;
+    const std::string path = dir.file("devices.h5");
+    write_device_run(path);
+
+    const run_summary s = read_run_summary(path);
+    CHECK(s.format_version == 2);
+    REQUIRE(s.devices.size() == 2);
+    const device_summary& chip = s.devices[0];
+    CHECK(chip.family == "neuromorphic");
+    CHECK(chip.instance == "chip");
+    CHECK(chip.preset == "loihi");
+    CHECK(chip.preset_origin == "builtin:loihi");
+    CHECK(chip.status == "complete");
+    REQUIRE(chip.stats.entries().size() == 8);
+    const stat_entry* messages = chip.stats.find("", "messages");
+    REQUIRE(messages != nullptr);
+    CHECK(std::get<std::int64_t>(messages->value) == 1234);
+    CHECK(messages->unit == "");
+    const stat_entry* time = chip.stats.find("", "hardware_time");
+    REQUIRE(time != nullptr);
+    CHECK(std::get<double>(time->value) == 1.5e-3);
+    CHECK(time->unit == "s");
+    CHECK(chip.stats.text("", "mode") == "timed");
+    CHECK(chip.stats.text("core[1]", "label") == "hot");
+    CHECK(chip.stats.number("noc", "hops") == 99.0);
+    CHECK(chip.stats.find("noc", "bandwidth")->unit == "B/s");
+    CHECK(chip.stats.number("core[0]", "utilisation") == 0.75);
+    CHECK(chip.stats.find("", "cores") == nullptr);
+    REQUIRE(chip.tables.size() == 3);
+    CHECK(chip.tables[0].name == "placement");
+    CHECK(chip.tables[0].rows == 3);
+    CHECK(chip.tables[0].columns == std::vector<std::string>{"population", "core", "load"});
+    CHECK(chip.tables[1].name == "links");
+    CHECK(chip.tables[1].rows == 2);
+    CHECK(chip.tables[2].name == "traffic");
+    CHECK(chip.tables[2].rows == 4);
+    CHECK(chip.tables[2].columns == std::vector<std::string>{"link", "messages", "busy"});
+    REQUIRE(chip.ledger.has_value());
+    CHECK(chip.ledger->rows == 2);
+    CHECK(chip.ledger->static_energy == 70e-12);
+    CHECK(chip.ledger->dynamic_energy == 30e-12);
+    CHECK(chip.ledger->total_energy == 70e-12 + 30e-12);
+    const device_summary& dram = s.devices[1];
+    CHECK(dram.family == "dram");
+    CHECK(dram.instance == "dram0");
+    CHECK(dram.tables.empty());
+    REQUIRE(dram.ledger.has_value());
+    CHECK(dram.ledger->rows == 2);
+    CHECK(dram.ledger->static_energy == 0.0);
+    CHECK(dram.ledger->total_energy == 7e-12);
+    REQUIRE(s.ledger.has_value());
+    CHECK(s.ledger->rows == 4);
+    CHECK(s.ledger->total_energy == doctest::Approx(107e-12));
+
+    const std::string text = format_run_summary(s);
+    CAPTURE(text);
+    CHECK(contains(text, "device chip (neuromorphic, preset loihi from builtin:loihi): complete\n"
+                         "  energy            100 pJ (static 70 pJ, dynamic 30 pJ)\n"
+                         "  messages          1234\n"
+                         "  hardware_time     1.5 ms\n"
+                         "  mode              timed\n"
+                         "  energy_per_message 2.5 pJ\n"
+                         "  detail            4 statistics under noc, core[0], core[1]\n"
+                         "  tables            placement (3 rows), links (2 rows), traffic (4 rows)\n"));
+    CHECK(contains(text, "device dram0 (dram, preset ddr4 from /presets/ddr4.toml): complete\n"
+                         "  energy            7 pJ (static 0 J, dynamic 7 pJ)\n"
+                         "  requests          5\n"));
+}
+
+TEST_CASE("io: device statistics at path \"\" keep their types and units in inspect") {
+    scratch_dir dir;
+    const std::string path = dir.file("units.h5");
+    run_layout layout = two_population_layout();
+    device_report r;
+    r.family = "test";
+    r.instance = "probe";
+    r.stats.add("", "bandwidth", 1.25e10, "B/s");
+    r.stats.add("", "long_time", 1500.0, "s");
+    r.stats.add("", "share", 12.5, "%");
+    r.stats.add("", "ratio", 0.125, "");
+    r.stats.add("", "bytes", std::int64_t{4096}, "B");
+    r.stats.add("", "negative", std::int64_t{-7});
+    r.stats.add("", "note", std::string(100'000, 'x'));  // longer than HDF5 keeps in an object header
+    layout.devices = {r};
+    {
+        run_writer writer(path, layout);
+        writer.finish({}, "complete");
+    }
+    const run_summary s = read_run_summary(path);
+    REQUIRE(s.devices.size() == 1);
+    CHECK(s.devices[0].status == "running");  // it never reported its end
+    CHECK(s.devices[0].stats.text("", "note") == std::string(100'000, 'x'));
+    CHECK(s.devices[0].stats.number("", "negative") == -7.0);
+    const std::string text = format_run_summary(s);
+    CAPTURE(text.substr(text.find("device probe")).substr(0, 600));
+    CHECK(contains(text, "device probe (test): running\n"));
+    CHECK(contains(text, "  bandwidth         12.5 GB/s\n"));
+    CHECK(contains(text, "  long_time         1500 s\n"));
+    CHECK(contains(text, "  share             12.5 %\n"));
+    CHECK(contains(text, "  ratio             0.125\n"));
+    CHECK(contains(text, "  bytes             4096 B\n"));
+    CHECK(contains(text, "  negative          -7\n"));
+    CHECK_FALSE(contains(text, "  energy            "));
+    const h5::file file = h5::file::open_read_only(path);
+    CHECK(file.root().open_group("devices/probe/stats").read_attr_string("note") == std::string(100'000, 'x'));
+}
+
+TEST_CASE("io: a finishing report without statistics keeps those of the start") {
+    scratch_dir dir;
+    const std::string path = dir.file("keep.h5");
+    {
+        run_writer writer(path, device_layout());
+        device_report end = chip_at_end();
+        end.stats = {};
+        writer.finish_device(end);
+        writer.finish({}, "complete");
+    }
+    const run_summary s = read_run_summary(path);
+    REQUIRE(s.devices.size() == 1);
+    CHECK(s.devices[0].status == "complete");
+    CHECK(s.devices[0].stats.number("", "cores") == 4.0);
+    CHECK(s.devices[0].stats.number("", "step_period") == 1e-6);
+    CHECK(s.devices[0].stats.entries().size() == 2);
+    const h5::file file = h5::file::open_read_only(path);
+    CHECK(file.root().open_group("devices/chip/stats").read_attr<std::int64_t>("cores") == 4);
+}
+
+TEST_CASE("io: an explicit write_ledger keeps /ledger; without device ledgers it stays empty") {
+    scratch_dir dir;
+    const std::string explicit_path = dir.file("explicit.h5");
+    {
+        run_writer writer(explicit_path, device_layout());
+        ledger_columns rows;
+        rows.component = {"chip"};
+        rows.action = {"everything"};
+        rows.source = {"test"};
+        rows.count = {1};
+        rows.energy = {1e-9};
+        rows.latency = {0.0};
+        writer.write_ledger(rows, 0.0, 1e-9);
+        writer.finish_device(chip_at_end());
+        writer.finish({}, "complete");
+    }
+    const h5::file file = h5::file::open_read_only(explicit_path);
+    CHECK(file.root().open_dataset("ledger/component").read_strings() == std::vector<std::string>{"chip"});
+    CHECK(file.root().open_group("ledger").read_attr<double>("total_energy") == 1e-9);
+    CHECK(file.root().read_vector<std::int64_t>("devices/chip/ledger/count") == std::vector<std::int64_t>{30, 1});
+
+    const std::string costless_path = dir.file("costless.h5");
+    {
+        run_writer writer(costless_path, device_layout());
+        device_report end = chip_at_end();
+        end.has_ledger = false;
+        writer.finish_device(end);
+        writer.finish({}, "complete");
+    }
+    const run_summary s = read_run_summary(costless_path);
+    CHECK(s.ledger->status == "empty");
+    CHECK(s.ledger->rows == 0);
+    REQUIRE(s.devices.size() == 1);
+    CHECK_FALSE(s.devices[0].ledger.has_value());
+    CHECK(s.devices[0].status == "complete");
+}
+
+TEST_CASE("io: device names that cannot name an HDF5 object are refused with io_error") {
+    scratch_dir dir;
+    const std::string path = dir.file("bad.h5");
+    for (const std::string& bad : {std::string("a/b"), std::string(""), std::string(".."), std::string(".")}) {
+        CAPTURE(bad);
+        run_layout layout = device_layout();
+        layout.devices[0].instance = bad;
+        CHECK(site_of([&] { run_writer w(path, layout); }).file == path);
+        CHECK(contains(message_of([&] { run_writer w(path, layout); }), "invalid device instance name"));
+        CHECK_FALSE(fs::exists(path));
+    }
+    run_layout twice = device_layout();
+    twice.devices.push_back(chip_at_start());
+    CHECK(contains(message_of([&] { run_writer w(path, twice); }), "two device instances are both named 'chip'"));
+    CHECK(site_of([&] { run_writer w(path, twice); }).node == "chip");
+    run_layout bad_table = device_layout();
+    bad_table.devices[0].tables[1].name = "placement";
+    CHECK(contains(message_of([&] { run_writer w(path, bad_table); }),
+                   "two tables in device 'chip' are both named 'placement'"));
+    run_layout bad_column = device_layout();
+    bad_column.devices[0].tables[0].columns[1].name = "x/y";
+    CHECK(contains(message_of([&] { run_writer w(path, bad_column); }),
+                   "invalid column name 'x/y' of table 'placement' in device 'chip'"));
+    run_layout twice_stat = device_layout();
+    twice_stat.devices[0].stats.add("", "cores", std::int64_t{5});
+    CHECK(contains(message_of([&] { run_writer w(path, twice_stat); }), "'cores' at path '' in device 'chip'"));
+    CHECK_FALSE(fs::exists(path));
+
+    run_writer writer(path, device_layout());
+    device_report nested = dram_at_end();
+    nested.instance = "dram/0";
+    CHECK(site_of([&] { writer.finish_device(nested); }).file == path);
+    device_report other_family = dram_at_end();
+    other_family.instance = "chip";
+    CHECK(contains(message_of([&] { writer.finish_device(other_family); }),
+                   "two devices are both named 'chip' (a neuromorphic device and a dram device)"));
+    writer.finish_device(chip_at_end());
+    CHECK_THROWS_AS(writer.finish_device(chip_at_end()), internal_error);
+    writer.finish({}, "complete");
+    CHECK_THROWS_AS(writer.finish_device(dram_at_end()), internal_error);
+    const run_summary s = read_run_summary(path);
+    REQUIRE(s.devices.size() == 1);  // nothing of the refused reports was written
+    CHECK(s.devices[0].instance == "chip");
+    CHECK(s.ledger->rows == 2);
+}
+
+TEST_CASE("io: a run that ends without finish keeps its device groups readable") {
+    scratch_dir dir;
+    const std::string destroyed = dir.file("destroyed.h5");
+    {
+        run_writer writer(destroyed, device_layout(), 3600);
+        writer.append_spikes(0, exc_times, exc_ids);
+    }
+    const run_summary s = read_run_summary(destroyed);
+    CHECK(s.status == "failed");
+    REQUIRE(s.devices.size() == 1);
+    CHECK(s.devices[0].status == "running");
+    CHECK(s.devices[0].stats.number("", "cores") == 4.0);
+    CHECK(s.devices[0].tables.size() == 2);
+    CHECK_FALSE(s.devices[0].ledger.has_value());
+
+    const std::string killed = dir.file("killed.h5");
+    run_and_kill([&] {
+        run_writer writer(killed, device_layout(), 3600);
+        writer.finish_device(dram_at_end());
+        kill_self();
+    });
+    const run_summary k = read_run_summary(killed);
+    CHECK(k.status == "running");
+    REQUIRE(k.devices.size() == 2);
+    CHECK(k.devices[0].instance == "chip");
+    CHECK(k.devices[0].status == "running");
+    CHECK(k.devices[0].preset == "loihi");
+    CHECK(k.devices[0].tables[0].rows == 3);
+    CHECK(k.devices[1].instance == "dram0");
+    CHECK(k.devices[1].status == "complete");  // finish_device flushes
+    REQUIRE(k.devices[1].ledger.has_value());
+    CHECK(k.devices[1].ledger->total_energy == 7e-12);
+    CHECK(k.ledger->rows == 0);  // the union is written by finish()
+    const h5::file file = h5::file::open_read_only(killed);
+    CHECK(file.root().read_string("devices/chip/preset_text") == "name = \"loihi\"\n");
+}
+
+TEST_CASE("io: run files of format version 1 still read; newer ones are refused") {
+    scratch_dir dir;
+    const std::string path = dir.file("v1.h5");
+    write_device_run(path);
+    {
+        writable_file f(path);
+        f.root.write_attr("format_version", std::int64_t{1});
+        f.root.remove("devices");
+    }
+    const run_summary s = read_run_summary(path);
+    CHECK(s.format_version == 1);
+    CHECK(s.devices.empty());
+    CHECK(s.ledger->rows == 4);
+    CHECK(contains(format_run_summary(s), "(format 1)"));
+    {
+        writable_file f(path);
+        f.root.write_attr("format_version", std::int64_t{3});
+    }
+    CHECK(contains(message_of([&] { read_run_summary(path); }), "format_version 3 is not supported"));
+}
+
+// Writes the device run to $FLUXON_DEVICE_RUN_FILE when set: tests/python reads that file with
+// fluxon.runfile, so the Python reader is checked against what this writer writes.
+TEST_CASE("io: device run file for fluxon.runfile") {
+    scratch_dir dir;
+    const char* target = std::getenv("FLUXON_DEVICE_RUN_FILE");
+    const std::string path = target != nullptr && *target != '\0' ? std::string(target) : dir.file("devices.h5");
+    write_device_run(path);
+    CHECK(read_run_summary(path).devices.size() == 2);
+}
+
+TEST_CASE("io: plain h5py reads the devices of a run file") {
+    if (!python_has_h5py()) {
+        MESSAGE("skipped: /usr/bin/python3 with h5py and numpy is not available");
+        return;
+    }
+    scratch_dir dir;
+    const std::string path = dir.file("devices.h5");
+    write_device_run(path);
+    const std::string script = R"(
+import sys
+import h5py, numpy as np
+f = h5py.File(sys.argv[1], "r")
+assert int(f.attrs["format_version"]) == 2
+assert list(f["devices"]) == ["chip", "dram0"], list(f["devices"])
+chip = f["devices/chip"]
+assert chip.attrs["family"] == "neuromorphic" and chip.attrs["status"] == "complete"
+assert chip["preset_text"].asstr()[()] == 'name = "loihi"\n'
+stats = chip["stats"]
+a = stats.attrs
+assert a["messages"] == 1234 and a["messages"].dtype == np.int64, a["messages"].dtype
+assert a["hardware_time"] == 1.5e-3 and a["hardware_time"].dtype == np.float64
+assert a["mode"] == "timed", a["mode"]
+assert "hops" not in a
+assert list(stats["name"].asstr()[()]) == ["messages", "hardware_time", "mode", "energy_per_message",
+                                           "hops", "bandwidth", "utilisation", "label"]
+assert list(stats["kind"].asstr()[()])[:3] == ["integer", "real", "text"]
+assert stats["integer"].dtype == np.int64 and stats["real"].dtype == np.float64
+assert stats["integer"][4] == 99 and np.isnan(stats["real"][0]) and stats["real"][5] == 2.5e9
+assert list(stats["text"].asstr()[()])[7] == "hot"
+t = chip["tables"]
+assert list(t) == ["placement", "links", "traffic"], list(t)
+assert list(t["placement"]) == ["population", "core", "load"]
+assert list(t["placement/population"].asstr()[()]) == ["exc", "inp", "exc"]
+assert t["placement/core"].dtype == np.int64 and list(t["placement/core"][()]) == [0, 1, 2]
+assert t["links/length"].attrs["unit"] == "m" and "unit" not in t["links/name"].attrs
+assert list(t["traffic/busy"][()]) == [1e-9, 0.0, 3e-9, 4e-9]
+led = chip["ledger"]
+assert list(led["count"][()]) == [30, 1] and led.attrs["total_energy"] == 70e-12 + 30e-12
+assert list(f["ledger/component"].asstr()[()]) == ["chip/core[0]/synapse", "chip/core[0]", "dram/bank[0]", "dram"]
+assert f["ledger"].attrs["dynamic_energy"] == 30e-12 + 7e-12
+)";
+    CHECK(run_python(dir, script, path) == 0);
+}
+
+TEST_SUITE_END();
