@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "bindings/bindings.hpp"
-#include "engine/crossbar_mvm.hpp"
+#include "devices/crossbar/plugin/crossbar_mvm.hpp"
 #include "engine/base/errors.hpp"
 #include "devices/crossbar/crossbar_preset.hpp"
 
@@ -44,7 +44,7 @@ py::dict crossbar_mvm_py(const dense& weights, const dense& inputs, const std::s
     }
     if (replicas < 1) throw user_error("replicas must be at least 1", {.key = "replicas"});
     const std::size_t batch = inputs.ndim() == 1 ? 1 : static_cast<std::size_t>(inputs.shape(0));
-    net::crossbar_spec spec;
+    crossbar_spec spec;
     spec.preset = preset;
     spec.preset_site.key = "preset";
     spec.site.key = "crossbar_mvm";

@@ -11,8 +11,10 @@
 #include <pybind11/stl.h>
 
 #include "bindings/bindings.hpp"
+#include "devices/builtin_families.hpp"
 #include "engine/simulation.hpp"
 #include "io/config.hpp"
+#include "io/run_file_output.hpp"
 
 namespace fluxon::py_bindings {
 namespace {
@@ -45,11 +47,83 @@ py::array strings(const std::vector<std::string>& values) {
     return py::module_::import("numpy").attr("array")(py::cast(values), py::arg("dtype") = "str");
 }
 
+py::object stat_value(const stat_entry& e) {
+    return std::visit([](const auto& v) -> py::object { return py::cast(v); }, e.value);
+}
+
+py::object column_array(const data_column& c) {
+    return std::visit(
+        [](const auto& v) -> py::object {
+            using vector = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<vector, std::vector<std::string>>) {
+                return strings(v);
+            } else {
+                return owning(vector(v));
+            }
+        },
+        c.values);
+}
+
+py::dict ledger_dict(ledger_columns t) {
+    py::dict out;
+    out["component"] = strings(t.component);
+    out["action"] = strings(t.action);
+    out["count"] = owning(std::move(t.count));
+    out["energy"] = owning(std::move(t.energy));
+    out["latency"] = owning(std::move(t.latency));
+    out["source"] = strings(t.source);
+    return out;
+}
+
+// A device's report as the fluxon.runfile.Device a run file gives for it, so that results in
+// memory and on disk read alike.
+py::object device_of(const device_report& r) {
+    py::dict stats, units, tables, table_units;
+    py::list entries;
+    for (const stat_entry& e : r.stats.entries()) {
+        entries.append(py::make_tuple(e.path, e.name, stat_value(e), e.unit));
+        if (!e.path.empty()) continue;
+        stats[py::str(e.name)] = stat_value(e);
+        units[py::str(e.name)] = e.unit;
+    }
+    for (const data_table& t : r.tables) {
+        py::dict columns, column_units;
+        for (const data_column& c : t.columns) {
+            columns[py::str(c.name)] = column_array(c);
+            if (!c.unit.empty()) column_units[py::str(c.name)] = c.unit;
+        }
+        tables[py::str(t.name)] = columns;
+        table_units[py::str(t.name)] = column_units;
+    }
+    py::object ledger = py::none();
+    py::dict ledger_attrs;
+    if (r.has_ledger) {
+        ledger = ledger_dict(r.ledger);
+        ledger_attrs["status"] = "complete";
+        ledger_attrs["static_energy"] = r.static_energy;
+        ledger_attrs["dynamic_energy"] = r.dynamic_energy;
+        ledger_attrs["total_energy"] = r.static_energy + r.dynamic_energy;
+    }
+    const py::object device = py::module_::import("fluxon.runfile").attr("Device");
+    return device(py::arg("family") = r.family, py::arg("instance") = r.instance, py::arg("preset") = r.preset,
+                  py::arg("preset_origin") = r.preset_origin, py::arg("status") = r.has_ledger ? "complete" : "running",
+                  py::arg("preset_text") = r.preset_text, py::arg("stats") = stats, py::arg("stats_units") = units,
+                  py::arg("stats_entries") = entries, py::arg("tables") = tables, py::arg("table_units") = table_units,
+                  py::arg("ledger") = ledger, py::arg("ledger_attrs") = ledger_attrs);
+}
+
+py::dict devices_of(const std::vector<device_report>& reports) {
+    py::dict out;
+    for (const device_report& r : reports) out[py::str(r.instance)] = device_of(r);
+    return out;
+}
+
 class py_simulation {
 public:
-    explicit py_simulation(net::experiment_spec spec) : config_text_(spec.config_text) {
+    explicit py_simulation(net::experiment_spec spec)
+        : config_text_(spec.config_text), models_(builtin_models()), families_(builtin_families()) {
         py::gil_scoped_release nogil;
-        sim_ = std::make_unique<simulation>(spec);
+        sim_ = std::make_unique<simulation>(spec, models_, families_);
     }
 
     static std::unique_ptr<py_simulation> from_config(const py::object& path, const std::vector<std::string>& overrides) {
@@ -68,7 +142,13 @@ public:
             throw py::type_error("progress must be None or a callable taking (t_reached, t_end)");
         }
         run_options options;
-        if (!output.is_none()) options.output = fspath(output);
+        std::unique_ptr<io::run_file_output> file;
+        if (!output.is_none()) {
+            const std::string path = fspath(output);
+            py::gil_scoped_release nogil;
+            file = std::make_unique<io::run_file_output>(path, *sim_);
+        }
+        options.output = file.get();
         options.keep_in_memory = keep_in_memory;
         std::atomic<bool> stop{false};
         options.stop = &stop;
@@ -135,33 +215,13 @@ public:
     py::dict ledger() const {
         check_idle();
         if (!ran_) throw user_error("the simulation has not been run yet; call run() first", {});
-        ledger_columns t = sim_->ledger();
-        py::dict out;
-        out["component"] = strings(t.component);
-        out["action"] = strings(t.action);
-        out["count"] = owning(std::move(t.count));
-        out["energy"] = owning(std::move(t.energy));
-        out["latency"] = owning(std::move(t.latency));
-        out["source"] = strings(t.source);
-        return out;
+        return ledger_dict(sim_->ledger());
     }
 
-    py::dict mapping() const {
-        mapping_columns m = sim_->mapping();
-        py::dict chunks, cores, out;
-        chunks["population"] = strings(m.population);
-        chunks["first"] = owning(std::move(m.first));
-        chunks["size"] = owning(std::move(m.size));
-        chunks["core"] = owning(std::move(m.core));
-        cores["tile"] = strings(m.core_tile);
-        cores["neurons"] = owning(std::move(m.core_neurons));
-        cores["synapses"] = owning(std::move(m.core_synapses));
-        cores["fan_in"] = owning(std::move(m.core_fan_in));
-        cores["messages_in"] = owning(std::move(m.core_messages_in));
-        cores["synapses_off_chip"] = owning(std::move(m.core_synapses_off_chip));
-        out["chunks"] = chunks;
-        out["cores"] = cores;
-        return out;
+    // Each device as it stands before the run (preset, settings, mapping tables).
+    py::dict devices() const {
+        check_idle();
+        return devices_of(sim_->describe_devices());
     }
 
     py::dict populations() const {
@@ -203,8 +263,11 @@ private:
         }
     }
 
-    std::unique_ptr<simulation> sim_;
     std::string config_text_;
+    // The network refers to its models and devices to their families for its whole life.
+    model_registry models_;
+    device_registry families_;
+    std::unique_ptr<simulation> sim_;
     bool running_ = false, ran_ = false, kept_ = false;
 };
 
@@ -214,31 +277,6 @@ struct py_run_result {
     py::object simulation;
     py::object output;
 };
-
-py::object hardware_of(const run_result& r) {
-    if (!r.hardware) return py::none();
-    const hardware_summary& h = *r.hardware;
-    return py::dict(py::arg("preset") = h.preset, py::arg("total_energy") = h.total_energy,
-                    py::arg("static_energy") = h.static_energy, py::arg("dynamic_energy") = h.dynamic_energy,
-                    py::arg("hardware_time") = h.hardware_time, py::arg("max_step_time") = h.max_step_time,
-                    py::arg("synaptic_events") = h.synaptic_events, py::arg("messages") = h.messages,
-                    py::arg("hops") = h.hops, py::arg("late_messages") = h.late_messages,
-                    py::arg("overrun_steps") = h.overrun_steps, py::arg("cores") = h.cores,
-                    py::arg("dram_reads") = h.dram_reads, py::arg("dram_stall") = h.dram_stall,
-                    py::arg("energy_per_synaptic_event") =
-                        h.synaptic_events > 0 ? h.total_energy / static_cast<double>(h.synaptic_events) : 0.0);
-}
-
-py::object crossbar_of(const run_result& r) {
-    if (!r.crossbar) return py::none();
-    const crossbar_summary& c = *r.crossbar;
-    return py::dict(py::arg("preset") = c.preset, py::arg("arrays") = c.arrays, py::arg("reads") = c.reads,
-                    py::arg("conversions") = c.conversions, py::arg("cell_utilisation") = c.cell_utilisation,
-                    py::arg("total_energy") = c.total_energy, py::arg("static_energy") = c.static_energy,
-                    py::arg("dynamic_energy") = c.dynamic_energy, py::arg("hardware_time") = c.hardware_time,
-                    py::arg("energy_per_synaptic_event") =
-                        r.synaptic_events > 0 ? c.total_energy / static_cast<double>(r.synaptic_events) : 0.0);
-}
 
 py::dict per_population(const run_result& r) {
     py::dict out;
@@ -281,9 +319,10 @@ Simulation(config, overrides=[])         from a config file, with "dotted.key=va
         .def("ledger", &py_simulation::ledger,
              "The energy ledger after run(): {'component', 'action', 'source': str arrays, 'count': int64, "
              "'energy': J, 'latency': s}.")
-        .def("mapping", &py_simulation::mapping,
-             "Where the mapper put the network: {'chunks': {population, first, size, core}, "
-             "'cores': {tile, neurons, synapses, fan_in, messages_in, synapses_off_chip}}.")
+        .def("devices", &py_simulation::devices,
+             "Each device (by instance name) before the run: a fluxon.runfile.Device with its preset, settings "
+             "and mapping tables (a chip's 'chunks', 'cores', 'links', 'weights'; a crossbar's 'projections', "
+             "'tiles').")
         .def_property_readonly("populations", &py_simulation::populations)
         .def_property_readonly("projections", &py_simulation::projections)
         .def_property_readonly("dt", [](const py_simulation& s) { return s.sim().dt(); })
@@ -313,10 +352,11 @@ void bind_result_class(py::module_& m) {
         .def_property_readonly("wall_time", [](const py_run_result& r) { return r.counters.wall_time; })
         .def_property_readonly("build_time", [](const py_run_result& r) { return r.counters.build_time; })
         .def_property_readonly("spikes_per_population", [](const py_run_result& r) { return per_population(r.counters); })
-        .def_property_readonly("hardware", [](const py_run_result& r) { return hardware_of(r.counters); },
-                               "What the modelled chip spent (a dict), or None without [hardware].")
-        .def_property_readonly("crossbar", [](const py_run_result& r) { return crossbar_of(r.counters); },
-                               "What the crossbar arrays spent (a dict), or None without [crossbar].")
+        .def_property_readonly("devices", [](const py_run_result& r) { return devices_of(r.counters.devices); },
+                               "What each device did, by instance name ('chip', 'crossbar', ...): a "
+                               "fluxon.runfile.Device (family, preset, stats, tables, ledger), as the run file holds it.")
+        .def_property_readonly("total_energy", [](const py_run_result& r) { return r.counters.total_energy(); },
+                               "J spent by every device of the run together (0 without one).")
         .def_readonly("simulation", &py_run_result::simulation)
         .def_readonly("output", &py_run_result::output)
         .def(

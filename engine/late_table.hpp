@@ -1,7 +1,8 @@
 #pragma once
-// Synaptic inputs that a modelled chip delivers later than their delays say (timed fidelity:
-// messages stuck in network-on-chip congestion or behind a busy core). Filled serially between
-// windows; read by every target slice while it delivers the previous window's spikes.
+// Synaptic inputs that a device delivers later than their delays say, per input group (a chip
+// in timed fidelity: messages stuck in network-on-chip congestion or behind a busy core).
+// Filled serially between windows; read by every target slice while it delivers the previous
+// window's spikes.
 #include <algorithm>
 #include <cstdint>
 #include <span>
@@ -12,10 +13,10 @@ namespace fluxon {
 struct late_entry {
     std::uint32_t population = 0, neuron = 0;
     std::int64_t step = 0;
-    std::uint32_t core = 0;
+    std::uint32_t group = 0;
     std::uint32_t extra_steps = 0;
 
-    auto key() const { return std::tuple(population, neuron, step, core); }
+    auto key() const { return std::tuple(population, neuron, step, group); }
 };
 
 class late_table {
@@ -36,7 +37,7 @@ public:
     bool affects(std::uint32_t population) const {
         return population < populations_.size() && populations_[population];
     }
-    // The late entries of one spike, by increasing core.
+    // The late entries of one spike, by increasing group.
     std::span<const late_entry> of(std::uint32_t population, std::uint32_t neuron, std::int64_t step) const {
         const auto lo = std::lower_bound(entries_.begin(), entries_.end(), std::tuple(population, neuron, step, 0u),
                                          [](const late_entry& e, const auto& k) { return e.key() < k; });

@@ -54,8 +54,9 @@ std::vector<std::uint32_t> checked_ids(const std::vector<std::int64_t>& ids, std
 
 class builder {
 public:
-    builder(const net::experiment_spec& spec, const model_registry& models, event_engine& engine)
-        : spec_(spec), models_(models), engine_(engine) {}
+    builder(const net::experiment_spec& spec, const model_registry& models, event_engine& engine,
+            std::uint32_t ring_headroom)
+        : spec_(spec), models_(models), engine_(engine), ring_headroom_(ring_headroom) {}
 
     built_network build() {
         const run_settings run = resolve_run(spec_.run);
@@ -261,10 +262,6 @@ private:
         return "?";
     }
 
-    // Timed hardware may deliver inputs up to max_late_steps after their delay: the rings
-    // keep room for them.
-    std::uint32_t late_headroom() const { return spec_.hardware.fidelity == "timed" ? max_late_steps : 0; }
-
     void make_slices(std::vector<std::vector<synapse_table>>& tables) {
         for (std::size_t p = 0; p < plan_.size(); ++p) {
             auto& pop = out_.populations[p];
@@ -272,7 +269,7 @@ private:
                 auto block = pop.model->make_block(pop.params, context_for(p, s.first, s.size));
                 auto slice = std::make_unique<population_slice>(
                     std::move(block), static_cast<std::uint32_t>(p), s.first, s.size, pop.model->receptors().size(),
-                    out_.dt_ticks, max_delay_ + late_headroom(), out_.window_steps);
+                    out_.dt_ticks, max_delay_ + ring_headroom_, out_.window_steps);
                 pop.slices.push_back(slice.get());
                 engine_.add_unit(std::move(slice), s.shard);
             }
@@ -450,6 +447,7 @@ private:
     const net::experiment_spec& spec_;
     const model_registry& models_;
     event_engine& engine_;
+    std::uint32_t ring_headroom_ = 0;
     built_network out_;
     std::vector<std::vector<slice_plan>> plan_;
     std::uint32_t max_delay_ = 1;
@@ -512,8 +510,8 @@ void check_experiment(const net::experiment_spec& spec, const model_registry& mo
 }
 
 built_network build_network(const net::experiment_spec& spec, const model_registry& models,
-                            event_engine& engine) {
-    return builder(spec, models, engine).build();
+                            event_engine& engine, std::uint32_t ring_headroom) {
+    return builder(spec, models, engine, ring_headroom).build();
 }
 
 }  // namespace fluxon

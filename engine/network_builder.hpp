@@ -57,9 +57,10 @@ struct built_network {
 };
 
 // Fills `engine` (which must have `spec.run.threads` shards) and returns the description of
-// what was built. Throws user_error subclasses at the offending key/node.
+// what was built. `ring_headroom`: steps of delay-ring room beyond the longest delay, for
+// inputs an attached device delivers late. Throws user_error subclasses at the offending key/node.
 built_network build_network(const net::experiment_spec& spec, const model_registry& models,
-                            event_engine& engine);
+                            event_engine& engine, std::uint32_t ring_headroom = 0);
 
 // The checks that need no connectivity: run settings, node names and references, models and
 // their parameters. Cheap, for callers that want to refuse a description before building it.

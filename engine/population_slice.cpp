@@ -48,13 +48,13 @@ void population_slice::on_window_start(tick_t) {
     for (const auto& p : step_projections_) deliver_steps(*p);
 }
 
-void population_slice::attach_cores(std::vector<core_segment> segments, const late_table* late) {
-    segments_ = std::move(segments);
-    core_of_.resize(size_);
+void population_slice::track_input_groups(std::vector<input_group> groups, const late_table* late) {
+    groups_ = std::move(groups);
+    group_of_.resize(size_);
     std::uint32_t begin = 0;
-    for (const auto& seg : segments_) {
-        std::fill(core_of_.begin() + begin, core_of_.begin() + seg.end, seg.core);
-        begin = seg.end;
+    for (const auto& g : groups_) {
+        std::fill(group_of_.begin() + begin, group_of_.begin() + g.end, g.group);
+        begin = g.end;
     }
     touched_.assign((slot_mask_ + 1) * size_, 0);
     late_ = late;
@@ -87,7 +87,7 @@ void prefetch_row(const synapse_table& table, std::uint32_t pre) {
 // (the common case of a one-step delay): the ring slot then stays untouched and the step can
 // skip reading it. Either way the additions happen in the same order, so results do not depend
 // on the slicing. Track marks the neurons that receive input (a chip counts their updates as
-// active); Late applies a chip's late deliveries (timed fidelity).
+// active); Late applies a device's late deliveries (a chip's congestion in timed fidelity).
 template <bool Track, bool Late>
 void population_slice::deliver_rows(const synapse_table& table) {
     const spike_window& first = table.sources.front()->window(window_ - 1);
@@ -147,7 +147,7 @@ void population_slice::deliver_rows(const synapse_table& table) {
                 std::int64_t arrival = step + (uniform ? table.uniform_delay : table.delay[index]);
                 if constexpr (Late) {
                     for (const late_entry& e : late) {
-                        if (e.core == core_of_[k->target]) arrival += e.extra_steps;
+                        if (e.group == group_of_[k->target]) arrival += e.extra_steps;
                     }
                 }
                 add(arrival, *k);
@@ -191,11 +191,11 @@ void population_slice::deliver_steps(step_projection& projection) {
 void population_slice::count_active(std::int64_t step, spike_window& w) {
     std::uint8_t* touched = touched_.data() + (static_cast<std::size_t>(step) & slot_mask_) * size_;
     std::uint32_t begin = 0;
-    for (const auto& seg : segments_) {
+    for (const auto& g : groups_) {
         std::uint32_t n = 0;
-        for (std::uint32_t i = begin; i < seg.end; ++i) n += touched[i];
+        for (std::uint32_t i = begin; i < g.end; ++i) n += touched[i];
         w.active.push_back(n);
-        begin = seg.end;
+        begin = g.end;
     }
     std::fill_n(touched, size_, 0);
 }

@@ -33,14 +33,11 @@ struct probe_tap {
     std::vector<double> values;              // row-major [samples, local_ids]
 };
 
-// The longest a modelled chip may hold back synaptic inputs in timed fidelity; the delay rings
-// of such runs keep room for it.
-constexpr std::uint32_t max_late_steps = 64;
-
-// Neurons [previous segment's end, end) of a slice sit on one core of a modelled chip.
-struct core_segment {
+// Neurons [previous group's end, end) of a slice form one input group (for a device: the
+// neurons one of its cores holds).
+struct input_group {
     std::uint32_t end = 0;
-    std::uint32_t core = 0;
+    std::uint32_t group = 0;
 };
 
 struct slice_counters {
@@ -64,9 +61,10 @@ public:
     void set_currents(std::vector<current_change> changes);
     void record_spikes(std::vector<std::uint8_t> mask) { record_mask_ = std::move(mask); record_ = true; }
     void add_probe(probe_tap tap) { probes_.push_back(std::move(tap)); }
-    // With a chip attached: count, per step and core segment, the neurons that received input
-    // (published in spike_window::active), and apply the chip's late deliveries, if any.
-    void attach_cores(std::vector<core_segment> segments, const late_table* late);
+    // For a device that needs them: count, per step and input group, the neurons that received
+    // input (published in spike_window::active), and apply the device's late deliveries
+    // (`late` may be null). Set before the run, like everything on the hot path.
+    void track_input_groups(std::vector<input_group> groups, const late_table* late);
 
     neuron_block& block() { return *block_; }
     const spike_log& log() const { return log_; }
@@ -120,8 +118,8 @@ private:
     std::vector<std::uint32_t> rec_ids_;
     std::vector<probe_tap> probes_;
     slice_counters counters_;
-    std::vector<core_segment> segments_;
-    std::vector<std::uint32_t> core_of_;   // per neuron of the slice, with segments_
+    std::vector<input_group> groups_;
+    std::vector<std::uint32_t> group_of_;  // per neuron of the slice, with groups_
     std::vector<std::uint8_t> touched_;    // [ring slot][neuron]: input arrived for that step
     const late_table* late_ = nullptr;
 };

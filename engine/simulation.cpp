@@ -1,20 +1,12 @@
 #include "engine/simulation.hpp"
 
 #include <chrono>
-#include <map>
 
 #include <fmt/format.h>
 
-#include "engine/chip_binding.hpp"
-#include "engine/crossbar_binding.hpp"
 #include "engine/event_engine.hpp"
 #include "engine/network_builder.hpp"
 #include "engine/recording.hpp"
-#include "fluxon_version.hpp"
-#include "devices/neuromorphic/chip_preset.hpp"
-#include "devices/crossbar/crossbar_preset.hpp"
-#include "devices/dram/dram_preset.hpp"
-#include "io/run_writer.hpp"
 
 namespace fluxon {
 namespace {
@@ -49,167 +41,30 @@ private:
     std::vector<recorded_probe>& probes_;
 };
 
-class file_sink final : public record_sink {
-public:
-    explicit file_sink(io::run_writer& writer) : writer_(writer) {}
-    void spikes(std::size_t stream, std::span<const double> times, std::span<const std::uint32_t> ids) override {
-        writer_.append_spikes(stream, times, ids);
-    }
-    void probe(std::size_t index, std::span<const double> times, std::span<const double> values) override {
-        writer_.append_probe(index, times, values);
-    }
-
-private:
-    io::run_writer& writer_;
-};
-
-// The preset with the run's choices applied over it.
-chip_params chip_for(const net::hardware_spec& spec, chip_params chip) {
-    if (spec.topology == "tree" && chip.noc.topology == noc_topology_kind::mesh) {
-        chip.tree_tiles = chip.noc.mesh_width * chip.noc.mesh_height;
-        chip.noc.topology = noc_topology_kind::tree;
-    } else if (spec.topology == "mesh" && chip.noc.topology == noc_topology_kind::tree) {
-        if (chip.noc.mesh_width * chip.noc.mesh_height == 0) {
-            throw config_error(fmt::format("preset '{}' has no mesh dimensions", chip.name), spec.topology_site);
+// Two devices may not share an instance name: it names their ledger paths and run-file group.
+void check_instances(const net::experiment_spec& spec) {
+    for (std::size_t i = 0; i < spec.devices.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            if (spec.devices[i].instance == spec.devices[j].instance) {
+                throw config_error(fmt::format("two devices are both named '{}'", spec.devices[i].instance),
+                                   spec.devices[i].site);
+            }
         }
-        chip.noc.topology = noc_topology_kind::mesh;
     }
-    if (spec.weight_bits) {
-        chip.weight_bits = static_cast<int>(*spec.weight_bits);
-        chip.weight_bits_source = "set by the run ([hardware] weight_bits)";
-    }
-    return chip;
-}
-
-mapping_columns mapping_columns_of(const chip_binding& chip, const built_network& net) {
-    mapping_columns m;
-    for (const core_chunk& c : chip.mapping().chunks) {
-        m.population.push_back(net.populations[c.population].name);
-        m.first.push_back(c.first);
-        m.size.push_back(c.size);
-        m.core.push_back(c.core);
-    }
-    for (const core_load& c : chip.mapping().cores) {
-        m.core_tile.push_back(chip.topology().tile_name(c.tile));
-        m.core_neurons.push_back(c.neurons);
-        m.core_synapses.push_back(c.synapses);
-        m.core_fan_in.push_back(c.fan_in);
-        m.core_messages_in.push_back(c.messages_in);
-        m.core_synapses_off_chip.push_back(c.synapses_off_chip);
-    }
-    return m;
-}
-
-io::mapping_record mapping_record_of(const chip_binding& chip, const chip_preset& preset,
-                                     const dram_preset& dram, const net::hardware_spec& spec,
-                                     const built_network& net) {
-    io::mapping_record m;
-    m.preset = chip.chip().name;
-    m.preset_origin = preset.origin;
-    m.preset_text = preset.text;
-    m.fidelity = spec.fidelity;
-    m.topology = chip.chip().noc.topology == noc_topology_kind::mesh ? "mesh" : "tree";
-    m.mapper = chip.mapper();
-    m.step_period = chip.options().step_period;
-    m.weight_bits = chip.chip().weight_bits;
-    if (chip.dram()) {
-        m.synapse_dram = dram.origin;
-        m.bytes_per_synapse = spec.bytes_per_synapse;
-    }
-    m.placement = mapping_columns_of(chip, net);
-    m.neurons_per_core = chip.chip().neurons_per_core.value;
-    m.synapses_per_core = chip.chip().synapses_per_core.value;
-    m.fan_in_per_core = chip.chip().fan_in_per_core.value;
-    m.link_messages_per_round = chip.link_messages_per_round();
-    for (std::uint32_t k = 0; k < chip.topology().links(); ++k) m.link_name.push_back(chip.topology().link_name(k));
-    for (std::size_t e = 0; e < net.projections.size(); ++e) {
-        m.projection.push_back(net.projections[e].name);
-        m.weight_exponent.push_back(chip.weight_exponents()[e]);
-    }
-    return m;
-}
-
-io::chip_record chip_record_of(const chip_binding& chip) {
-    io::chip_record l;
-    const chip_statistics& s = chip.statistics();
-    l.steps = s.steps;
-    l.overrun_steps = s.overrun_steps;
-    l.hardware_time = hw_seconds(s.hardware_time);
-    l.max_step_time = hw_seconds(s.max_step_time);
-    l.barrier = hw_seconds(chip.barrier());
-    l.queueing_delay = hw_seconds(s.queueing_delay);
-    l.messages = s.messages;
-    l.hops = s.hops;
-    l.synaptic_events = s.synaptic_events;
-    l.late_messages = s.late_messages;
-    l.max_extra_steps = s.max_extra_steps;
-    l.dram_reads = s.dram_reads;
-    l.dram_stall = hw_seconds(s.dram_stall);
-    const auto& per_link = chip.model_noc().link_messages();
-    for (std::uint32_t k = 0; k < per_link.size(); ++k) {
-        l.link_name.push_back(chip.topology().link_name(k));
-        l.link_messages.push_back(per_link[k]);
-    }
-    return l;
-}
-
-io::crossbar_record crossbar_record_of(const crossbar_binding& binding, const crossbar_preset& preset) {
-    const crossbar_system& xs = binding.system();
-    const crossbar_params& p = xs.params();
-    const crossbar_mapping& m = xs.mapping();
-    io::crossbar_record r;
-    r.preset = p.name;
-    r.preset_origin = preset.origin;
-    r.preset_text = preset.text;
-    r.encoding = m.encoding.differential ? "differential" : "offset";
-    r.weight_bits = p.periphery.weight_bits;
-    r.adc_bits = p.periphery.adc_bits;
-    r.slices = m.encoding.slices;
-    r.columns_per_weight = m.encoding.columns_per_weight;
-    r.weights_per_array = m.encoding.weights_per_array;
-    r.array_rows = p.geometry.rows;
-    r.array_columns = p.geometry.columns;
-    r.replicas = m.replicas;
-    r.max_arrays = p.max_arrays;
-    r.arrays = m.arrays();
-    r.cell_utilisation = m.cell_utilisation(p);
-    r.drift_age = xs.drift_age();
-    r.hardware_time = xs.hardware_time();
-    r.writes_per_cell = p.program_pulses;
-    r.endurance = p.endurance;
-    for (std::size_t k = 0; k < xs.matrices().size(); ++k) {
-        r.projection.push_back(xs.matrices()[k].name);
-        r.row_tiles.push_back(m.matrices[k].row_tiles);
-        r.column_tiles.push_back(m.matrices[k].column_tiles);
-        r.scale.push_back(xs.matrices()[k].scale);
-        r.random.push_back(xs.matrices()[k].random ? 1 : 0);
-    }
-    const auto& counts = xs.counts();
-    for (std::size_t t = 0; t < m.tiles.size(); ++t) {
-        const crossbar_tile& tile = m.tiles[t];
-        const crossbar_matrix_state& matrix = xs.matrices()[tile.matrix];
-        r.tile_projection.push_back(matrix.name);
-        r.row_tile.push_back(tile.row_tile);
-        r.column_tile.push_back(tile.column_tile);
-        r.first_row.push_back(tile.first_row);
-        r.rows.push_back(tile.rows);
-        r.first_column.push_back(tile.first_column);
-        r.columns.push_back(tile.columns);
-        r.physical_columns.push_back(tile.physical_columns);
-        const std::size_t local = t - m.matrices[tile.matrix].first_tile;
-        r.mean_conductance.push_back(matrix.arrays[local].mean_conductance());
-        r.reads.push_back(t < counts.size() ? counts[t].reads : 0);
-        r.row_drives.push_back(t < counts.size() ? counts[t].row_drives : 0);
-        r.conversions.push_back(t < counts.size() ? counts[t].conversions : 0);
-    }
-    return r;
 }
 
 }  // namespace
 
+double run_result::total_energy() const {
+    double total = 0;
+    for (const device_report& d : devices) total += d.static_energy + d.dynamic_energy;
+    return total;
+}
+
 struct simulation::state {
-    // Set when the simulation owns its models (the built network points into them).
+    // Set when the simulation owns its registries (the built network points into them).
     std::unique_ptr<model_registry> owned_models;
+    std::unique_ptr<device_registry> owned_families;
     net::experiment_spec spec;
     event_engine engine;
     built_network net;
@@ -219,43 +74,27 @@ struct simulation::state {
     std::vector<projection_summary> projections;
     std::vector<recorded_spikes> spikes;
     std::vector<recorded_probe> probes;
-    chip_preset preset;
-    fluxon::dram_preset synapse_dram_preset;  // of [hardware] synapse_dram, when given
-    std::unique_ptr<chip_binding> chip;
-    fluxon::crossbar_preset xbar_preset;
-    std::unique_ptr<crossbar_binding> crossbar;
+    std::vector<std::unique_ptr<attached_device>> devices;  // in spec.devices order
+    std::vector<device_report> reports;                     // after the run
 
-    // The ledger of the run's hardware model (chip or crossbar), or null without one.
-    const fluxon::ledger* book() const {
-        if (chip) return &chip->book();
-        if (crossbar) return &crossbar->system().book();
-        return nullptr;
-    }
-
-    state(const net::experiment_spec& s, const model_registry& models, std::unique_ptr<model_registry> owned = {})
-        : owned_models(std::move(owned)), spec(s), engine(resolve_run(s.run).threads) {
+    state(const net::experiment_spec& s, const model_registry& models, const device_registry& families,
+          std::unique_ptr<model_registry> own_models = {}, std::unique_ptr<device_registry> own_families = {})
+        : owned_models(std::move(own_models)),
+          owned_families(std::move(own_families)),
+          spec(s),
+          engine(resolve_run(s.run).threads) {
         const auto t0 = clock_type::now();
-        net = build_network(spec, models, engine);
-        if (spec.hardware.enabled()) {
-            preset = load_chip_preset(spec.hardware.preset, spec.hardware.preset_site);
-            std::optional<dram_params> dram;
-            if (!spec.hardware.synapse_dram.empty()) {
-                const net::hardware_spec& hw = spec.hardware;
-                synapse_dram_preset = load_dram_preset(hw.synapse_dram, hw.synapse_dram_site);
-                dram = synapse_dram_preset.params;
-            }
-            chip = std::make_unique<chip_binding>(chip_for(spec.hardware, preset.params), spec, net,
-                                                  std::move(dram));
+        check_instances(spec);
+        std::vector<const device_family*> family_of;
+        std::uint32_t headroom = 0;
+        for (const device_request& d : spec.devices) {
+            family_of.push_back(&families.get(d.family, d.site));
+            headroom = std::max(headroom, family_of.back()->ring_headroom(*d.settings));
         }
-        if (spec.crossbar.enabled()) {
-            if (spec.hardware.enabled()) {
-                throw config_error("[crossbar] and [hardware] cannot be combined in one run yet: map the network "
-                                   "onto a chip or its projections onto crossbar arrays",
-                                   spec.crossbar.site);
-            }
-            xbar_preset = load_crossbar_preset(spec.crossbar.preset, spec.crossbar.preset_site);
-            crossbar = std::make_unique<crossbar_binding>(crossbar_params_for(spec.crossbar, xbar_preset.params),
-                                                          spec.crossbar, net);
+        net = build_network(spec, models, engine, headroom);
+        for (std::size_t k = 0; k < spec.devices.size(); ++k) {
+            attach_context ctx{spec, net, spec.devices[k]};
+            devices.push_back(family_of[k]->attach(*spec.devices[k].settings, ctx));
         }
         build_time = seconds_since(t0);
         for (const auto& p : net.populations) {
@@ -270,28 +109,6 @@ struct simulation::state {
             probes[i].ids = net.probes[i].ids;
             probes[i].units = net.probes[i].units;
         }
-    }
-
-    io::run_layout layout() const {
-        io::run_layout l;
-        l.meta = io::run_metadata{fluxon::version, spec.run.seed, net.base.ticks_per_second(), net.dt, net.duration,
-                                  net.threads, spec.config_text, spec.config_source, spec.config_format};
-        for (const auto& p : net.populations) {
-            l.populations.push_back({p.name, std::string(p.model->name()), p.model->is_source() ? "source" : "neuron",
-                                     p.size, p.params.to_json()});
-        }
-        for (const auto& p : net.projections) {
-            l.projections.push_back({p.name, p.pre, p.post, p.receptor, p.connector, p.n_synapses});
-        }
-        for (const auto& s : net.spike_streams) {
-            l.spikes.push_back({net.populations[s.population].name, net.populations[s.population].size, s.all, s.ids});
-        }
-        for (const auto& p : net.probes) {
-            l.probes.push_back({net.populations[p.population].name, p.variable, p.units, p.ids,
-                                static_cast<double>(p.interval_steps) * net.dt});
-        }
-        if (chip) l.mapping = mapping_record_of(*chip, preset, synapse_dram_preset, spec.hardware, net);
-        return l;
     }
 
     run_result totals(double wall, tick_t reached) const {
@@ -312,51 +129,27 @@ struct simulation::state {
             r.spikes += pop_spikes;
             r.spikes_per_population.emplace_back(p.name, pop_spikes);
         }
-        if (chip) {
-            const chip_statistics& s = chip->statistics();
-                    r.hardware = hardware_summary{chip->chip().name,
-                                          chip->book().static_energy() + chip->book().dynamic_energy(),
-                                          chip->book().static_energy(),
-                                          chip->book().dynamic_energy(),
-                                          hw_seconds(s.hardware_time),
-                                          hw_seconds(s.max_step_time),
-                                          s.synaptic_events,
-                                          s.messages,
-                                          s.hops,
-                                          s.late_messages,
-                                          s.overrun_steps,
-                                          static_cast<std::uint32_t>(chip->mapping().cores.size()),
-                                          s.dram_reads,
-                                          hw_seconds(s.dram_stall)};
-        }
-        if (crossbar) {
-            const crossbar_system& xs = crossbar->system();
-            crossbar_summary c;
-            c.preset = xs.params().name;
-            c.arrays = xs.mapping().arrays();
-            c.cell_utilisation = xs.mapping().cell_utilisation(xs.params());
-            c.static_energy = xs.book().static_energy();
-            c.dynamic_energy = xs.book().dynamic_energy();
-            c.total_energy = c.static_energy + c.dynamic_energy;
-            c.hardware_time = xs.hardware_time();
-            for (const crossbar_counts& n : xs.counts()) {
-                c.reads += n.reads;
-                c.conversions += n.conversions;
-            }
-            r.crossbar = c;
-        }
+        r.devices = reports;
         return r;
     }
 };
 
 simulation::simulation(const net::experiment_spec& spec) {
     auto models = std::make_unique<model_registry>(builtin_models());
-    const model_registry& ref = *models;
-    state_ = std::make_unique<state>(spec, ref, std::move(models));
+    auto families = std::make_unique<device_registry>();
+    if (!spec.devices.empty()) {
+        throw config_error(fmt::format("device '{}' needs the device families: build the simulation with a registry "
+                                       "(devices/builtin_families.hpp)",
+                                       spec.devices.front().instance),
+                           spec.devices.front().site);
+    }
+    const model_registry& m = *models;
+    const device_registry& f = *families;
+    state_ = std::make_unique<state>(spec, m, f, std::move(models), std::move(families));
 }
 
-simulation::simulation(const net::experiment_spec& spec, const model_registry& models)
-    : state_(std::make_unique<state>(spec, models)) {}
+simulation::simulation(const net::experiment_spec& spec, const model_registry& models, const device_registry& families)
+    : state_(std::make_unique<state>(spec, models, families)) {}
 
 simulation::~simulation() = default;
 simulation::simulation(simulation&&) noexcept = default;
@@ -366,22 +159,18 @@ run_result simulation::run(const run_options& options) {
     auto& st = *state_;
     if (st.ran) throw user_error("this simulation has already been run; build a new one", {});
     st.ran = true;
-    std::unique_ptr<io::run_writer> writer;
-    if (!options.output.empty()) {
-        writer = std::make_unique<io::run_writer>(options.output, st.layout(), st.spec.run.flush_interval);
-    }
+    run_output* const output = options.output;
     memory_sink memory(st.spikes, st.probes);
-    std::unique_ptr<file_sink> file = writer ? std::make_unique<file_sink>(*writer) : nullptr;
     std::vector<record_sink*> sinks;
     if (options.keep_in_memory) sinks.push_back(&memory);
-    if (file) sinks.push_back(file.get());
+    if (output) sinks.push_back(output);
 
     const auto t0 = clock_type::now();
     auto last_progress = t0;
     bool stopped = false;
     int windows_since_collect = 0;
     const auto window_done = [&](tick_t t) {
-        if (st.chip) st.chip->account_window();
+        for (const auto& d : st.devices) d->after_window();
         stopped = options.stop && options.stop->load(std::memory_order_relaxed) && t < st.net.end_ticks;
         // Collecting reads (and clears) buffers that other threads' slices write: done every
         // window, moving those cache lines between cores cost more than the window's spikes.
@@ -395,7 +184,7 @@ run_result simulation::run(const run_options& options) {
         if (++windows_since_collect == collect_every_windows || t >= st.net.end_ticks || stopped || progress_due) {
             collect_recordings(st.net, sinks);
             windows_since_collect = 0;
-            if (writer) writer->progress(reached);
+            if (output) output->progress(reached);
         }
         if (progress_due) {
             last_progress = clock_type::now();
@@ -407,25 +196,17 @@ run_result simulation::run(const run_options& options) {
     try {
         reached = st.engine.run(st.net.end_ticks, st.net.threads, window_done);
     } catch (const std::exception& e) {
-        if (writer) writer->finish(io::run_counters{}, "failed", e.what());
+        if (output) output->failed(e.what());
         throw;
     }
-    if (st.chip) st.chip->finish();
-    if (st.crossbar) st.crossbar->finish();
+    for (const auto& d : st.devices) {
+        d->finish();
+        st.reports.push_back(d->report());
+        if (output) output->device_finished(st.reports.back());
+    }
     run_result result = st.totals(seconds_since(t0), reached);
     result.status = stopped ? "interrupted" : "complete";
-    if (writer && st.book()) {
-        const fluxon::ledger& book = *st.book();
-        writer->write_ledger(book.columns(), book.static_energy(), book.dynamic_energy());
-    }
-    if (writer && st.chip) writer->write_chip(chip_record_of(*st.chip));
-    if (writer && st.crossbar) writer->write_crossbar(crossbar_record_of(*st.crossbar, st.xbar_preset));
-    if (writer) {
-        writer->finish(io::run_counters{result.steps, result.spikes, result.synaptic_events, result.events,
-                                        result.wall_time, result.build_time, result.spikes_per_population,
-                                        result.windows, result.parallel_windows},
-                       result.status, stopped ? "stopped at the user's request" : "");
-    }
+    if (output) output->finish(result, stopped ? "stopped at the user's request" : "");
     return result;
 }
 
@@ -435,6 +216,14 @@ double simulation::dt() const { return state_->net.dt; }
 double simulation::duration() const { return state_->net.duration; }
 std::uint64_t simulation::seed() const { return state_->net.seed; }
 int simulation::threads() const { return state_->net.threads; }
+const net::experiment_spec& simulation::spec() const { return state_->spec; }
+const built_network& simulation::network() const { return state_->net; }
+
+std::vector<device_report> simulation::describe_devices() const {
+    std::vector<device_report> out;
+    for (const auto& d : state_->devices) out.push_back(d->describe());
+    return out;
+}
 
 const recorded_spikes& simulation::spikes(const std::string& population) const {
     const auto& net = state_->net;
@@ -455,17 +244,24 @@ const recorded_probe& simulation::probe(const std::string& population, const std
 }
 
 ledger_columns simulation::ledger() const {
-    if (!state_->book()) {
+    if (state_->devices.empty()) {
         throw user_error("this simulation has no hardware model (add a [hardware] or [crossbar] section, or "
                          "net.hardware() or net.crossbar())",
                          {});
     }
-    return state_->book()->columns();
-}
-
-mapping_columns simulation::mapping() const {
-    if (!state_->chip) throw user_error("this simulation has no hardware (add a [hardware] section or net.hardware())", {});
-    return mapping_columns_of(*state_->chip, state_->net);
+    ledger_columns all;
+    for (const auto& d : state_->devices) {
+        const fluxon::ledger* book = d->book();
+        if (!book) continue;
+        const ledger_columns c = book->columns();
+        all.component.insert(all.component.end(), c.component.begin(), c.component.end());
+        all.action.insert(all.action.end(), c.action.begin(), c.action.end());
+        all.source.insert(all.source.end(), c.source.begin(), c.source.end());
+        all.count.insert(all.count.end(), c.count.begin(), c.count.end());
+        all.energy.insert(all.energy.end(), c.energy.begin(), c.energy.end());
+        all.latency.insert(all.latency.end(), c.latency.begin(), c.latency.end());
+    }
+    return all;
 }
 
 void simulation::synapses(const std::string& projection, std::vector<std::uint32_t>& pre,
@@ -479,7 +275,7 @@ void simulation::synapses(const std::string& projection, std::vector<std::uint32
         weight.clear();
         delay.clear();
         for (auto* slice : net.populations[net.projections[e].post_index].slices) {
-            // Projections computed in crossbars keep their synapse tables in their deliveries.
+            // Projections delivered a step at a time (crossbars) keep their synapse tables there.
             std::vector<const synapse_table*> tables;
             for (const auto& t : slice->incoming()) tables.push_back(&t);
             for (const auto& p : slice->step_projections()) tables.push_back(&p->table());

@@ -10,41 +10,36 @@
 #include <utility>
 #include <vector>
 
+#include "engine/base/device_report.hpp"
 #include "engine/base/ledger.hpp"
-#include "mappers/core_mapper.hpp"
+#include "engine/device.hpp"
+#include "engine/recording.hpp"
 #include "networks/spec.hpp"
 #include "neurons/model.hpp"
 
 namespace fluxon {
 
+struct run_result;
+
+// Where a run's recordings and results go as it runs (io/run_file_output writes a run file):
+// recorded spikes and samples at collections, progress, each device's report, the end.
+class run_output : public record_sink {
+public:
+    // Simulated time up to which everything has been handed over.
+    virtual void progress(double time_reached) = 0;
+    virtual void device_finished(const device_report& report) = 0;
+    virtual void finish(const run_result& result, const std::string& message) = 0;
+    // The run failed with `message`; what was handed over before stays.
+    virtual void failed(const std::string& message) = 0;
+};
+
 struct run_options {
-    std::string output;           // run file path; empty: no file
-    bool keep_in_memory = true;   // keep recorded spikes/probes for spikes()/probe()
+    run_output* output = nullptr;  // null: no file
+    bool keep_in_memory = true;    // keep recorded spikes/probes for spikes()/probe()
     // Called from the thread that called run(), at window ends, at most every ~0.1 s of wall time.
     std::function<void(double t_reached, double t_end)> progress;
     // Checked at every window end; when it becomes true the run stops cleanly ("interrupted").
     const std::atomic<bool>* stop = nullptr;
-};
-
-// What the modelled chip spent (runs with [hardware]).
-struct hardware_summary {
-    std::string preset;
-    double total_energy = 0, static_energy = 0, dynamic_energy = 0;  // J
-    double hardware_time = 0, max_step_time = 0;                      // s
-    std::uint64_t synaptic_events = 0, messages = 0, hops = 0, late_messages = 0;
-    std::int64_t overrun_steps = 0;
-    std::uint32_t cores = 0;
-    std::uint64_t dram_reads = 0;  // bursts of synaptic rows read from DRAM
-    double dram_stall = 0;         // s that synaptic processing waited for DRAM
-};
-
-// What the crossbar arrays spent (runs with [crossbar]).
-struct crossbar_summary {
-    std::string preset;
-    std::uint64_t arrays = 0, reads = 0, conversions = 0;
-    double cell_utilisation = 0;
-    double total_energy = 0, static_energy = 0, dynamic_energy = 0;  // J
-    double hardware_time = 0;  // s: the busiest array's reads
 };
 
 struct run_result {
@@ -55,8 +50,10 @@ struct run_result {
     std::int64_t windows = 0, parallel_windows = 0;
     double wall_time = 0, build_time = 0;  // s
     std::vector<std::pair<std::string, std::int64_t>> spikes_per_population;
-    std::optional<hardware_summary> hardware;
-    std::optional<crossbar_summary> crossbar;
+    // One report per attached device, in attach order.
+    std::vector<device_report> devices;
+    // The devices' ledgers together (one run, one ledger).
+    double total_energy() const;
 };
 
 struct recorded_spikes {
@@ -86,8 +83,10 @@ class simulation {
 public:
     // Validates the whole description and builds the network (connectivity drawn from the run
     // seed). Throws fluxon::user_error subclasses naming the offending key/node/file.
+    // Without registries: the built-in models and no device family (a spec with devices is
+    // refused). `families` resolves spec.devices; the registries must outlive the simulation.
     explicit simulation(const net::experiment_spec& spec);
-    simulation(const net::experiment_spec& spec, const model_registry& models);
+    simulation(const net::experiment_spec& spec, const model_registry& models, const device_registry& families);
     ~simulation();
     simulation(simulation&&) noexcept;
     simulation& operator=(simulation&&) noexcept;
@@ -105,10 +104,12 @@ public:
     // Recorded data (after run with keep_in_memory); throws user_error naming what is unknown.
     const recorded_spikes& spikes(const std::string& population) const;
     const recorded_probe& probe(const std::string& population, const std::string& variable) const;
-    // With [hardware] or [crossbar]: the energy ledger (after run); with [hardware]: the
-    // mapping (from construction). Throw user_error without.
+    const net::experiment_spec& spec() const;
+    const built_network& network() const;
+    // What each attached device knows before the run (preset, settings, mapping).
+    std::vector<device_report> describe_devices() const;
+    // The devices' ledgers together, after run; throws user_error without a device.
     ledger_columns ledger() const;
-    mapping_columns mapping() const;
 
     // The synapses of a projection as (pre, post, weight SI, delay s) arrays, for inspection.
     void synapses(const std::string& projection, std::vector<std::uint32_t>& pre,

@@ -13,8 +13,8 @@ struct spike_window {
     std::vector<std::int64_t> steps;       // the steps of the window, in order
     std::vector<std::uint32_t> step_end;   // ids[step_end[q-1] .. step_end[q]) spiked at steps[q]
     std::vector<std::uint32_t> ids;        // population-level neuron indices
-    // With a chip attached: per step, per core segment of the slice, the neurons that
-    // received synaptic input (row-major [steps, segments]).
+    // With input groups tracked (population_slice::track_input_groups): per step and group of
+    // the slice, the neurons that received synaptic input (row-major [steps, groups]).
     std::vector<std::uint32_t> active;
 
     void clear() {

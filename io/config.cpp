@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "devices/builtin_families.hpp"
 #include "io/config_overrides.hpp"
 #include "io/config_schema.hpp"
 #include "io/config_sections.hpp"
@@ -28,17 +29,29 @@ toml::table parse_document(const std::string& text, const std::string& source_na
     }
 }
 
-net::experiment_spec convert(const config_context& ctx, const toml::table& doc, const model_registry& models) {
+// Each device family reads its own section; a device takes the family's default instance name.
+void read_devices(const config_node& root, const device_registry& families, net::experiment_spec& spec) {
+    for (const device_family* family : families.all()) {
+        const config_node section = root.child(family->section());
+        if (!section.present()) continue;
+        section.table(fmt::format("a table [{}]", family->section()));
+        section.allow_only(family->keys());
+        spec.devices.push_back({std::string(family->name()), std::string(family->default_instance()),
+                                family->read(section), section.site()});
+    }
+}
+
+net::experiment_spec convert(const config_context& ctx, const toml::table& doc, const model_registry& models,
+                             const device_registry& families) {
     const config_node root = config_node::root(ctx, doc);
-    root.allow_only(schema_children(""));
+    root.allow_only(schema_children("", families));
     net::experiment_spec spec;
     spec.run = read_run(root.child("run"));
     spec.network.populations = read_populations(root.child("populations"), models);
     spec.network.projections = read_projections(root.child("projections"), spec.network.populations, models);
     spec.network.currents = read_currents(root.child("currents"));
     read_record(root.child("record"), spec.network.populations, spec);
-    spec.hardware = read_hardware(root.child("hardware"));
-    spec.crossbar = read_crossbar(root.child("crossbar"));
+    read_devices(root, families, spec);
     return spec;
 }
 
@@ -83,7 +96,8 @@ net::experiment_spec convert_document(const toml::table& doc, const std::string&
                        options.numbers_are_si, options.whole_float_ids};
     std::vector<lenient_value> lenient;
     ctx.lenient = &lenient;
-    net::experiment_spec spec = convert(ctx, doc, builtin_models());
+    const device_registry builtin = options.families ? device_registry{} : builtin_families();
+    net::experiment_spec spec = convert(ctx, doc, builtin_models(), options.families ? *options.families : builtin);
     // The run file must hold the text the run was really built from, as a config file.
     spec.config_text = text && ctx.overrides.empty() ? *text
                        : lenient.empty()             ? serialize(doc)
@@ -101,15 +115,19 @@ net::experiment_spec convert_config_table(const toml::table& doc, const std::str
 }
 
 net::experiment_spec parse_config_text(const std::string& text, const std::string& source_name,
-                                       const std::vector<std::string>& overrides) {
+                                       const std::vector<std::string>& overrides, const device_registry* families) {
     toml::table doc = parse_document(text, source_name);
-    std::vector<applied_override> applied = apply_overrides(doc, overrides, source_name);
+    const device_registry builtin = families ? device_registry{} : builtin_families();
+    std::vector<applied_override> applied =
+        apply_overrides(doc, overrides, source_name, families ? *families : builtin);
     config_options options;
+    options.families = families;
     options.base_dir = std::filesystem::path(source_name).parent_path();
     return convert_document(doc, source_name, options, std::move(applied), &text);
 }
 
-net::experiment_spec load_config(const std::string& path, const std::vector<std::string>& overrides) {
+net::experiment_spec load_config(const std::string& path, const std::vector<std::string>& overrides,
+                                 const device_registry* families) {
     error_site site;
     site.file = path;
     std::error_code ec;
@@ -119,7 +137,7 @@ net::experiment_spec load_config(const std::string& path, const std::vector<std:
     std::ostringstream text;
     text << in.rdbuf();
     if (in.bad()) throw io_error("cannot read the config file", site);
-    return parse_config_text(text.str(), path, overrides);
+    return parse_config_text(text.str(), path, overrides, families);
 }
 
 }  // namespace fluxon::io

@@ -8,6 +8,7 @@
 
 #include <toml++/toml.h>
 
+#include "engine/device.hpp"
 #include "networks/spec.hpp"
 
 namespace fluxon::io {
@@ -15,12 +16,16 @@ namespace fluxon::io {
 // Reads and converts a config file. `overrides` are "dotted.key=value" strings (fluxon run
 // --set) applied to the document before conversion. Data files named in the config are
 // relative to the config file's directory.
-net::experiment_spec load_config(const std::string& path, const std::vector<std::string>& overrides = {});
+// `families` reads the device sections ([hardware], [crossbar], ...); null: the families fluxon
+// ships (devices/builtin_families.hpp).
+net::experiment_spec load_config(const std::string& path, const std::vector<std::string>& overrides = {},
+                                 const device_registry* families = nullptr);
 
 // The same for text already in memory; `source_name` is named in errors, and data files are
 // relative to its directory.
 net::experiment_spec parse_config_text(const std::string& text, const std::string& source_name,
-                                       const std::vector<std::string>& overrides = {});
+                                       const std::vector<std::string>& overrides = {},
+                                       const device_registry* families = nullptr);
 
 // How a document is read beyond its text.
 struct config_options {
@@ -32,6 +37,8 @@ struct config_options {
     bool whole_float_ids = false;
     // Data files ({ file = "x.npy" }) are relative to this directory.
     std::filesystem::path base_dir;
+    // The device families whose sections the document may hold; null: the shipped ones.
+    const device_registry* families = nullptr;
 };
 
 // The conversion itself, from a document already built (the Python bindings build one from

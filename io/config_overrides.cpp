@@ -102,11 +102,11 @@ std::vector<std::string> declared_names(const toml::node* section) {
 // Walks the key through the schema; a named entry must already be declared in the file, since
 // a typo there would otherwise create a half-specified population.
 void check_against_schema(const toml::table& doc, const override_text& o, const error_site& site,
-                          const std::string& text) {
+                          const std::string& text, const device_registry& families) {
     std::string pattern, prefix;
     const toml::node* node = &doc;
     for (const std::string& segment : o.segments) {
-        const auto children = schema_children(pattern);
+        const auto children = schema_children(pattern, families);
         std::string_view next;
         if (contains(children, segment)) {
             next = segment;
@@ -171,12 +171,12 @@ std::unique_ptr<toml::node> parse_override_value(std::string_view text, const er
 
 std::vector<applied_override> apply_overrides(toml::table& doc,
                                               const std::vector<std::string>& overrides,
-                                              const std::string& file) {
+                                              const std::string& file, const device_registry& families) {
     std::vector<applied_override> applied;
     for (const std::string& text : overrides) {
         const override_text o = split_override(doc, text, file);
         const error_site site = override_site(doc, o, file);
-        check_against_schema(doc, o, site, text);
+        check_against_schema(doc, o, site, text, families);
         std::unique_ptr<toml::node> value;
         try {
             value = parse_override_value(o.value, site);

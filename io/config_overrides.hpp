@@ -11,6 +11,10 @@
 #include "engine/base/errors.hpp"
 #include "engine/base/config_node.hpp"
 
+namespace fluxon {
+class device_registry;
+}
+
 namespace fluxon::io {
 
 // The value part of a --set: the TOML value it spells (number, boolean, array, inline table,
@@ -25,6 +29,6 @@ std::unique_ptr<toml::node> parse_override_value(std::string_view text, const er
 // and the key.
 std::vector<applied_override> apply_overrides(toml::table& doc,
                                               const std::vector<std::string>& overrides,
-                                              const std::string& file);
+                                              const std::string& file, const device_registry& families);
 
 }  // namespace fluxon::io

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/device.hpp"
+
 namespace fluxon::io {
 namespace {
 
@@ -19,13 +21,7 @@ constexpr std::string_view schema_paths[] = {
     "currents.<name>.amplitudes", "currents.<name>.amplitude",
     "record.spikes.[].population", "record.spikes.[].ids",
     "record.probes.[].population", "record.probes.[].variable", "record.probes.[].ids",
-    "record.probes.[].interval",
-    "hardware.preset", "hardware.fidelity", "hardware.topology", "hardware.weight_bits",
-    "hardware.step_period", "hardware.mapper", "hardware.chunk_neurons", "hardware.synapse_dram",
-    "hardware.bytes_per_synapse",
-    "crossbar.preset", "crossbar.projections", "crossbar.random_weights", "crossbar.weight_bits",
-    "crossbar.adc_bits", "crossbar.d2d_sigma", "crossbar.programming_sigma", "crossbar.read_sigma",
-    "crossbar.drift_age", "crossbar.replicas"};
+    "record.probes.[].interval"};
 
 }  // namespace
 
@@ -46,6 +42,16 @@ std::vector<std::string_view> schema_children(std::string_view pattern) {
         }
     }
     return children;
+}
+
+std::vector<std::string_view> schema_children(std::string_view pattern, const device_registry& families) {
+    if (pattern.empty()) {
+        std::vector<std::string_view> children = schema_children(pattern);
+        for (const device_family* f : families.all()) children.push_back(f->section());
+        return children;
+    }
+    if (const device_family* f = families.by_section(pattern)) return f->keys();
+    return schema_children(pattern);
 }
 
 }  // namespace fluxon::io

@@ -5,6 +5,10 @@
 #include <string_view>
 #include <vector>
 
+namespace fluxon {
+class device_registry;
+}
+
 namespace fluxon::io {
 
 // Segment markers inside schema paths.
@@ -16,5 +20,8 @@ inline constexpr std::string_view schema_item = "[]";        // an element of an
 // "populations.<name>" or "record.probes.[]", in documentation order. {"*"} when any key is
 // allowed, empty for a leaf.
 std::vector<std::string_view> schema_children(std::string_view pattern);
+// The same with the sections of the registered device families (each family's keys() below
+// its section).
+std::vector<std::string_view> schema_children(std::string_view pattern, const device_registry& families);
 
 }  // namespace fluxon::io

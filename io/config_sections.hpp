@@ -19,8 +19,6 @@ std::vector<net::projection_spec> read_projections(const config_node& section,
                                                    const model_registry& models);
 net::connector_spec read_connector(const config_node& at);
 std::vector<net::current_spec> read_currents(const config_node& section);
-net::hardware_spec read_hardware(const config_node& hardware);
-net::crossbar_spec read_crossbar(const config_node& crossbar);
 void read_record(const config_node& record, const std::vector<net::population_spec>& populations,
                  net::experiment_spec& spec);
 

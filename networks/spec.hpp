@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/base/device_request.hpp"
 #include "engine/base/errors.hpp"
 #include "neurons/params.hpp"
 
@@ -105,52 +106,11 @@ struct run_spec {
     error_site site;
 };
 
-// The hardware a network is mapped onto ([hardware] in config files, docs/hardware.md).
-// Without a preset the network runs alone, with no ledger.
-struct hardware_spec {
-    std::string preset;                  // shipped preset name or path to a preset file
-    std::string fidelity = "annotated";  // "annotated" | "timed"
-    std::string topology;                // "" (the preset's own), "mesh" or "tree"
-    std::optional<std::int64_t> weight_bits;     // overrides the preset's
-    std::optional<quantity_input> step_period;   // absent: as fast as the hardware allows
-    std::string mapper = "metis";        // "metis" | "sequential"
-    std::uint32_t chunk_neurons = 0;     // 0: the mapper's default
-    // DRAM preset name or path holding the synaptic rows that do not fit on chip; "" keeps
-    // every synapse on chip (synapses_per_core is then a hard limit).
-    std::string synapse_dram;
-    std::uint32_t bytes_per_synapse = 4;  // DRAM bytes one synapse takes
-    error_site site;                     // the [hardware] table
-    error_site preset_site, fidelity_site, topology_site, weight_bits_site, mapper_site;
-    error_site synapse_dram_site, bytes_per_synapse_site;
-
-    bool enabled() const { return !preset.empty(); }
-};
-
-// Projections computed in resistive or SRAM crossbar arrays ([crossbar] in config files,
-// docs/crossbar.md).
-struct crossbar_spec {
-    std::string preset;                     // shipped preset name or path to a preset file
-    std::vector<std::string> projections;   // empty: every projection
-    std::vector<error_site> projection_sites;
-    // Projections whose weights are the devices' own mismatch: both cells of every pair are
-    // programmed to the same level, and the projection's weight is the spread of the result.
-    std::vector<std::string> random_weights;
-    std::vector<error_site> random_weight_sites;
-    std::optional<std::int64_t> weight_bits, adc_bits;  // override the preset's
-    // Stand-alone MVMs only (spikes are one bit): bits of an input value.
-    std::optional<std::int64_t> input_bits;
-    std::optional<double> d2d_sigma, programming_sigma, read_sigma;
-    std::optional<quantity_input> drift_age;  // time since programming when the run starts
-    std::uint32_t replicas = 1;
-    error_site site, preset_site;
-
-    bool enabled() const { return !preset.empty(); }
-};
-
 struct experiment_spec {
     network_spec network;
-    hardware_spec hardware;
-    crossbar_spec crossbar;
+    // The devices the network runs on, in the order they are attached; each family reads and
+    // checks its own settings (engine/device.hpp).
+    std::vector<device_request> devices;
     std::vector<spike_record_spec> spikes;
     std::vector<probe_spec> probes;
     run_spec run;

@@ -25,7 +25,7 @@
 #include "devices/neuromorphic/chip_params.hpp"
 #include "devices/noc/noc_timing.hpp"
 #include "engine/base/ledger.hpp"
-#include "mappers/core_mapper.hpp"
+#include "devices/neuromorphic/placement.hpp"
 
 namespace fluxon {
 

@@ -5,11 +5,13 @@
 
 #include <fmt/format.h>
 
+#include "devices/builtin_families.hpp"
 #include "engine/simulation.hpp"
 #include "io/cli/commands.hpp"
 #include "io/cli/interrupt.hpp"
 #include "io/cli/progress.hpp"
 #include "io/config.hpp"
+#include "io/run_file_output.hpp"
 #include "io/run_reader.hpp"
 
 namespace fluxon::cli {
@@ -27,13 +29,16 @@ std::vector<std::string> all_overrides(const run_args& args) {
 
 int run_command(const run_args& args) {
     const net::experiment_spec spec = io::load_config(args.config, all_overrides(args));
-    // The network refers to its models for the whole run, so the registry outlives it.
+    // The network refers to its models and devices to their families for the whole run, so
+    // the registries outlive it.
     const model_registry models = builtin_models();
-    simulation sim(spec, models);
+    const device_registry families = builtin_families();
+    simulation sim(spec, models, families);
 
     progress_bar bar(stderr);
+    io::run_file_output file(args.output, sim);
     run_options options;
-    options.output = args.output;
+    options.output = &file;
     options.keep_in_memory = false;
     options.stop = &interrupt_flag();
     if (!args.quiet && isatty(STDERR_FILENO)) {

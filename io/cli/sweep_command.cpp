@@ -17,11 +17,13 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/network_builder.hpp"
+#include "devices/builtin_families.hpp"
 #include "engine/simulation.hpp"
 #include "io/cli/commands.hpp"
 #include "io/cli/interrupt.hpp"
 #include "io/cli/sweep_grid.hpp"
 #include "io/config.hpp"
+#include "io/run_file_output.hpp"
 
 namespace fluxon::cli {
 namespace {
@@ -72,16 +74,17 @@ std::vector<sweep_run> prepare_runs(const sweep_args& args, const std::vector<gr
 void run_one(sweep_run& run, const fs::path& outdir, const model_registry& models) {
     if (interrupt_flag().load()) return;
     run_options options;
-    options.output = (outdir / run.file).string();
     options.keep_in_memory = false;
     options.stop = &interrupt_flag();
     try {
-        simulation sim(run.spec, models);
+        const device_registry families = builtin_families();
+        simulation sim(run.spec, models, families);
+        io::run_file_output file((outdir / run.file).string(), sim);
+        options.output = &file;
         const run_result result = sim.run(options);
         run.status = result.status;
         run.spikes = result.spikes;
-        if (result.hardware) run.energy = result.hardware->total_energy;
-        if (result.crossbar) run.energy = result.crossbar->total_energy;
+        if (!result.devices.empty()) run.energy = result.total_energy();
         run.message = result.status == "interrupted"
                           ? fmt::format("interrupted at t = {:g} s", result.time_reached) : "";
     } catch (const user_error& e) {

@@ -9,7 +9,7 @@
 
 #include "tests/unit/common/specs.hpp"
 #include "tests/unit/common/unit_crossbar.hpp"
-#include "engine/crossbar_system.hpp"
+#include "devices/crossbar/plugin/crossbar_system.hpp"
 #include "engine/base/errors.hpp"
 #include "engine/simulation.hpp"
 

@@ -13,7 +13,7 @@
 #include "tests/unit/common/unit_crossbar.hpp"
 #include "devices/crossbar/crossbar_array.hpp"
 #include "devices/crossbar/crossbar_encoding.hpp"
-#include "engine/crossbar_mvm.hpp"
+#include "devices/crossbar/plugin/crossbar_mvm.hpp"
 #include "engine/base/errors.hpp"
 
 using namespace fluxon;
@@ -47,8 +47,8 @@ std::vector<double> exact(const product& p, double input_levels, const std::vect
     return y;
 }
 
-net::crossbar_spec spec_of(const std::string& preset) {
-    net::crossbar_spec s;
+crossbar_spec spec_of(const std::string& preset) {
+    crossbar_spec s;
     s.preset = preset;
     return s;
 }
@@ -81,7 +81,7 @@ TEST_CASE("an ideal crossbar computes the exact product across row and column ti
 
 TEST_CASE("offset encoding gives the same exact product as differential pairs") {
     const product p = random_product(40, 30, 3, 11);
-    net::crossbar_spec s = spec_of("ideal");
+    crossbar_spec s = spec_of("ideal");
     s.weight_bits = 6;
     const crossbar_mvm_result pairs = crossbar_mvm(p.w, p.rows, p.columns, p.x, p.batch, s, 1);
     // Quantised weights: the nearest of 63 levels each side of zero, of the largest magnitude.
@@ -260,7 +260,7 @@ TEST_CASE("drift follows G0 (t/t0)^-nu") {
 
 TEST_CASE("the same seed programs the same devices; another seed others") {
     const product p = random_product(20, 10, 2, 5);
-    net::crossbar_spec s = spec_of("reram_neurosim");
+    crossbar_spec s = spec_of("reram_neurosim");
     const auto a = crossbar_mvm(p.w, p.rows, p.columns, p.x, p.batch, s, 4);
     const auto b = crossbar_mvm(p.w, p.rows, p.columns, p.x, p.batch, s, 4);
     const auto c = crossbar_mvm(p.w, p.rows, p.columns, p.x, p.batch, s, 5);
@@ -273,7 +273,7 @@ TEST_CASE("one MVM costs the sum of its counted actions") {
     // one-bit slices x 2 columns = 128 columns). 10 rows at input 1.0 are read on all 8 input
     // bits: 8 reads. Each slice column sums 10 digits, which the 5-bit ADC (LSB = 0.125 x 128 /
     // 15 = 16/15 digit) reads as 9 codes = 9.6 digits: every output is 9.6 mV, not 10.
-    net::crossbar_spec s = spec_of("reram_neurosim");
+    crossbar_spec s = spec_of("reram_neurosim");
     s.d2d_sigma = 0;
     std::vector<double> w(128 * 8, 1e-3), x(128, 0.0);
     for (int r = 0; r < 10; ++r) x[r * 12] = 1.0;
@@ -313,7 +313,7 @@ TEST_CASE("the SRAM CiM preset reproduces its macro's 51.2 GOPS and 10.3 TOPS/W"
 }
 
 TEST_CASE("a matrix larger than the chip is refused, naming it and the arrays") {
-    net::crossbar_spec s = spec_of("pcm_aihwkit");  // 64 arrays of 512 x 256 weights
+    crossbar_spec s = spec_of("pcm_aihwkit");  // 64 arrays of 512 x 256 weights
     std::vector<double> w(std::size_t{2} * 256 * 65, 1.0), x(2, 0.0);
     try {
         crossbar_mvm(w, 2, 256 * 65, x, 1, s, 1);

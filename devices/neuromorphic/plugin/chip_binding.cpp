@@ -1,4 +1,4 @@
-#include "engine/chip_binding.hpp"
+#include "devices/neuromorphic/plugin/chip_binding.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -9,23 +9,6 @@
 
 namespace fluxon {
 namespace {
-
-chip_run_options run_options_for(const net::hardware_spec& spec) {
-    chip_run_options o;
-    o.timed = spec.fidelity == "timed";
-    if (spec.step_period) o.step_period = resolve_quantity(*spec.step_period, dimension::time, "step_period");
-    if (spec.step_period && !(o.step_period > 0)) {
-        throw config_error(fmt::format("step_period must be a positive duration or \"asap\", got {} s", o.step_period),
-                           spec.step_period->site);
-    }
-    if (o.timed && o.step_period == 0) {
-        throw config_error("timed fidelity needs a fixed step_period (the hardware time of one step, such as "
-                           "\"0.1 ms\" for real time at dt = 0.1 ms); as fast as possible (\"asap\"), every step "
-                           "waits for all its messages and nothing can arrive late",
-                           spec.fidelity_site);
-    }
-    return o;
-}
 
 // Every synapse of the network as (pre population, pre, post population, post).
 connectivity_walk walk_of(const built_network& net) {
@@ -61,14 +44,9 @@ error_site located(error_site site, const net::experiment_spec& spec) {
 
 }  // namespace
 
-chip_binding::chip_binding(chip_params chip, const net::experiment_spec& experiment, built_network& net,
-                           std::optional<dram_params> dram)
-    : chip_(std::move(chip)),
-      net_(net),
-      mapper_(experiment.hardware.mapper),
-      options_(run_options_for(experiment.hardware)),
-      dram_(std::move(dram)) {
-    const net::hardware_spec& spec = experiment.hardware;
+chip_binding::chip_binding(const chip_settings& settings, const net::experiment_spec& experiment, built_network& net)
+    : chip_(settings.chip), net_(net), options_(settings.options) {
+    if (settings.synapse_dram) dram_ = settings.synapse_dram->params;
     // Refuse up front a fixed period whose hardware time would overflow, rather than fail at
     // the step that does.
     if (options_.step_period > 0) {
@@ -78,11 +56,11 @@ chip_binding::chip_binding(chip_params chip, const net::experiment_spec& experim
         } catch (const time_error& e) {
             throw config_error(fmt::format("{:g} steps of step_period {:g} s: {}", steps, options_.step_period,
                                            e.detail()),
-                               spec.step_period->site);
+                               settings.step_period_site);
         }
     }
     topology_ = make_topology(chip_);
-    map(experiment);
+    map(settings, experiment);
     quantize_weights();
     attach_slices();
     const dram_params* dram_ptr = dram_ ? &*dram_ : nullptr;
@@ -92,13 +70,12 @@ chip_binding::chip_binding(chip_params chip, const net::experiment_spec& experim
     active_.resize(mapping_.cores.size());
 }
 
-void chip_binding::map(const net::experiment_spec& experiment) {
-    const net::hardware_spec& spec = experiment.hardware;
+void chip_binding::map(const chip_settings& settings, const net::experiment_spec& experiment) {
     std::vector<mapper_population> populations;
     for (const auto& p : net_.populations) populations.push_back({p.name, p.size});
     mapper_options mo;
-    mo.strategy = spec.mapper == "sequential" ? mapper_strategy::sequential : mapper_strategy::metis;
-    mo.chunk_neurons = spec.chunk_neurons;
+    mo.strategy = settings.mapper;
+    mo.chunk_neurons = settings.chunk_neurons;
     mo.seed = net_.seed;
     // With a DRAM behind the cores, a core's synapse memory is a cache of rows, not a limit.
     chip_params limits = chip_;
@@ -107,7 +84,7 @@ void chip_binding::map(const net::experiment_spec& experiment) {
         mapping_ = map_to_cores(populations, walk_of(net_), limits, topology_->placement_order(), mo);
         if (dram_) {
             const dram_row_memory memory{dram_->name, dram_->org.capacity_bytes(), dram_->org.burst_bytes,
-                                         spec.bytes_per_synapse};
+                                         settings.bytes_per_synapse};
             place_rows_in_dram(mapping_, populations, chip_.synapses_per_core.value, memory);
         }
     } catch (const network_error& e) {
@@ -138,15 +115,15 @@ void chip_binding::quantize_weights() {
 void chip_binding::attach_slices() {
     for (std::size_t p = 0; p < net_.populations.size(); ++p) {
         for (population_slice* slice : net_.populations[p].slices) {
-            std::vector<core_segment> segments;
+            std::vector<input_group> groups;
             const std::uint32_t first = slice->first_id(), last = first + slice->size();
             for (const core_chunk& c : mapping_.chunks) {
                 if (c.population != p || c.first + c.size <= first || c.first >= last) continue;
-                segments.push_back({std::min(c.first + c.size, last) - first, c.core});
+                groups.push_back({std::min(c.first + c.size, last) - first, c.core});
             }
-            segment_cores_.emplace_back();
-            for (const auto& seg : segments) segment_cores_.back().push_back(seg.core);
-            slice->attach_cores(std::move(segments), options_.timed ? &late_ : nullptr);
+            group_cores_.emplace_back();
+            for (const auto& g : groups) group_cores_.back().push_back(g.group);
+            slice->track_input_groups(std::move(groups), options_.timed ? &late_ : nullptr);
         }
     }
 }
@@ -163,7 +140,7 @@ void chip_binding::account_window() {
             for (const population_slice* slice : net_.populations[p].slices) {
                 const spike_window& w = slice->log().latest();
                 ids.insert(ids.end(), w.ids.begin() + w.begin_of(q), w.ids.begin() + w.step_end[q]);
-                const auto& cores = segment_cores_[slice_index++];
+                const auto& cores = group_cores_[slice_index++];
                 for (std::size_t j = 0; j < cores.size(); ++j) active_[cores[j]] += w.active[q * cores.size() + j];
             }
             spike_spans_[p] = ids;

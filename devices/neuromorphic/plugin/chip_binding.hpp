@@ -9,9 +9,10 @@
 #include <vector>
 
 #include "devices/neuromorphic/chip_model.hpp"
+#include "devices/neuromorphic/plugin/chip_settings.hpp"
 #include "devices/noc/topology.hpp"
-#include "engine/late_table.hpp"
 #include "engine/base/ledger.hpp"
+#include "engine/late_table.hpp"
 #include "engine/network_builder.hpp"
 #include "mappers/core_mapper.hpp"
 #include "networks/spec.hpp"
@@ -20,12 +21,13 @@ namespace fluxon {
 
 class chip_binding {
 public:
-    // `chip` already has the run's overrides (topology, weight bits) applied. `dram`: the
-    // memory of [hardware] synapse_dram (nullptr without), which holds the synaptic rows that
-    // do not fit on their cores. Throws network_error when the network does not fit,
-    // config_error for inconsistent settings.
-    chip_binding(chip_params chip, const net::experiment_spec& experiment, built_network& net,
-                 std::optional<dram_params> dram = std::nullopt);
+    // The longest the chip may hold back synaptic inputs in timed fidelity; the delay rings of
+    // such runs keep room for it (device_family::ring_headroom).
+    static constexpr std::uint32_t max_late_steps = 64;
+
+    // Throws network_error when the network does not fit, config_error for settings that do
+    // not suit the run (a step period whose hardware time would overflow).
+    chip_binding(const chip_settings& settings, const net::experiment_spec& experiment, built_network& net);
 
     // Called serially after every window, with its spikes in the slices' logs.
     void account_window();
@@ -41,14 +43,13 @@ public:
     hw_time barrier() const { return model_->barrier(); }
     const chip_run_options& options() const { return options_; }
     const std::optional<dram_params>& dram() const { return dram_; }
-    const std::string& mapper() const { return mapper_; }
     // Per link: messages crossing it if every neuron spiked once.
     std::vector<std::uint64_t> link_messages_per_round() const;
     // Per projection: the weight exponent used (absent when weights are exact).
     const std::vector<int>& weight_exponents() const { return exponents_; }
 
 private:
-    void map(const net::experiment_spec& experiment);
+    void map(const chip_settings& settings, const net::experiment_spec& experiment);
     void quantize_weights();
     void attach_slices();
 
@@ -56,7 +57,6 @@ private:
     built_network& net_;
     std::unique_ptr<noc_topology> topology_;
     core_mapping mapping_;
-    std::string mapper_;
     chip_run_options options_;
     std::optional<dram_params> dram_;  // the chip model refers to it
     ledger ledger_;
@@ -67,7 +67,7 @@ private:
     std::vector<std::vector<std::uint32_t>> spikes_;
     std::vector<std::span<const std::uint32_t>> spike_spans_;
     std::vector<std::uint32_t> active_;
-    std::vector<std::vector<std::uint32_t>> segment_cores_;  // per slice (population order): its segments' cores
+    std::vector<std::vector<std::uint32_t>> group_cores_;  // per slice (population order): its input groups' cores
     std::vector<late_message> late_messages_;
 };
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "engine/base/ledger.hpp"
-#include "networks/spec.hpp"
+#include "devices/crossbar/plugin/crossbar_settings.hpp"
 
 namespace fluxon {
 
@@ -32,7 +32,7 @@ struct crossbar_mvm_result {
 // of [crossbar] (projections and random_weights do not apply). Throws user_error subclasses
 // naming the argument at fault.
 crossbar_mvm_result crossbar_mvm(std::span<const double> weights, std::uint32_t rows, std::uint32_t columns,
-                                 std::span<const double> inputs, std::size_t batch, const net::crossbar_spec& spec,
+                                 std::span<const double> inputs, std::size_t batch, const crossbar_spec& spec,
                                  std::uint64_t seed);
 
 }  // namespace fluxon

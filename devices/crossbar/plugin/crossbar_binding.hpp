@@ -6,23 +6,17 @@
 #include <memory>
 #include <vector>
 
-#include "engine/crossbar_system.hpp"
+#include "devices/crossbar/plugin/crossbar_system.hpp"
+#include "devices/crossbar/plugin/crossbar_settings.hpp"
 #include "engine/network_builder.hpp"
-#include "networks/spec.hpp"
 
 namespace fluxon {
 
-// The preset's parameters with the run's overrides ([crossbar] weight_bits, adc_bits, the
-// sigmas); throws config_error at spec.site when the result cannot be encoded.
-crossbar_params crossbar_params_for(const net::crossbar_spec& spec, crossbar_params params);
-// [crossbar] drift_age in seconds (0 when absent); config_error when negative.
-double crossbar_drift_age(const net::crossbar_spec& spec);
-
 class crossbar_binding {
 public:
-    // `params` already has the run's overrides. Throws network_error when a matrix does not fit
-    // the arrays, config_error for projections that cannot be mapped (naming them).
-    crossbar_binding(crossbar_params params, const net::crossbar_spec& spec, built_network& net);
+    // Throws network_error when a matrix does not fit the arrays, config_error for projections
+    // that cannot be mapped (naming them).
+    crossbar_binding(const crossbar_settings& settings, built_network& net);
 
     // Called once after the run: gathers the slices' counts into the ledger.
     void finish();

@@ -1,4 +1,4 @@
-#include "engine/crossbar_binding.hpp"
+#include "devices/crossbar/plugin/crossbar_binding.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -33,7 +33,7 @@ private:
 
 }  // namespace
 
-crossbar_params crossbar_params_for(const net::crossbar_spec& spec, crossbar_params params) {
+crossbar_params crossbar_params_for(const crossbar_spec& spec, crossbar_params params) {
     const std::string by_run = "set by the run ([crossbar])";
     if (spec.weight_bits) {
         params.periphery.weight_bits = static_cast<std::uint32_t>(*spec.weight_bits);
@@ -67,7 +67,7 @@ crossbar_params crossbar_params_for(const net::crossbar_spec& spec, crossbar_par
     return params;
 }
 
-double crossbar_drift_age(const net::crossbar_spec& spec) {
+double crossbar_drift_age(const crossbar_spec& spec) {
     if (!spec.drift_age) return 0;
     const double age = resolve_quantity(*spec.drift_age, dimension::time, "drift_age");
     if (!(age >= 0)) {
@@ -76,8 +76,10 @@ double crossbar_drift_age(const net::crossbar_spec& spec) {
     return age;
 }
 
-crossbar_binding::crossbar_binding(crossbar_params params, const net::crossbar_spec& spec, built_network& net) {
-    const double drift_age = crossbar_drift_age(spec);
+crossbar_binding::crossbar_binding(const crossbar_settings& settings, built_network& net) {
+    const crossbar_spec& spec = settings.spec;
+    const crossbar_params& params = settings.params;
+    const double drift_age = settings.drift_age;
     const auto named = [&](const std::string& name) {
         return std::find_if(net.projections.begin(), net.projections.end(),
                             [&](const built_projection& p) { return p.name == name; });
@@ -161,7 +163,7 @@ crossbar_binding::crossbar_binding(crossbar_params params, const net::crossbar_s
         }
         matrices.push_back(std::move(w));
     }
-    system_ = std::make_unique<crossbar_system>(std::move(params), std::move(matrices), spec.replicas, drift_age);
+    system_ = std::make_unique<crossbar_system>(params, std::move(matrices), spec.replicas, drift_age);
 
     // From now on the targets receive these projections through the arrays.
     for (std::uint32_t m = 0; m < chosen_.size(); ++m) {

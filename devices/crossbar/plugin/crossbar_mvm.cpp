@@ -1,19 +1,19 @@
-#include "engine/crossbar_mvm.hpp"
+#include "devices/crossbar/plugin/crossbar_mvm.hpp"
 
 #include <chrono>
 #include <cmath>
 
 #include <fmt/format.h>
 
-#include "engine/crossbar_binding.hpp"
-#include "engine/crossbar_system.hpp"
+#include "devices/crossbar/plugin/crossbar_binding.hpp"
+#include "devices/crossbar/plugin/crossbar_system.hpp"
 #include "engine/base/rng.hpp"
 #include "devices/crossbar/crossbar_preset.hpp"
 
 namespace fluxon {
 
 crossbar_mvm_result crossbar_mvm(std::span<const double> weights, std::uint32_t rows, std::uint32_t columns,
-                                 std::span<const double> inputs, std::size_t batch, const net::crossbar_spec& spec,
+                                 std::span<const double> inputs, std::size_t batch, const crossbar_spec& spec,
                                  std::uint64_t seed) {
     if (rows == 0 || columns == 0) throw user_error("the weight matrix is empty: it needs at least one row and column", {});
     if (weights.size() != std::size_t{rows} * columns) {

@@ -1,4 +1,4 @@
-#include "engine/crossbar_system.hpp"
+#include "devices/crossbar/plugin/crossbar_system.hpp"
 
 #include <algorithm>
 #include <cmath>
