@@ -3,7 +3,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings/bindings.hpp"
-#include "engine/dram_run.hpp"
+#include "io/dram_run.hpp"
 #include "devices/dram/dram_preset.hpp"
 
 namespace fluxon::py_bindings {

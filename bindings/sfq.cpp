@@ -5,7 +5,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings/bindings.hpp"
-#include "engine/sfq_run.hpp"
+#include "io/sfq_run.hpp"
 #include "devices/sfq/sfq_library_preset.hpp"
 #include "mappers/sfq_mapper.hpp"
 

@@ -245,8 +245,8 @@ const recorded_probe& simulation::probe(const std::string& population, const std
 
 ledger_columns simulation::ledger() const {
     if (state_->devices.empty()) {
-        throw user_error("this simulation has no hardware model (add a [hardware] or [crossbar] section, or "
-                         "net.hardware() or net.crossbar())",
+        throw user_error("this simulation has no device (add a device section such as [hardware] or [crossbar] to "
+                         "the config, or call net.device(...) in Python)",
                          {});
     }
     ledger_columns all;

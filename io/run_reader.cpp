@@ -233,28 +233,6 @@ void read_dram(const h5::group& root, run_summary& out) {
     out.dram = std::move(d);
 }
 
-void read_crossbar(const h5::group& root, run_summary& out) {
-    if (!root.has_group("crossbar")) return;
-    const h5::group g = root.open_group("crossbar");
-    crossbar_run_summary x;
-    x.preset = g.read_attr_string("preset");
-    x.preset_origin = g.read_attr_string("preset_origin");
-    x.encoding = g.read_attr_string("encoding");
-    x.weight_bits = g.read_attr<std::uint32_t>("weight_bits");
-    x.adc_bits = g.read_attr<std::uint32_t>("adc_bits");
-    x.array_rows = g.read_attr<std::uint32_t>("array_rows");
-    x.array_columns = g.read_attr<std::uint32_t>("array_columns");
-    x.replicas = g.read_attr<std::uint32_t>("replicas");
-    x.max_arrays = g.read_attr<std::uint32_t>("max_arrays");
-    x.arrays = g.read_attr<std::uint64_t>("arrays");
-    x.cell_utilisation = g.read_attr<double>("cell_utilisation");
-    x.drift_age = g.read_attr<double>("drift_age");
-    x.hardware_time = g.read_attr<double>("hardware_time");
-    x.projections = g.open_dataset("projections/name").read_strings();
-    for (const auto n : g.open_dataset("tiles/reads").read_all<std::uint64_t>()) x.reads += n;
-    for (const auto n : g.open_dataset("tiles/conversions").read_all<std::uint64_t>()) x.conversions += n;
-    out.crossbar = std::move(x);
-}
 
 void read_sfq(const h5::group& root, run_summary& out) {
     if (!root.has_group("sfq")) return;
@@ -352,69 +330,6 @@ void read_devices(const h5::group& root, run_summary& out) {
     }
 }
 
-void read_hardware(const h5::group& root, run_summary& out) {
-    if (!root.has_group("mapping")) return;
-    const h5::group m = root.open_group("mapping");
-    hardware_summary h;
-    h.preset = m.read_attr_string("preset");
-    h.preset_origin = m.read_attr_string("preset_origin");
-    h.fidelity = m.read_attr_string("fidelity");
-    h.topology = m.read_attr_string("topology");
-    h.mapper = m.read_attr_string("mapper");
-    h.step_period = m.read_attr<double>("step_period");
-    h.weight_bits = m.read_attr<std::int32_t>("weight_bits");
-    // Synapses count what a core stores: those whose rows live in DRAM do not use its memory.
-    const auto on_chip = [&](const char* column) {
-        auto values = m.open_dataset(std::string("cores/") + column).read_all<double>();
-        if (std::string_view(column) == "synapses" && m.has("cores/synapses_off_chip")) {
-            const auto off = m.open_dataset("cores/synapses_off_chip").read_all<double>();
-            for (std::size_t c = 0; c < values.size() && c < off.size(); ++c) values[c] -= off[c];
-        }
-        return values;
-    };
-    const auto use_of = [&](const char* column, const char* limit) {
-        hardware_summary::use u;
-        u.limit = m.read_attr<std::uint64_t>(limit);
-        const auto values = on_chip(column);
-        if (u.limit == 0 || values.empty()) return u;
-        for (const double v : values) {
-            u.mean += v / static_cast<double>(u.limit) / static_cast<double>(values.size());
-            u.max = std::max(u.max, v / static_cast<double>(u.limit));
-        }
-        return u;
-    };
-    h.neurons = use_of("neurons", "neurons_per_core");
-    h.synapses = use_of("synapses", "synapses_per_core");
-    h.fan_in = use_of("fan_in", "fan_in_per_core");
-    const auto tiles = m.open_dataset("cores/tile").read_strings();
-    h.cores = tiles.size();
-    h.tiles = std::set<std::string>(tiles.begin(), tiles.end()).size();
-    if (root.has_group("hardware")) {
-        const h5::group g = root.open_group("hardware");
-        h.finished = true;
-        h.steps = g.read_scalar<std::int64_t>("steps");
-        h.overrun_steps = g.read_scalar<std::int64_t>("overrun_steps");
-        h.hardware_time = g.read_scalar<double>("hardware_time");
-        h.max_step_time = g.read_scalar<double>("max_step_time");
-        h.messages = g.read_scalar<std::uint64_t>("messages");
-        h.hops = g.read_scalar<std::uint64_t>("hops");
-        h.synaptic_events = g.read_scalar<std::uint64_t>("synaptic_events");
-        h.late_messages = g.read_scalar<std::uint64_t>("late_messages");
-        if (g.has("dram_reads")) {
-            h.dram_reads = g.read_scalar<std::uint64_t>("dram_reads");
-            h.dram_stall = g.read_scalar<double>("dram_stall");
-        }
-        const auto names = g.open_dataset("links/name").read_strings();
-        const auto counts = g.open_dataset("links/messages").read_all<std::uint64_t>();
-        for (std::size_t k = 0; k < names.size() && k < counts.size(); ++k) {
-            if (counts[k] > h.busiest_link_messages) {
-                h.busiest_link_messages = counts[k];
-                h.busiest_link = names[k];
-            }
-        }
-    }
-    out.hardware = std::move(h);
-}
 
 std::string format_rate(double hz) { return fmt::format("{:.4g} Hz", hz); }
 
@@ -491,45 +406,18 @@ void format_breakdown(const ledger_summary& l, std::string& out) {
     }
 }
 
-void format_hardware(const run_summary& s, std::string& out) {
-    if (!s.hardware) return;
-    const hardware_summary& h = *s.hardware;
-    out += fmt::format("hardware:       {} ({}), {} topology, {} fidelity, {} cores on {} tiles (mapper {})\n",
-                       h.preset, h.preset_origin, h.topology, h.fidelity, h.cores, h.tiles, h.mapper);
-    const auto use = [](const hardware_summary::use& u) {
-        return u.limit == 0 ? std::string("unlimited")
-                            : fmt::format("{:.0f} % mean, {:.0f} % max of {}", 100 * u.mean, 100 * u.max, u.limit);
-    };
-    out += fmt::format("  per core        neurons {}; synapses {}; fan-in {}\n", use(h.neurons), use(h.synapses),
-                       use(h.fan_in));
-    out += fmt::format("  step period     {}; weights {}\n",
-                       h.step_period > 0 ? si(h.step_period, "s") : std::string("as fast as possible"),
-                       h.weight_bits > 0 ? fmt::format("{}-bit fixed point", h.weight_bits) : std::string("exact"));
-    if (!h.finished || !s.ledger || s.ledger->rows == 0) {
-        out += "  (no ledger: the run did not finish)\n";
-        return;
-    }
+
+// The run's ledger, whichever devices filled it: the total, per synaptic event, and by
+// component type and action.
+void format_run_energy(const run_summary& s, std::string& out) {
+    if (s.devices.empty() || !s.ledger || s.ledger->rows == 0) return;
     const ledger_summary& l = *s.ledger;
-    const double simulated = s.time_reached;
-    out += fmt::format("  hardware time   {} for {} steps (slowest step {}{})\n", si(h.hardware_time, "s"), h.steps,
-                       si(h.max_step_time, "s"),
-                       h.overrun_steps > 0 ? fmt::format(", {} steps over the period", h.overrun_steps) : "");
+    out += "energy:\n";
     format_energy(l, out);
-    if (h.synaptic_events > 0) {
-        out += fmt::format("  per syn. event  {} total, {} dynamic ({} synaptic events)\n",
-                           si(l.total_energy / static_cast<double>(h.synaptic_events), "J"),
-                           si(l.dynamic_energy / static_cast<double>(h.synaptic_events), "J"), h.synaptic_events);
-    }
-    if (h.steps > 0 && simulated > 0) {
-        out += fmt::format("  per step        {}; per simulated second {}\n",
-                           si(l.total_energy / static_cast<double>(h.steps), "J"), si(l.total_energy / simulated, "W"));
-    }
-    out += fmt::format("  messages        {} ({} link hops, {} late)\n", h.messages, h.hops, h.late_messages);
-    if (h.dram_reads > 0) {
-        out += fmt::format("  dram            {} bursts, stall {}\n", h.dram_reads, si(h.dram_stall, "s"));
-    }
-    if (h.busiest_link_messages > 0) {
-        out += fmt::format("  busiest link    {} ({} messages)\n", h.busiest_link, h.busiest_link_messages);
+    if (s.counters && s.counters->synaptic_events > 0) {
+        const auto events = static_cast<double>(s.counters->synaptic_events);
+        out += fmt::format("  per syn. event  {} total, {} dynamic ({} synaptic events)\n", si(l.total_energy / events, "J"),
+                           si(l.dynamic_energy / events, "J"), s.counters->synaptic_events);
     }
     format_breakdown(l, out);
 }
@@ -560,33 +448,6 @@ void format_dram(const run_summary& s, std::string& out) {
     format_breakdown(l, out);
 }
 
-void format_crossbar(const run_summary& s, std::string& out) {
-    if (!s.crossbar) return;
-    const crossbar_run_summary& x = *s.crossbar;
-    std::string names;
-    for (const auto& n : x.projections) names += (names.empty() ? "" : ", ") + n;
-    out += fmt::format("crossbar:       {} ({}), {} arrays of {}x{} (of {}), {} copies per tile\n", x.preset,
-                       x.preset_origin, x.arrays, x.array_rows, x.array_columns, x.max_arrays, x.replicas);
-    out += fmt::format("  projections     {}\n", names);
-    out += fmt::format("  encoding        {}, weights {}, ADC {}; cells in use {:.1f} %; drift age {}\n", x.encoding,
-                       x.weight_bits > 0 ? fmt::format("{}-bit", x.weight_bits) : std::string("analog"),
-                       x.adc_bits > 0 ? fmt::format("{}-bit", x.adc_bits) : std::string("ideal"),
-                       100 * x.cell_utilisation, si(x.drift_age, "s"));
-    if (!s.ledger || s.ledger->rows == 0) {
-        out += "  (no ledger: the run did not finish)\n";
-        return;
-    }
-    const ledger_summary& l = *s.ledger;
-    out += fmt::format("  reads           {} ({} conversions); busiest array {}\n", x.reads, x.conversions,
-                       si(x.hardware_time, "s"));
-    format_energy(l, out);
-    if (s.counters && s.counters->synaptic_events > 0) {
-        out += fmt::format("  per syn. event  {} ({} synaptic events)\n",
-                           si(l.total_energy / static_cast<double>(s.counters->synaptic_events), "J"),
-                           s.counters->synaptic_events);
-    }
-    format_breakdown(l, out);
-}
 
 void format_sfq(const run_summary& s, std::string& out) {
     if (!s.sfq) return;
@@ -678,9 +539,7 @@ run_summary read_run_summary(const std::string& path) {
     read_probes(root, out);
     read_counters(root, out);
     read_ledger(root, out);
-    read_hardware(root, out);
     read_dram(root, out);
-    read_crossbar(root, out);
     read_sfq(root, out);
     read_devices(root, out);
     return out;
@@ -700,11 +559,14 @@ std::string format_run_summary(const run_summary& s) {
     format_structure(s, out);
     format_recordings(s, out);
     format_counters(s, out);
-    format_hardware(s, out);
     format_dram(s, out);
-    format_crossbar(s, out);
     format_sfq(s, out);
     for (const device_summary& d : s.devices) format_device(d, out);
+    format_run_energy(s, out);
+    if (s.format_version == 1) {
+        out += "devices:        format 1 keeps them in family groups (/mapping, /hardware, /crossbar) that this "
+               "fluxon does not read; h5py does (docs/run_file.md, version 1)\n";
+    }
     return out;
 }
 

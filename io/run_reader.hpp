@@ -60,25 +60,6 @@ struct ledger_summary {
     std::vector<ledger_share> shares;  // by decreasing energy
 };
 
-// What the modelled chip did (/mapping and /hardware), for runs with [hardware].
-struct hardware_summary {
-    std::string preset, preset_origin, fidelity, topology, mapper;
-    double step_period = 0;  // s; 0: as fast as possible
-    std::int32_t weight_bits = 0;
-    std::uint64_t cores = 0, tiles = 0;
-    // Per core use of each capacity: {mean, max} as a fraction of the limit (0 when unlimited).
-    struct use { double mean = 0, max = 0; std::uint64_t limit = 0; };
-    use neurons, synapses, fan_in;
-    std::string busiest_link;                 // the link most messages cross
-    std::uint64_t busiest_link_messages = 0;  // after the run (0 before)
-    bool finished = false;  // /hardware written (the run ended)
-    std::int64_t steps = 0, overrun_steps = 0;
-    double hardware_time = 0, max_step_time = 0;  // s
-    std::uint64_t messages = 0, hops = 0, synaptic_events = 0, late_messages = 0;
-    std::uint64_t dram_reads = 0;  // bursts of synaptic rows read from DRAM (0 in early files)
-    double dram_stall = 0;         // s
-};
-
 // A trace-driven DRAM run (/dram).
 struct dram_summary {
     std::string preset, preset_origin, trace;
@@ -87,15 +68,6 @@ struct dram_summary {
     std::uint64_t requests = 0, reads = 0, writes = 0, row_hits = 0, row_misses = 0, row_conflicts = 0;
     std::vector<std::pair<std::string, std::uint64_t>> commands;
     double latency_mean = 0, latency_p50 = 0, latency_p99 = 0, latency_max = 0;  // s
-};
-
-// Projections computed in crossbar arrays (/crossbar).
-struct crossbar_run_summary {
-    std::string preset, preset_origin, encoding;
-    std::uint32_t weight_bits = 0, adc_bits = 0, array_rows = 0, array_columns = 0, replicas = 1, max_arrays = 0;
-    std::uint64_t arrays = 0, reads = 0, conversions = 0;
-    double cell_utilisation = 0, drift_age = 0, hardware_time = 0;
-    std::vector<std::string> projections;
 };
 
 // A pulse-level SFQ circuit run (/sfq).
@@ -140,9 +112,7 @@ struct run_summary {
     std::vector<probe_summary> probes;
     std::optional<counters_summary> counters;  // absent when the run never finished
     std::optional<ledger_summary> ledger;      // absent when the file has no /ledger
-    std::optional<hardware_summary> hardware;  // absent when the run had no [hardware]
     std::optional<dram_summary> dram;          // present for trace-driven DRAM runs
-    std::optional<crossbar_run_summary> crossbar;  // present for runs with [crossbar]
     std::optional<sfq_run_summary> sfq;            // present for SFQ circuit runs
     std::vector<device_summary> devices;           // in the order the run created them; none in version 1
 };

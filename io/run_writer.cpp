@@ -298,46 +298,6 @@ struct run_writer::impl {
         create_probes(root, layout.probes);
         create_ledger(root);
         create_devices(root, layout.devices);
-        if (layout.mapping) write_mapping(root, *layout.mapping);
-    }
-
-    static void write_mapping(const h5::group& root, const mapping_record& m) {
-        const h5::group g = root.create_group("mapping");
-        g.write_attr("preset", m.preset);
-        g.write_attr("preset_origin", m.preset_origin);
-        g.write_attr("fidelity", m.fidelity);
-        g.write_attr("topology", m.topology);
-        g.write_attr("mapper", m.mapper);
-        g.write_attr("step_period", m.step_period);
-        g.write_attr("weight_bits", m.weight_bits);
-        g.write_attr("neurons_per_core", m.neurons_per_core);
-        g.write_attr("synapses_per_core", m.synapses_per_core);
-        g.write_attr("synapse_dram", m.synapse_dram);
-        g.write_attr("bytes_per_synapse", m.bytes_per_synapse);
-        g.write_attr("fan_in_per_core", m.fan_in_per_core);
-        g.write_string("preset_text", m.preset_text);
-        const h5::group chunks = g.create_group("chunks");
-        const mapping_columns& p = m.placement;
-        chunks.write_strings("population", p.population);
-        chunks.write_vector<std::uint32_t>("first", p.first);
-        chunks.write_vector<std::uint32_t>("size", p.size);
-        chunks.write_vector<std::uint32_t>("core", p.core);
-        const h5::group cores = g.create_group("cores");
-        cores.write_strings("tile", p.core_tile);
-        cores.write_vector<std::uint32_t>("neurons", p.core_neurons);
-        cores.write_vector<std::uint64_t>("synapses", p.core_synapses);
-        cores.write_vector<std::uint32_t>("fan_in", p.core_fan_in);
-        cores.write_vector<std::uint64_t>("messages_in", p.core_messages_in);
-        // Absent (all zero) when no mapping placed rows in DRAM, e.g. in tests' hand-made records.
-        std::vector<std::uint64_t> off_chip = p.core_synapses_off_chip;
-        off_chip.resize(p.core_tile.size(), 0);
-        cores.write_vector<std::uint64_t>("synapses_off_chip", off_chip);
-        const h5::group links = g.create_group("links");
-        links.write_strings("name", m.link_name);
-        links.write_vector<std::uint64_t>("messages_per_round", m.link_messages_per_round);
-        const h5::group weights = g.create_group("weights");
-        weights.write_strings("projection", m.projection);
-        weights.write_vector<std::int32_t>("exponent", m.weight_exponent);
     }
 
     static void write_config(const h5::group& root, const run_metadata& meta) {
@@ -607,27 +567,6 @@ void run_writer::finish_device(const device_report& report) {
     impl_->finish_device(report);
 }
 
-void run_writer::write_chip(const chip_record& l) {
-    impl_->require_open("write_chip");
-    const h5::group hw = impl_->file.root().create_group("hardware");
-    hw.write_scalar("steps", l.steps);
-    hw.write_scalar("hardware_time", l.hardware_time);
-    hw.write_scalar("max_step_time", l.max_step_time);
-    hw.write_scalar("barrier", l.barrier);
-    hw.write_scalar("overrun_steps", l.overrun_steps);
-    hw.write_scalar("messages", l.messages);
-    hw.write_scalar("hops", l.hops);
-    hw.write_scalar("synaptic_events", l.synaptic_events);
-    hw.write_scalar("late_messages", l.late_messages);
-    hw.write_scalar("max_extra_steps", l.max_extra_steps);
-    hw.write_scalar("queueing_delay", l.queueing_delay);
-    hw.write_scalar("dram_reads", l.dram_reads);
-    hw.write_scalar("dram_stall", l.dram_stall);
-    const h5::group links = hw.create_group("links");
-    links.write_strings("name", l.link_name);
-    links.write_vector<std::uint64_t>("messages", l.link_messages);
-}
-
 void run_writer::write_dram(const dram_record& d) {
     impl_->require_open("write_dram");
     const h5::group g = impl_->file.root().create_group("dram");
@@ -651,49 +590,6 @@ void run_writer::write_dram(const dram_record& d) {
     commands.write_vector<std::uint64_t>("count", d.command_count);
     h5::dataset latency = g.create_extendible<double>("latency", column_chunk);
     latency.append<double>(d.latency);
-}
-
-void run_writer::write_crossbar(const crossbar_record& x) {
-    impl_->require_open("write_crossbar");
-    const h5::group g = impl_->file.root().create_group("crossbar");
-    g.write_attr("preset", x.preset);
-    g.write_attr("preset_origin", x.preset_origin);
-    g.write_attr("encoding", x.encoding);
-    g.write_attr("weight_bits", x.weight_bits);
-    g.write_attr("adc_bits", x.adc_bits);
-    g.write_attr("slices", x.slices);
-    g.write_attr("columns_per_weight", x.columns_per_weight);
-    g.write_attr("weights_per_array", x.weights_per_array);
-    g.write_attr("array_rows", x.array_rows);
-    g.write_attr("array_columns", x.array_columns);
-    g.write_attr("replicas", x.replicas);
-    g.write_attr("max_arrays", x.max_arrays);
-    g.write_attr("arrays", x.arrays);
-    g.write_attr("cell_utilisation", x.cell_utilisation);
-    g.write_attr("drift_age", x.drift_age);
-    g.write_attr("hardware_time", x.hardware_time);
-    g.write_attr("writes_per_cell", x.writes_per_cell);
-    g.write_attr("endurance", x.endurance);
-    g.write_string("preset_text", x.preset_text);
-    const h5::group p = g.create_group("projections");
-    p.write_strings("name", x.projection);
-    p.write_vector<std::uint32_t>("row_tiles", x.row_tiles);
-    p.write_vector<std::uint32_t>("column_tiles", x.column_tiles);
-    p.write_vector<double>("scale", x.scale);
-    p.write_vector<std::uint8_t>("random", x.random);
-    const h5::group t = g.create_group("tiles");
-    t.write_strings("projection", x.tile_projection);
-    t.write_vector<std::uint32_t>("row_tile", x.row_tile);
-    t.write_vector<std::uint32_t>("column_tile", x.column_tile);
-    t.write_vector<std::uint32_t>("first_row", x.first_row);
-    t.write_vector<std::uint32_t>("rows", x.rows);
-    t.write_vector<std::uint32_t>("first_column", x.first_column);
-    t.write_vector<std::uint32_t>("columns", x.columns);
-    t.write_vector<std::uint32_t>("physical_columns", x.physical_columns);
-    t.write_vector<double>("mean_conductance", x.mean_conductance);
-    t.write_vector<std::uint64_t>("reads", x.reads);
-    t.write_vector<std::uint64_t>("row_drives", x.row_drives);
-    t.write_vector<std::uint64_t>("conversions", x.conversions);
 }
 
 void run_writer::finish(const run_counters& counters, const std::string& status,

@@ -12,7 +12,6 @@
 #include "engine/base/device_report.hpp"
 #include "engine/base/ledger.hpp"
 #include "io/hdf5.hpp"
-#include "mappers/core_mapper.hpp"
 
 namespace fluxon::io {
 
@@ -62,39 +61,6 @@ struct run_counters {
     std::int64_t windows = 0, parallel_windows = 0;
 };
 
-// The chip a run was mapped onto and the mapping (/mapping), known before the run starts.
-struct mapping_record {
-    std::string preset, preset_origin, preset_text, fidelity, topology, mapper;
-    double step_period = 0;  // s of hardware time per step; 0: as fast as possible
-    std::int32_t weight_bits = 0;
-    // The DRAM holding synaptic rows off chip: its preset's origin ("" without) and the bytes
-    // of one synapse there.
-    std::string synapse_dram;
-    std::uint32_t bytes_per_synapse = 0;
-    mapping_columns placement;
-    // The chip's capacities per core (0: unlimited).
-    std::uint64_t neurons_per_core = 0, synapses_per_core = 0, fan_in_per_core = 0;
-    // One entry per link: messages crossing it if every neuron spiked once (the traffic the
-    // mapping implies per unit of activity).
-    std::vector<std::string> link_name;
-    std::vector<std::uint64_t> link_messages_per_round;
-    // One entry per projection: the power-of-two exponent of its fixed-point weights.
-    std::vector<std::string> projection;
-    std::vector<std::int32_t> weight_exponent;
-};
-
-// What a modelled chip did (/hardware).
-struct chip_record {
-    std::int64_t steps = 0, overrun_steps = 0;
-    double hardware_time = 0, max_step_time = 0, barrier = 0, queueing_delay = 0;  // s
-    std::uint64_t messages = 0, hops = 0, synaptic_events = 0, late_messages = 0;
-    std::uint32_t max_extra_steps = 0;
-    std::uint64_t dram_reads = 0;  // bursts of synaptic rows read from DRAM
-    double dram_stall = 0;         // s that synaptic processing waited for DRAM
-    std::vector<std::string> link_name;
-    std::vector<std::uint64_t> link_messages;
-};
-
 // A trace-driven DRAM run (/dram).
 struct dram_record {
     std::string preset, preset_origin, preset_text, trace;
@@ -106,35 +72,12 @@ struct dram_record {
     std::vector<double> latency;  // s, per request in trace order
 };
 
-// Projections computed in crossbar arrays (/crossbar): the preset, the tiling and what every
-// array did. Per-tile vectors have one entry per tile, in mapping order.
-struct crossbar_record {
-    std::string preset, preset_origin, preset_text;
-    std::string encoding;                  // "differential" | "offset"
-    std::uint32_t weight_bits = 0, adc_bits = 0, slices = 0, columns_per_weight = 0, weights_per_array = 0;
-    std::uint32_t array_rows = 0, array_columns = 0, replicas = 1, max_arrays = 0;
-    std::uint64_t arrays = 0;
-    double cell_utilisation = 0, drift_age = 0, hardware_time = 0;  // fraction, s, s
-    std::uint64_t writes_per_cell = 0, endurance = 0;
-    // Per mapped projection.
-    std::vector<std::string> projection;
-    std::vector<std::uint32_t> row_tiles, column_tiles;
-    std::vector<double> scale;             // weight (SI) of one full-scale unit
-    std::vector<std::uint8_t> random;      // device-random weights
-    // Per tile.
-    std::vector<std::string> tile_projection;
-    std::vector<std::uint32_t> row_tile, column_tile, first_row, rows, first_column, columns, physical_columns;
-    std::vector<double> mean_conductance;  // S
-    std::vector<std::uint64_t> reads, row_drives, conversions;
-};
-
 struct run_layout {
     run_metadata meta;
     std::vector<population_info> populations;
     std::vector<projection_info> projections;
     std::vector<spike_stream> spikes;
     std::vector<probe_stream> probes;
-    std::optional<mapping_record> mapping;
     // What each attached device knows when the run starts (settings, preset, mapping tables),
     // written under /devices/<instance> with status "running"; finish_device adds the rest.
     std::vector<device_report> devices;
@@ -161,12 +104,8 @@ public:
     // The energy ledger of a run with modelled hardware (before finish). Once called, finish()
     // leaves /ledger to it instead of writing the devices' ledgers there.
     void write_ledger(const ledger_columns& rows, double static_energy, double dynamic_energy);
-    // What the chip of a run mapped onto one did (before finish).
-    void write_chip(const chip_record& chip);
     // The results of a trace-driven DRAM run (before finish).
     void write_dram(const dram_record& dram);
-    // What the crossbar arrays of a run did (before finish).
-    void write_crossbar(const crossbar_record& crossbar);
     // What a device did (before finish): its statistics (replacing those written at the
     // start, unless this report has none), its ledger and the tables not written at the start,
     // into /devices/<instance>, created here for a device the layout did not list; the device's

@@ -3,7 +3,7 @@
 // pulse traces, the violations table and the energy totals (docs/run_file.md, docs/sfq.md).
 #include <string>
 
-#include "engine/sfq_run.hpp"
+#include "io/sfq_run.hpp"
 #include "io/sfq_circuit.hpp"
 
 namespace fluxon::io {

@@ -46,7 +46,7 @@ void read_name_and_description(const config_node& root, std::string_view example
 // every data file; a shipped preset's name is returned as it is.
 std::string relative_to_config(const config_node& at, const std::string& name_or_path);
 
-// The presets compiled into fluxon: (name, text) pairs (io/chip_presets.cmake generates them).
+// The presets compiled into fluxon: (name, text) pairs (devices/presets.cmake generates them).
 using builtin_texts = std::vector<std::pair<std::string_view, std::string_view>>;
 
 // The names of `builtin`, sorted.

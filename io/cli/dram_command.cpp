@@ -1,6 +1,6 @@
 #include <iostream>
 
-#include "engine/dram_run.hpp"
+#include "io/dram_run.hpp"
 #include "io/cli/commands.hpp"
 #include "io/run_reader.hpp"
 

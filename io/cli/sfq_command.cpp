@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "engine/sfq_run.hpp"
+#include "io/sfq_run.hpp"
 #include "io/cli/commands.hpp"
 
 namespace fluxon::cli {

@@ -2,7 +2,7 @@
 // Runs an SFQ circuit given as text (the [circuit] table and any subcircuits) for tests.
 #include <string>
 
-#include "engine/sfq_run.hpp"
+#include "io/sfq_run.hpp"
 
 namespace fluxon::test {
 

@@ -517,62 +517,30 @@ assert list(f["spikes/exc/ids"][:]) == [0, 3, 1, 2, 2]
 
 TEST_SUITE_END();
 
-TEST_CASE("io: a run mapped onto a chip keeps its mapping, ledger and hardware totals") {
+TEST_CASE("io: the run's ledger is summed and broken down whichever device filled it") {
     scratch_dir dir;
     const std::string path = dir.file("chip.h5");
     run_layout layout = two_population_layout();
-    mapping_record m;
-    m.preset = "unitchip";
-    m.preset_origin = "builtin:unitchip";
-    m.preset_text = "name = \"unitchip\"\n";
-    m.fidelity = "annotated";
-    m.topology = "mesh";
-    m.mapper = "sequential";
-    m.weight_bits = 8;
-    m.neurons_per_core = 4;
-    m.synapses_per_core = 10;
-    m.placement.population = {"exc", "inp"};
-    m.placement.first = {0, 0};
-    m.placement.size = {4, 2};
-    m.placement.core = {0, 1};
-    m.placement.core_tile = {"tile(0,0)", "tile(1,0)"};
-    m.placement.core_neurons = {4, 2};
-    m.placement.core_synapses = {10, 0};
-    m.placement.core_fan_in = {2, 0};
-    m.placement.core_messages_in = {2, 0};
-    m.link_name = {"tile(0,0)->tile(1,0)", "tile(1,0)->tile(0,0)"};
-    m.link_messages_per_round = {0, 2};
-    layout.mapping = m;
+    device_report chip;
+    chip.family = "neuromorphic";
+    chip.instance = "chip";
+    layout.devices.push_back(chip);
     run_writer writer(path, layout);
-    ledger_columns rows;
-    rows.component = {"chip/core[0]/synapse", "chip/core[1]/soma", "chip/core[0]"};
-    rows.action = {"spike_op", "update_inactive", "static"};
-    rows.source = {"test", "test", "test"};
-    rows.count = {30, 100, 1};
-    rows.energy = {30e-12, 400e-12, 70e-12};
-    rows.latency = {30e-9, 100e-9, 1e-6};
-    writer.write_ledger(rows, 70e-12, 430e-12);
-    chip_record l;
-    l.steps = 100;
-    l.hardware_time = 1e-6;
-    l.max_step_time = 12e-9;
-    l.synaptic_events = 30;
-    l.messages = 6;
-    l.hops = 3;
-    l.link_name = m.link_name;
-    l.link_messages = {0, 3};
-    writer.write_chip(l);
-    writer.finish(test_counters(), "complete");
+    chip.ledger.component = {"chip/core[0]/synapse", "chip/core[1]/soma", "chip/core[0]"};
+    chip.ledger.action = {"spike_op", "update_inactive", "static"};
+    chip.ledger.source = {"test", "test", "test"};
+    chip.ledger.count = {30, 100, 1};
+    chip.ledger.energy = {30e-12, 400e-12, 70e-12};
+    chip.ledger.latency = {30e-9, 100e-9, 1e-6};
+    chip.static_energy = 70e-12;
+    chip.dynamic_energy = 430e-12;
+    chip.has_ledger = true;
+    writer.finish_device(chip);
+    run_counters counters = test_counters();
+    counters.synaptic_events = 30;
+    writer.finish(counters, "complete");
 
     const run_summary s = read_run_summary(path);
-    REQUIRE(s.hardware);
-    CHECK(s.hardware->cores == 2);
-    CHECK(s.hardware->tiles == 2);
-    CHECK(s.hardware->neurons.mean == doctest::Approx(0.75));  // (4 + 2) / 2 of 4
-    CHECK(s.hardware->neurons.max == 1.0);
-    CHECK(s.hardware->synapses.max == 1.0);
-    CHECK(s.hardware->fan_in.limit == 0);
-    CHECK(s.hardware->busiest_link == "tile(1,0)->tile(0,0)");
     REQUIRE(s.ledger);
     CHECK(s.ledger->rows == 3);
     CHECK(s.ledger->total_energy == doctest::Approx(500e-12));
@@ -580,9 +548,6 @@ TEST_CASE("io: a run mapped onto a chip keeps its mapping, ledger and hardware t
     REQUIRE(s.ledger->shares.size() == 3);
     CHECK(s.ledger->shares.front().type == "soma");  // the largest share first
     const std::string text = format_run_summary(s);
-    CHECK(text.find("unitchip (builtin:unitchip), mesh topology, annotated fidelity, 2 cores on 2 tiles") !=
-          std::string::npos);
-    CHECK(text.find("neurons 75 % mean, 100 % max of 4") != std::string::npos);
     CHECK(text.find("energy          500 pJ = 430 pJ dynamic + 70 pJ static") != std::string::npos);
     CHECK(text.find("per syn. event  16.67 pJ total, 14.33 pJ dynamic (30 synaptic events)") != std::string::npos);
     CHECK(text.find("soma/update_inactive") != std::string::npos);

@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "engine/sfq_run.hpp"
+#include "io/sfq_run.hpp"
 
 namespace {
 

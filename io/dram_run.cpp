@@ -1,4 +1,4 @@
-#include "engine/dram_run.hpp"
+#include "io/dram_run.hpp"
 
 #include <algorithm>
 #include <chrono>

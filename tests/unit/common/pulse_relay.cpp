@@ -1,4 +1,4 @@
-#include "devices/pulse_relay.hpp"
+#include "tests/unit/common/pulse_relay.hpp"
 
 #include <algorithm>
 #include <numeric>

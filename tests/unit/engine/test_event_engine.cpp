@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "devices/pulse_relay.hpp"
+#include "tests/unit/common/pulse_relay.hpp"
 #include "engine/base/errors.hpp"
 #include "engine/event_engine.hpp"
 

@@ -1,9 +1,8 @@
 #pragma once
-// Pure event-driven units with no clock: a relay that forwards every pulse it receives through
-// its output links (each link adds its latency), a source that emits pulses at given ticks,
-// and a sink that records arrival times. They are the wiring of pulse-level circuits (an SFQ
-// Josephson transmission line is a relay with a ps latency) and they exercise the engine at
-// its finest time resolution.
+// Pure event-driven test units with no clock: a relay that forwards every pulse it receives
+// through its output links (each link adds its latency), a source that emits pulses at given
+// ticks, and a sink that records arrival times. They exercise the engine's event order and
+// links at its finest time resolution.
 #include <cstdint>
 #include <vector>
 

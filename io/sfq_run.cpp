@@ -1,4 +1,4 @@
-#include "engine/sfq_run.hpp"
+#include "io/sfq_run.hpp"
 
 #include <chrono>
 #include <iostream>
