@@ -7,7 +7,7 @@
 
 #include "tests/unit/common/specs.hpp"
 #include "engine/base/errors.hpp"
-#include "engine/sfq_run.hpp"
+#include "io/sfq_run.hpp"
 #include "mappers/sfq_mapper.hpp"
 
 namespace {

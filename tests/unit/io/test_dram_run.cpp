@@ -8,7 +8,7 @@
 
 #include <unistd.h>
 
-#include "engine/dram_run.hpp"
+#include "io/dram_run.hpp"
 #include "engine/base/errors.hpp"
 #include "io/run_reader.hpp"
 
