@@ -104,7 +104,8 @@ fi
 # A run mapped onto a chip: the summary reports energy, and inspect reads it back.
 if expect_exit 0 "run on loihi" "$FLUXON" run "$DATA/tiny.toml" -o "$TMP/loihi.h5" --set hardware.preset=loihi \
     --set hardware.topology=tree; then
-    contains "$TMP/out" "hardware:       loihi (builtin:loihi), tree topology" "summary names the chip"
+    contains "$TMP/out" "device chip (neuromorphic, preset loihi from builtin:loihi)" "summary names the chip"
+    contains "$TMP/out" "topology          tree" "summary names the topology"
     contains "$TMP/out" "per syn. event" "summary shows energy per synaptic event"
     contains "$TMP/out" "synapse/spike_op" "summary breaks energy down"
     expect_exit 0 "inspect a hardware run" "$FLUXON" inspect "$TMP/loihi.h5" &&
@@ -160,7 +161,7 @@ fi
 cp "$DATA/tiny.toml" "$TMP/xbar.toml"
 printf '\n[crossbar]\npreset = "ideal"\n' >>"$TMP/xbar.toml"
 if expect_exit 0 "a run on crossbars" "$FLUXON" run "$TMP/xbar.toml" -o "$TMP/xbar.h5"; then
-    contains "$TMP/out" "crossbar:       ideal" "the summary reports the arrays"
+    contains "$TMP/out" "device crossbar (crossbar, preset ideal from builtin:ideal)" "the summary reports the arrays"
 fi
 if expect_exit 0 "a sweep over crossbar presets" "$FLUXON" sweep "$TMP/xbar.toml" \
     --set crossbar.preset=ideal,reram_neurosim -d "$TMP/xbar_sweep" --quiet; then

@@ -64,8 +64,9 @@ def test_crossbar_runs_are_bit_identical_across_thread_counts(tmp_path):
         subprocess.run([str(FLUXON), "run", str(config), "-o", str(out), "--quiet", "--threads", str(threads),
                         "--set", "run.duration=0.3 s", "--set", "run.min_slice=16"], check=True)
         with h5py.File(out, "r") as f:
-            found.append({name: f[name][()] for name in ("spikes/res/times", "spikes/res/ids", "crossbar/tiles/reads",
-                                                         "crossbar/tiles/conversions", "ledger/count", "ledger/energy")})
+            activity = "devices/crossbar/tables/tile_activity/"
+            found.append({name: f[name][()] for name in ("spikes/res/times", "spikes/res/ids", activity + "reads",
+                                                         activity + "conversions", "ledger/count", "ledger/energy")})
     assert found[0]["spikes/res/ids"].size > 100
     for name, values in found[0].items():
         assert np.array_equal(values, found[1][name]), name
