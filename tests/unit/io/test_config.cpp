@@ -11,6 +11,9 @@
 #include <string_view>
 #include <vector>
 
+#include "devices/crossbar/plugin/crossbar_settings.hpp"
+#include "devices/dram/dram_preset.hpp"
+#include "devices/neuromorphic/plugin/chip_settings.hpp"
 #include "engine/base/errors.hpp"
 #include "io/config.hpp"
 
@@ -673,43 +676,86 @@ TEST_CASE("config: the full example of docs/config.md parses") {
     CHECK(spec.probes.size() == 1);
 }
 
+namespace {
+
+// The one device a config describes, with the settings its family read.
+template <class Settings>
+const Settings& only_device(const fluxon::net::experiment_spec& spec, const std::string& family,
+                            const std::string& instance) {
+    REQUIRE(spec.devices.size() == 1);
+    const fluxon::device_request& d = spec.devices.front();
+    CHECK(d.family == family);
+    CHECK(d.instance == instance);
+    REQUIRE(d.settings);
+    const auto* settings = dynamic_cast<const Settings*>(d.settings.get());
+    REQUIRE(settings != nullptr);
+    return *settings;
+}
+
+}  // namespace
+
 TEST_CASE("config: the hardware section") {
+    using fluxon::chip_settings;
     const auto spec = parse_config_text("[hardware]\npreset = \"loihi\"\nfidelity = \"timed\"\ntopology = \"tree\"\n"
                                         "weight_bits = 6\nstep_period = \"0.1 ms\"\nmapper = \"sequential\"\n"
                                         "chunk_neurons = 64\n",
                                         "hw.toml");
-    const auto& hw = spec.hardware;
-    CHECK(hw.enabled());
-    CHECK(hw.preset == "loihi");
-    CHECK(hw.fidelity == "timed");
-    CHECK(hw.topology == "tree");
-    CHECK(hw.weight_bits == 6);
-    REQUIRE(hw.step_period);
-    CHECK(std::get<std::string>(hw.step_period->value) == "0.1 ms");
-    CHECK(hw.mapper == "sequential");
+    const chip_settings& hw = only_device<chip_settings>(spec, "neuromorphic", "chip");
+    CHECK(spec.devices.front().site.file == "hw.toml");
+    CHECK(spec.devices.front().site.line == 1);
+    CHECK(spec.devices.front().site.key == "hardware");
+    CHECK(hw.preset.origin == "builtin:loihi");
+    CHECK(hw.chip.name == "loihi");
+    CHECK(hw.options.timed);
+    // The preset is a mesh; the run asked for a tree of as many tiles.
+    CHECK(hw.preset.params.noc.topology == fluxon::noc_topology_kind::mesh);
+    CHECK(hw.chip.noc.topology == fluxon::noc_topology_kind::tree);
+    CHECK(hw.chip.tree_tiles == hw.preset.params.noc.mesh_width * hw.preset.params.noc.mesh_height);
+    CHECK(hw.chip.weight_bits == 6);
+    CHECK(hw.options.step_period == doctest::Approx(0.1e-3));
+    CHECK(hw.step_period_site.line == 6);
+    CHECK(hw.step_period_site.key == "hardware.step_period");
+    CHECK(hw.mapper == fluxon::mapper_strategy::sequential);
     CHECK(hw.chunk_neurons == 64);
-    CHECK(hw.preset_site.line == 2);
-    CHECK_FALSE(parse_config_text("[hardware]\npreset = \"loihi\"\nstep_period = \"asap\"\n", "hw.toml")
-                    .hardware.step_period);
-    CHECK_FALSE(parse_config_text("[run]\nseed = 2\n", "hw.toml").hardware.enabled());
+    // The preset's site (line 2) is where an unknown preset is reported.
+    expect_error("[hardware]\npreset = \"loihi9\"\n", 2, "hardware.preset");
+    const auto asap = parse_config_text("[hardware]\npreset = \"loihi\"\nstep_period = \"asap\"\n", "hw.toml");
+    CHECK(only_device<chip_settings>(asap, "neuromorphic", "chip").options.step_period == 0);
+    const auto defaults = parse_config_text("[hardware]\npreset = \"loihi\"\n", "hw.toml");
+    const chip_settings& plain = only_device<chip_settings>(defaults, "neuromorphic", "chip");
+    CHECK_FALSE(plain.options.timed);
+    CHECK(plain.options.step_period == 0);
+    CHECK(plain.mapper == fluxon::mapper_strategy::metis);
+    CHECK(plain.chunk_neurons == 0);
+    CHECK(plain.chip.noc.topology == plain.preset.params.noc.topology);
+    CHECK(parse_config_text("[run]\nseed = 2\n", "hw.toml").devices.empty());
 }
 
 TEST_CASE("config: synaptic rows in DRAM") {
+    using fluxon::chip_settings;
     const auto spec = parse_config_text("[hardware]\npreset = \"loihi\"\nsynapse_dram = \"ddr4_3200\"\n"
                                         "bytes_per_synapse = 2\n",
                                         "hw.toml");
-    CHECK(spec.hardware.synapse_dram == "ddr4_3200");
-    CHECK(spec.hardware.bytes_per_synapse == 2);
-    CHECK(spec.hardware.synapse_dram_site.line == 3);
+    const chip_settings& hw = only_device<chip_settings>(spec, "neuromorphic", "chip");
+    REQUIRE(hw.synapse_dram);
+    CHECK(hw.synapse_dram->origin == "builtin:ddr4_3200");
+    CHECK(hw.bytes_per_synapse == 2);
+    // The DRAM's site (line 3) is where an unknown DRAM preset is reported.
+    expect_error("[hardware]\npreset = \"loihi\"\nsynapse_dram = \"ddr9\"\n", 3, "hardware.synapse_dram");
     const auto plain = parse_config_text("[hardware]\npreset = \"loihi\"\n", "hw.toml");
-    CHECK(plain.hardware.synapse_dram.empty());
-    CHECK(plain.hardware.bytes_per_synapse == 4);
+    CHECK_FALSE(only_device<chip_settings>(plain, "neuromorphic", "chip").synapse_dram);
+    CHECK(only_device<chip_settings>(plain, "neuromorphic", "chip").bytes_per_synapse == 4);
 
-    // A DRAM preset file is relative to the config file, like the chip's.
+    // A DRAM preset file is relative to the config file, like the chip's (the family reads it
+    // with the section, so it has to exist).
     temp_dir dir;
+    std::filesystem::create_directories(dir.path / "parts");
+    write_text(dir.path / "parts" / "mem.toml", fluxon::load_dram_preset("ddr4_3200", {}).text);
     write_text(dir.path / "exp.toml", "[hardware]\npreset = \"loihi\"\nsynapse_dram = \"parts/mem.toml\"\n");
     const auto from_file = fluxon::io::load_config((dir.path / "exp.toml").string());
-    CHECK(from_file.hardware.synapse_dram == (dir.path / "parts" / "mem.toml").lexically_normal().string());
+    const chip_settings& read = only_device<chip_settings>(from_file, "neuromorphic", "chip");
+    REQUIRE(read.synapse_dram);
+    CHECK(read.synapse_dram->origin == (dir.path / "parts" / "mem.toml").lexically_normal().string());
 }
 
 TEST_CASE("config errors: synaptic rows in DRAM") {
@@ -730,5 +776,40 @@ TEST_CASE("config errors: the hardware section") {
     expect_error(hw + "weight_bits = 25\n", 3, "hardware.weight_bits");
     expect_error(hw + "mapper = \"greedy\"\n", 3, "hardware.mapper");
     expect_error(hw + "chunk_neurons = 0\n", 3, "hardware.chunk_neurons");
-    expect_error(hw + "cores = 4\n", 3, "hardware.cores");
+    // Unknown keys list the family's keys.
+    CHECK(mentions(expect_error(hw + "cores = 4\n", 3, "hardware.cores"),
+                   "allowed keys: preset, fidelity, topology, weight_bits, step_period, mapper, chunk_neurons, "
+                   "synapse_dram, bytes_per_synapse"));
+}
+
+TEST_CASE("config: the crossbar section") {
+    using fluxon::crossbar_settings;
+    const auto spec = parse_config_text("[crossbar]\npreset = \"reram_neurosim\"\nprojections = [\"ee\", \"ie\"]\n"
+                                        "weight_bits = 4\nread_sigma = 0.05\nreplicas = 2\n",
+                                        "xb.toml");
+    const crossbar_settings& xb = only_device<crossbar_settings>(spec, "crossbar", "crossbar");
+    CHECK(spec.devices.front().site.line == 1);
+    CHECK(xb.spec.preset == "reram_neurosim");
+    CHECK(xb.spec.preset_site.line == 2);
+    CHECK(xb.preset.origin == "builtin:reram_neurosim");
+    CHECK(xb.spec.projections == std::vector<std::string>{"ee", "ie"});
+    REQUIRE(xb.spec.projection_sites.size() == 2);
+    CHECK(xb.spec.projection_sites[1].line == 3);
+    CHECK(xb.spec.weight_bits == 4);
+    CHECK(xb.params.periphery.weight_bits == 4);
+    CHECK(xb.spec.read_sigma == doctest::Approx(0.05));
+    CHECK(xb.params.variation.read_sigma == doctest::Approx(0.05));
+    CHECK(xb.spec.replicas == 2);
+    CHECK(xb.drift_age == 0);
+}
+
+TEST_CASE("config errors: the crossbar section") {
+    const std::string xb = "[crossbar]\npreset = \"reram_neurosim\"\n";
+    expect_error("[crossbar]\nweight_bits = 4\n", 1, "crossbar.preset");
+    expect_error(xb + "weight_bits = 25\n", 3, "crossbar.weight_bits");
+    expect_error(xb + "read_sigma = -1\n", 3, "crossbar.read_sigma");
+    expect_error(xb + "replicas = 0\n", 3, "crossbar.replicas");
+    CHECK(mentions(expect_error(xb + "cells = 4\n", 3, "crossbar.cells"),
+                   "allowed keys: preset, projections, random_weights, weight_bits, adc_bits, d2d_sigma, "
+                   "programming_sigma, read_sigma, drift_age, replicas"));
 }

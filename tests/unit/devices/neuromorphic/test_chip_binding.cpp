@@ -9,6 +9,7 @@
 #include <map>
 #include <unistd.h>
 
+#include "tests/unit/common/devices.hpp"
 #include "tests/unit/common/specs.hpp"
 #include "tests/unit/common/unit_chip.hpp"
 #include "engine/base/errors.hpp"
@@ -26,7 +27,9 @@ struct preset_file : temp_file {
 
 // One input neuron spiking at steps 1 and 3 onto two LIF neurons that never fire: with two
 // neurons per core, the sequential mapper puts {inp0, out0} on core 0 and out1 on core 1.
-net::experiment_spec two_core_run(const std::string& preset, const std::string& weight = "0.3 mV") {
+// `hardware` adds keys to its [hardware] section.
+net::experiment_spec two_core_run(const std::string& preset, const std::string& weight = "0.3 mV",
+                                  const std::string& hardware = "") {
     auto e = experiment("0.1 ms", "0.5 ms");
     e.network.populations.push_back(spike_source("inp", 1, {0.1e-3, 0.3e-3}, {0, 0}));
     const param_inputs quiet{{"tau_m", q("20 ms")},    {"v_rest", q("-70 mV")}, {"v_th", q("-50 mV")},
@@ -36,8 +39,7 @@ net::experiment_spec two_core_run(const std::string& preset, const std::string& 
     e.network.projections.push_back(
         projection("inp_out", "inp", "out", "exc", net::connector_spec::kind::all_to_all, weight));
     e.probes.push_back(probe("out", "v"));
-    e.hardware.preset = preset;
-    e.hardware.mapper = "sequential";
+    add_device(e, "[hardware]\npreset = \"" + preset + "\"\nmapper = \"sequential\"\n" + hardware);
     return e;
 }
 
@@ -51,14 +53,14 @@ std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, double>> r
 
 TEST_CASE("chip: the ledger is the hand-counted actions times the preset's table") {
     preset_file file;
-    simulation sim(two_core_run(file.path.string()));
+    simulation sim = simulate(two_core_run(file.path.string()));
     const run_result r = sim.run();
-    REQUIRE(r.hardware);
+    REQUIRE(has_device(r, "chip"));
 
-    const mapping_columns m = sim.mapping();
-    CHECK(m.population == std::vector<std::string>{"inp", "out", "out"});
-    CHECK(m.core == std::vector<std::uint32_t>{0, 0, 1});
-    CHECK(m.core_tile == std::vector<std::string>{"tile(0,0)", "tile(1,0)"});
+    const device_report m = describe(sim, "chip");
+    CHECK(column<std::string>(m, "chunks", "population") == std::vector<std::string>{"inp", "out", "out"});
+    CHECK(column<std::int64_t>(m, "chunks", "core") == std::vector<std::int64_t>{0, 0, 1});
+    CHECK(column<std::string>(m, "cores", "tile") == std::vector<std::string>{"tile(0,0)", "tile(1,0)"});
 
     // Two spikes, each one message to core 0 and one to core 1 (one east-west hop), one
     // synapse at each. Five steps of three neuron updates; out0 and out1 get input at steps 2
@@ -84,26 +86,24 @@ TEST_CASE("chip: the ledger is the hand-counted actions times the preset's table
     //   takes its message at 3 ns + 1 (in) + 1 (synapse) = 5 ns; core 1's crosses one link
     //   (10 ns) to arrive at 14 ns, done at 16 ns → 23 ns.
     // Steps 0..4: quiet, spike, input, spike, input = 9 + 23 + 10 + 23 + 10 = 75 ns.
-    CHECK(r.hardware->hardware_time == doctest::Approx(75e-9).epsilon(1e-12));
-    CHECK(r.hardware->max_step_time == doctest::Approx(23e-9).epsilon(1e-12));
+    CHECK(stat(r, "chip", "hardware_time") == doctest::Approx(75e-9).epsilon(1e-12));
+    CHECK(stat(r, "chip", "max_step_time") == doctest::Approx(23e-9).epsilon(1e-12));
     const double dynamic = 4 * 2e-12 + 4 * 3e-12 + 4 * 1e-12 + 4 * 10e-12 + 11 * 4e-12 + 2 * 5e-12;
-    CHECK(r.hardware->dynamic_energy == doctest::Approx(dynamic).epsilon(1e-12));
-    CHECK(r.hardware->static_energy == doctest::Approx(2 * 1e-3 * 75e-9).epsilon(1e-12));
-    CHECK(r.hardware->synaptic_events == 4);
-    CHECK(r.hardware->messages == 4);
-    CHECK(r.hardware->hops == 2);
-    CHECK(r.hardware->late_messages == 0);
+    CHECK(dynamic_energy(r, "chip") == doctest::Approx(dynamic).epsilon(1e-12));
+    CHECK(static_energy(r, "chip") == doctest::Approx(2 * 1e-3 * 75e-9).epsilon(1e-12));
+    CHECK(count(r, "chip", "synaptic_events") == 4);
+    CHECK(count(r, "chip", "messages") == 4);
+    CHECK(count(r, "chip", "hops") == 2);
+    CHECK(count(r, "chip", "late_messages") == 0);
 }
 
 TEST_CASE("chip: fixed-point weights scale the response exactly as predicted") {
     preset_file file;
     auto exact_spec = two_core_run(file.path.string());
-    exact_spec.hardware.preset.clear();
-    simulation exact(exact_spec);
+    exact_spec.devices.clear();
+    simulation exact = simulate(exact_spec);
     exact.run();
-    auto fixed_spec = two_core_run(file.path.string());
-    fixed_spec.hardware.weight_bits = 3;
-    simulation fixed(fixed_spec);
+    simulation fixed = simulate(two_core_run(file.path.string(), "0.3 mV", "weight_bits = 3\n"));
     fixed.run();
 
     // 3-bit signed mantissas reach 3: the scale is the smallest 2^e with 0.3 mV / 2^e <= 3,
@@ -130,14 +130,12 @@ TEST_CASE("chip: in timed fidelity a late message reaches its target a step late
     preset_file file;
     // With a 15 ns period, the spike step's message to core 1 is done 16 ns after the step
     // starts, 1 ns after the next step began: one step late. The message within core 0 is on time.
-    auto timed_spec = two_core_run(file.path.string());
-    timed_spec.hardware.fidelity = "timed";
-    timed_spec.hardware.step_period = q("15 ns");
-    simulation timed(timed_spec);
+    simulation timed =
+        simulate(two_core_run(file.path.string(), "0.3 mV", "fidelity = \"timed\"\nstep_period = \"15 ns\"\n"));
     const run_result r = timed.run();
-    CHECK(r.hardware->late_messages == 2);
-    CHECK(r.hardware->overrun_steps == 2);  // both spike steps take 23 ns
-    CHECK(r.hardware->hardware_time == doctest::Approx(5 * 15e-9).epsilon(1e-12));
+    CHECK(count(r, "chip", "late_messages") == 2);
+    CHECK(count(r, "chip", "overrun_steps") == 2);  // both spike steps take 23 ns
+    CHECK(stat(r, "chip", "hardware_time") == doctest::Approx(5 * 15e-9).epsilon(1e-12));
 
     const auto& p = timed.probe("out", "v");  // values [step][neuron]
     REQUIRE(p.values.size() == 10);
@@ -148,27 +146,27 @@ TEST_CASE("chip: in timed fidelity a late message reaches its target a step late
     CHECK(p.values[3 * 2 + 1] != -70e-3);
 
     // Annotated fidelity counts the same late messages but delivers on time.
-    auto annotated_spec = timed_spec;
-    annotated_spec.hardware.fidelity = "annotated";
-    simulation annotated(annotated_spec);
-    CHECK(annotated.run().hardware->late_messages == 2);
+    simulation annotated = simulate(
+        two_core_run(file.path.string(), "0.3 mV", "fidelity = \"annotated\"\nstep_period = \"15 ns\"\n"));
+    CHECK(count(annotated.run(), "chip", "late_messages") == 2);
     const auto& q2 = annotated.probe("out", "v");
     CHECK(q2.values[2 * 2 + 0] == q2.values[2 * 2 + 1]);
 }
 
 TEST_CASE("chip: timed fidelity needs a fixed step period") {
+    // The family refuses it when it reads the section, before any simulation is built.
     preset_file file;
-    auto spec = two_core_run(file.path.string());
-    spec.hardware.fidelity = "timed";
-    CHECK_THROWS_WITH_AS(simulation{spec}, doctest::Contains("timed fidelity needs a fixed step_period"), config_error);
+    CHECK_THROWS_WITH_AS(two_core_run(file.path.string(), "0.3 mV", "fidelity = \"timed\"\n"),
+                         doctest::Contains("timed fidelity needs a fixed step_period"), config_error);
 }
 
 TEST_CASE("chip: a step period that is not a duration names its key") {
-    const auto spec = io::parse_config_text("[populations.a]\nsize = 2\nmodel = \"lif\"\n[hardware]\n"
-                                            "preset = \"loihi\"\nstep_period = \"fast\"\n",
-                                            "hw.toml");
+    // Refused when the config is read (the family reads its section), no longer when the
+    // simulation is built.
     try {
-        simulation sim(spec);
+        io::parse_config_text("[populations.a]\nsize = 2\nmodel = \"lif\"\n[hardware]\n"
+                              "preset = \"loihi\"\nstep_period = \"fast\"\n",
+                              "hw.toml");
         FAIL("a step period of 'fast' should be refused");
     } catch (const config_error& e) {
         CHECK(e.site().key == "hardware.step_period");
@@ -181,7 +179,7 @@ TEST_CASE("chip: a network larger than the chip names the population and the lim
     auto spec = two_core_run(file.path.string());
     spec.network.populations[1].size = 4;  // 1 + 4 neurons on two cores of two
     try {
-        simulation sim(spec);
+        simulation sim = simulate(spec);
         FAIL("the network should not fit");
     } catch (const network_error& e) {
         CHECK(e.site().node == "out");
@@ -191,10 +189,10 @@ TEST_CASE("chip: a network larger than the chip names the population and the lim
 
 TEST_CASE("chip: the ledger does not depend on the number of threads") {
     auto one = cuba(2000, "0.2 s", 1, 5);
-    one.hardware.preset = "loihi";
+    add_device(one, "[hardware]\npreset = \"loihi\"\n");
     auto two = one;
     two.run.threads = 2;
-    simulation a(one), b(two);
+    simulation a = simulate(one), b = simulate(two);
     const run_result ra = a.run(), rb = b.run();
     CHECK(ra.spikes == rb.spikes);
     const ledger_columns la = a.ledger(), lb = b.ledger();
@@ -202,15 +200,16 @@ TEST_CASE("chip: the ledger does not depend on the number of threads") {
     CHECK(la.action == lb.action);
     CHECK(la.count == lb.count);
     CHECK(la.energy == lb.energy);
-    CHECK(ra.hardware->hardware_time == rb.hardware->hardware_time);
-    CHECK(ra.hardware->synaptic_events == static_cast<std::uint64_t>(ra.synaptic_events));
+    CHECK(stat(ra, "chip", "hardware_time") == stat(rb, "chip", "hardware_time"));
+    CHECK(count(ra, "chip", "synaptic_events") == ra.synaptic_events);
 }
 
 TEST_CASE("chip: a fixed step period beyond the hardware clock's range is refused up front") {
     preset_file file;
-    auto spec = two_core_run(file.path.string());  // 5 steps
-    spec.hardware.step_period = q("2000 s");        // 10000 s > 2^63 fs
-    CHECK_THROWS_WITH_AS(simulation{spec}, doctest::Contains("femtoseconds"), config_error);
-    spec.hardware.step_period = q("1000 s");        // 5000 s fits
-    CHECK(simulation(spec).run().hardware->hardware_time == doctest::Approx(5000.0));
+    // 5 steps: 10000 s > 2^63 fs
+    const auto too_long = two_core_run(file.path.string(), "0.3 mV", "step_period = \"2000 s\"\n");
+    CHECK_THROWS_WITH_AS(simulate(too_long), doctest::Contains("femtoseconds"), config_error);
+    // 5000 s fits
+    const auto fits = two_core_run(file.path.string(), "0.3 mV", "step_period = \"1000 s\"\n");
+    CHECK(stat(simulate(fits).run(), "chip", "hardware_time") == doctest::Approx(5000.0));
 }

@@ -10,11 +10,13 @@
 #include <map>
 #include <unistd.h>
 
+#include "tests/unit/common/devices.hpp"
 #include "tests/unit/common/specs.hpp"
 #include "tests/unit/common/unit_chip.hpp"
 #include "engine/base/errors.hpp"
 #include "engine/simulation.hpp"
 #include "devices/dram/dram_preset.hpp"
+#include "io/run_file_output.hpp"
 #include "io/run_reader.hpp"
 
 using namespace fluxon;
@@ -35,8 +37,9 @@ temp_file chip_with(int synapses_per_core) {
 // One input neuron spiking once, at step 1, onto two LIF neurons that never fire: one synapse
 // onto out0 and two onto out1. The sequential mapper puts {inp0, out0} on core 0 and out1 on
 // core 1, so inp0 has a row of one synapse at core 0 and one of two at core 1: with one
-// synapse per core, only core 1's row goes off chip.
-net::experiment_spec spill_run(const std::string& chip, const std::string& dram) {
+// synapse per core, only core 1's row goes off chip. `hardware` adds keys to its [hardware]
+// section.
+net::experiment_spec spill_run(const std::string& chip, const std::string& dram, const std::string& hardware = "") {
     auto e = experiment("0.1 ms", "0.5 ms");
     e.network.populations.push_back(spike_source("inp", 1, {0.1e-3}, {0}));
     const param_inputs quiet{{"tau_m", q("20 ms")},    {"v_rest", q("-70 mV")}, {"v_th", q("-50 mV")},
@@ -51,9 +54,8 @@ net::experiment_spec spill_run(const std::string& chip, const std::string& dram)
     extra.connector.post_ids = {1};
     e.network.projections.push_back(extra);
     e.probes.push_back(probe("out", "v"));
-    e.hardware.preset = chip;
-    e.hardware.mapper = "sequential";
-    e.hardware.synapse_dram = dram;
+    add_device(e, "[hardware]\npreset = \"" + chip + "\"\nmapper = \"sequential\"\n" +
+                      (dram.empty() ? std::string() : "synapse_dram = \"" + dram + "\"\n") + hardware);
     return e;
 }
 
@@ -69,41 +71,48 @@ constexpr double ns = 1e-9;
 
 TEST_CASE("chip dram: one spike reads one burst from a closed bank and stalls core 1 by its latency") {
     const temp_file small = chip_with(1), large = chip_with(100);
-    simulation on_chip(spill_run(large.name(), ""));
+    simulation on_chip = simulate(spill_run(large.name(), ""));
     const run_result base = on_chip.run();
-    simulation spilled(spill_run(small.name(), "ddr4_3200"));
+    simulation spilled = simulate(spill_run(small.name(), "ddr4_3200"));
     const std::filesystem::path out = std::filesystem::temp_directory_path() /
                                       ("fluxon_chip_dram_" + std::to_string(::getpid()) + ".h5");
-    const run_result r = spilled.run({.output = out.string()});
+    run_result r;
+    {
+        io::run_file_output file(out.string(), spilled);
+        r = spilled.run({.output = &file});
+    }
     const std::string summary = io::summarize_run(out.string());
     std::filesystem::remove(out);
-    CHECK(summary.find("  dram            1 bursts, stall 30.12 ns\n") != std::string::npos);
-    REQUIRE(base.hardware);
-    REQUIRE(r.hardware);
+    // The chip's block of the summary lists its statistics by name.
+    CHECK(summary.find("  dram_reads        1\n") != std::string::npos);
+    CHECK(summary.find("  dram_stall        30.12 ns\n") != std::string::npos);
+    REQUIRE(has_device(base, "chip"));
+    REQUIRE(has_device(r, "chip"));
 
-    const mapping_columns m = spilled.mapping();
-    CHECK(m.core == std::vector<std::uint32_t>{0, 0, 1});
-    CHECK(m.core_synapses == std::vector<std::uint64_t>{1, 2});
-    CHECK(m.core_synapses_off_chip == std::vector<std::uint64_t>{0, 2});
-    CHECK(on_chip.mapping().core_synapses_off_chip == std::vector<std::uint64_t>{0, 0});
+    const device_report m = describe(spilled, "chip");
+    CHECK(column<std::int64_t>(m, "chunks", "core") == std::vector<std::int64_t>{0, 0, 1});
+    CHECK(column<std::int64_t>(m, "cores", "synapses") == std::vector<std::int64_t>{1, 2});
+    CHECK(column<std::int64_t>(m, "cores", "synapses_off_chip") == std::vector<std::int64_t>{0, 2});
+    CHECK(column<std::int64_t>(describe(on_chip, "chip"), "cores", "synapses_off_chip") ==
+          std::vector<std::int64_t>{0, 0});
 
     // Without DRAM, as fast as possible (barrier 7 ns): step 0 takes 9 ns; in step 1 (from
     // 9 ns) core 1's message leaves core 0 at 4 ns and crosses one link to arrive at 14 ns,
     // 23 ns of hardware time; then in 1 + 2 synapses = 3 ns. Steps: 9 + 24 + 10 + 9 + 9 = 61 ns.
-    CHECK(base.hardware->hardware_time == doctest::Approx(61 * ns).epsilon(1e-12));
-    CHECK(base.hardware->dram_reads == 0);
-    CHECK(base.hardware->dram_stall == 0);
+    CHECK(stat(base, "chip", "hardware_time") == doctest::Approx(61 * ns).epsilon(1e-12));
+    CHECK(count(base, "chip", "dram_reads") == 0);
+    CHECK(stat(base, "chip", "dram_stall") == 0);
     // With the row in DRAM (2 synapses x 4 bytes: one burst), its read reaches the controller
     // at the first clock edge at or after 23 ns: ceil(23 / 0.625) = 37 (23.125 ns). The bank is
     // closed: ACT at 37, RD at 37 + tRCD = 59, data in at 59 + CL + tBURST = 85 clocks,
     // 53.125 ns. The core waits from 23 ns to 53.125 ns: 0.125 ns of clock edge, then
     // (22 + 22 + 4) clocks x 0.625 ns = 30 ns.
-    CHECK(r.hardware->dram_reads == 1);
-    CHECK(r.hardware->dram_stall == doctest::Approx((0.125 + 48 * 0.625) * ns).epsilon(1e-12));
-    CHECK(r.hardware->hardware_time - base.hardware->hardware_time ==
+    CHECK(count(r, "chip", "dram_reads") == 1);
+    CHECK(stat(r, "chip", "dram_stall") == doctest::Approx((0.125 + 48 * 0.625) * ns).epsilon(1e-12));
+    CHECK(stat(r, "chip", "hardware_time") - stat(base, "chip", "hardware_time") ==
           doctest::Approx(30.125 * ns).epsilon(1e-9));
-    CHECK(r.hardware->max_step_time == doctest::Approx((24 + 30.125) * ns).epsilon(1e-12));
-    CHECK(r.hardware->late_messages == 0);
+    CHECK(stat(r, "chip", "max_step_time") == doctest::Approx((24 + 30.125) * ns).epsilon(1e-12));
+    CHECK(count(r, "chip", "late_messages") == 0);
     CHECK(r.spikes == base.spikes);
     CHECK(spilled.probe("out", "v").values == on_chip.probe("out", "v").values);
 
@@ -118,7 +127,7 @@ TEST_CASE("chip dram: one spike reads one burst from a closed bank and stalls co
     CHECK(counts.at({"dram/channel[0]/precharged_standby", "static"}) == 37);
     CHECK(counts.at({"chip/core[1]/synapse", "spike_op"}) == 2);
     CHECK(counts_of(on_chip.ledger()).count({"dram/channel[0]", "read"}) == 0);
-    CHECK(r.hardware->total_energy > base.hardware->total_energy);
+    CHECK(total_energy(r, "chip") > total_energy(base, "chip"));
 }
 
 TEST_CASE("chip dram: in timed fidelity the DRAM stall makes the message one step late") {
@@ -127,20 +136,17 @@ TEST_CASE("chip dram: in timed fidelity the DRAM stall makes the message one ste
     // done at 57 ns, before step 2 starts at 80 ns. From DRAM: clock ceil(54 / 0.625) = 87,
     // data at 87 + 48 = 135 clocks = 84.375 ns, done at 87.375 ns: one step late.
     auto timed = [&](const temp_file& chip, const std::string& dram) {
-        auto spec = spill_run(chip.name(), dram);
-        spec.hardware.fidelity = "timed";
-        spec.hardware.step_period = q("40 ns");
-        return spec;
+        return spill_run(chip.name(), dram, "fidelity = \"timed\"\nstep_period = \"40 ns\"\n");
     };
-    simulation on_chip(timed(large, ""));
+    simulation on_chip = simulate(timed(large, ""));
     const run_result base = on_chip.run();
-    simulation spilled(timed(small, "ddr4_3200"));
+    simulation spilled = simulate(timed(small, "ddr4_3200"));
     const run_result r = spilled.run();
-    CHECK(base.hardware->late_messages == 0);
-    CHECK(r.hardware->late_messages == 1);
-    CHECK(r.hardware->overrun_steps == 1);
-    CHECK(r.hardware->dram_stall == doctest::Approx((84.375 - 54) * ns).epsilon(1e-12));
-    CHECK(r.hardware->hardware_time == doctest::Approx(5 * 40 * ns).epsilon(1e-12));
+    CHECK(count(base, "chip", "late_messages") == 0);
+    CHECK(count(r, "chip", "late_messages") == 1);
+    CHECK(count(r, "chip", "overrun_steps") == 1);
+    CHECK(stat(r, "chip", "dram_stall") == doctest::Approx((84.375 - 54) * ns).epsilon(1e-12));
+    CHECK(stat(r, "chip", "hardware_time") == doctest::Approx(5 * 40 * ns).epsilon(1e-12));
 
     // out1's input arrives in step 3 instead of step 2; out0's stays on time.
     const auto& a = on_chip.probe("out", "v").values;  // [step][neuron]
@@ -159,12 +165,12 @@ TEST_CASE("chip dram: a DRAM too small for the rows off chip is a network error"
     text = replaced(text, "rows = { value = 65536", "rows = { value = 1");
     text = replaced(text, "columns = { value = 128", "columns = { value = 1");
     const temp_file tiny("tinydram", text);  // 16 banks x 1 row x 1 burst of 64 bytes: 1 KiB
-    auto spec = spill_run(small.name(), tiny.name());
-    spec.hardware.bytes_per_synapse = 512;  // core 1's row of 2 synapses fills it exactly
-    CHECK(simulation(spec).run().hardware->dram_reads == 16);
-    spec.hardware.bytes_per_synapse = 513;
+    // Core 1's row of 2 synapses of 512 bytes fills it exactly.
+    const auto fills = spill_run(small.name(), tiny.name(), "bytes_per_synapse = 512\n");
+    CHECK(count(simulate(fills).run(), "chip", "dram_reads") == 16);
+    const auto spec = spill_run(small.name(), tiny.name(), "bytes_per_synapse = 513\n");
     try {
-        simulation sim(spec);
+        simulation sim = simulate(spec);
         FAIL("the row should not fit the DRAM");
     } catch (const network_error& e) {
         CHECK(e.site().node == "inp");
@@ -176,15 +182,15 @@ TEST_CASE("chip dram: a DRAM too small for the rows off chip is a network error"
 TEST_CASE("chip dram: without a DRAM, synapses_per_core stays a hard limit, an unknown DRAM is refused") {
     const temp_file small = chip_with(1);
     try {
-        simulation sim(spill_run(small.name(), ""));
+        simulation sim = simulate(spill_run(small.name(), ""));
         FAIL("two synapses onto out1 should not fit a core of one");
     } catch (const network_error& e) {
         CHECK(e.site().resource == "synapses_per_core");
     }
-    auto spec = spill_run(small.name(), "ddr9");
-    spec.hardware.synapse_dram_site = {.key = "hardware.synapse_dram"};
+    // The family loads the DRAM preset when it reads the section: an unknown one is refused
+    // there, at the key that names it.
     try {
-        simulation sim(spec);
+        spill_run(small.name(), "ddr9");
         FAIL("an unknown DRAM preset should be refused");
     } catch (const config_error& e) {
         CHECK(e.site().key == "hardware.synapse_dram");
