@@ -162,6 +162,22 @@ void fill_ledger(const h5::group& g, const ledger_columns& rows, double static_e
     g.write_attr("total_energy", static_energy + dynamic_energy);
 }
 
+// A device's ledger is written once, whole: plain columns, not the run ledger's appendable ones
+// (whose string chunks take a megabyte each however few rows they hold).
+void write_device_ledger(const h5::group& device, const device_report& r) {
+    const h5::group g = device.create_group("ledger");
+    g.write_strings("component", r.ledger.component);
+    g.write_strings("action", r.ledger.action);
+    g.write_vector<std::int64_t>("count", r.ledger.count);
+    g.write_vector<double>("energy", r.ledger.energy);
+    g.write_vector<double>("latency", r.ledger.latency);
+    g.write_strings("source", r.ledger.source);
+    g.write_attr("status", "complete");
+    g.write_attr("static_energy", r.static_energy);
+    g.write_attr("dynamic_energy", r.dynamic_energy);
+    g.write_attr("total_energy", r.static_energy + r.dynamic_energy);
+}
+
 h5::group create_device_group(const h5::group& devices, const device_report& r) {
     h5::group g = devices.create_group(r.instance);
     g.write_attr("family", r.family);
@@ -395,7 +411,7 @@ struct run_writer::impl {
         if (!r.stats.entries().empty() || !g.has("stats")) write_device_stats(g, r.stats);
         write_device_tables(g, r.tables);
         if (r.has_ledger) {
-            fill_ledger(create_ledger(g), r.ledger, r.static_energy, r.dynamic_energy);
+            write_device_ledger(g, r);
             entry->has_ledger = true;
             entry->ledger = r.ledger;
             entry->static_energy = r.static_energy;

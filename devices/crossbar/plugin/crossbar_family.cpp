@@ -1,5 +1,7 @@
 #include "devices/crossbar/plugin/crossbar_family.hpp"
 
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "devices/crossbar/plugin/crossbar_binding.hpp"
@@ -77,7 +79,14 @@ public:
     void finish() override { binding_.finish(); }
     const ledger* book() const override { return &binding_.system().book(); }
 
+    // Computed once: the mapping does not change during the run, and a description walks every
+    // route (chip) or cell (crossbar).
     device_report describe() const override {
+        if (!described_) described_ = describe_once();
+        return *described_;
+    }
+
+    device_report describe_once() const {
         const crossbar_system& xs = binding_.system();
         const crossbar_params& p = xs.params();
         const crossbar_mapping& m = xs.mapping();
@@ -174,6 +183,7 @@ public:
     }
 
 private:
+    mutable std::optional<device_report> described_;
     const crossbar_settings& settings_;
     std::string instance_;
     crossbar_binding binding_;

@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "devices/neuromorphic/plugin/chip_binding.hpp"
@@ -91,7 +93,14 @@ public:
     void finish() override { binding_.finish(); }
     const ledger* book() const override { return &binding_.book(); }
 
+    // Computed once: the mapping does not change during the run, and a description walks every
+    // route (chip) or cell (crossbar).
     device_report describe() const override {
+        if (!described_) described_ = describe_once();
+        return *described_;
+    }
+
+    device_report describe_once() const {
         device_report r;
         r.family = "neuromorphic";
         r.instance = instance_;
@@ -198,6 +207,7 @@ public:
     }
 
 private:
+    mutable std::optional<device_report> described_;
     const chip_settings& settings_;
     std::string instance_;
     const built_network& net_;
