@@ -5,10 +5,12 @@
 
 namespace fluxon {
 
+// Devices attach in this order: families that compute projections before families that host
+// neurons, which then map only the synapses left to them.
 device_registry builtin_families() {
     device_registry registry;
-    registry.add(make_neuromorphic_family());
     registry.add(make_crossbar_family());
+    registry.add(make_neuromorphic_family());
     return registry;
 }
 

@@ -1,10 +1,9 @@
-# Compiles the shipped presets (chip presets in devices/presets/neuromorphic/*.toml, DRAM presets in
-# devices/presets/dram/*.toml) into fluxon, so that a run never depends on where fluxon is
-# installed. Runs at configure time; every preset is a configure dependency, so editing, adding
+# Compiles the shipped presets of every family (devices/<family>/presets/*.toml) into fluxon, so
+# that a run never depends on where fluxon is installed. Runs at configure time; every preset is a configure dependency, so editing, adding
 # or removing one regenerates the file on the next build.
 #
 # fluxon_embed_presets(<preset dir> <output .cpp> <function>) writes a function
-#   fluxon::io::detail::<function>() -> [(name, text)]   (name = file stem)
+#   fluxon::detail::<function>() -> [(name, text)]   (name = file stem)
 # from the *.toml files directly in <preset dir> (not its subdirectories), and rewrites the
 # output only when its content changes, so unchanged presets cost no rebuild.
 function(fluxon_embed_presets preset_dir output function)

@@ -13,7 +13,7 @@ Each lane is driven by a 30 ps periodic train of `pulses` pulses.
 Both simulators run the same circuit: fluxon (fluxon.sfq, its C++ pulse simulator; the time
 is its simulation loop, /counters/wall_time, not reading the file) and the reference, a
 PyLSE-like discrete-event loop over heapq written here in plain Python: cells are dicts of
-the library's transition tables (read from devices/presets/sfq/sfq_default.toml), times are
+the library's transition tables (read from devices/sfq/presets/sfq_default.toml), times are
 floats in ps, setup and hold windows are checked. The reference runs a tenth of the pulses
 (it is slow); both must give the same output pulse times on that smaller run, and the table
 prints the events per second of each and their ratio.
@@ -29,7 +29,7 @@ import tomllib
 import numpy as np
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-LIBRARY = ROOT / "devices" / "presets" / "sfq" / "sfq_default.toml"
+LIBRARY = ROOT / "devices" / "sfq" / "presets" / "sfq_default.toml"
 PERIOD_PS = 30
 
 

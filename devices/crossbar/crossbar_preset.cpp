@@ -14,8 +14,8 @@
 
 namespace fluxon {
 namespace detail {
-// Generated at configure time from devices/presets/crossbar/*.toml (io/chip_presets.cmake).
-std::vector<std::pair<std::string_view, std::string_view>> builtin_crossbar_preset_texts();
+// Generated at configure time from devices/crossbar/presets/*.toml (io/chip_presets.cmake).
+std::vector<std::pair<std::string_view, std::string_view>> builtin_crossbar_presets();
 }  // namespace detail
 
 namespace {
@@ -190,12 +190,12 @@ crossbar_params read_crossbar(const config_node& root) {
 }  // namespace
 
 std::vector<std::string> crossbar_preset_names() {
-    return preset::names_of(detail::builtin_crossbar_preset_texts());
+    return preset::names_of(detail::builtin_crossbar_presets());
 }
 
 crossbar_preset load_crossbar_preset(const std::string& name_or_path, const error_site& where) {
     const preset::found_text found =
-        preset::find(name_or_path, detail::builtin_crossbar_preset_texts(), "crossbar preset", where);
+        preset::find(name_or_path, detail::builtin_crossbar_presets(), "crossbar preset", where);
     return parse_crossbar_preset(found.text, found.origin);
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// Crossbar presets: TOML data files (devices/presets/crossbar/*.toml, compiled into fluxon)
+// Crossbar presets: TOML data files (devices/crossbar/presets/*.toml, compiled into fluxon)
 // that give a compute-in-memory array family, every number with its source. The format:
 //
 //   name = "reram_neurosim"            # letters, digits, '_', '-', '.'

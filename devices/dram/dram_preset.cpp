@@ -16,9 +16,9 @@
 
 namespace fluxon {
 namespace detail {
-// Generated at configure time from devices/presets/dram/*.toml (io/chip_presets.cmake):
+// Generated at configure time from devices/dram/presets/*.toml (io/chip_presets.cmake):
 // (name, text) pairs.
-std::vector<std::pair<std::string_view, std::string_view>> builtin_dram_preset_texts();
+std::vector<std::pair<std::string_view, std::string_view>> builtin_dram_presets();
 }  // namespace detail
 
 namespace {
@@ -230,11 +230,11 @@ dram_params read_dram(const config_node& root) {
 
 }  // namespace
 
-std::vector<std::string> dram_preset_names() { return preset::names_of(detail::builtin_dram_preset_texts()); }
+std::vector<std::string> dram_preset_names() { return preset::names_of(detail::builtin_dram_presets()); }
 
 dram_preset load_dram_preset(const std::string& name_or_path, const error_site& where) {
     const preset::found_text found =
-        preset::find(name_or_path, detail::builtin_dram_preset_texts(), "DRAM preset", where);
+        preset::find(name_or_path, detail::builtin_dram_presets(), "DRAM preset", where);
     return parse_dram_preset(found.text, found.origin);
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// DRAM presets: TOML data files (devices/presets/dram/*.toml, compiled into fluxon) that give a
+// DRAM presets: TOML data files (devices/dram/presets/*.toml, compiled into fluxon) that give a
 // DRAM part and its controller, every number with its source. The format:
 //
 //   name = "ddr4_3200"                  # letters, digits, '_', '-', '.'

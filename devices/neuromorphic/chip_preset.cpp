@@ -14,8 +14,8 @@
 
 namespace fluxon {
 namespace detail {
-// Generated at configure time from devices/presets/neuromorphic/*.toml (io/chip_presets.cmake): (name, text) pairs.
-std::vector<std::pair<std::string_view, std::string_view>> builtin_chip_preset_texts();
+// Generated at configure time from devices/neuromorphic/presets/*.toml (io/chip_presets.cmake): (name, text) pairs.
+std::vector<std::pair<std::string_view, std::string_view>> builtin_neuromorphic_presets();
 }  // namespace detail
 
 namespace {
@@ -149,11 +149,11 @@ chip_params read_chip(const config_node& root) {
 
 }  // namespace
 
-std::vector<std::string> chip_preset_names() { return preset::names_of(detail::builtin_chip_preset_texts()); }
+std::vector<std::string> chip_preset_names() { return preset::names_of(detail::builtin_neuromorphic_presets()); }
 
 chip_preset load_chip_preset(const std::string& name_or_path, const error_site& where) {
     const preset::found_text found =
-        preset::find(name_or_path, detail::builtin_chip_preset_texts(), "chip preset", where);
+        preset::find(name_or_path, detail::builtin_neuromorphic_presets(), "chip preset", where);
     return parse_chip_preset(found.text, found.origin);
 }
 

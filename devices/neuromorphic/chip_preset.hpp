@@ -1,5 +1,5 @@
 #pragma once
-// Chip presets: TOML data files (devices/presets/neuromorphic/*.toml, compiled into fluxon) that give a
+// Chip presets: TOML data files (devices/neuromorphic/presets/*.toml, compiled into fluxon) that give a
 // digital neuromorphic chip's capacities, precision, action costs, static power and
 // network-on-chip, every number with its source. docs/hardware.md describes the format.
 #include <string>

@@ -13,8 +13,8 @@
 
 namespace fluxon {
 namespace detail {
-// Generated at configure time from devices/presets/sfq/*.toml (io/chip_presets.cmake).
-std::vector<std::pair<std::string_view, std::string_view>> builtin_sfq_library_texts();
+// Generated at configure time from devices/sfq/presets/*.toml (io/chip_presets.cmake).
+std::vector<std::pair<std::string_view, std::string_view>> builtin_sfq_presets();
 }  // namespace detail
 
 namespace {
@@ -176,11 +176,11 @@ sfq::library read_library(const config_node& root) {
 
 }  // namespace
 
-std::vector<std::string> sfq_library_names() { return preset::names_of(detail::builtin_sfq_library_texts()); }
+std::vector<std::string> sfq_library_names() { return preset::names_of(detail::builtin_sfq_presets()); }
 
 sfq_library_preset load_sfq_library(const std::string& name_or_path, const error_site& where) {
     const preset::found_text found =
-        preset::find(name_or_path, detail::builtin_sfq_library_texts(), "SFQ cell library", where);
+        preset::find(name_or_path, detail::builtin_sfq_presets(), "SFQ cell library", where);
     return parse_sfq_library(found.text, found.origin);
 }
 

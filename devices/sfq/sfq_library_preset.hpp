@@ -1,7 +1,7 @@
 #pragma once
-// SFQ cell libraries: TOML data files (devices/presets/sfq/*.toml, compiled into fluxon) that
+// SFQ cell libraries: TOML data files (devices/sfq/presets/*.toml, compiled into fluxon) that
 // describe each cell as a timed state machine with its sourced junction count and timing.
-// The format (devices/presets/sfq/sfq_default.toml is the reference):
+// The format (devices/sfq/presets/sfq_default.toml is the reference):
 //
 //   name, description
 //   [technology]     critical_current (a current), bias_fraction, ersfq_dynamic_factor,

@@ -1,5 +1,5 @@
 // SFQ cells at pulse level against hand-computed times: every number below is a sum of the
-// library's delays (PyLSE v0.1.0 defaults, devices/presets/sfq/sfq_default.toml).
+// library's delays (PyLSE v0.1.0 defaults, devices/sfq/presets/sfq_default.toml).
 #include <doctest/doctest.h>
 
 #include <string>
