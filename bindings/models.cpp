@@ -1,10 +1,11 @@
-// fluxon.models() and fluxon.chip_presets(): what a run can use, with parameter tables and sources,
-// for introspection.
+// fluxon.models(), fluxon.device_families() and fluxon.chip_presets(): what a run can use, with
+// parameter tables and sources, for introspection.
 #include <cmath>
 
 #include <pybind11/stl.h>
 
 #include "bindings/bindings.hpp"
+#include "devices/builtin_families.hpp"
 #include "devices/neuromorphic/chip_preset.hpp"
 #include "neurons/model.hpp"
 
@@ -57,6 +58,22 @@ py::dict models() {
     return out;
 }
 
+// Everything is copied out as Python objects: the registry is gone when this returns.
+py::dict device_families() {
+    const device_registry registry = builtin_families();
+    py::dict out;
+    for (const device_family* family : registry.all()) {
+        py::list keys;
+        for (const std::string_view key : family->keys()) keys.append(py::str(std::string(key)));
+        out[py::str(std::string(family->name()))] =
+            py::dict(py::arg("section") = std::string(family->section()),
+                     py::arg("default_instance") = std::string(family->default_instance()),
+                     py::arg("description") = std::string(family->description()), py::arg("keys") = keys,
+                     py::arg("presets") = family->preset_names());
+    }
+    return out;
+}
+
 py::dict cost(const action_cost& c) {
     return py::dict(py::arg("energy") = c.energy, py::arg("latency") = c.latency, py::arg("source") = c.source);
 }
@@ -92,6 +109,10 @@ void register_models(py::module_& m) {
     m.def("models", &models, R"(The neuron and source models, by name: description, source (bool), parameters
 (name -> dimension, unit, default in SI or None when required, min, max, doc, choices),
 receptors (name -> unit of a weight onto it) and state (variable -> unit).)");
+    m.def("device_families", &device_families, R"(The device families a run can use, by name (in registry order):
+section (the config section and description key that describes a device of the family, which
+Network.device() writes), default_instance (the device's name in results and run files),
+description, keys (every setting the section may hold) and presets (the shipped preset names).)");
     m.def("chip_presets", &chip_presets, R"(The chip presets fluxon ships, by name: description, topology, cores,
 neurons_per_core, synapses_per_core, weight_bits, core_static_power (W), actions (name -> energy J, latency s,
 source) and the preset file's text.)");

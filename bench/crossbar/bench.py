@@ -113,9 +113,10 @@ def bench_network(n):
         result = sim.run()
         row = {"name": name, "wall_time": result.wall_time, "synaptic_events": result.synaptic_events,
                "events_per_second": result.synaptic_events / result.wall_time, "spikes": result.n_spikes}
-        if result.crossbar:
-            row["arrays"] = result.crossbar["arrays"]
-            row["energy_per_synaptic_event"] = result.crossbar["energy_per_synaptic_event"]
+        if "crossbar" in result.devices:
+            row["arrays"] = result.devices["crossbar"].stats["arrays"]
+            row["energy_per_synaptic_event"] = (result.total_energy / result.synaptic_events
+                                                if result.synaptic_events else float("nan"))
         rows.append(row)
     plain = rows[0]["wall_time"]
     print(f"Network: CUBA N={n}, 80 inputs per neuron, 1 s")

@@ -4,7 +4,7 @@
     /usr/bin/python3 bench/noc/bench.py [--duration 1] [--json out.json]
 
 The seed question: is a tree NoC better for compact networks and a mesh for dense ones? Two
-networks run on the same chip (Loihi, devices/presets/neuromorphic/loihi.toml), each once with the preset's
+networks run on the same chip (Loihi, devices/neuromorphic/presets/loihi.toml), each once with the preset's
 8x4 mesh and once with the same 32 tiles as the leaves of a 4-ary tree of routers:
 
   compact  a feed-forward chain of 12 layers of 1024 LIF neurons (fixed in-degree 32, each
@@ -62,7 +62,8 @@ def dense(duration, topology, n=8000):
 def measure(net):
     sim = net.build()
     result = sim.run()
-    hw = result.hardware
+    chip = result.devices["chip"]
+    hw, dynamic = chip.stats, chip.ledger_attrs["dynamic_energy"]
     ledger = sim.ledger()
     hops = sum(float(e) for c, e in zip(ledger["component"], ledger["energy"]) if "/noc/" in c)
     return {
@@ -70,8 +71,9 @@ def measure(net):
         "messages": hw["messages"],
         "hops_per_message": hw["hops"] / hw["messages"] if hw["messages"] else 0.0,
         "noc_energy_J": hops,
-        "noc_share_of_dynamic": hops / hw["dynamic_energy"] if hw["dynamic_energy"] else 0.0,
-        "energy_per_synaptic_event_J": hw["energy_per_synaptic_event"],
+        "noc_share_of_dynamic": hops / dynamic if dynamic else 0.0,
+        "energy_per_synaptic_event_J": (result.total_energy / result.synaptic_events
+                                        if result.synaptic_events else float("nan")),
         "max_step_time_s": hw["max_step_time"],
         "hardware_time_s": hw["hardware_time"],
         "rate_hz": result.n_spikes / sum(p["size"] for p in sim.populations.values()) / result.time_reached,

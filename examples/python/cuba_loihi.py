@@ -5,7 +5,7 @@ Run:  python3 examples/python/cuba_loihi.py [run_file]      (default cuba_loihi_
 
 METIS places the 4000 neurons on Loihi cores, the weights become 8-bit fixed point, and the
 ledger charges every neuron update, spike message, link hop and synaptic op with the costs of
-Davies et al. 2018, Table 2 (devices/presets/neuromorphic/loihi.toml; docs/hardware.md). The script prints
+Davies et al. 2018, Table 2 (devices/neuromorphic/presets/loihi.toml; docs/hardware.md). The script prints
 the chip's energy per synaptic event and where the energy goes. `fluxon run
 examples/cuba_loihi.toml` gives bit-identical spikes and ledger.
 """
@@ -46,13 +46,14 @@ def build(n_exc=3200, n_inh=800, duration="1 s", seed=1):
 def main(output):
     sim = build().build()
     result = sim.run(output=output, progress=True)
-    hw = result.hardware
+    chip = result.devices["chip"]  # the [hardware] device: statistics, tables and ledger
+    hw, energy = chip.stats, chip.ledger_attrs
     print(f"{result.n_spikes} spikes, {result.synaptic_events} synaptic events on "
-          f"{hw['cores']} {hw['preset']} cores")
+          f"{hw['cores']} {chip.preset} cores")
     print(f"hardware time {si(hw['hardware_time'], 's')} for {result.time_reached:g} s simulated")
-    print(f"energy {si(hw['total_energy'], 'J')} = {si(hw['dynamic_energy'], 'J')} dynamic"
-          f" + {si(hw['static_energy'], 'J')} static")
-    print(f"energy per synaptic event: {si(hw['energy_per_synaptic_event'], 'J')}")
+    print(f"energy {si(energy['total_energy'], 'J')} = {si(energy['dynamic_energy'], 'J')} dynamic"
+          f" + {si(energy['static_energy'], 'J')} static")
+    print(f"energy per synaptic event: {si(result.total_energy / result.synaptic_events, 'J')}")
     summary = analysis.energy_summary(output)       # the same numbers, from the run file
     print("breakdown (component type / action):")
     for (kind, action), energy in sorted(summary["breakdown"].items(), key=lambda kv: -kv[1]):

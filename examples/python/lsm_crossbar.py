@@ -110,13 +110,13 @@ def main(output, per_class=150, seed=1):
 
     ledger = sim.ledger()
     programming = float(np.sum(ledger["energy"][ledger["action"] == "program"]))
-    xb = result.crossbar
-    per_sample = (xb["dynamic_energy"] - programming) / len(labels)
+    xb = result.devices["crossbar"]  # the [crossbar] device: statistics, tables and ledger
+    per_sample = (xb.ledger_attrs["dynamic_energy"] - programming) / len(labels)
     print(f"{len(labels)} samples ({CLASSES} classes), reservoir rate "
           f"{result.spikes_per_population['res'] / N_RES / result.time_reached:.1f} Hz")
     print(f"test accuracy {accuracy:.3f} on the crossbar reservoir (software reservoir {in_software:.3f}, "
           f"input counts alone {baseline:.3f}, chance {1 / CLASSES:.2f})")
-    print(f"crossbar: {xb['arrays']} arrays, energy per sample {per_sample * 1e9:.2f} nJ "
+    print(f"crossbar: {xb.stats['arrays']} arrays, energy per sample {per_sample * 1e9:.2f} nJ "
           f"(+ {programming * 1e9:.1f} nJ to program once), "
           f"{per_sample / max(1, result.synaptic_events / len(labels)) * 1e12:.2f} pJ per synaptic event")
     return accuracy, in_software, baseline, per_sample

@@ -6,7 +6,7 @@ Run:  python3 examples/python/sfq_vs_loihi.py [run_file_prefix]
 The network: 8 inputs spiking regularly (spike_times, 100 Hz for 200 ms), 16 hidden LIF
 neurons (all-to-all, positive weights), 4 output neurons (half of the hidden neurons excite,
 half inhibit). On the chip it runs in 0.1 ms steps with the costs of Davies et al. 2018
-(devices/presets/neuromorphic/loihi.toml). fluxon.sfq.map_network turns the same description into an SFQ
+(devices/neuromorphic/presets/loihi.toml). fluxon.sfq.map_network turns the same description into an SFQ
 circuit, rate coded: every neuron an integrate-and-fire SFQ neuron, every synapse a stochastic
 synapse passing |w| / max|w| of the pulses, time compressed 10^7-fold (1 ms -> 100 ps); its
 neurons count 9 pulses, as a hidden LIF neuron here fires about once per 9 input spikes.
@@ -60,10 +60,10 @@ def main(prefix="sfq_vs_loihi"):
     net, input_spikes = build()
     net.hardware("loihi", mapper="sequential")
     chip_result = net.build().run(output=f"{prefix}_loihi.h5")
-    chip = chip_result.hardware
+    chip = chip_result.devices["chip"]
     chip_out = chip_result.spikes_per_population["out"]
 
-    net.hardware_settings = None  # the same description, without the chip
+    del net.device_settings["neuromorphic"]  # the same description, without the chip
     mapping = sfq.map_network(net, threshold=9)
     circuit = mapping.run(output=f"{prefix}_sfq.h5")
     sfq_out = sum(len(circuit.recorded[f"out_{i}.q"]) for i in range(N_OUT))
@@ -73,10 +73,10 @@ def main(prefix="sfq_vs_loihi"):
         ("hidden spikes", f"{chip_result.spikes_per_population['hid']}",
          f"{sum(len(circuit.recorded[f'hid_{i}.q']) for i in range(N_HID))}"),
         ("output spikes", f"{chip_out}", f"{sfq_out}"),
-        ("hardware time", si(chip["hardware_time"], "s"), si(sfq_time, "s")),
-        ("energy", si(chip["total_energy"], "J"),
+        ("hardware time", si(chip.stats["hardware_time"], "s"), si(sfq_time, "s")),
+        ("energy", si(chip.ledger_attrs["total_energy"], "J"),
          f"{si(circuit.energy['chip'], 'J')} at 4 K, {si(circuit.energy['wall_plug'], 'J')} wall plug"),
-        ("per input spike", si(chip["total_energy"] / input_spikes, "J"),
+        ("per input spike", si(chip.ledger_attrs["total_energy"] / input_spikes, "J"),
          f"{si(circuit.energy['chip'] / input_spikes, 'J')} at 4 K, "
          f"{si(circuit.energy['wall_plug'] / input_spikes, 'J')} wall plug"),
     )

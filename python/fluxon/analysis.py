@@ -282,13 +282,15 @@ def _ratio(numerator, denominator):
 
 
 def energy_summary(run_or_path):
-    """The energy a run's chip spent, from its ledger: a dict with
+    """The energy a run's devices spent together, from its ledger (the union of the devices'
+    ledgers, whatever their families): a dict with
 
     total, static, dynamic   J; static is the rows with action "static" (power x hardware
                              time), dynamic all others. Taken from the /ledger attributes
                              total_energy, static_energy, dynamic_energy when the file has them
                              (fluxon writes them), else summed from the rows;
-    synaptic_events, steps   from /hardware (else from /counters);
+    synaptic_events, steps   the run's counters (/counters): the synaptic events the engine
+                             delivered and the steps it ran, as `fluxon inspect` divides by;
     per_synaptic_event       total / synaptic_events (nan without synaptic events);
     per_step                 total / steps (nan without steps);
     breakdown                {(component type, action): J}, as energy_by_component.
@@ -300,7 +302,7 @@ def energy_summary(run_or_path):
     with _run_context(run_or_path) as run:
         if not run.has_ledger:
             raise RunFileError(f"{run.path}: the run has no energy ledger (its /ledger status is "
-                               "'empty': the run was not mapped onto a chip, or did not finish)")
+                               "'empty': no device that costs energy was attached, or the run did not finish)")
         ledger = run.ledger()
         totals = ("static_energy", "dynamic_energy", "total_energy")
         if all(k in run.ledger_attrs for k in totals):
@@ -310,10 +312,8 @@ def energy_summary(run_or_path):
             static = math.fsum(ledger["energy"][is_static])
             dynamic = math.fsum(ledger["energy"][~is_static])
             total = static + dynamic
-        # fluxon fills the ledger and writes /hardware together, at the end of a run
-        counts = run.hardware() if run.has_hardware else run.counters
-        events = int(counts.get("synaptic_events", 0))
-        steps = int(counts.get("steps", 0))
+        events = int(run.counters.get("synaptic_events", 0))
+        steps = int(run.counters.get("steps", 0))
     return {
         "total": total, "static": static, "dynamic": dynamic,
         "synaptic_events": events, "steps": steps,
@@ -332,8 +332,8 @@ class Sweep:
     """A parameter sweep read from its index.json (see docs/run_file.md, "The sweep index").
 
     Attributes: path (absolute path of the index), config, parameters (swept keys, in
-    order), runs (list of dicts: path = absolute path of the run file, energy = total chip
-    energy in J or None without [hardware], values = {key: value
+    order), runs (list of dicts: path = absolute path of the run file, energy = the total
+    energy of the run's devices in J, or None for a run without a device, values = {key: value
     as given on the command line}, status, message).
     """
 
@@ -415,7 +415,7 @@ def load_sweep(index_path):
             "values": {key: values[key] for key in parameters},
             "status": _index_key(entry, "status", where, path),
             "message": entry.get("message", ""),
-            "energy": entry.get("energy"),  # J, for runs mapped onto a chip
+            "energy": entry.get("energy"),  # J, for runs with a device
         })
     return Sweep(path, index.get("config", ""), list(parameters), runs)
 

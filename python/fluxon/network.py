@@ -142,8 +142,7 @@ class Network:
         self.currents = {}
         self.recorded_spikes = []
         self.probes = []
-        self.hardware_settings = None
-        self.crossbar_settings = None
+        self.device_settings = {}  # family name -> settings, as Network.device() wrote them
 
     def population(self, name, size, model, **params):
         """A population of `size` neurons of `model` (fluxon.models() lists them and their
@@ -186,11 +185,42 @@ class Network:
         self.currents[name] = entry
         return entry
 
+    def device(self, family, **settings):
+        """Maps the network, or some of its projections, onto a device of a registered family
+        (fluxon.device_families() lists them with their settings and shipped presets).
+
+        The settings become the family's config section in the description (its name comes
+        from the registry: "hardware" for "neuromorphic", "crossbar" for "crossbar"), exactly
+        as a config file would give them; settings that are None are left out, and a list-like
+        value (tuple, set, generator) becomes a list. The core checks them when the network is
+        built: a ConfigError names the key at fault (such as "hardware.fidelity"), an unknown
+        setting among them. One device per family: a second call for a family replaces the
+        first. The run reports the device under the family's default instance name ("chip",
+        "crossbar"): RunResult.devices, Simulation.devices() and Run.device() in run files.
+        Returns the settings as written. An unknown family is a ConfigError (a ValueError)
+        naming it and the known families.
+        """
+        families = _core.device_families()
+        if family not in families:
+            raise _core.ConfigError(f"unknown device family {family!r}; the known families are: "
+                                    f"{', '.join(repr(name) for name in families)} (fluxon.device_families())")
+        section = {}
+        for key, value in settings.items():
+            if value is None:
+                continue
+            if not isinstance(value, (str, bytes, dict, list)) and not hasattr(value, "__array__") \
+                    and hasattr(value, "__iter__"):
+                value = list(value)
+            section[key] = value
+        self.device_settings[family] = section
+        return section
+
     def hardware(self, preset, fidelity="annotated", topology=None, weight_bits=None,
                  step_period="asap", mapper="metis", chunk_neurons=None, synapse_dram=None,
                  bytes_per_synapse=None):
-        """Maps the network onto a digital neuromorphic chip (docs/hardware.md): `preset` is a
-        shipped preset name (fluxon.chip_presets() lists them) or the path of a preset file.
+        """Maps the network onto a digital neuromorphic chip (docs/hardware.md): shorthand for
+        device("neuromorphic", ...), reported as the device "chip". `preset` is a shipped preset
+        name (fluxon.chip_presets() lists them) or the path of a preset file.
         fidelity "annotated" charges costs only; "timed" also lets late messages arrive in
         later steps, which needs a fixed step_period (such as "0.1 ms"). topology "mesh" or
         "tree" replaces the preset's; weight_bits replaces its fixed-point precision (0:
@@ -198,18 +228,15 @@ class Network:
         population order. synapse_dram, a DRAM preset name (fluxon.dram_presets()) or path, holds
         the synaptic rows that do not fit on chip, bytes_per_synapse bytes a synapse (default 4);
         spikes then fetch them from DRAM."""
-        settings = {"preset": preset, "fidelity": fidelity, "step_period": step_period, "mapper": mapper}
-        optional = (("topology", topology), ("weight_bits", weight_bits), ("chunk_neurons", chunk_neurons),
-                    ("synapse_dram", synapse_dram), ("bytes_per_synapse", bytes_per_synapse))
-        for key, value in optional:
-            if value is not None:
-                settings[key] = value
-        self.hardware_settings = settings
-        return settings
+        return self.device("neuromorphic", preset=preset, fidelity=fidelity, step_period=step_period,
+                           mapper=mapper, topology=topology, weight_bits=weight_bits,
+                           chunk_neurons=chunk_neurons, synapse_dram=synapse_dram,
+                           bytes_per_synapse=bytes_per_synapse)
 
     def crossbar(self, preset, projections=None, random_weights=None, weight_bits=None, adc_bits=None,
                  d2d_sigma=None, programming_sigma=None, read_sigma=None, drift_age=None, replicas=None):
-        """Computes projections in modelled crossbar arrays (docs/crossbar.md): `preset` is a
+        """Computes projections in modelled crossbar arrays (docs/crossbar.md): shorthand for
+        device("crossbar", ...), reported as the device "crossbar". `preset` is a
         shipped preset name (fluxon.crossbar_presets() lists them) or the path of a preset file.
         projections: names (default: every projection); their weight matrices are tiled onto the
         arrays and every step's spikes drive the rows, so targets receive the converted column
@@ -217,24 +244,19 @@ class Network:
         weight is the spread; needs weight_bits=0). The other arguments override the preset:
         weight_bits (0: analog), adc_bits (0: ideal), d2d_sigma, programming_sigma, read_sigma
         (relative), drift_age (time since programming, "1 day"), replicas (copies per tile)."""
-        settings = {"preset": preset}
-        optional = (("projections", projections), ("random_weights", random_weights),
-                    ("weight_bits", weight_bits), ("adc_bits", adc_bits), ("d2d_sigma", d2d_sigma),
-                    ("programming_sigma", programming_sigma), ("read_sigma", read_sigma),
-                    ("drift_age", drift_age), ("replicas", replicas))
-        for key, value in optional:
-            if value is not None:
-                settings[key] = list(value) if key in ("projections", "random_weights") else value
-        self.crossbar_settings = settings
-        return settings
+        return self.device("crossbar", preset=preset, projections=projections, random_weights=random_weights,
+                           weight_bits=weight_bits, adc_bits=adc_bits, d2d_sigma=d2d_sigma,
+                           programming_sigma=programming_sigma, read_sigma=read_sigma, drift_age=drift_age,
+                           replicas=replicas)
 
     def description(self):
-        """The plain description build() hands to the C++ core (the run file records it as JSON)."""
+        """The plain description build() hands to the C++ core (the run file records it as JSON):
+        the network, and each device's settings under its family's config section."""
         described = self._network_description()
-        if self.hardware_settings is not None:
-            described["hardware"] = dict(self.hardware_settings)
-        if self.crossbar_settings is not None:
-            described["crossbar"] = dict(self.crossbar_settings)
+        if self.device_settings:
+            families = _core.device_families()
+            for family, settings in self.device_settings.items():
+                described[families[family]["section"]] = dict(settings)
         return described
 
     def _network_description(self):

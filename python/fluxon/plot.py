@@ -143,7 +143,7 @@ def energy_breakdown(run, path):
     with _as_run(run) as r:
         if not r.has_ledger:
             raise RunFileError(f"{r.path}: the run has no energy ledger (its status is 'empty': "
-                               "no hardware model was attached)")
+                               "no device that costs energy was attached)")
         totals = energy_by_component(r.ledger())
         if not totals:
             raise RunFileError(f"{r.path}: the energy ledger has no entries")

@@ -16,36 +16,6 @@ READABLE_FORMAT_VERSIONS = (1, 2)
 LEDGER_TEXT_COLUMNS = ("component", "action", "source")
 LEDGER_NUMBER_COLUMNS = {"count": np.int64, "energy": np.float64, "latency": np.float64}
 LEDGER_COLUMNS = ("component", "action", "count", "energy", "latency", "source")
-# /mapping of a run mapped onto a chip: its attributes, and the columns of its tables.
-MAPPING_ATTRS = ("preset", "preset_origin", "fidelity", "topology", "mapper", "step_period", "weight_bits")
-MAPPING_CAPACITIES = ("neurons_per_core", "synapses_per_core", "fan_in_per_core")  # not in early files
-MAPPING_TABLES = {
-    "chunks": {"population": str, "first": np.uint32, "size": np.uint32, "core": np.uint32},
-    "cores": {"tile": str, "neurons": np.uint32, "synapses": np.uint64, "fan_in": np.uint32,
-              "messages_in": np.uint64},
-    "weights": {"projection": str, "exponent": np.int32},
-}
-MAPPING_LINKS = {"name": str, "messages_per_round": np.uint64}  # not in early files
-# /hardware: what the chip did, written when the run ends.
-HARDWARE_SCALARS = ("steps", "hardware_time", "max_step_time", "barrier", "overrun_steps", "messages",
-                    "hops", "synaptic_events", "late_messages", "max_extra_steps", "queueing_delay")
-HARDWARE_LINKS = {"name": str, "messages": np.uint64}
-HARDWARE_DRAM = ("dram_reads", "dram_stall")  # not in early files
-
-CROSSBAR_ATTRS = ("preset", "preset_origin", "encoding", "weight_bits", "adc_bits", "slices",
-                  "columns_per_weight", "weights_per_array", "array_rows", "array_columns", "replicas",
-                  "max_arrays", "arrays", "cell_utilisation", "drift_age", "hardware_time",
-                  "writes_per_cell", "endurance")
-CROSSBAR_TABLES = {
-    "projections": {"name": str, "row_tiles": np.uint32, "column_tiles": np.uint32, "scale": np.float64,
-                    "random": np.uint8},
-    "tiles": {"projection": str, "row_tile": np.uint32, "column_tile": np.uint32, "first_row": np.uint32,
-              "rows": np.uint32, "first_column": np.uint32, "columns": np.uint32,
-              "physical_columns": np.uint32, "mean_conductance": np.float64, "reads": np.uint64,
-              "row_drives": np.uint64, "conversions": np.uint64},
-}
-
-
 # /devices/<instance>: one group per device, the same for every family.
 DEVICE_ATTRS = ("family", "instance", "preset", "preset_origin", "status")
 STATS_COLUMNS = {"path": str, "name": str, "unit": str, "kind": str, "integer": np.int64, "real": np.float64,
@@ -113,6 +83,12 @@ class Device:
     ledger: dict
     ledger_attrs: dict
 
+    def __repr__(self):
+        tables = ", ".join(self.tables) or "none"
+        preset = f", preset {self.preset!r}" if self.preset else ""
+        return (f"<fluxon Device {self.instance!r} ({self.family}{preset}): {self.status}, "
+                f"{len(self.stats_entries)} statistics, tables: {tables}>")
+
     def stat(self, path, name):
         """The value of one statistic anywhere in the tree; KeyError naming what exists."""
         for p, n, value, _ in self.stats_entries:
@@ -172,8 +148,6 @@ class Run:
         ledger = self._file.get("ledger")
         self.has_ledger = ledger is not None and _plain(ledger.attrs.get("status", "")) != "empty"
         self.ledger_attrs = {k: _plain(v) for k, v in ledger.attrs.items()} if ledger is not None else {}
-        self.has_hardware = "mapping" in self._file
-        self.has_crossbar = "crossbar" in self._file
 
     # -- header helpers -------------------------------------------------------------------
 
@@ -318,8 +292,9 @@ class Run:
         """The energy/latency ledger as a dict of equal-length numpy columns.
 
         component, action, source are str arrays; count int64; energy float64 (J);
-        latency float64 (s). A run without a hardware model (status "empty") gives
-        empty columns of those types.
+        latency float64 (s): the union of the devices' ledgers (each device's own share is
+        in Run.device(name).ledger). A run without a device that costs energy (status
+        "empty") gives empty columns of those types.
         """
         if not self.has_ledger:
             columns = {c: np.array([], dtype=str) for c in LEDGER_TEXT_COLUMNS}
@@ -357,98 +332,6 @@ class Run:
         if len(set(lengths.values())) > 1:
             raise RunFileError(f"{self.path}: {group.name} columns differ in length: {lengths}")
         return table
-
-    def _no_hardware(self):
-        return RunFileError(f"{self.path}: the run was not mapped onto a chip (no /mapping group; "
-                            "add a [hardware] section to the config, or call net.hardware(...))")
-
-    def mapping(self):
-        """Where the run's network sat on the chip (/mapping, see docs/hardware.md).
-
-        A dict with the attributes preset, preset_origin, fidelity, topology, mapper,
-        step_period (s of hardware time per step, 0 for "asap"), weight_bits and the chip's
-        neurons_per_core, synapses_per_core, fan_in_per_core (0: unlimited); preset_text
-        (the preset file the run used); and tables of numpy columns:
-        chunks {population, first, size, core}, one row per run of consecutive neurons of a
-        population on one core; cores {tile, neurons, synapses, fan_in, messages_in}, indexed
-        by core id; links {name, messages_per_round}, the messages that would cross each link
-        if every neuron spiked once; weights {projection, exponent}, the power-of-two scale of
-        each projection's fixed-point weights. Files written before the capacities and links
-        were recorded lack those keys. Raises RunFileError for a run without hardware.
-        """
-        if not self.has_hardware:
-            raise self._no_hardware()
-        g = self._open_file()["mapping"]
-        out = {name: self._group_attr(g, name) for name in MAPPING_ATTRS}
-        out["step_period"] = float(out["step_period"])
-        out["weight_bits"] = int(out["weight_bits"])
-        for name in MAPPING_CAPACITIES:
-            if name in g.attrs:
-                out[name] = int(self._group_attr(g, name))
-        out["preset_text"] = self._scalar_text("mapping/preset_text")
-        for table, columns in MAPPING_TABLES.items():
-            if table not in g:
-                raise RunFileError(f"{self.path}: /mapping lacks the group {table!r} "
-                                   f"(present: {_names(g)})")
-            out[table] = self._table(g[table], columns)
-        if "synapses_off_chip" in g["cores"]:  # not in early files
-            out["cores"]["synapses_off_chip"] = np.asarray(g["cores"]["synapses_off_chip"][()], dtype=np.uint64)
-        if "links" in g:
-            out["links"] = self._table(g["links"], MAPPING_LINKS)
-        return out
-
-    def hardware(self):
-        """What the chip did (/hardware, see docs/hardware.md): a dict of the scalars
-        steps, hardware_time, max_step_time, barrier, queueing_delay (s), overrun_steps,
-        messages, hops, synaptic_events, late_messages, max_extra_steps, dram_reads (bursts),
-        dram_stall (s; both absent in files written before synaptic rows in DRAM), and links
-        {name, messages}: the messages that crossed each link of the network-on-chip.
-
-        Raises RunFileError for a run without hardware, and for one mapped onto a chip that
-        ended before writing /hardware (killed or failed: only /mapping is there).
-        """
-        if not self.has_hardware:
-            raise self._no_hardware()
-        f = self._open_file()
-        if "hardware" not in f:
-            raise RunFileError(f"{self.path}: the run was mapped onto a chip but has no /hardware "
-                               f"group: it is written when the run ends, and this run's status "
-                               f"is {self.status!r}")
-        g = f["hardware"]
-        out = {}
-        for name in HARDWARE_SCALARS:
-            if name not in g:
-                raise RunFileError(f"{self.path}: /hardware lacks {name!r} (present: {_names(g)})")
-            out[name] = _plain(g[name][()])
-        for name in HARDWARE_DRAM:
-            if name in g:
-                out[name] = _plain(g[name][()])
-        if "links" not in g:
-            raise RunFileError(f"{self.path}: /hardware lacks the group 'links' (present: {_names(g)})")
-        out["links"] = self._table(g["links"], HARDWARE_LINKS)
-        return out
-
-    def crossbar(self):
-        """The projections computed in crossbar arrays (/crossbar, see docs/crossbar.md): a dict
-        with the attributes (preset, preset_origin, encoding, weight_bits, adc_bits, slices,
-        columns_per_weight, weights_per_array, array_rows, array_columns, replicas, max_arrays,
-        arrays, cell_utilisation, drift_age, hardware_time, writes_per_cell, endurance),
-        preset_text, and tables of numpy columns: projections {name, row_tiles, column_tiles,
-        scale, random} and tiles {projection, row_tile, column_tile, first_row, rows,
-        first_column, columns, physical_columns, mean_conductance, reads, row_drives,
-        conversions}, one row per tile. Raises RunFileError for a run without [crossbar].
-        """
-        if not self.has_crossbar:
-            raise RunFileError(f"{self.path}: the run computed no projection in crossbars (no /crossbar group; "
-                               "add a [crossbar] section to the config, or call net.crossbar(...))")
-        g = self._open_file()["crossbar"]
-        out = {name: self._group_attr(g, name) for name in CROSSBAR_ATTRS}
-        out["preset_text"] = self._scalar_text("crossbar/preset_text")
-        for table, columns in CROSSBAR_TABLES.items():
-            if table not in g:
-                raise RunFileError(f"{self.path}: /crossbar lacks the group {table!r} (present: {_names(g)})")
-            out[table] = self._table(g[table], columns)
-        return out
 
     # -- devices (format version 2) -------------------------------------------------------
 

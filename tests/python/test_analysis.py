@@ -124,12 +124,32 @@ def test_energy_summary_without_events_or_ledger(basic_run, tmp_path):
         analysis.energy_summary(make_run(tmp_path / "none.h5"))
 
 
-def test_mapping_and_hardware_need_a_run_mapped_onto_a_chip(basic_run):
+def test_a_run_without_devices_has_no_chip(basic_run, tmp_path):
     with open_run(basic_run) as run:
-        assert not run.has_hardware
-        for read in (run.mapping, run.hardware):
-            with pytest.raises(RunFileError, match=r"basic\.h5: the run was not mapped onto a chip"):
-                read()
+        assert run.devices() == {}
+        with pytest.raises(RunFileError, match=r"basic\.h5: no device 'chip'; devices in the run: \[\]"):
+            run.device("chip")
+    with open_run(make_run(tmp_path / "empty.h5", devices=[])) as run:  # format 2, an empty /devices
+        assert run.format_version == 2 and run.devices() == {}
+        with pytest.raises(RunFileError, match=r"empty\.h5: no device 'chip'; devices in the run: \[\]$"):
+            run.device("chip")
+
+
+def test_energy_summary_reads_no_device(tmp_path):
+    """energy_summary and the breakdown need only /ledger and /counters, whatever devices filled
+    them: a chip and a crossbar of made-up families give the same summary as no /devices."""
+    ledger = {c: list(v) for c, v in LEDGER.items()}
+    devices = {"chip": {"family": "made_up", "stats": [("", "synaptic_events", 999, ""), ("", "steps", 1, "")],
+                        "ledger": ledger, "dynamic_energy": 12.5e-12},
+               "xbar": {"family": "another", "status": "running"}}
+    counters = {"synaptic_events": 25, "steps": 10}
+    with_devices = make_run(tmp_path / "d.h5", ledger=ledger, counters=counters, devices=devices)
+    without = make_run(tmp_path / "n.h5", ledger=ledger, counters=counters)
+    summary = analysis.energy_summary(with_devices)
+    assert summary == analysis.energy_summary(without)
+    assert (summary["synaptic_events"], summary["steps"]) == (25, 10)  # the run's counters
+    assert summary["total"] == pytest.approx(12.5e-12, rel=1e-15)
+    assert summary["per_synaptic_event"] == pytest.approx(0.5e-12, rel=1e-15)
 
 
 def test_data_cannot_be_read_after_close(basic_run):

@@ -80,17 +80,55 @@ def test_network_on_an_ideal_crossbar_matches_the_synapses(tmp_path):
     ideal = small_network({"preset": "ideal"}).build()
     result = ideal.run(output=tmp_path / "ideal.h5")
     np.testing.assert_allclose(ideal.probe("out", "v")[2], plain.probe("out", "v")[2], rtol=1e-12)
-    assert result.crossbar["arrays"] == 1 and result.crossbar["dynamic_energy"] > 0
+    assert list(result.devices) == ["crossbar"]
+    xb = result.devices["crossbar"]
+    assert (xb.family, xb.preset) == ("crossbar", "ideal")
+    assert xb.stats["arrays"] == 1 and xb.ledger_attrs["dynamic_energy"] > 0
+    assert result.total_energy == xb.ledger_attrs["total_energy"]
+    assert ideal.devices()["crossbar"].tables["tiles"]["rows"].tolist() == [30]  # before the run
     with h5py.File(tmp_path / "ideal.h5", "r") as f:
-        g = f["crossbar"]
-        assert g.attrs["preset"] == "ideal" and g.attrs["arrays"] == 1
-        assert list(g["projections/name"].asstr()[()]) == ["inp_out"]
-        assert g["tiles/reads"][0] == result.crossbar["reads"] > 0
-        assert f["ledger"].attrs["total_energy"] == pytest.approx(result.crossbar["total_energy"], rel=1e-12)
+        assert "crossbar" not in f and "mapping" not in f  # format 2: everything under /devices
+        g = f["devices/crossbar"]
+        assert g.attrs["family"] == "crossbar" and g.attrs["preset"] == "ideal"
+        stats = {name: i for i, name in enumerate(g["stats/name"].asstr()[()])}
+        assert g["stats/integer"][stats["arrays"]] == 1
+        assert list(g["tables/projections/name"].asstr()[()]) == ["inp_out"]
+        assert g["tables/tile_activity/reads"][0] == xb.stats["reads"] > 0
+        assert f["ledger"].attrs["total_energy"] == pytest.approx(xb.ledger_attrs["total_energy"], rel=1e-12)
+        assert g["ledger"].attrs["total_energy"] == f["ledger"].attrs["total_energy"]
     with open_run(tmp_path / "ideal.h5") as run:
-        info = run.crossbar()
-        assert info["tiles"]["rows"][0] == 30 and info["projections"]["name"][0] == "inp_out"
-        assert "name = \"ideal\"" in info["preset_text"]
+        info = run.device("crossbar")
+        assert info.tables["tiles"]["rows"][0] == 30 and info.tables["projections"]["name"][0] == "inp_out"
+        assert info.table_units["tiles"]["mean_conductance"] == "S"
+        assert "name = \"ideal\"" in info.preset_text
+
+
+def test_crossbar_is_shorthand_for_device():
+    by_shorthand = small_network({"preset": "reram_neurosim", "projections": ("inp_out",), "adc_bits": 6})
+    generic = small_network()
+    generic.device("crossbar", preset="reram_neurosim", projections=("inp_out",), adc_bits=6, read_sigma=None)
+    assert generic.description() == by_shorthand.description()
+    assert generic.description()["crossbar"] == {"preset": "reram_neurosim", "projections": ["inp_out"],
+                                                 "adc_bits": 6}
+
+
+def test_a_chip_beside_a_crossbar_is_one_more_device(tmp_path):
+    net = small_network()
+    net.device("crossbar", preset="ideal")
+    net.device("neuromorphic", preset="loihi", weight_bits=0)
+    sim = net.build()
+    assert sorted(sim.devices()) == ["chip", "crossbar"]
+    result = sim.run(output=tmp_path / "both.h5")
+    chip, xb = result.devices["chip"], result.devices["crossbar"]
+    assert (chip.family, xb.family) == ("neuromorphic", "crossbar")
+    assert result.total_energy == pytest.approx(
+        chip.ledger_attrs["total_energy"] + xb.ledger_attrs["total_energy"], rel=1e-12)
+    with open_run(tmp_path / "both.h5") as run:
+        assert sorted(run.device_names()) == ["chip", "crossbar"]
+        # /ledger is the union of the devices' ledgers
+        assert len(run.ledger()["energy"]) == len(chip.ledger["energy"]) + len(xb.ledger["energy"])
+        assert run.ledger_attrs["total_energy"] == pytest.approx(result.total_energy, rel=1e-12)
+        assert run.device("crossbar").stats["reads"] == xb.stats["reads"] > 0
 
 
 def test_crossbar_settings_are_checked_where_they_are_given():

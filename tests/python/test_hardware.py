@@ -1,6 +1,7 @@
-"""Runs mapped onto a digital neuromorphic chip (docs/hardware.md): Network.hardware, the ledger
-and mapping from Python and in run files, fluxon.analysis.energy_summary, the presets and the
-errors. Every network here is tiny and short, so the suite stays fast.
+"""Runs mapped onto a digital neuromorphic chip (docs/hardware.md): Network.hardware and the generic
+Network.device, the chip as a device (its statistics, mapping tables and ledger) from Python and in
+run files, fluxon.analysis.energy_summary, the presets and the errors. Every network here is tiny
+and short, so the suite stays fast.
 
 Run with PYTHONPATH=<build>/python (the package built next to the extension).
 """
@@ -25,7 +26,7 @@ STEPS = 500  # 50 ms at 0.1 ms
 N = {"exc": 80, "inh": 20}
 LOIHI_SYNAPSE_OP = 23.6e-12   # J, Davies et al. 2018, Table 2
 LOIHI_HOP_EAST_WEST = 3.0e-12  # J, same table
-LOIHI_CORE_POWER = 0.815e-3    # W, devices/presets/neuromorphic/loihi.toml
+LOIHI_CORE_POWER = 0.815e-3    # W, devices/neuromorphic/presets/loihi.toml
 
 
 def cuba(duration="50 ms", threads=1, **hardware):
@@ -60,6 +61,12 @@ def undelivered_events(sim):
     return events
 
 
+def chip_of(result):
+    """The chip of a run (the device "chip": fluxon.runfile.Device)."""
+    assert list(result.devices) == ["chip"]
+    return result.devices["chip"]
+
+
 def rows(ledger, action):
     """Indices of the ledger rows of one action."""
     return np.flatnonzero(ledger["action"] == action)
@@ -78,7 +85,7 @@ def loihi_run(tmp_path_factory):
 def small_preset(tmp_path_factory):
     """Loihi's costs on chips with 25 neurons a core and one core a tile, so that the
     100 neurons spread over several tiles and messages cross links."""
-    text = (ROOT / "devices" / "presets" / "neuromorphic" / "loihi.toml").read_text()
+    text = (ROOT / "devices" / "neuromorphic" / "presets" / "loihi.toml").read_text()
     for old, new in (('name = "loihi"', 'name = "small"'),
                      ("neurons_per_core = { value = 1024", "neurons_per_core = { value = 25"),
                      ("cores_per_tile = { value = 4", "cores_per_tile = { value = 1")):
@@ -94,15 +101,16 @@ def small_preset(tmp_path_factory):
 def test_hardware_round_trips_into_the_run_file(loihi_run, tmp_path):
     sim, result, path = loihi_run
     with analysis.open_run(path) as run:
-        assert run.has_hardware and run.has_ledger
-        mapping = run.mapping()
+        assert run.device_names() == ["chip"] and run.has_ledger
+        chip = run.device("chip")
         assert "[hardware]" in run.config_text
         config_text = run.config_text
-    assert {k: mapping[k] for k in ("preset", "preset_origin", "fidelity", "topology", "mapper",
-                                    "step_period", "weight_bits")} == {
-        "preset": "loihi", "preset_origin": "builtin:loihi", "fidelity": "annotated",
-        "topology": "mesh", "mapper": "metis", "step_period": 0.0, "weight_bits": 8}
-    assert mapping["preset_text"] == fluxon.chip_presets()["loihi"]["text"]
+    assert (chip.family, chip.instance, chip.status) == ("neuromorphic", "chip", "complete")
+    assert (chip.preset, chip.preset_origin) == ("loihi", "builtin:loihi")
+    assert {k: chip.stats[k] for k in ("fidelity", "topology", "mapper", "step_period", "weight_bits")} == {
+        "fidelity": "annotated", "topology": "mesh", "mapper": "metis", "step_period": 0.0, "weight_bits": 8}
+    assert chip.stats_units["step_period"] == "s"
+    assert chip.preset_text == fluxon.chip_presets()["loihi"]["text"]
     # the recorded config text is a config file that repeats the run, ledger included
     config = tmp_path / "again.toml"
     config.write_text(config_text)
@@ -115,12 +123,15 @@ def test_hardware_round_trips_into_the_run_file(loihi_run, tmp_path):
 
 def test_total_energy_is_static_plus_dynamic(loihi_run):
     sim, result, _ = loihi_run
-    hw = result.hardware
-    assert hw["preset"] == "loihi" and hw["cores"] == 1
-    assert hw["static_energy"] > 0 and hw["dynamic_energy"] > 0
-    assert hw["total_energy"] == hw["static_energy"] + hw["dynamic_energy"]
+    chip = chip_of(result)
+    hw, energy = chip.stats, chip.ledger_attrs
+    assert chip.preset == "loihi" and hw["cores"] == 1
+    assert energy["static_energy"] > 0 and energy["dynamic_energy"] > 0
+    assert energy["total_energy"] == energy["static_energy"] + energy["dynamic_energy"]
+    assert result.total_energy == energy["total_energy"]  # the run's only device
     assert hw["synaptic_events"] == result.synaptic_events + undelivered_events(sim) > 0
-    assert hw["energy_per_synaptic_event"] == hw["total_energy"] / hw["synaptic_events"]
+    # no spike in the last step here, so per synaptic event the run and the chip agree
+    assert result.total_energy / result.synaptic_events == energy["total_energy"] / hw["synaptic_events"]
     # every spike sends one message to its one destination core (all neurons share a core)
     assert hw["messages"] == result.n_spikes and hw["hops"] == 0
     assert hw["late_messages"] == 0 and hw["overrun_steps"] == 0
@@ -142,9 +153,12 @@ def test_ledger_rows_follow_loihi_table_2(loihi_run):
     # static power for the hardware time, once per used core
     static = rows(ledger, "static")
     assert len(static) == 1
-    assert ledger["latency"][static[0]] == pytest.approx(result.hardware["hardware_time"], rel=1e-12)
-    assert ledger["energy"][static[0]] == pytest.approx(
-        LOIHI_CORE_POWER * result.hardware["hardware_time"], rel=1e-12)
+    hardware_time = chip_of(result).stats["hardware_time"]
+    assert ledger["latency"][static[0]] == pytest.approx(hardware_time, rel=1e-12)
+    assert ledger["energy"][static[0]] == pytest.approx(LOIHI_CORE_POWER * hardware_time, rel=1e-12)
+    # the chip's own ledger is the run's: it is the only device
+    for column in ("component", "action", "count", "energy", "latency", "source"):
+        assert np.array_equal(chip_of(result).ledger[column], ledger[column]), column
 
 
 def test_ledger_sum_matches_the_file_totals(loihi_run):
@@ -152,19 +166,25 @@ def test_ledger_sum_matches_the_file_totals(loihi_run):
     with analysis.open_run(path) as run:
         ledger = run.ledger()
         attrs = run.ledger_attrs
+        chip = run.device("chip")
     assert attrs["status"] == "complete"
     assert math.fsum(ledger["energy"]) == pytest.approx(attrs["total_energy"], rel=1e-12)
-    assert attrs["total_energy"] == result.hardware["total_energy"]
-    assert attrs["static_energy"] == result.hardware["static_energy"]
+    assert attrs["total_energy"] == chip_of(result).ledger_attrs["total_energy"]
+    assert attrs["static_energy"] == chip_of(result).ledger_attrs["static_energy"]
+    # /devices/chip/ledger: the chip's share, here all of /ledger
+    assert chip.ledger_attrs["total_energy"] == attrs["total_energy"]
+    for column in ("component", "action", "count", "energy", "latency", "source"):
+        assert np.array_equal(chip.ledger[column], ledger[column]), column
     in_memory = sim.ledger()
     for column in ("component", "action", "count", "energy", "latency", "source"):
         assert np.array_equal(ledger[column], in_memory[column]), column
 
 
-def test_run_mapping_and_hardware_from_the_file(loihi_run):
+def test_chip_mapping_and_statistics_from_the_file(loihi_run):
     sim, result, path = loihi_run
     with analysis.open_run(path) as run:
-        mapping, hardware = run.mapping(), run.hardware()
+        chip = run.device("chip")
+    mapping, hardware = chip.tables, chip.stats
     chunks, cores = mapping["chunks"], mapping["cores"]
     for pop, size in N.items():
         assert chunks["size"][chunks["population"] == pop].sum() == size
@@ -172,31 +192,37 @@ def test_run_mapping_and_hardware_from_the_file(loihi_run):
     assert cores["tile"].tolist() == ["tile(0,0)"]
     assert cores["synapses"].sum() == sum(p["n_synapses"] for p in sim.projections.values())
     assert cores["messages_in"].tolist() == [0]  # nothing comes from another core
-    assert (mapping["neurons_per_core"], mapping["synapses_per_core"], mapping["fan_in_per_core"]) == \
+    assert (hardware["neurons_per_core"], hardware["synapses_per_core"], hardware["fan_in_per_core"]) == \
         (1024, 58254, 4096)
     assert mapping["links"]["messages_per_round"].sum() == 0
-    in_memory = sim.mapping()
+    before = sim.devices()
+    assert list(before) == ["chip"]
+    in_memory = before["chip"]
     for table in ("chunks", "cores"):
-        for column, values in in_memory[table].items():
+        for column, values in in_memory.tables[table].items():
             assert np.array_equal(mapping[table][column], values), (table, column)
     assert mapping["weights"]["projection"].tolist() == sorted(sim.projections)
     assert hardware["steps"] == STEPS
-    assert hardware["synaptic_events"] == result.hardware["synaptic_events"]
-    assert hardware["messages"] == result.hardware["messages"]
-    assert hardware["hardware_time"] == result.hardware["hardware_time"]
+    in_run = chip_of(result).stats
+    assert hardware["synaptic_events"] == in_run["synaptic_events"]
+    assert hardware["messages"] == in_run["messages"]
+    assert hardware["hardware_time"] == in_run["hardware_time"]
     assert hardware["barrier"] == pytest.approx(113e-9)  # one tile: Table 2's first point
-    assert hardware["hops"] == hardware["links"]["messages"].sum() == 0
+    assert hardware["hops"] == mapping["link_traffic"]["messages"].sum() == 0
 
 
 def test_energy_summary(loihi_run):
     _, result, path = loihi_run
     summary = analysis.energy_summary(path)
-    hw = result.hardware
-    assert summary["total"] == hw["total_energy"]
-    assert summary["static"] == hw["static_energy"] and summary["dynamic"] == hw["dynamic_energy"]
-    assert summary["synaptic_events"] == hw["synaptic_events"] and summary["steps"] == STEPS
-    assert summary["per_synaptic_event"] == hw["total_energy"] / hw["synaptic_events"]
-    assert summary["per_step"] == hw["total_energy"] / STEPS
+    chip = chip_of(result)
+    hw, energy = chip.stats, chip.ledger_attrs
+    assert summary["total"] == energy["total_energy"] == result.total_energy
+    assert summary["static"] == energy["static_energy"] and summary["dynamic"] == energy["dynamic_energy"]
+    # the run's synaptic events, which are the chip's here (no spike in the last step)
+    assert summary["synaptic_events"] == result.synaptic_events == hw["synaptic_events"]
+    assert summary["steps"] == STEPS
+    assert summary["per_synaptic_event"] == energy["total_energy"] / hw["synaptic_events"]
+    assert summary["per_step"] == energy["total_energy"] / STEPS
     breakdown = summary["breakdown"]
     assert breakdown[("synapse", "spike_op")] == hw["synaptic_events"] * LOIHI_SYNAPSE_OP
     assert set(breakdown) >= {("soma", "update_active"), ("soma", "update_inactive"),
@@ -204,7 +230,7 @@ def test_energy_summary(loihi_run):
     assert math.fsum(breakdown.values()) == pytest.approx(summary["total"], rel=1e-12)
     with analysis.open_run(path) as run:  # a Run works as well as a path, and stays open
         assert analysis.energy_summary(run) == summary
-        assert run.mapping()["preset"] == "loihi"
+        assert run.device("chip").preset == "loihi"
 
 
 def test_spikes_of_the_last_step_cost_synaptic_ops_the_engine_never_delivers():
@@ -218,7 +244,8 @@ def test_spikes_of_the_last_step_cost_synaptic_ops_the_engine_never_delivers():
     sim = net.build()
     result = sim.run()
     assert result.synaptic_events == 5
-    assert result.hardware["synaptic_events"] == result.hardware["messages"] * 5 == 10
+    hw = chip_of(result).stats
+    assert hw["synaptic_events"] == hw["messages"] * 5 == 10
     ledger = sim.ledger()
     assert ledger["count"][rows(ledger, "update_active")].sum() == 5  # only delivered input activates
 
@@ -237,14 +264,13 @@ def test_annotated_with_exact_weights_leaves_the_spikes_alone():
     plain.run()
     mapped = cuba(preset="loihi", weight_bits=0, step_period="10 us").build()
     result = mapped.run()
-    assert result.hardware["hardware_time"] == pytest.approx(STEPS * 10e-6, rel=1e-12)
+    assert chip_of(result).stats["hardware_time"] == pytest.approx(STEPS * 10e-6, rel=1e-12)
     for pop in N:
         for a, b in zip(plain.spikes(pop), mapped.spikes(pop)):
             assert np.array_equal(a, b)
-    with pytest.raises(fluxon.UserError, match="no hardware"):
+    with pytest.raises(fluxon.UserError, match="no device"):
         plain.ledger()
-    with pytest.raises(fluxon.UserError, match="no hardware"):
-        plain.mapping()
+    assert plain.devices() == {}
 
 
 def test_timed_fidelity_delivers_late_messages_later(tmp_path):
@@ -254,18 +280,20 @@ def test_timed_fidelity_delivers_late_messages_later(tmp_path):
     a = annotated.run()
     timed = cuba(preset="loihi", fidelity="timed", step_period="200 ns").build()
     t = timed.run(output=str(tmp_path / "timed.h5"))
-    assert a.hardware["late_messages"] == a.hardware["messages"] > 0
-    assert t.hardware["late_messages"] > 0
-    assert a.hardware["overrun_steps"] == t.hardware["overrun_steps"] == STEPS
-    assert a.hardware["hardware_time"] == pytest.approx(STEPS * 200e-9, rel=1e-12)
+    a_hw, t_hw = chip_of(a).stats, chip_of(t).stats
+    assert a_hw["late_messages"] == a_hw["messages"] > 0
+    assert t_hw["late_messages"] > 0
+    assert a_hw["overrun_steps"] == t_hw["overrun_steps"] == STEPS
+    assert a_hw["hardware_time"] == pytest.approx(STEPS * 200e-9, rel=1e-12)
     assert any(not np.array_equal(x, y) for x, y in zip(annotated.spikes("exc"), timed.spikes("exc")))
     with analysis.open_run(tmp_path / "timed.h5") as run:
-        assert run.mapping()["fidelity"] == "timed"
-        assert run.mapping()["step_period"] == pytest.approx(200e-9)
-        assert run.hardware()["max_extra_steps"] >= 1
+        chip = run.device("chip")
+        assert chip.stats["fidelity"] == "timed"
+        assert chip.stats["step_period"] == pytest.approx(200e-9)
+        assert chip.stats["max_extra_steps"] >= 1
     # at a real-time period nothing is late, and timed gives the annotated spikes
     slow = cuba(preset="loihi", fidelity="timed", step_period="0.1 ms").build()
-    assert slow.run().hardware["late_messages"] == 0
+    assert chip_of(slow.run()).stats["late_messages"] == 0
     reference = cuba(preset="loihi").build()
     reference.run()
     for a, b in zip(reference.spikes("exc"), slow.spikes("exc")):
@@ -275,7 +303,7 @@ def test_timed_fidelity_delivers_late_messages_later(tmp_path):
 def test_messages_go_once_to_each_destination_core(small_preset, tmp_path):
     sim = cuba(preset=str(small_preset)).build()
     result = sim.run(output=str(tmp_path / "small.h5"))
-    mapping = sim.mapping()
+    mapping = sim.devices()["chip"].tables
     cores = mapping["cores"]
     assert len(cores["neurons"]) >= 4 and cores["neurons"].max() <= 25
     assert len(set(cores["tile"])) == len(cores["tile"])  # one core a tile
@@ -297,9 +325,10 @@ def test_messages_go_once_to_each_destination_core(small_preset, tmp_path):
     # the mapping's expected traffic: the links crossed if every neuron spiked once
     per_round = sum(distance(core_of[pop][i], d) for pop in N for i in range(N[pop]) for d in destinations[pop][i])
     with analysis.open_run(tmp_path / "small.h5") as run:
-        assert run.mapping()["links"]["messages_per_round"].sum() == per_round > 0
-        assert run.mapping()["neurons_per_core"] == 25
-        links = run.hardware()["links"]
+        chip = run.device("chip")
+        assert chip.tables["links"]["messages_per_round"].sum() == per_round > 0
+        assert chip.stats["neurons_per_core"] == 25
+        links = chip.tables["link_traffic"]
     messages = hops = 0
     for pop in N:
         _, ids = sim.spikes(pop)
@@ -307,8 +336,8 @@ def test_messages_go_once_to_each_destination_core(small_preset, tmp_path):
             for d in destinations[pop][i]:
                 messages += 1
                 hops += distance(core_of[pop][i], d)
-    assert result.hardware["messages"] == messages > result.n_spikes
-    assert result.hardware["hops"] == hops == links["messages"].sum() > 0
+    assert chip_of(result).stats["messages"] == messages > result.n_spikes
+    assert chip_of(result).stats["hops"] == hops == links["messages"].sum() > 0
     ledger = sim.ledger()
     out = rows(ledger, "message")
     out = out[np.char.endswith(ledger["component"][out], "/axon_out")]
@@ -330,9 +359,11 @@ def test_synaptic_rows_that_do_not_fit_are_read_from_dram(small_preset, tmp_path
     assert net.description()["hardware"]["synapse_dram"] == "ddr4_3200"
     sim = net.build()
     result = sim.run(output=str(tmp_path / "dram.h5"))
-    hardware = result.hardware
+    hardware = chip_of(result).stats
     assert hardware["dram_reads"] > 0 and hardware["dram_stall"] > 0
-    cores = sim.mapping()["cores"]
+    assert chip_of(result).stats_units["dram_stall"] == "s"
+    assert (hardware["synapse_dram"], hardware["bytes_per_synapse"]) == ("builtin:ddr4_3200", 2)
+    cores = sim.devices()["chip"].tables["cores"]
     assert (cores["synapses"] - cores["synapses_off_chip"]).max() <= 50
     assert cores["synapses_off_chip"].sum() > 0
     ledger = sim.ledger()
@@ -341,10 +372,11 @@ def test_synaptic_rows_that_do_not_fit_are_read_from_dram(small_preset, tmp_path
     assert ledger["count"][reads].sum() == hardware["dram_reads"]
     assert dram.sum() >= 3 and ledger["energy"][dram].sum() > 0
     with analysis.open_run(tmp_path / "dram.h5") as run:
-        assert run.hardware()["dram_reads"] == hardware["dram_reads"]
-        assert np.array_equal(run.mapping()["cores"]["synapses_off_chip"], cores["synapses_off_chip"])
+        chip = run.device("chip")
+        assert chip.stats["dram_reads"] == hardware["dram_reads"]
+        assert np.array_equal(chip.tables["cores"]["synapses_off_chip"], cores["synapses_off_chip"])
     # without the DRAM, synapses_per_core binds the mapper: more cores, none over the limit
-    on_chip = cuba(duration="20 ms", preset=str(few_synapses)).build().mapping()["cores"]
+    on_chip = cuba(duration="20 ms", preset=str(few_synapses)).build().devices()["chip"].tables["cores"]
     assert on_chip["synapses"].max() <= 50 and len(on_chip["synapses"]) > len(cores["synapses"])
     assert on_chip["synapses_off_chip"].sum() == 0
 
@@ -377,6 +409,59 @@ def test_example_script_prints_energy(tmp_path):
                          cwd=tmp_path, capture_output=True, text=True, timeout=120, check=True).stdout
     assert "energy per synaptic event" in out and "synapse/spike_op" in out
     assert analysis.energy_summary(tmp_path / "run.h5")["total"] > 0
+
+
+# -- the generic device API -------------------------------------------------------------------
+
+def test_device_families_describe_the_registry():
+    families = fluxon.device_families()
+    assert sorted(families) == ["crossbar", "neuromorphic"]
+    chip = families["neuromorphic"]
+    assert (chip["section"], chip["default_instance"]) == ("hardware", "chip")
+    assert "neuromorphic" in chip["description"]
+    assert chip["keys"] == ["preset", "fidelity", "topology", "weight_bits", "step_period", "mapper",
+                            "chunk_neurons", "synapse_dram", "bytes_per_synapse"]
+    assert chip["presets"] == sorted(fluxon.chip_presets()) == ["loihi", "spinnaker2", "truenorth"]
+    crossbar = families["crossbar"]
+    assert (crossbar["section"], crossbar["default_instance"]) == ("crossbar", "crossbar")
+    assert sorted(crossbar["presets"]) == sorted(fluxon.crossbar_presets())
+    assert "preset" in crossbar["keys"] and "random_weights" in crossbar["keys"]
+
+
+def test_hardware_is_shorthand_for_device():
+    by_shorthand = cuba(preset="loihi", weight_bits=4, topology="tree")
+    generic = cuba()
+    settings = generic.device("neuromorphic", preset="loihi", fidelity="annotated", step_period="asap",
+                              mapper="metis", weight_bits=4, topology="tree", chunk_neurons=None)
+    assert "chunk_neurons" not in settings  # None leaves a setting out
+    assert generic.description() == by_shorthand.description()
+    assert generic.description()["hardware"] == {"preset": "loihi", "fidelity": "annotated", "step_period": "asap",
+                                                 "mapper": "metis", "weight_bits": 4, "topology": "tree"}
+    a, b = generic.build(), by_shorthand.build()
+    ra, rb = a.run(), b.run()
+    assert chip_of(ra).stats == chip_of(rb).stats
+    for column in ("component", "action", "count", "energy"):
+        assert np.array_equal(a.ledger()[column], b.ledger()[column]), column
+    # a second device of the family replaces the first
+    generic.device("neuromorphic", preset="truenorth")
+    assert generic.description()["hardware"] == {"preset": "truenorth"}
+
+
+def test_device_of_an_unknown_family_names_it_and_the_known_ones():
+    net = cuba()
+    with pytest.raises(ValueError, match=r"unknown device family 'loihi'; the known families are: ") as info:
+        net.device("loihi", preset="loihi")
+    assert isinstance(info.value, fluxon.ConfigError)
+    assert "'neuromorphic'" in str(info.value) and "'crossbar'" in str(info.value)
+    assert "hardware" not in net.description()
+
+
+def test_an_unknown_device_setting_names_its_key_and_the_allowed_ones():
+    net = cuba()
+    net.device("neuromorphic", preset="loihi", fidelty="timed")
+    with pytest.raises(fluxon.ConfigError, match="fidelity, topology") as info:
+        net.build()
+    assert info.value.key == "hardware.fidelty"
 
 
 # -- presets and errors ----------------------------------------------------------------------
@@ -452,12 +537,11 @@ def test_a_missing_preset_file_is_an_io_error(tmp_path):
 def test_runs_without_hardware(tmp_path):
     sim = cuba().build()
     result = sim.run(output=str(tmp_path / "plain.h5"))
-    assert result.hardware is None
+    assert result.devices == {} and result.total_energy == 0
     with analysis.open_run(tmp_path / "plain.h5") as run:
-        assert not run.has_hardware and not run.has_ledger
-        for read in (run.mapping, run.hardware):
-            with pytest.raises(analysis.RunFileError, match="not mapped onto a chip"):
-                read()
+        assert run.devices() == {} and not run.has_ledger
+        with pytest.raises(analysis.RunFileError, match=r"plain\.h5: no device 'chip'; devices in the run: \[\]"):
+            run.device("chip")
     with pytest.raises(analysis.RunFileError, match="no energy ledger"):
         analysis.energy_summary(tmp_path / "plain.h5")
 
