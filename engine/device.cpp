@@ -11,6 +11,8 @@ std::string device_family::preset_text(const std::string& name) const {
     throw config_error(fmt::format("the {} family ships no preset '{}'", this->name(), name), {});
 }
 
+std::string device_family::preset_summary(const std::string& name) const { return preset_text(name); }
+
 void device_registry::add(std::unique_ptr<device_family> family) {
     for (const auto& f : families_) {
         if (f->name() == family->name() || f->section() == family->section()) {

@@ -50,8 +50,8 @@ public:
     virtual ~device_family() = default;
     virtual std::string_view name() const = 0;
     virtual std::string_view description() const = 0;
-    // The config section that describes one instance ([hardware], [crossbar]); the instance
-    // takes the family's default name. `[devices.<name>] family = "..."` names it otherwise.
+    // The config section that describes its instance ([hardware], [crossbar]); the instance
+    // takes the family's default name (one instance per family and run, for now).
     virtual std::string_view section() const = 0;
     virtual std::string_view default_instance() const = 0;
     // Every key its section may hold (unknown keys are errors listing these; --set checks them).
@@ -63,9 +63,11 @@ public:
     // Binds an instance to the built network: maps it, changes values where the hardware would,
     // installs its delivery hooks. Throws user_error subclasses naming what does not fit.
     virtual std::unique_ptr<attached_device> attach(const device_settings& settings, attach_context& ctx) const = 0;
-    // Its shipped presets, by name, with their text (`fluxon presets`).
+    // Its shipped presets, by name: their text, and one line on what each models
+    // (`fluxon presets`).
     virtual std::vector<std::string> preset_names() const { return {}; }
     virtual std::string preset_text(const std::string& name) const;
+    virtual std::string preset_summary(const std::string& name) const;
 };
 
 // Explicit registry (no global singleton), like the neuron models': runs are handed one.

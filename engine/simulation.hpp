@@ -1,6 +1,7 @@
 #pragma once
-// The run facade: build a simulation from an experiment description, run it, get the results.
-// The CLI and the Python bindings use only this header (plus the spec and the model registry).
+// The run facade: build a simulation from an experiment description and the registries of
+// models and device families, run it, get the results. The CLI and the Python bindings use this
+// header, the spec, the registries and io/run_file_output.
 #include <atomic>
 #include <cstdint>
 #include <functional>

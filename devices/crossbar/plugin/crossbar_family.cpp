@@ -219,6 +219,13 @@ public:
 
     std::vector<std::string> preset_names() const override { return crossbar_preset_names(); }
     std::string preset_text(const std::string& name) const override { return load_crossbar_preset(name, {}).text; }
+    std::string preset_summary(const std::string& name) const override {
+        const crossbar_params& x = load_crossbar_preset(name, {}).params;
+        return fmt::format("{}x{} cells, {}; {}", x.geometry.rows, x.geometry.columns,
+                           x.periphery.weight_bits > 0 ? fmt::format("{}-bit weights", x.periphery.weight_bits)
+                                                       : std::string("analog weights"),
+                           x.description);
+    }
 };
 
 }  // namespace

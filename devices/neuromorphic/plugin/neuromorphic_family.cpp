@@ -273,6 +273,11 @@ public:
 
     std::vector<std::string> preset_names() const override { return chip_preset_names(); }
     std::string preset_text(const std::string& name) const override { return load_chip_preset(name, {}).text; }
+    std::string preset_summary(const std::string& name) const override {
+        const chip_params& c = load_chip_preset(name, {}).params;
+        return fmt::format("{} cores x {} neurons, {}; {}", c.cores(), c.neurons_per_core.value,
+                           c.noc.topology == noc_topology_kind::mesh ? "mesh" : "tree", c.description);
+    }
 };
 
 }  // namespace
