@@ -184,6 +184,13 @@ void population_slice::deliver_steps(step_projection& projection) {
             slot_used_[static_cast<std::size_t>(arrival) & slot_mask_] = 1;
         }
         projection.deliver_step(step, step_pre_, std::span<double>(target, size_));
+        // A device counting the neurons that receive input sees those the spiking rows reach.
+        if (!touched_.empty()) {
+            std::uint8_t* touched = touched_.data() + (static_cast<std::size_t>(arrival) & slot_mask_) * size_;
+            for (const std::uint32_t pre : step_pre_) {
+                for (auto k = table.row_start[pre]; k < table.row_start[pre + 1]; ++k) touched[table.synapses[k].target] = 1;
+            }
+        }
     }
     counters_.synaptic_events += events;
 }

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "engine/base/errors.hpp"
 #include "io/hdf5.hpp"
@@ -55,6 +56,14 @@ void read_root(const h5::group& root, run_summary& out) {
     out.dt = root.read_attr<double>("dt");
     out.duration = root.read_attr<double>("duration");
     out.threads = root.read_attr<std::int32_t>("threads");
+    // Groups of other layouts (format 1's family groups) are named, so nobody thinks them empty.
+    static constexpr std::string_view read_here[] = {"run", "config", "populations", "projections", "spikes",
+                                                     "probes", "counters", "ledger", "devices", "dram", "sfq"};
+    for (const std::string& child : root.children()) {
+        if (std::find(std::begin(read_here), std::end(read_here), child) == std::end(read_here)) {
+            out.unread_groups.push_back(child);
+        }
+    }
     out.status = root.read_string("run/status");
     out.message = root.read_string("run/message");
     out.time_reached = root.read_scalar<double>("run/time_reached");
@@ -563,9 +572,9 @@ std::string format_run_summary(const run_summary& s) {
     format_sfq(s, out);
     for (const device_summary& d : s.devices) format_device(d, out);
     format_run_energy(s, out);
-    if (s.format_version == 1) {
-        out += "devices:        format 1 keeps them in family groups (/mapping, /hardware, /crossbar) that this "
-               "fluxon does not read; h5py does (docs/run_file.md, version 1)\n";
+    if (!s.unread_groups.empty()) {
+        out += fmt::format("not read:       /{} (format {}; h5py reads them, docs/run_file.md describes them)\n",
+                           fmt::join(s.unread_groups, ", /"), s.format_version);
     }
     return out;
 }

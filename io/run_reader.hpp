@@ -106,6 +106,7 @@ struct run_summary {
     std::string status, message;
     std::string config_source, config_format;
     std::uint64_t config_bytes = 0;
+    std::vector<std::string> unread_groups;  // top-level groups this reader does not know
     std::vector<population_summary> populations;
     std::vector<projection_summary> projections;
     std::vector<spike_summary> spikes;

@@ -41,12 +41,17 @@ ledger_columns ledger::columns() const {
 
 double ledger::dynamic_energy() const {
     double e = 0;
-    for (std::size_t i = 0; i < actions_.size(); ++i) e += static_cast<double>(counts_[i]) * actions_[i].cost.energy;
+    for (std::size_t i = 0; i < actions_.size(); ++i) {
+        if (actions_[i].action != static_action) e += static_cast<double>(counts_[i]) * actions_[i].cost.energy;
+    }
     return e;
 }
 
 double ledger::static_energy() const {
     double e = 0;
+    for (std::size_t i = 0; i < actions_.size(); ++i) {
+        if (actions_[i].action == static_action) e += static_cast<double>(counts_[i]) * actions_[i].cost.energy;
+    }
     for (const auto& s : statics_) e += s.power * run_time_;
     return e;
 }

@@ -6,6 +6,7 @@
 // charged for the hardware's run time as the action "static".
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fluxon {
@@ -49,6 +50,10 @@ public:
     // Rows with a non-zero count, then the static rows, in registration order.
     std::vector<ledger_row> rows() const;
     ledger_columns columns() const;
+    // Static energy is every row whose action is "static": the static power rows, and actions
+    // a device charges under that name (a DRAM's background standby, counted per clock), so
+    // that a run file's split reads the same from the rows as from these totals.
+    static constexpr std::string_view static_action = "static";
     double dynamic_energy() const;
     double static_energy() const;
 

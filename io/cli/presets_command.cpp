@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "devices/builtin_families.hpp"
 #include "devices/dram/dram_preset.hpp"
@@ -29,11 +30,24 @@ int presets_command(const std::string& name) {
             }
         }
         // The stand-alone DRAM and SFQ runs are not device families yet (docs/architecture.md).
-        const bool is_sfq = listed(sfq_library_names(), name);
-        std::cout << (is_sfq ? load_sfq_library(name, {.key = "presets"}).text
-                             : load_dram_preset(name, {.key = "presets"}).text)
-                  << std::flush;
-        return exit_ok;
+        if (listed(dram_preset_names(), name)) {
+            std::cout << load_dram_preset(name, {}).text << std::flush;
+            return exit_ok;
+        }
+        if (listed(sfq_library_names(), name)) {
+            std::cout << load_sfq_library(name, {}).text << std::flush;
+            return exit_ok;
+        }
+        std::vector<std::string> all = dram_preset_names();
+        for (const std::string& n : sfq_library_names()) all.push_back(n);
+        for (const device_family* f : families.all()) {
+            for (const std::string& n : f->preset_names()) all.push_back(n);
+        }
+        std::sort(all.begin(), all.end());
+        throw config_error(fmt::format("'{}' is not a shipped preset; they are: {} (a preset file is read where a "
+                                       "config names it)",
+                                       name, fmt::join(all, ", ")),
+                           {.key = "presets"});
     }
     for (const device_family* f : families.all()) {
         std::cout << fmt::format("{} ([{}] preset):\n", f->name(), f->section());

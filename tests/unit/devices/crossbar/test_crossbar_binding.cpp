@@ -187,6 +187,13 @@ TEST_CASE("crossbar: beside a chip, the arrays compute their projections and the
     CHECK(count(r, "crossbar", "reads") == count(ra, "crossbar", "reads"));
     CHECK(count(r, "crossbar", "conversions") == count(ra, "crossbar", "conversions"));
     CHECK(count(r, "chip", "synaptic_events") == 0);  // every synapse sits in the arrays
+    // The chip's neurons still see the arrays' input: 3 spiking steps reach all 4 neurons.
+    const ledger_columns& book = device(r, "chip").ledger;
+    std::int64_t active = 0;
+    for (std::size_t i = 0; i < book.action.size(); ++i) {
+        if (book.action[i] == "update_active") active += book.count[i];
+    }
+    CHECK(active == 12);
     CHECK(count(r, "chip", "steps") == 10);           // 1 ms of 0.1 ms steps
     CHECK(sim.probe("out", "v").values == alone.probe("out", "v").values);
     CHECK(r.total_energy() == doctest::Approx(total_energy(r, "crossbar") + total_energy(r, "chip")).epsilon(1e-12));
