@@ -251,15 +251,7 @@ ledger_columns simulation::ledger() const {
     }
     ledger_columns all;
     for (const auto& d : state_->devices) {
-        const fluxon::ledger* book = d->book();
-        if (!book) continue;
-        const ledger_columns c = book->columns();
-        all.component.insert(all.component.end(), c.component.begin(), c.component.end());
-        all.action.insert(all.action.end(), c.action.begin(), c.action.end());
-        all.source.insert(all.source.end(), c.source.begin(), c.source.end());
-        all.count.insert(all.count.end(), c.count.begin(), c.count.end());
-        all.energy.insert(all.energy.end(), c.energy.begin(), c.energy.end());
-        all.latency.insert(all.latency.end(), c.latency.begin(), c.latency.end());
+        if (const fluxon::ledger* book = d->book()) all.append(book->columns());
     }
     return all;
 }

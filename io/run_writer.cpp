@@ -430,13 +430,7 @@ struct run_writer::impl {
         for (const device_entry& d : devices) {
             if (!d.has_ledger) continue;
             any = true;
-            const auto append = [](auto& to, const auto& from) { to.insert(to.end(), from.begin(), from.end()); };
-            append(rows.component, d.ledger.component);
-            append(rows.action, d.ledger.action);
-            append(rows.source, d.ledger.source);
-            append(rows.count, d.ledger.count);
-            append(rows.energy, d.ledger.energy);
-            append(rows.latency, d.ledger.latency);
+            rows.append(d.ledger);
             static_energy += d.static_energy;
             dynamic_energy += d.dynamic_energy;
         }

@@ -2,6 +2,16 @@
 
 namespace fluxon {
 
+void ledger_columns::append(const ledger_columns& other) {
+    const auto extend = [](auto& to, const auto& from) { to.insert(to.end(), from.begin(), from.end()); };
+    extend(component, other.component);
+    extend(action, other.action);
+    extend(source, other.source);
+    extend(count, other.count);
+    extend(energy, other.energy);
+    extend(latency, other.latency);
+}
+
 ledger::counter ledger::add_action(const std::string& component, const std::string& action, action_cost cost) {
     actions_.push_back({component, action, std::move(cost)});
     counts_.push_back(0);

@@ -31,6 +31,9 @@ struct ledger_columns {
     std::vector<std::string> component, action, source;
     std::vector<std::int64_t> count;
     std::vector<double> energy, latency;
+
+    // Appends `other`'s rows (one run's ledger is its devices' ledgers together).
+    void append(const ledger_columns& other);
 };
 
 class ledger {
