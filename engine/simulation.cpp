@@ -1,5 +1,6 @@
 #include "engine/simulation.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <fmt/format.h>
@@ -74,7 +75,7 @@ struct simulation::state {
     std::vector<projection_summary> projections;
     std::vector<recorded_spikes> spikes;
     std::vector<recorded_probe> probes;
-    std::vector<std::unique_ptr<attached_device>> devices;  // in spec.devices order
+    std::vector<std::unique_ptr<attached_device>> devices;  // in attach (registry) order
     std::vector<device_report> reports;                     // after the run
 
     state(const net::experiment_spec& s, const model_registry& models, const device_registry& families,
@@ -85,16 +86,22 @@ struct simulation::state {
           engine(resolve_run(s.run).threads) {
         const auto t0 = clock_type::now();
         check_instances(spec);
-        std::vector<const device_family*> family_of;
+        // Devices attach in registry order whatever order the description lists them in: a
+        // family that takes over projections comes before one that maps what is left.
+        std::vector<std::pair<const device_family*, const device_request*>> order;
         std::uint32_t headroom = 0;
         for (const device_request& d : spec.devices) {
-            family_of.push_back(&families.get(d.family, d.site));
-            headroom = std::max(headroom, family_of.back()->ring_headroom(*d.settings));
+            const device_family& family = families.get(d.family, d.site);
+            order.emplace_back(&family, &d);
+            headroom = std::max(headroom, family.ring_headroom(*d.settings));
         }
+        const std::vector<const device_family*> registered = families.all();
+        const auto rank = [&](const device_family* f) { return std::find(registered.begin(), registered.end(), f); };
+        std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) { return rank(a.first) < rank(b.first); });
         net = build_network(spec, models, engine, headroom);
-        for (std::size_t k = 0; k < spec.devices.size(); ++k) {
-            attach_context ctx{spec, net, spec.devices[k]};
-            devices.push_back(family_of[k]->attach(*spec.devices[k].settings, ctx));
+        for (const auto& [family, request] : order) {
+            attach_context ctx{spec, net, *request};
+            devices.push_back(family->attach(*request->settings, ctx));
         }
         build_time = seconds_since(t0);
         for (const auto& p : net.populations) {

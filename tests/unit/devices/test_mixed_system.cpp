@@ -1,0 +1,99 @@
+// A chip and crossbar arrays in one run, its ledger counted by hand: the neurons and one
+// projection on a chip of round numbers (tests/unit/common/unit_chip.hpp), a second projection
+// in ideal arrays. One time base, one ledger holding both devices' rows, one report each.
+#include <doctest/doctest.h>
+
+#include <map>
+
+#include "engine/simulation.hpp"
+#include "tests/unit/common/devices.hpp"
+#include "tests/unit/common/specs.hpp"
+#include "tests/unit/common/temp_file.hpp"
+#include "tests/unit/common/unit_chip.hpp"
+
+using namespace fluxon;
+using namespace fluxon::test;
+
+namespace {
+
+// `inp` spikes at steps 1 and 3 onto `out` through the chip's synapses; `aux` spikes at step 2
+// onto `out` through the arrays. Four neurons, two per core: the sequential mapper puts
+// {inp, out0} on core 0 and {out1, aux} on core 1.
+net::experiment_spec mixed(const std::string& chip_preset) {
+    auto e = experiment("0.1 ms", "0.5 ms");
+    e.network.populations.push_back(spike_source("inp", 1, {0.1e-3, 0.3e-3}, {0, 0}));
+    const param_inputs quiet{{"tau_m", q("20 ms")},    {"v_rest", q("-70 mV")}, {"v_th", q("-50 mV")},
+                             {"v_reset", q("-60 mV")}, {"t_ref", q("5 ms")},    {"tau_syn_exc", q("5 ms")},
+                             {"tau_syn_inh", q("10 ms")}};
+    e.network.populations.push_back(population("out", 2, "lif", quiet));
+    e.network.populations.push_back(spike_source("aux", 1, {0.2e-3}, {0}));
+    e.network.projections.push_back(
+        projection("inp_out", "inp", "out", "exc", net::connector_spec::kind::all_to_all, "0.3 mV"));
+    e.network.projections.push_back(
+        projection("aux_out", "aux", "out", "exc", net::connector_spec::kind::all_to_all, "0.2 mV"));
+    add_device(e, "[hardware]\npreset = \"" + chip_preset + "\"\nmapper = \"sequential\"\n");
+    add_device(e, "[crossbar]\npreset = \"ideal\"\nprojections = [\"aux_out\"]\n");
+    return e;
+}
+
+std::map<std::pair<std::string, std::string>, std::int64_t> counts_of(const ledger_columns& t) {
+    std::map<std::pair<std::string, std::string>, std::int64_t> out;
+    for (std::size_t i = 0; i < t.component.size(); ++i) out[{t.component[i], t.action[i]}] += t.count[i];
+    return out;
+}
+
+std::int64_t action_total(const ledger_columns& t, const std::string& action) {
+    std::int64_t n = 0;
+    for (std::size_t i = 0; i < t.action.size(); ++i) n += t.action[i] == action ? t.count[i] : 0;
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("mixed system: a chip and crossbar arrays share one run, one time base and one ledger") {
+    const temp_file preset("mixed_unitchip", unit_chip_text());
+    auto spec = mixed(preset.name());
+    simulation sim = simulate(spec);
+    const run_result r = sim.run();
+    REQUIRE(r.devices.size() == 2);
+    CHECK(r.devices[0].instance == "crossbar");  // attached first: it takes over aux_out
+    CHECK(r.devices[1].instance == "chip");
+
+    // The chip: inp's two spikes each send one message to core 0 and one to core 1 (one hop
+    // east), one synapse op at each; aux's spike goes to the arrays, not through the cores.
+    // Five steps of four neuron updates; out0 and out1 receive input at steps 2 and 4 (from
+    // inp, one-step delay) and at step 3 (from aux through the arrays): 6 active, 14 inactive.
+    const ledger_columns chip = device(r, "chip").ledger;
+    const auto rows = counts_of(chip);
+    CHECK(rows.at({"chip/core[0]/axon_out", "message"}) == 4);
+    CHECK(rows.at({"chip/core[0]/axon_in", "message"}) == 2);
+    CHECK(rows.at({"chip/core[1]/axon_in", "message"}) == 2);
+    CHECK(rows.at({"chip/core[0]/synapse", "spike_op"}) == 2);
+    CHECK(rows.at({"chip/core[1]/synapse", "spike_op"}) == 2);
+    CHECK(rows.at({"chip/core[0]/soma", "update_active"}) == 3);
+    CHECK(rows.at({"chip/core[1]/soma", "update_active"}) == 3);
+    CHECK(rows.at({"chip/core[0]/soma", "update_inactive"}) == 7);
+    CHECK(rows.at({"chip/core[1]/soma", "update_inactive"}) == 7);
+    CHECK(rows.at({"chip/noc/link[tile(0,0)->tile(1,0)]", "hop"}) == 2);
+    const double chip_dynamic = 4 * 2e-12 + 4 * 3e-12 + 4 * 1e-12 + 6 * 10e-12 + 14 * 4e-12 + 2 * 5e-12;
+    CHECK(dynamic_energy(r, "chip") == doctest::Approx(chip_dynamic).epsilon(1e-12));
+    CHECK(static_energy(r, "chip") == doctest::Approx(2 * 1e-3 * stat(r, "chip", "hardware_time")).epsilon(1e-12));
+    CHECK(count(r, "chip", "synaptic_events") == 4);
+
+    // The arrays: aux_out is a 1 x 2 matrix, two columns per weight (differential pairs) on one
+    // array. aux spikes once: one read driving one row, four cells read, two conversions; the
+    // four cells were programmed once.
+    const ledger_columns xbar = device(r, "crossbar").ledger;
+    CHECK(count(r, "crossbar", "arrays") == 1);
+    CHECK(action_total(xbar, "read") == 1);
+    CHECK(action_total(xbar, "row_drive") == 1);
+    CHECK(action_total(xbar, "cell_read") == 4);
+    CHECK(action_total(xbar, "adc") == 2);
+    CHECK(action_total(xbar, "program") == 4);
+
+    // One run: 4 synaptic events on the chip and 2 through the arrays; its ledger is both.
+    CHECK(r.synaptic_events == 6);
+    const ledger_columns all = sim.ledger();
+    CHECK(all.component.size() == xbar.component.size() + chip.component.size());
+    CHECK(r.total_energy() == doctest::Approx(total_energy(r, "chip") + total_energy(r, "crossbar")).epsilon(1e-12));
+}
