@@ -5,7 +5,6 @@
 #include <fmt/ranges.h>
 
 #include "devices/builtin_families.hpp"
-#include "devices/dram/dram_preset.hpp"
 #include "devices/sfq/sfq_library_preset.hpp"
 #include "io/cli/commands.hpp"
 
@@ -29,17 +28,12 @@ int presets_command(const std::string& name) {
                 return exit_ok;
             }
         }
-        // The stand-alone DRAM and SFQ runs are not device families yet (docs/architecture.md).
-        if (listed(dram_preset_names(), name)) {
-            std::cout << load_dram_preset(name, {}).text << std::flush;
-            return exit_ok;
-        }
+        // SFQ circuits are not a device family yet (docs/architecture.md).
         if (listed(sfq_library_names(), name)) {
             std::cout << load_sfq_library(name, {}).text << std::flush;
             return exit_ok;
         }
-        std::vector<std::string> all = dram_preset_names();
-        for (const std::string& n : sfq_library_names()) all.push_back(n);
+        std::vector<std::string> all = sfq_library_names();
         for (const device_family* f : families.all()) {
             for (const std::string& n : f->preset_names()) all.push_back(n);
         }
@@ -54,14 +48,6 @@ int presets_command(const std::string& name) {
         for (const std::string& preset : f->preset_names()) {
             std::cout << fmt::format("  {:<16} {}\n", preset, f->preset_summary(preset));
         }
-    }
-    std::cout << "dram (fluxon dram --preset; [hardware] synapse_dram):\n";
-    for (const std::string& preset : dram_preset_names()) {
-        const dram_params& d = load_dram_preset(preset, {}).params;
-        std::cout << fmt::format("  {:<16} {} GiB, {:.4g} GB/s peak; {}\n", preset,
-                                 static_cast<double>(d.org.capacity_bytes()) / (1u << 30),
-                                 d.org.burst_bytes * d.org.channels / (d.timing.burst * d.timing.tck) / 1e9,
-                                 d.description);
     }
     std::cout << "sfq cell libraries (fluxon sfq, circuit library):\n";
     for (const std::string& preset : sfq_library_names()) {
