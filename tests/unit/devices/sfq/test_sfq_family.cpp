@@ -220,3 +220,45 @@ TEST_CASE("sfq family: a network, a chip and a circuit in one run, one ledger") 
     CHECK(r.total_energy() == doctest::Approx(sum).epsilon(1e-12));
     CHECK(r.devices[1].stats.number("", "conversions") == 6);
 }
+
+TEST_CASE("sfq family: a violation fails the run under policy error, and is kept under record") {
+    // Both stimulus neurons spike at 10 ms: their pulses reach the merger in the same fs, inside
+    // its 8.2 ps hold window.
+    const auto merger = [](const std::string& policy) {
+        return "[circuit]\npolicy = \"" + policy + R"("
+outputs = ["y"]
+wires = ["a -> m.a", "b -> m.b", "m.q -> y"]
+[circuit.instances]
+m = "merger"
+[circuit.inputs.a]
+times = []
+[circuit.inputs.b]
+times = []
+)";
+    };
+    const std::string net = R"([run]
+time_base = "fs"
+dt = "0.1 ms"
+duration = "20 ms"
+[populations.stim]
+size = 2
+model = "spike_times"
+times = ["10 ms", "10 ms"]
+ids = [0, 1]
+)";
+    const test::temp_file error_circuit("sfq_family_merger_error", merger("error"));
+    const std::string failed = error_of(net + "[sfq]\ncircuit = \"" + error_circuit.name() +
+                                        "\"\ninputs = { \"stim[0]\" = \"a\", \"stim[1]\" = \"b\" }\n");
+    INFO(failed);
+    CHECK(failed.find("SFQ device 'sfq': hold violation at merger m") != std::string::npos);
+
+    const test::temp_file record_circuit("sfq_family_merger_record", merger("record"));
+    const run_result r = run_text(net + "[sfq]\ncircuit = \"" + record_circuit.name() +
+                                  "\"\ninputs = { \"stim[0]\" = \"a\", \"stim[1]\" = \"b\" }\n");
+    const device_report& d = r.devices[0];
+    CHECK(d.stats.number("", "violations") == 1);
+    const data_table& v = table(d, "violations");
+    REQUIRE(v.rows() == 1);
+    CHECK(std::get<std::vector<std::string>>(v.find("kind")->values)[0] == "hold");
+    CHECK(std::get<std::vector<std::string>>(v.find("instance")->values)[0] == "m");
+}
