@@ -20,17 +20,6 @@
 namespace fluxon {
 namespace {
 
-// The DC-to-SFQ converter that turns a network spike (a current step) into one flux pulse.
-// No reference file gives a measured figure; both numbers are estimates, derived from the
-// circuit's own cell library so that they follow its junctions and timing.
-constexpr std::uint32_t converter_jjs = 3;
-constexpr std::string_view converter_jjs_source =
-    "the classic DC/SFQ converter switches 3 JJs per pulse: its storing pair and the output stage (Likharev & "
-    "Semenov, IEEE TAS 1991 [mem])";
-constexpr double converter_jtl_stages = 2;
-constexpr std::string_view converter_delay_basis =
-    "its 3 junctions switch in sequence like about two JTL stages (an input pair and an output junction)";
-
 // One neuron of the network feeding one circuit input pin.
 struct input_mapping {
     std::string population;
@@ -42,8 +31,8 @@ struct input_mapping {
 struct sfq_settings final : device_settings {
     sfq_circuit circuit;
     std::vector<input_mapping> inputs;
-    std::optional<double> converter_delay;  // s; absent: the library estimate
-    error_site converter_delay_site;
+    std::optional<double> converter_delay;  // s; absent: the cell library's
+    error_site converter_delay_site, circuit_site;
 };
 
 // "exc[3]" -> ("exc", 3); anything else is refused at the entry.
@@ -70,42 +59,40 @@ sfq_circuit read_circuit_key(const config_node& section) {
     return load_sfq_circuit(path);
 }
 
-action_cost converter_cost(const sfq::library& lib, tick_t delay_fs, bool delay_given) {
-    const sfq::technology_params& t = lib.tech;
-    action_cost c;
-    c.energy = converter_jjs * t.critical_current.value * sfq::flux_quantum;
-    c.latency = static_cast<double>(delay_fs) * 1e-15;
-    std::string delay_source;
-    if (delay_given) {
-        delay_source = "config: sfq.converter_delay";
-    } else {
-        const sfq::cell_type* jtl = lib.find("jtl");
-        delay_source = fmt::format("estimate: {}: {:g} x the jtl stage delay {:g} ps ({})", converter_delay_basis,
-                                   converter_jtl_stages, jtl->delay.value * 1e12, jtl->delay.source);
+// The converter's figures are the circuit's cell library's ([converter], sourced estimates in
+// sfq_default); energy = jjs x I_c x Phi0, so that it follows the library's junctions.
+const sfq::converter_params& converter_of(const sfq_settings& s) {
+    const sfq::library& lib = s.circuit.library.params;
+    if (!lib.converter) {
+        throw config_error(fmt::format("the cell library '{}' ({}) models no DC-to-SFQ converter: give it a "
+                                       "[converter] section with jjs and delay (see sfq_default.toml)",
+                                       lib.name, s.circuit.library.origin),
+                           s.circuit_site);
     }
-    c.source = fmt::format("estimate: energy = {} JJs ({}) x I_c = {:g} uA ({}) x Phi0; delay: {}", converter_jjs,
-                           converter_jjs_source, t.critical_current.value * 1e6, t.critical_current.source,
-                           delay_source);
+    return *lib.converter;
+}
+
+action_cost converter_cost(const sfq_settings& s, tick_t delay_fs) {
+    const sfq::technology_params& t = s.circuit.library.params.tech;
+    const sfq::converter_params& conv = converter_of(s);
+    action_cost c;
+    c.energy = conv.jjs * t.critical_current.value * sfq::flux_quantum;
+    c.latency = static_cast<double>(delay_fs) * 1e-15;
+    c.source = fmt::format("derived: energy = {} JJs ({}) x I_c = {:g} uA ({}) x Phi0; delay {:g} ps: {}", conv.jjs,
+                           conv.jjs_source, t.critical_current.value * 1e6, t.critical_current.source,
+                           c.latency * 1e12,
+                           s.converter_delay ? std::string("config: sfq.converter_delay") : conv.delay.source);
     return c;
 }
 
-// The converter delay in fs: the section's, or two JTL stages of the circuit's library.
+// The converter delay in fs: the section's, or the library's.
 tick_t converter_delay_fs(const sfq_settings& s, const time_base& base) {
-    if (s.converter_delay) {
-        try {
-            return base.to_ticks(*s.converter_delay, "sfq.converter_delay");
-        } catch (const time_error& e) {
-            throw config_error(e.detail(), s.converter_delay_site);
-        }
+    const double seconds = s.converter_delay ? *s.converter_delay : converter_of(s).delay.value;
+    try {
+        return base.to_ticks(seconds, "sfq.converter_delay");
+    } catch (const time_error& e) {
+        throw config_error(e.detail(), s.converter_delay ? s.converter_delay_site : s.circuit_site);
     }
-    const sfq::cell_type* jtl = s.circuit.library.params.find("jtl");
-    if (jtl == nullptr) {
-        throw config_error(fmt::format("the cell library '{}' has no jtl cell to estimate the DC-to-SFQ converter's "
-                                       "delay from: set sfq.converter_delay",
-                                       s.circuit.library.params.name),
-                           s.converter_delay_site);
-    }
-    return std::llround(converter_jtl_stages * jtl->delay.value * 1e15);
 }
 
 std::string ps(tick_t fs) { return fmt::format("{:.3f} ps", static_cast<double>(fs) * 1e-3); }
@@ -116,7 +103,7 @@ public:
         : s_(s), instance_(ctx.request.instance), net_(ctx.net) {
         check_time_base(ctx);
         delay_ = converter_delay_fs(s, net_.base);
-        cost_ = converter_cost(s.circuit.library.params, delay_, s.converter_delay.has_value());
+        cost_ = converter_cost(s, delay_);
         bind_inputs();
         sfq::sim_options o;
         o.seed = s.circuit.seed;
@@ -381,6 +368,7 @@ public:
         section.allow_only(keys());
         auto s = std::make_shared<sfq_settings>();
         s->circuit = read_circuit_key(section);
+        s->circuit_site = section.child("circuit").site();
         if (const config_node inputs = section.child("inputs"); inputs.present()) {
             for (const auto& [key, at] : inputs.entries("a table { \"<population>[<neuron>]\" = \"<pin>\" }")) {
                 input_mapping m;

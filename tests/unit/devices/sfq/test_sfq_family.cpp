@@ -142,7 +142,8 @@ TEST_CASE("sfq family: spikes reach the circuit after the converter, exactly in 
         conversions += d.ledger.count[i];
         convert_energy += d.ledger.energy[i];
         CHECK(d.ledger.latency[i] == doctest::Approx(static_cast<double>(d.ledger.count[i]) * 11.4e-12).epsilon(1e-12));
-        CHECK(d.ledger.source[i].find("estimate: energy = 3 JJs") != std::string::npos);
+        CHECK(d.ledger.source[i].find("derived: energy = 3 JJs (estimate: the classic DC/SFQ") != std::string::npos);
+        CHECK(d.ledger.source[i].find("delay 11.4 ps: estimate: ") != std::string::npos);
         CHECK(d.ledger.component[i] == (d.ledger.count[i] == 4 ? "sfq/dc_sfq[a]" : "sfq/dc_sfq[b]"));
     }
     CHECK(conversions == 6);
@@ -261,4 +262,19 @@ ids = [0, 1]
     REQUIRE(v.rows() == 1);
     CHECK(std::get<std::vector<std::string>>(v.find("kind")->values)[0] == "hold");
     CHECK(std::get<std::vector<std::string>>(v.find("instance")->values)[0] == "m");
+}
+
+TEST_CASE("sfq family: converter_delay overrides the library's estimate") {
+    const circuit_file c;
+    std::vector<std::pair<std::string, std::int64_t>> out;
+    const run_result r =
+        run_text(network("time_base = \"fs\"") + c.section(R"({ "stim[1]" = "b" })") + "converter_delay = \"2 ps\"\n",
+                 &out);
+    const std::vector<std::pair<std::string, std::int64_t>> expected = {{"z", 10'000'000'000'000 + 2000 + jtl_fs},
+                                                                        {"z", 20'000'000'000'000 + 2000 + jtl_fs}};
+    CHECK(out == expected);
+    const device_report& d = r.devices[0];
+    for (std::size_t i = 0; i < d.ledger.component.size(); ++i) {
+        if (d.ledger.action[i] == "convert") CHECK(d.ledger.source[i].find("config: sfq.converter_delay") != std::string::npos);
+    }
 }
