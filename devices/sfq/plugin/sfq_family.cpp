@@ -139,7 +139,9 @@ public:
     }
 
     void finish() override {
-        advance(std::max(reached_, net_.end_ticks));
+        // To the end the engine reached (the run's end unless it was stopped): the circuit
+        // does not run ahead of the network that feeds it.
+        advance(reached_ > 0 ? reached_ : net_.end_ticks);
         result_ = sim_->take();
         // The circuit is biased for the whole run, not only until its last pulse.
         const sfq::energy_totals e = sfq::charge_sfq(book_, s_.circuit.net, s_.circuit.library.params,
@@ -286,13 +288,17 @@ private:
         data_table t{std::move(name)};
         std::vector<std::string> pin;
         std::vector<double> seconds;
+        std::vector<std::int64_t> fs;
         for (std::size_t k = 0; k < probes.size() && k < times.size(); ++k) {
             for (const tick_t at : times[k]) {
                 pin.push_back(probes[k].name);
                 seconds.push_back(static_cast<double>(at) * 1e-15);
+                fs.push_back(at);
             }
         }
-        t.add("pin", std::move(pin)).add("time", std::move(seconds), "s");
+        // Seconds for readers that know no time base; femtoseconds exactly, which a double in
+        // seconds stops holding after a few seconds of run.
+        t.add("pin", std::move(pin)).add("time", std::move(seconds), "s").add("time_fs", std::move(fs), "fs");
         return t;
     }
 

@@ -81,8 +81,12 @@ const data_table& table(const device_report& r, const std::string& name) {
 std::vector<std::pair<std::string, std::int64_t>> pulses(const data_table& t) {
     const auto& pins = std::get<std::vector<std::string>>(t.find("pin")->values);
     const auto& times = std::get<std::vector<double>>(t.find("time")->values);
+    const auto& fs = std::get<std::vector<std::int64_t>>(t.find("time_fs")->values);
     std::vector<std::pair<std::string, std::int64_t>> out;
-    for (std::size_t i = 0; i < pins.size(); ++i) out.emplace_back(pins[i], std::llround(times[i] * 1e15));
+    for (std::size_t i = 0; i < pins.size(); ++i) {
+        CHECK(times[i] == doctest::Approx(static_cast<double>(fs[i]) * 1e-15).epsilon(1e-15));
+        out.emplace_back(pins[i], fs[i]);
+    }
     return out;
 }
 
