@@ -237,29 +237,34 @@ public:
         heap_.push(make_pulse(time, cell, port, injected_++));
     }
 
-    // The one delivery loop: the merged input trains beside the heap, in key order.
+    // The one delivery loop: the merged input trains beside the heap, in key order. The next
+    // train pulse is tracked in a local (deliver() never touches it), which keeps it in a
+    // register as the one-shot loop did.
     void advance_to(tick_t until) {
         const tick_t stop = opt_.stop < 0 ? std::numeric_limits<tick_t>::max() : opt_.stop;
         const tick_t limit = std::min(until, stop);
+        std::size_t next_external = next_external_;
+        const std::size_t n_external = external_.size();
         while (!result_.stopped_on_violation) {
             pulse p;
-            const bool have_external = next_external_ < external_.size();
-            bool from_external;
+            const bool have_external = next_external < n_external;
             if (heap_.empty()) {
                 if (!have_external) break;
-                from_external = true;
+                p = external_[next_external];
+                if (time_of(p) >= limit) break;
+                ++next_external;
+            } else if (have_external && before(external_[next_external], heap_.top())) {
+                p = external_[next_external];
+                if (time_of(p) >= limit) break;
+                ++next_external;
             } else {
-                from_external = have_external && before(external_[next_external_], heap_.top());
-            }
-            p = from_external ? external_[next_external_] : heap_.top();
-            if (time_of(p) >= limit) break;
-            if (from_external) {
-                ++next_external_;
-            } else {
+                p = heap_.top();
+                if (time_of(p) >= limit) break;
                 heap_.pop();
             }
             deliver(time_of(p), cell_of(p), port_of(p));
         }
+        next_external_ = next_external;
         now_ = std::max(now_, until);
     }
 
