@@ -162,7 +162,6 @@ public:
         r.preset_origin = lib.origin;
         r.preset_text = lib.text;
         r.stats.add("", "circuit", s_.circuit.origin);
-        r.stats.add("", "circuit_text", s_.circuit.text);
         r.stats.add("", "technology", std::string(technology_name(s_.circuit.tech)));
         r.stats.add("", "policy", std::string(policy_name(s_.circuit.policy)));
         r.stats.add("", "jitter", std::int64_t{s_.circuit.jitter});
@@ -179,6 +178,11 @@ public:
         }
         inputs.add("population", std::move(population)).add("neuron", std::move(neuron)).add("pin", std::move(pin));
         r.tables.push_back(std::move(inputs));
+        // The circuit file itself, as the config and the library are kept: a table of one
+        // row, so that summaries name it rather than print it.
+        data_table file{"circuit"};
+        file.add("path", std::vector<std::string>{s_.circuit.origin}).add("text", std::vector<std::string>{s_.circuit.text});
+        r.tables.push_back(std::move(file));
         return r;
     }
 
