@@ -35,6 +35,9 @@ public:
     virtual device_report describe() const = 0;
     // After finish(): describe() with the statistics, tables and ledger of the run.
     virtual device_report report() const = 0;
+    // Once every device has reported (and the reports are written): throws a user_error when
+    // what the device saw fails the run, such as an SFQ timing violation under policy "error".
+    virtual void check_outcome() const {}
     // The device's ledger, or null for a device that costs nothing.
     virtual const ledger* book() const { return nullptr; }
 };

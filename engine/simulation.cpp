@@ -211,6 +211,12 @@ run_result simulation::run(const run_options& options) {
         st.reports.push_back(d->report());
         if (output) output->device_finished(st.reports.back());
     }
+    try {
+        for (const auto& d : st.devices) d->check_outcome();
+    } catch (const std::exception& e) {
+        if (output) output->failed(e.what());
+        throw;
+    }
     run_result result = st.totals(seconds_since(t0), reached);
     result.status = stopped ? "interrupted" : "complete";
     if (output) output->finish(result, stopped ? "stopped at the user's request" : "");

@@ -7,7 +7,7 @@
 
 #include "devices/sfq/sfq_energy.hpp"
 #include "fluxon_version.hpp"
-#include "io/sfq_circuit.hpp"
+#include "devices/sfq/plugin/sfq_circuit.hpp"
 #include "io/sfq_run_file.hpp"
 
 namespace fluxon {
@@ -51,9 +51,9 @@ std::string describe(const sfq_violation_row& v) {
 }
 
 sfq_run_result run_sfq_circuit(const sfq_run_options& options) {
-    const io::sfq_circuit c = options.text.empty()
-                                  ? io::load_sfq_circuit(options.circuit)
-                                  : io::parse_sfq_circuit(options.text, options.circuit.empty() ? "python" : options.circuit);
+    const sfq_circuit c = options.text.empty()
+                                  ? load_sfq_circuit(options.circuit)
+                                  : parse_sfq_circuit(options.text, options.circuit.empty() ? "python" : options.circuit);
     sfq::sim_options so;
     so.seed = c.seed;
     so.jitter = c.jitter;
@@ -67,8 +67,8 @@ sfq_run_result run_sfq_circuit(const sfq_run_options& options) {
 
     r.library = c.library.params.name;
     r.library_origin = c.library.origin;
-    r.technology = std::string(io::technology_name(c.tech));
-    r.policy = std::string(io::policy_name(c.policy));
+    r.technology = std::string(technology_name(c.tech));
+    r.policy = std::string(policy_name(c.policy));
     r.origin = c.origin;
     r.seed = c.seed;
     r.jitter = c.jitter;

@@ -24,7 +24,7 @@ void write_traces(const h5::group& g, const std::vector<sfq_trace>& traces) {
 
 }  // namespace
 
-void write_sfq_run_file(const std::string& path, const sfq_circuit& circuit, const sfq_run_result& r) {
+void write_sfq_run_file(const std::string& path, const fluxon::sfq_circuit& circuit, const sfq_run_result& r) {
     run_layout layout;
     layout.meta = run_metadata{fluxon::version, r.seed, 1'000'000'000'000'000, 0, static_cast<double>(r.end) * 1e-15,
                                1, circuit.text, circuit.origin, "toml"};

@@ -4,10 +4,10 @@
 #include <string>
 
 #include "io/sfq_run.hpp"
-#include "io/sfq_circuit.hpp"
+#include "devices/sfq/plugin/sfq_circuit.hpp"
 
 namespace fluxon::io {
 
-void write_sfq_run_file(const std::string& path, const sfq_circuit& circuit, const sfq_run_result& r);
+void write_sfq_run_file(const std::string& path, const fluxon::sfq_circuit& circuit, const sfq_run_result& r);
 
 }  // namespace fluxon::io

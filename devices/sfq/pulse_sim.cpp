@@ -16,7 +16,8 @@ namespace fluxon::sfq {
 
 std::string_view violation_name(violation_kind k) { return k == violation_kind::setup ? "setup" : "hold"; }
 
-namespace {
+// Named rather than anonymous: pulse_engine, which the header declares, holds these.
+namespace lowered {
 
 constexpr tick_t never = std::numeric_limits<tick_t>::min() / 2;
 constexpr std::uint32_t no_cell = std::numeric_limits<std::uint32_t>::max();
@@ -152,9 +153,13 @@ std::uint64_t threshold_of(double p) {
     return static_cast<std::uint64_t>(std::ldexp(p, 64));
 }
 
-class simulator {
+}  // namespace lowered
+
+using namespace lowered;
+
+class pulse_engine {
 public:
-    simulator(const netlist& n, const library& lib, const sim_options& o) : opt_(o) {
+    pulse_engine(const netlist& n, const library& lib, const sim_options& o) : opt_(o) {
         if (n.instances.size() >= (std::size_t{1} << 24)) {
             throw user_error(fmt::format("{} cells: the pulse simulator numbers cells in 24 bits (at most {})",
                                          n.instances.size(), (1 << 24) - 1),
@@ -220,28 +225,55 @@ public:
         result_.recorded.resize(n.recorded.size());
     }
 
-    sim_result run() {
-        std::size_t next_external = 0;
+    void inject(tick_t time, std::uint32_t cell, std::uint8_t port) {
+        if (time < now_) {
+            throw internal_error(fmt::format("SFQ pulse injected at {} fs, before the time already simulated ({} fs)",
+                                             time, now_));
+        }
+        if (cell >= cells_.size() || port >= cells_[cell].inputs) {
+            throw internal_error(fmt::format("SFQ pulse injected into instance {} port {}, which does not exist",
+                                             cell, port));
+        }
+        heap_.push(make_pulse(time, cell, port, injected_++));
+    }
+
+    // The one delivery loop: the merged input trains beside the heap, in key order. The next
+    // train pulse is tracked in a local (deliver() never touches it), which keeps it in a
+    // register as the one-shot loop did.
+    void advance_to(tick_t until) {
         const tick_t stop = opt_.stop < 0 ? std::numeric_limits<tick_t>::max() : opt_.stop;
-        for (;;) {
+        const tick_t limit = std::min(until, stop);
+        std::size_t next_external = next_external_;
+        const std::size_t n_external = external_.size();
+        while (!result_.stopped_on_violation) {
             pulse p;
-            const bool have_external = next_external < external_.size();
+            const bool have_external = next_external < n_external;
             if (heap_.empty()) {
                 if (!have_external) break;
-                p = external_[next_external++];
+                p = external_[next_external];
+                if (time_of(p) >= limit) break;
+                ++next_external;
             } else if (have_external && before(external_[next_external], heap_.top())) {
-                p = external_[next_external++];
+                p = external_[next_external];
+                if (time_of(p) >= limit) break;
+                ++next_external;
             } else {
                 p = heap_.top();
+                if (time_of(p) >= limit) break;
                 heap_.pop();
             }
-            if (time_of(p) >= stop) break;
             deliver(time_of(p), cell_of(p), port_of(p));
-            if (result_.stopped_on_violation) break;
         }
-        result_.firings.reserve(cells_.size());
-        for (const cell_state& c : cells_) result_.firings.push_back(c.firings);
-        return std::move(result_);
+        next_external_ = next_external;
+        now_ = std::max(now_, until);
+    }
+
+    tick_t now() const { return now_; }
+
+    sim_result& result() {
+        result_.firings.resize(cells_.size());
+        for (std::size_t i = 0; i < cells_.size(); ++i) result_.firings[i] = cells_[i].firings;
+        return result_;
     }
 
 private:
@@ -308,15 +340,34 @@ private:
     std::vector<tick_t> last_arrival_;
     std::vector<edge> edges_;
     std::vector<pulse> external_;
+    std::size_t next_external_ = 0;
     pulse_heap heap_;
     std::uint64_t seq_ = 0;
+    // Injected pulses count on their own: their order among themselves is the order they
+    // were injected in, whatever the circuit emitted meanwhile.
+    std::uint64_t injected_ = 0;
+    tick_t now_ = std::numeric_limits<tick_t>::min();
     sim_result result_;
 };
 
-}  // namespace
+pulse_simulator::pulse_simulator(const netlist& n, const library& lib, const sim_options& options)
+    : impl_(std::make_unique<pulse_engine>(n, lib, options)) {}
+pulse_simulator::~pulse_simulator() = default;
+pulse_simulator::pulse_simulator(pulse_simulator&&) noexcept = default;
+pulse_simulator& pulse_simulator::operator=(pulse_simulator&&) noexcept = default;
+
+void pulse_simulator::inject(tick_t time_fs, std::uint32_t instance, std::uint8_t port) {
+    impl_->inject(time_fs, instance, port);
+}
+void pulse_simulator::advance_to(tick_t until_fs) { impl_->advance_to(until_fs); }
+tick_t pulse_simulator::now() const { return impl_->now(); }
+const sim_result& pulse_simulator::result() { return impl_->result(); }
+sim_result pulse_simulator::take() { return std::move(impl_->result()); }
 
 sim_result simulate(const netlist& n, const library& lib, const sim_options& options) {
-    return simulator(n, lib, options).run();
+    pulse_simulator sim(n, lib, options);
+    sim.advance_to(std::numeric_limits<tick_t>::max());
+    return sim.take();
 }
 
 }  // namespace fluxon::sfq

@@ -5,6 +5,7 @@
 // same circuit and seed give the same pulses in the same order, and no pulse allocates or
 // looks up a name.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,41 @@ struct sim_result {
     std::uint64_t events = 0;                   // pulses delivered to cell inputs
     tick_t end = 0;                             // time of the last pulse delivered or emitted
     bool stopped_on_violation = false;
+};
+
+class pulse_engine;
+
+// The simulator driven step by step, for a circuit that runs beside other devices in the one
+// engine: pulses from outside are injected as they become known, and the circuit is advanced
+// to each window's end. Delivery order is the same (time, instance, port, sequence) order
+// whatever the steps, so advancing in many steps gives the pulses of one advance.
+class pulse_simulator {
+public:
+    // `n` (validated) and `lib` must outlive the simulator. The library's technology gives
+    // the jitter clip.
+    pulse_simulator(const netlist& n, const library& lib, const sim_options& options);
+    ~pulse_simulator();
+    pulse_simulator(pulse_simulator&&) noexcept;
+    pulse_simulator& operator=(pulse_simulator&&) noexcept;
+
+    // One pulse from outside into input `port` of `instance` at `time_fs`, which must not be
+    // before the time advanced to (internal_error otherwise: the past is delivered already).
+    // Injections take their sequence from a counter of their own, so two at one tick into one
+    // port keep the order they were injected in.
+    void inject(tick_t time_fs, std::uint32_t instance, std::uint8_t port);
+    // Delivers every pulse before `until_fs` (the netlist's own input trains included) and
+    // keeps later ones queued. Stops early at the options' stop time or on a violation when
+    // stop_on_violation is set.
+    void advance_to(tick_t until_fs);
+    // The time advanced to: pulses before it are delivered.
+    tick_t now() const;
+    // What happened so far (firings up to date).
+    const sim_result& result();
+    // The result, moved out; the simulator is spent.
+    sim_result take();
+
+private:
+    std::unique_ptr<pulse_engine> impl_;
 };
 
 // Runs `n` (validated) to completion. The library's technology gives the jitter clip.

@@ -4,6 +4,7 @@
 // number carries its source, which travels into ledgers and run files.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,9 +53,18 @@ struct technology_params {
     sourced_number synapse_i50, synapse_width;  // A: p_pass(I_b) = Phi((I_b - i50) / width)
 };
 
+// The DC-to-SFQ converter that turns a current step (a network spike) into one flux pulse,
+// for circuits fed by a network ([sfq], devices/sfq/plugin/sfq_family).
+struct converter_params {
+    std::uint32_t jjs = 0;   // junctions switched per conversion: energy = jjs x I_c x Phi0
+    std::string jjs_source;
+    sourced_number delay;    // s from the current step to the pulse at the pin
+};
+
 struct library {
     std::string name, description;
     technology_params tech;
+    std::optional<converter_params> converter;  // absent: the library models none
     std::map<std::string, cell_type> cells;
 
     // nullptr when the library has no such cell.

@@ -148,7 +148,7 @@ sfq::cell_type read_cell(const std::string& name, const config_node& cell) {
 }
 
 sfq::library read_library(const config_node& root) {
-    root.allow_only({"name", "description", "technology", "synapse_bias", "cells"});
+    root.allow_only({"name", "description", "technology", "synapse_bias", "converter", "cells"});
     sfq::library lib;
     preset::read_name_and_description(root, "sfq_default", lib.name, lib.description);
     const config_node tech = preset::table_at(root, "technology", "a [technology] section",
@@ -167,6 +167,14 @@ sfq::library read_library(const config_node& root) {
     t.synapse_i50 = read_number(syn, "i50", dimension::current);
     t.synapse_width = read_number(syn, "width", dimension::current);
     if (t.synapse_width.value <= 0) syn.child("width").child("value").fail("must be positive");
+    if (root.child("converter").present()) {
+        const config_node conv = preset::table_at(root, "converter", "a [converter] section", {"jjs", "delay"});
+        sfq::converter_params c;
+        c.jjs = static_cast<std::uint32_t>(
+            preset::read_count(preset::sourced_value(conv, "jjs", c.jjs_source), 1, 1000, "3"));
+        c.delay = read_number(conv, "delay", dimension::time);
+        lib.converter = std::move(c);
+    }
     const config_node cells = root.require("cells", "[cells.<name>] tables");
     for (const auto& [name, cell] : cells.entries("[cells.<name>] tables")) {
         lib.cells.emplace(name, read_cell(name, cell));

@@ -8,6 +8,8 @@
 //                    cryo_factor, jitter_clip (numbers as strings, "0.7"), bias_voltage
 //   [synapse_bias]   i50, width (currents): a stochastic synapse biased at I passes a fluxon
 //                    with probability Phi((I - i50) / width)
+//   [converter]      optional: jjs (a whole number), delay (a time) of the DC-to-SFQ converter
+//                    that feeds network spikes into a circuit ([sfq] beside a network)
 //   [cells.<name>]   description; inputs, outputs, states (lists of names; states[0] is the
 //                    initial one); transitions = [{ from, on, to, fire = [...], setup, hold,
 //                    stochastic }], one for every (state, input); jjs (a whole number), delay,

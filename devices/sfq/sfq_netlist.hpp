@@ -1,7 +1,7 @@
 #pragma once
 // A flattened SFQ circuit: cell instances, the wires between their ports, the pulse trains
 // that drive its inputs, and what to record. Subcircuits and clock trees are already expanded
-// (io/sfq_circuit.hpp builds it from a circuit file; the Python builder goes the same way).
+// (devices/sfq/plugin/sfq_circuit.hpp builds it from a circuit file; the Python builder goes the same way).
 #include <cstdint>
 #include <optional>
 #include <string>

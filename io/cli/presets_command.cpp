@@ -5,38 +5,25 @@
 #include <fmt/ranges.h>
 
 #include "devices/builtin_families.hpp"
-#include "devices/sfq/sfq_library_preset.hpp"
 #include "io/cli/commands.hpp"
 
 namespace fluxon::cli {
-namespace {
 
-bool listed(const std::vector<std::string>& names, const std::string& name) {
-    return std::find(names.begin(), names.end(), name) != names.end();
-}
-
-}  // namespace
-
-// Without a name: one line per shipped preset, family by family. With a name (or a preset
-// file): its text, which a user copies to start a preset of their own.
+// Without a name: one line per shipped preset, family by family. With a name: its text, which
+// a user copies to start a preset of their own.
 int presets_command(const std::string& name) {
     const device_registry families = builtin_families();
-    if (!name.empty()) {
-        for (const device_family* f : families.all()) {
-            if (listed(f->preset_names(), name)) {
+    std::vector<std::string> all;
+    for (const device_family* f : families.all()) {
+        for (const std::string& preset : f->preset_names()) {
+            if (preset == name) {
                 std::cout << f->preset_text(name) << std::flush;
                 return exit_ok;
             }
+            all.push_back(preset);
         }
-        // SFQ circuits are not a device family yet (docs/architecture.md).
-        if (listed(sfq_library_names(), name)) {
-            std::cout << load_sfq_library(name, {}).text << std::flush;
-            return exit_ok;
-        }
-        std::vector<std::string> all = sfq_library_names();
-        for (const device_family* f : families.all()) {
-            for (const std::string& n : f->preset_names()) all.push_back(n);
-        }
+    }
+    if (!name.empty()) {
         std::sort(all.begin(), all.end());
         throw config_error(fmt::format("'{}' is not a shipped preset; they are: {} (a preset file is read where a "
                                        "config names it)",
@@ -49,13 +36,7 @@ int presets_command(const std::string& name) {
             std::cout << fmt::format("  {:<16} {}\n", preset, f->preset_summary(preset));
         }
     }
-    std::cout << "sfq cell libraries (fluxon sfq, circuit library):\n";
-    for (const std::string& preset : sfq_library_names()) {
-        const sfq::library& l = load_sfq_library(preset, {}).params;
-        std::cout << fmt::format("  {:<16} {} cells; {}\n", preset, l.cells.size(), l.description);
-    }
-    std::cout << "fluxon presets NAME prints a preset file; docs/hardware.md, docs/dram.md, docs/crossbar.md and "
-                 "docs/sfq.md describe the formats.\n";
+    std::cout << "fluxon presets NAME prints a preset file; docs/<family>.md describes each format.\n";
     return exit_ok;
 }
 

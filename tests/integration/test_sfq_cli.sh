@@ -92,7 +92,7 @@ if expect_exit 0 "a circuit naming a library file beside it" "$FLUXON" sfq "$TMP
 fi
 
 if expect_exit 0 "presets lists sfq libraries" "$FLUXON" presets; then
-    contains "$TMP/out" "sfq_default      19 cells" "presets lists the shipped cell library"
+    contains "$TMP/out" "sfq_default      cell library, 19 cells" "presets lists the shipped cell library"
 fi
 if expect_exit 0 "presets sfq_default" "$FLUXON" presets sfq_default; then
     contains "$TMP/out" "PyLSE" "a printed cell library cites its sources"

@@ -245,3 +245,29 @@ def test_the_same_network_on_loihi_and_as_sfq(tmp_path):
     assert chip.family == "neuromorphic" and chip.preset == "loihi"
     assert 0 < energy["chip"] < energy["wall_plug"] < chip.ledger_attrs["total_energy"]
     assert energy["wall_plug"] == pytest.approx(energy["chip"] * (1 + energy["cryo_factor"]), rel=1e-9)
+
+
+def test_a_network_feeds_an_sfq_circuit_as_a_device(tmp_path):
+    # Spikes at 1 and 3 ms enter pin a through the DC-to-SFQ converter (11.4 ps, sfq_default's
+    # estimate) and leave after two JTL stages (2 x 5.7 ps).
+    (tmp_path / "chain.toml").write_text('[circuit]\noutputs = ["y"]\nwires = ["a -> j0.a", "j0.q -> j1.a", '
+                                         '"j1.q -> y"]\n[circuit.instances]\nj0 = "jtl"\nj1 = "jtl"\n'
+                                         '[circuit.inputs.a]\ntimes = []\n')
+    net = fluxon.Network(dt="0.1 ms", duration="10 ms", time_base="fs")
+    net.spike_source("stim", 1, times=["1 ms", "3 ms"], ids=[0, 0])
+    net.device("sfq", circuit=str(tmp_path / "chain.toml"), inputs={"stim[0]": "a"})
+    r = net.build().run(output=str(tmp_path / "run.h5"))
+    d = r.devices["sfq"]
+    assert d.stats["conversions"] == 2
+    assert list(d.tables["outputs"]["time_fs"]) == [10**12 + 11400 + 11400, 3 * 10**12 + 11400 + 11400]
+    stored = fluxon.runfile.Run(str(tmp_path / "run.h5")).device("sfq")
+    assert stored.family == "sfq" and list(stored.tables["outputs"]["pin"]) == ["y", "y"]
+    convert = [i for i, a in enumerate(d.ledger["action"]) if a == "convert"]
+    assert [d.ledger["component"][i] for i in convert] == ["sfq/dc_sfq[a]"]
+    assert d.ledger["energy"][convert[0]] == pytest.approx(2 * 3 * 100e-6 * PHI0)
+
+    net = fluxon.Network(dt="0.1 ms", duration="10 ms")
+    net.spike_source("stim", 1, times=["1 ms"], ids=[0])
+    net.device("sfq", circuit=str(tmp_path / "chain.toml"), inputs={"stim[0]": "a"})
+    with pytest.raises(fluxon.ConfigError, match="time_base"):
+        net.build().run()

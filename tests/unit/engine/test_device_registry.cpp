@@ -176,10 +176,10 @@ TEST_CASE("device registry: a fake family attaches a device, and the interface's
     }
 }
 
-TEST_CASE("device registry: the shipped families are the crossbar, then the chip") {
+TEST_CASE("device registry: the shipped families: crossbar, chip, then the listeners (DRAM, SFQ)") {
     const device_registry r = builtin_families();
     const auto all = r.all();
-    REQUIRE(all.size() == 2);
+    REQUIRE(all.size() == 4);
     CHECK(all[0]->name() == "crossbar");
     CHECK(all[0]->section() == "crossbar");
     CHECK(all[0]->default_instance() == "crossbar");
@@ -188,8 +188,10 @@ TEST_CASE("device registry: the shipped families are the crossbar, then the chip
     CHECK(all[1]->default_instance() == "chip");
     CHECK(r.by_section("hardware") == r.find("neuromorphic"));
     CHECK(r.by_section("crossbar") == r.find("crossbar"));
-    CHECK(r.find("dram") == nullptr);
-    CHECK(r.find("sfq") == nullptr);
+    CHECK(all[2]->name() == "dram");
+    CHECK(all[2]->section() == "dram");
+    CHECK(all[3]->name() == "sfq");
+    CHECK(all[3]->default_instance() == "sfq");
     // Each call builds a registry of its own.
     const device_registry other = builtin_families();
     CHECK(other.find("crossbar") != r.find("crossbar"));

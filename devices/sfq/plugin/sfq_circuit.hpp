@@ -25,7 +25,7 @@
 #include "devices/sfq/sfq_netlist.hpp"
 #include "devices/sfq/sfq_library_preset.hpp"
 
-namespace fluxon::io {
+namespace fluxon {
 
 struct sfq_circuit {
     sfq::netlist net;
@@ -49,4 +49,4 @@ sfq_circuit parse_sfq_circuit(std::string_view text, const std::string& origin,
 std::string_view policy_name(sfq::violation_policy p);
 std::string_view technology_name(sfq::technology t);
 
-}  // namespace fluxon::io
+}  // namespace fluxon

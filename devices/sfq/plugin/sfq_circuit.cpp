@@ -1,4 +1,4 @@
-#include "io/sfq_circuit.hpp"
+#include "devices/sfq/plugin/sfq_circuit.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -13,7 +13,7 @@
 #include "engine/base/config_node.hpp"
 #include "engine/base/preset_values.hpp"
 
-namespace fluxon::io {
+namespace fluxon {
 namespace {
 
 using sfq::port_ref;
@@ -595,4 +595,4 @@ sfq_circuit parse_sfq_circuit(std::string_view text, const std::string& origin, 
     return c;
 }
 
-}  // namespace fluxon::io
+}  // namespace fluxon
