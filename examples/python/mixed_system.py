@@ -6,14 +6,19 @@ Run:  python3 examples/python/mixed_system.py [run_file]      (default mixed_sys
 The CUBA network runs on a Loihi chip (devices/neuromorphic/presets/loihi.toml) whose synaptic
 rows that do not fit a core's synapse memory live in DDR4 DRAM
 (devices/dram/presets/ddr4_3200.toml); an extra input population reaches the excitatory
-neurons through NeuroSim-like ReRAM crossbar arrays (devices/crossbar/presets/reram_neurosim.toml).
+neurons through NeuroSim-like ReRAM crossbar arrays (devices/crossbar/presets/reram_neurosim.toml),
+and two excitatory neurons drive a small SFQ circuit (examples/sfq/spike_pairs.toml) through
+DC-to-SFQ converters, on the femtosecond time base the circuit needs.
 net.device() maps onto any registered family (fluxon.device_families() lists them). The script
 prints each device's energy and the run's total; `fluxon run examples/mixed_system.toml` gives
 bit-identical spikes and ledger.
 """
+import pathlib
 import sys
 
 import fluxon
+
+CIRCUIT = pathlib.Path(__file__).resolve().parents[1] / "sfq" / "spike_pairs.toml"
 
 LIF = dict(tau_m="20 ms", v_rest="-49 mV", v_th="-50 mV", v_reset="-60 mV", t_ref="5 ms",
            tau_syn_exc="5 ms", tau_syn_inh="10 ms")
@@ -28,7 +33,7 @@ def si(value, unit):
 
 
 def build(duration="0.2 s", seed=1):
-    net = fluxon.Network(dt="0.1 ms", duration=duration, seed=seed, threads=1)
+    net = fluxon.Network(dt="0.1 ms", duration=duration, seed=seed, threads=1, time_base="fs")
     exc = net.population("exc", 3200, "lif", **LIF)
     inh = net.population("inh", 800, "lif", **LIF)
     for pop in (exc, inh):
@@ -45,6 +50,7 @@ def build(duration="0.2 s", seed=1):
     exc.record("v", ids=[0, 1, 2, 3, 4], interval="1 ms")
     net.device("neuromorphic", preset="loihi", synapse_dram="ddr4_3200")
     net.device("crossbar", preset="reram_neurosim", projections=["stim_exc"])
+    net.device("sfq", circuit=str(CIRCUIT), inputs={"exc[0]": "a", "exc[1]": "b"})
     return net
 
 
@@ -57,6 +63,8 @@ def main(output):
     chip = result.devices["chip"].stats
     print(f"chip: {chip['dram_reads']} bursts of synaptic rows read from DRAM, stalling {si(chip['dram_stall'], 's')}")
     print(f"crossbar: {result.devices['crossbar'].stats['reads']} array reads")
+    sfq = result.devices["sfq"]
+    print(f"sfq: {sfq.stats['conversions']} spikes converted, {len(sfq.tables['outputs']['pin'])} output pulses")
     print(f"total     {si(result.total_energy, 'J')}, "
           f"{si(result.total_energy / result.synaptic_events, 'J')} per synaptic event")
     print(f"wrote {output} ({result.status}, {result.wall_time:.2f} s wall)")
