@@ -20,6 +20,14 @@ struct device_report {
     ledger_columns ledger;
     double static_energy = 0, dynamic_energy = 0;  // J
     bool has_ledger = false;  // false before the run ends, or for a device that costs nothing
+
+    // The device's share of the run's ledger, as it stands.
+    void set_ledger(const fluxon::ledger& book) {
+        ledger = book.columns();
+        static_energy = book.static_energy();
+        dynamic_energy = book.dynamic_energy();
+        has_ledger = true;
+    }
 };
 
 }  // namespace fluxon

@@ -211,4 +211,11 @@ std::string relative_to_config(const config_node& at, const std::string& name_or
     return name_or_path;
 }
 
+std::string read_name_or_path(const config_node& at, std::string_view what) {
+    const std::string expected = fmt::format("a {} name or a file path", what);
+    const std::string name = read_text(at, expected);
+    if (name.empty()) at.fail(fmt::format("expected {}, got an empty string", expected));
+    return relative_to_config(at, name);
+}
+
 }  // namespace fluxon::preset

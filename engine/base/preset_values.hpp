@@ -45,6 +45,8 @@ void read_name_and_description(const config_node& root, std::string_view example
 // A preset named in a config file at `at`: a file path is relative to the config file, like
 // every data file; a shipped preset's name is returned as it is.
 std::string relative_to_config(const config_node& at, const std::string& name_or_path);
+// The non-empty string at `at` naming a preset (`what`: "chip preset", ...), as relative_to_config.
+std::string read_name_or_path(const config_node& at, std::string_view what);
 
 // The presets compiled into fluxon: (name, text) pairs (devices/presets.cmake generates them).
 using builtin_texts = std::vector<std::pair<std::string_view, std::string_view>>;

@@ -175,10 +175,7 @@ public:
         activity.add("reads", std::move(reads)).add("row_drives", std::move(row_drives));
         activity.add("conversions", std::move(conversions));
         r.tables.push_back(std::move(activity));
-        r.ledger = xs.book().columns();
-        r.static_energy = xs.book().static_energy();
-        r.dynamic_energy = xs.book().dynamic_energy();
-        r.has_ledger = true;
+        r.set_ledger(xs.book());
         return r;
     }
 

@@ -181,10 +181,7 @@ public:
         }
         commands.add("command", std::move(name)).add("count", std::move(count));
         r.tables.push_back(std::move(commands));
-        r.ledger = book_.columns();
-        r.static_energy = book_.static_energy();
-        r.dynamic_energy = book_.dynamic_energy();
-        r.has_ledger = true;
+        r.set_ledger(book_);
         return r;
     }
 
@@ -222,9 +219,7 @@ public:
         auto s = std::make_shared<dram_settings>();
         s->site = section.site();
         const config_node preset = section.require("preset", "a DRAM preset name (such as \"ddr4_3200\") or a file path");
-        std::string name = read_string(preset, "a DRAM preset name or a file path");
-        if (name.empty()) preset.fail("expected a DRAM preset name or a file path, got an empty string");
-        s->preset = load_dram_preset(preset::relative_to_config(preset, name), preset.site());
+        s->preset = load_dram_preset(preset::read_name_or_path(preset, "DRAM preset"), preset.site());
         if (const config_node list = section.child("projections"); list.present()) {
             for (const config_node& item : list.items("a list of projection names")) {
                 s->projections.push_back(read_string(item, "a projection name"));

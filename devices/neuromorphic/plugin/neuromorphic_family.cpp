@@ -25,14 +25,6 @@ std::string read_choice(const config_node& at, std::initializer_list<std::string
     at.fail(fmt::format("expected {}, got \"{}\"", allowed, value));
 }
 
-// A preset file named in the section is relative to the config file; a shipped one is a name.
-std::string read_preset_name(const config_node& at, std::string_view what) {
-    const std::string expected = fmt::format("a {} name or a file path", what);
-    std::string name = read_string(at, expected);
-    if (name.empty()) at.fail(fmt::format("expected {}, got an empty string", expected));
-    return preset::relative_to_config(at, name);
-}
-
 // The topology asked for, over the preset's own: a mesh preset runs as a tree of as many tiles.
 void apply_topology(const config_node& at, const std::string& topology, chip_params& chip) {
     if (topology == "tree" && chip.noc.topology == noc_topology_kind::mesh) {
@@ -70,7 +62,7 @@ void read_timing(const config_node& section, chip_settings& s) {
 
 void read_synapse_dram(const config_node& section, chip_settings& s) {
     if (const config_node dram = section.child("synapse_dram"); dram.present()) {
-        s.synapse_dram = load_dram_preset(read_preset_name(dram, "DRAM preset (such as \"ddr4_3200\")"), dram.site());
+        s.synapse_dram = load_dram_preset(preset::read_name_or_path(dram, "DRAM preset (such as \"ddr4_3200\")"), dram.site());
     }
     if (const config_node bytes = section.child("bytes_per_synapse"); bytes.present()) {
         const std::int64_t value = read_integer(bytes, "a number of bytes >= 1");
@@ -198,11 +190,7 @@ public:
         }
         traffic.add("name", std::move(name)).add("messages", std::move(messages));
         r.tables.push_back(std::move(traffic));
-        const ledger& book = binding_.book();
-        r.ledger = book.columns();
-        r.static_energy = book.static_energy();
-        r.dynamic_energy = book.dynamic_energy();
-        r.has_ledger = true;
+        r.set_ledger(binding_.book());
         return r;
     }
 
@@ -232,7 +220,7 @@ public:
         auto s = std::make_shared<chip_settings>();
         s->site = section.site();
         const config_node preset = section.require("preset", "a chip preset name (such as \"loihi\") or a file path");
-        s->preset = load_chip_preset(read_preset_name(preset, "chip preset"), preset.site());
+        s->preset = load_chip_preset(preset::read_name_or_path(preset, "chip preset"), preset.site());
         s->chip = s->preset.params;
         if (const config_node t = section.child("topology"); t.present()) {
             apply_topology(t, read_choice(t, {"mesh", "tree"}), s->chip);

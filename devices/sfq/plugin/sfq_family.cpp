@@ -203,10 +203,7 @@ public:
         r.tables.push_back(pulse_table("recorded", s_.circuit.net.recorded, result_.recorded));
         r.tables.push_back(violation_table());
         if (finished_) {
-            r.ledger = book_.columns();
-            r.dynamic_energy = book_.dynamic_energy();
-            r.static_energy = book_.static_energy();
-            r.has_ledger = true;
+            r.set_ledger(book_);
         }
         return r;
     }

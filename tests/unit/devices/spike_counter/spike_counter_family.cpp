@@ -64,10 +64,7 @@ public:
         std::uint64_t spikes = 0;
         for (const ledger::counter c : counters_) spikes += book_.count(c);
         r.stats.add("", "spikes", spikes);
-        r.ledger = book_.columns();
-        r.dynamic_energy = book_.dynamic_energy();
-        r.static_energy = book_.static_energy();
-        r.has_ledger = true;
+        r.set_ledger(book_);
         return r;
     }
 
