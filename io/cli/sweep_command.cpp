@@ -37,7 +37,7 @@ struct sweep_run {
     std::string status = "interrupted";
     std::string message = "not started: the sweep was interrupted";
     std::int64_t spikes = -1;  // -1: no result
-    std::optional<double> energy;  // J, for runs with a hardware model (chip or crossbar)
+    std::optional<double> energy;  // J, for runs with at least one device
     int failure = exit_ok;     // exit code class of a failed run
 };
 
