@@ -1,5 +1,5 @@
 // fluxon.crossbar_mvm() and fluxon.crossbar_presets(): matrix-vector products on modelled
-// crossbar arrays (engine/crossbar_mvm.hpp), results as numpy arrays.
+// crossbar arrays (devices/crossbar/plugin/crossbar_mvm.hpp), results as numpy arrays.
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 

@@ -1,4 +1,4 @@
-// fluxon.dram_trace(): a trace-driven DRAM run (engine/dram_run.hpp), results as numpy arrays.
+// fluxon.dram_trace(): a trace-driven DRAM run (io/dram_run.hpp), results as numpy arrays.
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 

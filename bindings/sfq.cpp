@@ -1,4 +1,4 @@
-// fluxon._core.sfq_run(): an SFQ circuit run (engine/sfq_run.hpp), results as numpy arrays.
+// fluxon._core.sfq_run(): an SFQ circuit run (io/sfq_run.hpp), results as numpy arrays.
 // The builder in python/fluxon/sfq.py writes the circuit as the TOML a circuit file holds, so
 // both go through one reader and one validation.
 #include <pybind11/numpy.h>

@@ -1,7 +1,7 @@
 #pragma once
 // A resistive (ReRAM, PCM) or SRAM compute-in-memory array family as the crossbar model sees
 // it: geometry, cell conductances, weight and input encoding, device non-idealities, converters
-// and the cost of every action. Lowered once from a preset file (io/crossbar_preset.cpp); every
+// and the cost of every action. Lowered once from a preset file (crossbar_preset.cpp); every
 // value keeps its source for reports.
 #include <cstdint>
 #include <map>

@@ -14,7 +14,7 @@
 
 namespace fluxon {
 namespace detail {
-// Generated at configure time from devices/crossbar/presets/*.toml (io/chip_presets.cmake).
+// Generated at configure time from devices/crossbar/presets/*.toml (devices/presets.cmake).
 std::vector<std::pair<std::string_view, std::string_view>> builtin_crossbar_presets();
 }  // namespace detail
 

@@ -1,7 +1,7 @@
 #pragma once
 // A DRAM part and its controller as the DRAM model sees them: organisation, timing in clock
 // cycles (tCK), currents, address mapping and controller policy. Lowered once from a preset
-// file (io/dram_preset.cpp); every value keeps its source for reports.
+// file (dram_preset.cpp); every value keeps its source for reports.
 #include <cstdint>
 #include <map>
 #include <string>

@@ -16,7 +16,7 @@
 
 namespace fluxon {
 namespace detail {
-// Generated at configure time from devices/dram/presets/*.toml (io/chip_presets.cmake):
+// Generated at configure time from devices/dram/presets/*.toml (devices/presets.cmake):
 // (name, text) pairs.
 std::vector<std::pair<std::string_view, std::string_view>> builtin_dram_presets();
 }  // namespace detail

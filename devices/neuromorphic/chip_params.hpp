@@ -1,7 +1,7 @@
 #pragma once
 // A digital neuromorphic chip as the core model, the network-on-chip and the core mapper see
 // it: capacities, precision, the cost of every action, static power and topology. Lowered
-// once from a preset file (io/chip_preset.cpp) and plain from then on. Every value keeps the
+// once from a preset file (chip_preset.cpp) and plain from then on. Every value keeps the
 // source it came with, so that the ledger and the run file can cite it.
 #include <cstdint>
 #include <string>

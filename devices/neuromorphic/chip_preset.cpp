@@ -14,7 +14,7 @@
 
 namespace fluxon {
 namespace detail {
-// Generated at configure time from devices/neuromorphic/presets/*.toml (io/chip_presets.cmake): (name, text) pairs.
+// Generated at configure time from devices/neuromorphic/presets/*.toml (devices/presets.cmake): (name, text) pairs.
 std::vector<std::pair<std::string_view, std::string_view>> builtin_neuromorphic_presets();
 }  // namespace detail
 

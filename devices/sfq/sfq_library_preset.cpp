@@ -13,7 +13,7 @@
 
 namespace fluxon {
 namespace detail {
-// Generated at configure time from devices/sfq/presets/*.toml (io/chip_presets.cmake).
+// Generated at configure time from devices/sfq/presets/*.toml (devices/presets.cmake).
 std::vector<std::pair<std::string_view, std::string_view>> builtin_sfq_presets();
 }  // namespace detail
 

@@ -1,6 +1,6 @@
 #pragma once
 // Binds a built network to modelled crossbar arrays ([crossbar]): the chosen projections'
-// weight matrices are programmed onto arrays (engine/crossbar_system), and from then on every
+// weight matrices are programmed onto arrays (crossbar_system), and from then on every
 // step's presynaptic spikes drive the rows of the arrays and the targets receive what the
 // converters produce, a uniform delay later.
 #include <memory>

@@ -1,8 +1,8 @@
 #pragma once
 // Weight matrices programmed onto crossbar arrays, with their ledger: the mapping
 // (mappers/crossbar_mapper), one programmed array per tile, and the readers that drive rows
-// and convert columns. Network runs (engine/crossbar_binding) and stand-alone matrix-vector
-// products (engine/crossbar_mvm) both build on it.
+// and convert columns. Network runs (crossbar_binding) and stand-alone matrix-vector
+// products (crossbar_mvm) both build on it.
 #include <cstdint>
 #include <memory>
 #include <span>
