@@ -28,14 +28,11 @@
 
 #include "devices/crossbar/crossbar_params.hpp"
 #include "engine/base/errors.hpp"
+#include "engine/base/loaded_preset.hpp"
 
 namespace fluxon {
 
-struct crossbar_preset {
-    crossbar_params params;
-    std::string text;    // the preset file's text, stored in run files
-    std::string origin;  // "builtin:reram_neurosim" or the file's path
-};
+using crossbar_preset = preset::loaded<crossbar_params>;
 
 // Names of the crossbar presets shipped with fluxon, sorted.
 std::vector<std::string> crossbar_preset_names();

@@ -27,14 +27,11 @@
 
 #include "devices/dram/dram_params.hpp"
 #include "engine/base/errors.hpp"
+#include "engine/base/loaded_preset.hpp"
 
 namespace fluxon {
 
-struct dram_preset {
-    dram_params params;
-    std::string text;    // the preset file's text, stored in run files
-    std::string origin;  // "builtin:ddr4_3200" or the file's path
-};
+using dram_preset = preset::loaded<dram_params>;
 
 // Names of the DRAM presets shipped with fluxon, sorted.
 std::vector<std::string> dram_preset_names();

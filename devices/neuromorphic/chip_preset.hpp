@@ -8,14 +8,11 @@
 
 #include "devices/neuromorphic/chip_params.hpp"
 #include "engine/base/errors.hpp"
+#include "engine/base/loaded_preset.hpp"
 
 namespace fluxon {
 
-struct chip_preset {
-    chip_params params;
-    std::string text;    // the preset file's text, stored in run files
-    std::string origin;  // "builtin:loihi" or the file's path
-};
+using chip_preset = preset::loaded<chip_params>;
 
 // Names of the presets shipped with fluxon, sorted.
 std::vector<std::string> chip_preset_names();

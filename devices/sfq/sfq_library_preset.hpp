@@ -25,14 +25,11 @@
 
 #include "devices/sfq/sfq_library.hpp"
 #include "engine/base/errors.hpp"
+#include "engine/base/loaded_preset.hpp"
 
 namespace fluxon {
 
-struct sfq_library_preset {
-    sfq::library params;
-    std::string text;    // stored in run files
-    std::string origin;  // "builtin:sfq_default" or the file's path
-};
+using sfq_library_preset = preset::loaded<sfq::library>;
 
 std::vector<std::string> sfq_library_names();
 

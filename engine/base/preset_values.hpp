@@ -10,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "engine/base/errors.hpp"
+#include "engine/base/loaded_preset.hpp"
 #include "engine/base/ledger.hpp"
 #include "engine/base/quantity.hpp"
 #include "engine/base/config_node.hpp"
