@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <numeric>
 #include <set>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -43,7 +44,8 @@ const action_cost& hop_cost(const chip_params& chip, hop_kind kind) {
 }  // namespace
 
 chip_model::chip_model(const chip_params& chip, const core_mapping& mapping, const noc_topology& topology,
-                       ledger& book, chip_run_options options, const dram_params* dram)
+                       ledger& book, chip_run_options options, const dram_params* dram,
+                       std::vector<chip_array_port> ports)
     : chip_(chip),
       mapping_(mapping),
       topology_(topology),
@@ -55,7 +57,8 @@ chip_model::chip_model(const chip_params& chip, const core_mapping& mapping, con
       t_inactive_(to_hw_time(chip.update_inactive.latency)),
       t_message_out_(to_hw_time(chip.message_out.latency)),
       t_message_in_(to_hw_time(chip.message_in.latency)),
-      t_synapse_op_(to_hw_time(chip.synapse_op.latency)) {
+      t_synapse_op_(to_hw_time(chip.synapse_op.latency)),
+      ports_(std::move(ports)) {
     std::set<std::uint32_t> tiles;
     for (std::size_t c = 0; c < mapping.cores.size(); ++c) {
         const std::string core = fmt::format("chip/core[{}]", c);
@@ -71,6 +74,22 @@ chip_model::chip_model(const chip_params& chip, const core_mapping& mapping, con
         link_counters_.push_back(book.add_action(fmt::format("chip/noc/link[{}]", topology.link_name(l)), "hop",
                                                  hop_cost(chip, topology.link_kind(l))));
     }
+    // The ports' rows come after every core's and link's, so a chip without ports keeps its
+    // ledger as it was.
+    if (!ports_.empty()) ports_of_.resize(mapping.core_of.size());
+    for (std::uint32_t q = 0; q < ports_.size(); ++q) {
+        const chip_array_port& port = ports_[q];
+        if (port.pre_population >= ports_of_.size() ||
+            port.sends.size() != mapping.core_of[port.pre_population].size()) {
+            throw internal_error(fmt::format("array port of {} does not fit the mapping", port.projection));
+        }
+        const std::string name = fmt::format("chip/array_port[{}]", port.projection);
+        port_counters_.push_back({book.add_action(name, "message_in", chip.message_in),
+                                  book.add_action(name, "message_out", chip.message_out)});
+        ports_of_[port.pre_population].push_back(q);
+    }
+    port_last_.assign(ports_.size(), 0);
+    port_hit_.assign(ports_.size(), 0);
     active_tiles_ = static_cast<std::uint32_t>(tiles.size());
     barrier_ = to_hw_time(barrier_sync_time(chip, active_tiles_));
     core_ready_.assign(mapping.cores.size(), 0);
@@ -158,14 +177,27 @@ void chip_model::step(std::int64_t step, std::span<const std::span<const std::ui
                 ledger_.charge(counters_[d.core].synapse_op, d.synapses);
                 stats_.synaptic_events += d.synapses;
             }
+            if (ports_of_.empty()) continue;
+            // Leg 1: after its messages to cores, one message to the port of each projection
+            // in arrays where it has synapses.
+            for (const std::uint32_t q : ports_of_[p]) {
+                const chip_array_port& port = ports_[q];
+                if (port.sends[i] == 0) continue;
+                core_ready_[src] += t_message_out_;
+                sends_.push_back({core_ready_[src], mapping_.cores[src].tile, port.tile});
+                messages_.push_back({p, i, q, 0, dram_row{}, leg::to_port});
+                ledger_.charge(counters_[src].message_out);
+                ledger_.charge(port_counters_[q].message_in);
+            }
         }
     }
     arrivals_.resize(sends_.size());
     noc_.deliver(sends_, arrivals_);
     stats_.messages += sends_.size();
+    if (!ports_.empty()) send_from_ports(end);
 
     // Destination cores take messages in the order they arrive.
-    order_.resize(sends_.size());
+    order_.resize(messages_.size());
     std::iota(order_.begin(), order_.end(), 0u);
     std::sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
         return arrivals_[a] != arrivals_[b] ? arrivals_[a] < arrivals_[b] : a < b;
@@ -174,6 +206,7 @@ void chip_model::step(std::int64_t step, std::span<const std::span<const std::ui
     const hw_time next_step = start + period_;
     for (const std::uint32_t k : order_) {
         const pending_message& m = messages_[k];
+        if (m.kind == leg::to_port) continue;  // taken at the port (send_from_ports)
         hw_time& free = synapse_free_[m.core];
         hw_time begin = std::max(free, arrivals_[k]);
         if (m.row.bursts > 0 && row_ready_[k] > begin) {
@@ -186,7 +219,9 @@ void chip_model::step(std::int64_t step, std::span<const std::span<const std::ui
             const auto extra = static_cast<std::uint32_t>((free - next_step + period_ - 1) / period_);
             ++stats_.late_messages;
             stats_.max_extra_steps = std::max(stats_.max_extra_steps, extra);
-            if (options_.timed) late.push_back({step, m.population, m.neuron, m.core, extra});
+            // A late leg-2 message is only counted: the arrays deliver its inputs on their own
+            // time (no late_table entry).
+            if (options_.timed && m.kind == leg::core) late.push_back({step, m.population, m.neuron, m.core, extra});
         }
     }
 
@@ -200,6 +235,40 @@ void chip_model::step(std::int64_t step, std::span<const std::span<const std::ui
         stats_.hardware_time = next_start_;
     }
     ++stats_.steps;
+}
+
+// Leg 2: once the step's leg-1 messages are delivered, every port that received one sends one
+// message to each core of its post population, all leaving when its last leg-1 message
+// arrived, as a second batch on the network (link occupancy carries over from the first).
+// Their arrivals are appended to arrivals_, parallel to messages_.
+void chip_model::send_from_ports(hw_time& end) {
+    std::fill(port_hit_.begin(), port_hit_.end(), std::uint8_t{0});
+    std::fill(port_last_.begin(), port_last_.end(), hw_time{0});
+    for (std::size_t k = 0; k < messages_.size(); ++k) {
+        const pending_message& m = messages_[k];
+        if (m.kind != leg::to_port) continue;
+        port_hit_[m.core] = 1;
+        port_last_[m.core] = std::max(port_last_[m.core], arrivals_[k]);
+        end = std::max(end, arrivals_[k]);
+        ++stats_.array_messages;
+    }
+    port_sends_.clear();
+    for (std::uint32_t q = 0; q < ports_.size(); ++q) {
+        if (port_hit_[q] == 0) continue;
+        const chip_array_port& port = ports_[q];
+        for (const std::uint32_t c : port.cores) {
+            port_sends_.push_back({port_last_[q], port.tile, mapping_.cores[c].tile});
+            messages_.push_back({0, 0, c, 0, dram_row{}, leg::from_port});
+            ledger_.charge(port_counters_[q].message_out);
+            ledger_.charge(counters_[c].message_in);
+        }
+    }
+    if (port_sends_.empty()) return;
+    port_arrivals_.resize(port_sends_.size());
+    noc_.deliver(port_sends_, port_arrivals_);
+    arrivals_.insert(arrivals_.end(), port_arrivals_.begin(), port_arrivals_.end());
+    stats_.messages += port_sends_.size();
+    stats_.array_messages += port_sends_.size();
 }
 
 void chip_model::finish() {

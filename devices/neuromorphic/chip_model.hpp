@@ -16,7 +16,21 @@
 // fetches it first: one read per burst of the row, reaching the DRAM controller when the
 // message reaches its core; the core starts that message's synaptic processing only once the
 // last burst has arrived (first come, first served still: later messages wait behind it).
+//
+// Beside crossbar arrays (any projection delivered a whole step at a time, an engine
+// step_projection), the arrays sit on the network-on-chip behind one array port per
+// projection (chip_array_port): leg 1, every spike of a presynaptic neuron with a non-empty
+// row in the arrays sends one message from its core to the port's tile (message_out at the
+// core, routed and timed like any message, message_in charged at the port); leg 2, in a step
+// in which the port received at least one leg-1 message, the port sends one message to each
+// core holding the projection's post neurons (message_out at the port, message_in at the
+// core, no synaptic op: the arrays did the sums). Leg-2 messages leave the port when its last
+// leg-1 message of the step has arrived (the arrays' read time is the crossbar's, not modelled
+// here; nor is any time of the port itself) and go through the network in a second batch
+// after the step's other messages. The destination core takes them first come, first served
+// with its other messages.
 #include <cstdint>
+#include <string>
 #include <memory>
 #include <span>
 #include <vector>
@@ -42,6 +56,15 @@ struct late_message {
     std::uint32_t extra_steps = 0;
 };
 
+// Where the messages of one projection computed in arrays enter and leave the chip's network.
+struct chip_array_port {
+    std::string projection;               // its name, for the ledger
+    std::uint32_t pre_population = 0;
+    std::uint32_t tile = 0;               // the port's topology tile
+    std::vector<std::uint8_t> sends;      // per pre neuron: its row in the arrays is not empty
+    std::vector<std::uint32_t> cores;     // cores holding the post population's neurons, increasing
+};
+
 struct chip_statistics {
     std::int64_t steps = 0;
     hw_time hardware_time = 0;   // the whole run
@@ -52,14 +75,17 @@ struct chip_statistics {
     hw_time queueing_delay = 0;  // waiting for busy links, summed over messages
     std::uint64_t dram_reads = 0;  // bursts read from DRAM for synaptic rows off chip
     hw_time dram_stall = 0;        // synaptic processing waiting for DRAM, summed over messages
+    std::uint64_t array_messages = 0;  // to and from array ports (both legs; also in `messages`)
 };
 
 class chip_model {
 public:
     // `dram`: the memory holding the rows of mapping.dram_rows (required when it is not empty;
-    // it must outlive the model).
+    // it must outlive the model). `ports`: one per projection computed in arrays beside the
+    // chip (none: the chip alone).
     chip_model(const chip_params& chip, const core_mapping& mapping, const noc_topology& topology,
-               ledger& book, chip_run_options options, const dram_params* dram = nullptr);
+               ledger& book, chip_run_options options, const dram_params* dram = nullptr,
+               std::vector<chip_array_port> ports = {});
     ~chip_model();
 
     // Accounts one step. spikes[p]: the neurons of population p that spiked (increasing ids);
@@ -73,6 +99,7 @@ public:
 
     const chip_statistics& statistics() const { return stats_; }
     const noc_timing& noc() const { return noc_; }
+    const std::vector<chip_array_port>& ports() const { return ports_; }
     std::uint32_t active_tiles() const { return active_tiles_; }
     hw_time barrier() const { return barrier_; }
 
@@ -80,12 +107,20 @@ private:
     struct core_counters {
         ledger::counter synapse_op, update_active, update_inactive, message_out, message_in;
     };
+    struct port_counters {
+        ledger::counter message_in, message_out;
+    };
+    // What a message of the step is: between cores, leg 1 (a core to an array port) or leg 2
+    // (an array port to a core).
+    enum class leg : std::uint8_t { core, to_port, from_port };
     struct pending_message {
-        std::uint32_t population, neuron, core, synapses;
+        std::uint32_t population, neuron, core, synapses;  // to_port: `core` is the port index
         dram_row row;  // bursts == 0: on chip
+        leg kind = leg::core;
     };
 
     void fetch_rows();
+    void send_from_ports(hw_time& end);
     hw_time dram_time(dram_clock clock) const { return clock * t_dram_clock_; }
 
     const chip_params& chip_;
@@ -116,6 +151,14 @@ private:
     std::vector<dram_request> requests_;
     std::vector<hw_time> row_ready_;  // per message of the step: its row is on chip
     std::vector<std::uint64_t> last_burst_of_;  // per message: index past its bursts in requests_
+    // Array ports.
+    std::vector<chip_array_port> ports_;
+    std::vector<port_counters> port_counters_;
+    std::vector<std::vector<std::uint32_t>> ports_of_;  // per population: the ports of its projections
+    std::vector<hw_time> port_last_;    // per port: its last leg-1 arrival of the step
+    std::vector<std::uint8_t> port_hit_;  // per port: it received a leg-1 message this step
+    std::vector<noc_send> port_sends_;  // the step's leg-2 messages
+    std::vector<hw_time> port_arrivals_;
 };
 
 // The barrier time for `tiles` active tiles from the chip's table (piecewise linear, flat

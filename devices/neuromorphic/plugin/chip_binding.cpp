@@ -64,7 +64,7 @@ chip_binding::chip_binding(const chip_settings& settings, const net::experiment_
     quantize_weights();
     attach_slices();
     const dram_params* dram_ptr = dram_ ? &*dram_ : nullptr;
-    model_ = std::make_unique<chip_model>(chip_, mapping_, *topology_, ledger_, options_, dram_ptr);
+    model_ = std::make_unique<chip_model>(chip_, mapping_, *topology_, ledger_, options_, dram_ptr, place_array_ports());
     spikes_.resize(net.populations.size());
     spike_spans_.resize(net.populations.size());
     active_.resize(mapping_.cores.size());
@@ -126,6 +126,45 @@ void chip_binding::attach_slices() {
             slice->track_input_groups(std::move(groups), options_.timed ? &late_ : nullptr);
         }
     }
+}
+
+// One array port per projection whose synapses reach the chip's slices as step projections
+// (crossbar arrays, or any device delivering a whole step at a time): on the tile of the core
+// holding most of its post population's neurons (ties: the lowest core id). A presynaptic
+// neuron sends to it when its row is non-empty in any post slice's table.
+std::vector<chip_array_port> chip_binding::place_array_ports() const {
+    std::vector<chip_array_port> ports;
+    for (std::size_t e = 0; e < net_.projections.size(); ++e) {
+        const auto& proj = net_.projections[e];
+        const auto pre = static_cast<std::uint32_t>(proj.pre_index);
+        const auto post = static_cast<std::uint32_t>(proj.post_index);
+        chip_array_port port;
+        bool in_arrays = false;
+        port.sends.assign(mapping_.core_of[pre].size(), 0);
+        for (const population_slice* slice : net_.populations[post].slices) {
+            for (const auto& sp : slice->step_projections()) {
+                const synapse_table& t = sp->table();
+                if (t.projection != e) continue;
+                in_arrays = true;
+                for (std::size_t j = 0; j + 1 < t.row_start.size() && j < port.sends.size(); ++j) {
+                    if (t.row_start[j + 1] > t.row_start[j]) port.sends[j] = 1;
+                }
+            }
+        }
+        if (!in_arrays) continue;
+        std::vector<std::uint32_t> hosted(mapping_.cores.size(), 0);
+        for (const std::uint32_t c : mapping_.core_of[post]) ++hosted[c];
+        std::uint32_t best = 0;
+        for (std::uint32_t c = 0; c < hosted.size(); ++c) {
+            if (hosted[c] > 0) port.cores.push_back(c);
+            if (hosted[c] > hosted[best]) best = c;
+        }
+        port.projection = proj.name;
+        port.pre_population = pre;
+        port.tile = mapping_.cores[best].tile;
+        ports.push_back(std::move(port));
+    }
+    return ports;
 }
 
 void chip_binding::account_window() {

@@ -39,6 +39,8 @@ public:
     const noc_topology& topology() const { return *topology_; }
     const ledger& book() const { return ledger_; }
     const chip_statistics& statistics() const { return model_->statistics(); }
+    // One per projection computed in arrays beside the chip (chip_model.hpp).
+    const std::vector<chip_array_port>& array_ports() const { return model_->ports(); }
     const noc_timing& model_noc() const { return model_->noc(); }
     hw_time barrier() const { return model_->barrier(); }
     const chip_run_options& options() const { return options_; }
@@ -52,6 +54,7 @@ private:
     void map(const chip_settings& settings, const net::experiment_spec& experiment);
     void quantize_weights();
     void attach_slices();
+    std::vector<chip_array_port> place_array_ports() const;
 
     chip_params chip_;
     built_network& net_;

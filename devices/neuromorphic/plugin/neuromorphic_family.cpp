@@ -180,6 +180,7 @@ public:
         r.stats.add("", "max_extra_steps", std::int64_t{s.max_extra_steps});
         r.stats.add("", "dram_reads", s.dram_reads);
         r.stats.add("", "dram_stall", hw_seconds(s.dram_stall), "s");
+        r.stats.add("", "array_messages", s.array_messages);
         data_table traffic{"link_traffic"};
         std::vector<std::string> name;
         std::vector<std::int64_t> messages;

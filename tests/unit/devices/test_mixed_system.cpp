@@ -1,6 +1,8 @@
 // A chip and crossbar arrays in one run, its ledger counted by hand: the neurons and one
 // projection on a chip of round numbers (tests/unit/common/unit_chip.hpp), a second projection
-// in ideal arrays. One time base, one ledger holding both devices' rows, one report each.
+// in ideal arrays. One time base, one ledger holding both devices' rows, one report each. The
+// arrays sit on the chip's network-on-chip behind an array port (chip_model.hpp): aux's spike
+// goes to the port and the port's messages to out's cores, routed and charged on the chip.
 #include <doctest/doctest.h>
 
 #include <map>
@@ -60,24 +62,59 @@ TEST_CASE("mixed system: a chip and crossbar arrays share one run, one time base
     CHECK(r.devices[1].instance == "chip");
 
     // The chip: inp's two spikes each send one message to core 0 and one to core 1 (one hop
-    // east), one synapse op at each; aux's spike goes to the arrays, not through the cores.
+    // east), one synapse op at each. aux_out is in the arrays: its port sits on the tile of the
+    // core holding most of out's neurons, a tie (out0 on core 0, out1 on core 1) won by core 0,
+    // so tile(0,0). aux's spike at step 2 sends leg 1, one message from core 1 to the port (one
+    // hop west, tile(1,0)->tile(0,0)); the port then sends leg 2, one message to core 0 (same
+    // tile, no hop) and one to core 1 (one hop east). No synapse op for them: the arrays did
+    // the sums.
+    //   axon_out: core 0 sends inp's 4, core 1 aux's 1; the port 2;
+    //   axon_in:  core 0 and core 1 take 2 from inp and 1 from the port each: 3 and 3; the port 1;
+    //   hops: tile(0,0)->tile(1,0) 2 (inp) + 1 (leg 2) = 3, tile(1,0)->tile(0,0) 1 (leg 1);
+    //   messages: 4 between cores + 1 leg 1 + 2 leg 2 = 7, of which 3 array messages.
     // Five steps of four neuron updates; out0 and out1 receive input at steps 2 and 4 (from
     // inp, one-step delay) and at step 3 (from aux through the arrays): 6 active, 14 inactive.
     const ledger_columns chip = device(r, "chip").ledger;
     const auto rows = counts_of(chip);
     CHECK(rows.at({"chip/core[0]/axon_out", "message"}) == 4);
-    CHECK(rows.at({"chip/core[0]/axon_in", "message"}) == 2);
-    CHECK(rows.at({"chip/core[1]/axon_in", "message"}) == 2);
+    CHECK(rows.at({"chip/core[1]/axon_out", "message"}) == 1);
+    CHECK(rows.at({"chip/core[0]/axon_in", "message"}) == 3);
+    CHECK(rows.at({"chip/core[1]/axon_in", "message"}) == 3);
+    CHECK(rows.at({"chip/array_port[aux_out]", "message_in"}) == 1);
+    CHECK(rows.at({"chip/array_port[aux_out]", "message_out"}) == 2);
     CHECK(rows.at({"chip/core[0]/synapse", "spike_op"}) == 2);
     CHECK(rows.at({"chip/core[1]/synapse", "spike_op"}) == 2);
     CHECK(rows.at({"chip/core[0]/soma", "update_active"}) == 3);
     CHECK(rows.at({"chip/core[1]/soma", "update_active"}) == 3);
     CHECK(rows.at({"chip/core[0]/soma", "update_inactive"}) == 7);
     CHECK(rows.at({"chip/core[1]/soma", "update_inactive"}) == 7);
-    CHECK(rows.at({"chip/noc/link[tile(0,0)->tile(1,0)]", "hop"}) == 2);
-    const double chip_dynamic = 4 * 2e-12 + 4 * 3e-12 + 4 * 1e-12 + 6 * 10e-12 + 14 * 4e-12 + 2 * 5e-12;
+    CHECK(rows.at({"chip/noc/link[tile(0,0)->tile(1,0)]", "hop"}) == 3);
+    CHECK(rows.at({"chip/noc/link[tile(1,0)->tile(0,0)]", "hop"}) == 1);
+    CHECK(count(r, "chip", "messages") == 7);
+    CHECK(count(r, "chip", "array_messages") == 3);
+    CHECK(count(r, "chip", "hops") == 4);
+    // 7 messages out (5 at cores, 2 at the port) at 2 pJ, 7 in (6 at cores, 1 at the port) at
+    // 3 pJ, 4 synapse ops at 1 pJ, 6 active updates at 10 pJ, 14 inactive at 4 pJ, 4 east-west
+    // hops at 5 pJ.
+    const double chip_dynamic = 7 * 2e-12 + 7 * 3e-12 + 4 * 1e-12 + 6 * 10e-12 + 14 * 4e-12 + 4 * 5e-12;
     CHECK(dynamic_energy(r, "chip") == doctest::Approx(chip_dynamic).epsilon(1e-12));
     CHECK(static_energy(r, "chip") == doctest::Approx(2 * 1e-3 * stat(r, "chip", "hardware_time")).epsilon(1e-12));
+    // Hardware time, as fast as possible, per step (the pipeline of test_chip_binding.cpp;
+    // barrier of 2 tiles: 7 ns; times from the step's start):
+    //   step 0, quiet: each core updates 2 idle neurons, 2 ns → 9 ns;
+    //   step 1, inp spikes: core 0 done at 2 ns, sends at 3 ns (to core 0) and 4 ns (to core 1);
+    //     core 1's message crosses one link (10 ns) to 14 ns, done at 16 ns → 23 ns;
+    //   step 2, aux spikes: out0 and out1 active, each core 1 idle + 1 active = 3 ns; core 1
+    //     sends leg 1 at 4 ns, at the port at 14 ns; leg 2 leaves at 14 ns: core 0 takes its
+    //     message at once, done at 15 ns; core 1's crosses the east link (free since step 1) to
+    //     24 ns, done at 25 ns → 32 ns;
+    //   step 3, inp spikes, out0 and out1 active (from aux): core 0 done at 3 ns, sends at 4
+    //     and 5 ns; core 1's message arrives at 15 ns, done at 17 ns → 24 ns;
+    //   step 4: out0 and out1 active, 3 ns → 10 ns.
+    // 9 + 23 + 32 + 24 + 10 = 98 ns; the slowest step is step 2 (without the ports, 10 ns).
+    CHECK(stat(r, "chip", "hardware_time") == doctest::Approx(98e-9).epsilon(1e-12));
+    CHECK(stat(r, "chip", "max_step_time") == doctest::Approx(32e-9).epsilon(1e-12));
+    CHECK(stat(r, "chip", "queueing_delay") == 0);
     CHECK(count(r, "chip", "synaptic_events") == 4);
 
     // The arrays: aux_out is a 1 x 2 matrix, two columns per weight (differential pairs) on one

@@ -175,7 +175,8 @@ TEST_CASE("crossbar: projections that cannot be mapped are refused by name") {
 
 // Devices attach in registry order (devices/builtin_families.cpp): a family that computes
 // projections (the crossbar) before one that hosts neurons (the chip), which then maps only the
-// synapses left to it. The messages between the chip's cores and the arrays are not modelled yet.
+// synapses left to it. The messages between the chip's cores and the arrays go through the
+// chip's network-on-chip (counted by hand in tests/unit/devices/test_mixed_system.cpp).
 TEST_CASE("crossbar: beside a chip, the arrays compute their projections and the chip hosts the neurons") {
     simulation alone = simulate(fan_in("ideal"));
     const run_result ra = alone.run();
