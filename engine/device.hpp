@@ -7,6 +7,7 @@
 // back) it installs at attach time through the slices' generic hooks.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "engine/base/device_report.hpp"
 #include "engine/base/device_request.hpp"
 #include "engine/base/ledger.hpp"
+#include "engine/base/time.hpp"
 
 namespace fluxon {
 
@@ -26,10 +28,16 @@ struct experiment_spec;
 class attached_device {
 public:
     virtual ~attached_device() = default;
-    // Serially after every window, with the window's spikes in the slices' logs.
-    virtual void after_window() {}
+    // Serially after every window, with the window's spikes in the slices' logs; `reached` is
+    // the window's end (ticks): nothing before it is still to come.
+    virtual void after_window(tick_t /*reached*/) {}
     // Once, after the last window the run reached.
     virtual void finish() {}
+    // Asked before a run that has no populations and no duration: a device whose work needs
+    // no input from the network (a DRAM trace, an SFQ circuit's own input trains) does all of
+    // it now and returns when it ended, in ticks of the run's time base; the run then lasts
+    // until the latest such end. Nothing (the default): it waits for input.
+    virtual std::optional<tick_t> run_alone() { return std::nullopt; }
     // What is known before the run starts (preset, settings, mapping): written when the run
     // file is created, so that a killed run still has it.
     virtual device_report describe() const = 0;

@@ -103,6 +103,7 @@ struct simulation::state {
             attach_context ctx{spec, net, *request};
             devices.push_back(family->attach(*request->settings, ctx));
         }
+        if (!spec.run.duration_given && net.populations.empty()) last_until_devices_end();
         build_time = seconds_since(t0);
         for (const auto& p : net.populations) {
             populations.push_back({p.name, std::string(p.model->name()), p.size, p.model->is_source()});
@@ -116,6 +117,18 @@ struct simulation::state {
             probes[i].ids = net.probes[i].ids;
             probes[i].units = net.probes[i].units;
         }
+    }
+
+    // A run of devices alone, without a duration, ends with the latest of their own ends,
+    // rounded up to a whole step; 1 s (the default) when none runs on its own.
+    void last_until_devices_end() {
+        std::optional<tick_t> end;
+        for (const auto& d : devices) {
+            if (const std::optional<tick_t> e = d->run_alone()) end = std::max(end.value_or(0), *e);
+        }
+        if (!end) return;
+        net.end_ticks = (*end + net.dt_ticks - 1) / net.dt_ticks * net.dt_ticks;
+        net.duration = net.base.to_seconds(net.end_ticks);
     }
 
     run_result totals(double wall, tick_t reached) const {
@@ -177,7 +190,7 @@ run_result simulation::run(const run_options& options) {
     bool stopped = false;
     int windows_since_collect = 0;
     const auto window_done = [&](tick_t t) {
-        for (const auto& d : st.devices) d->after_window();
+        for (const auto& d : st.devices) d->after_window(t);
         stopped = options.stop && options.stop->load(std::memory_order_relaxed) && t < st.net.end_ticks;
         // Collecting reads (and clears) buffers that other threads' slices write: done every
         // window, moving those cache lines between cores cost more than the window's spikes.

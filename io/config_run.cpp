@@ -61,6 +61,7 @@ net::run_spec read_run(const config_node& run) {
     if (const config_node dt = run.child("dt"); dt.present()) spec.dt = read_quantity(dt, dimension::time);
     if (const config_node d = run.child("duration"); d.present()) {
         spec.duration = read_quantity(d, dimension::time);
+        spec.duration_given = true;
     }
     read_run_integers(run, spec);
     read_run_settings(run, spec);

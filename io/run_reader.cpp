@@ -58,7 +58,7 @@ void read_root(const h5::group& root, run_summary& out) {
     out.threads = root.read_attr<std::int32_t>("threads");
     // Groups of other layouts (format 1's family groups) are named, so nobody thinks them empty.
     static constexpr std::string_view read_here[] = {"run", "config", "populations", "projections", "spikes",
-                                                     "probes", "counters", "ledger", "devices", "dram", "sfq"};
+                                                     "probes", "counters", "ledger", "devices"};
     for (const std::string& child : root.children()) {
         if (std::find(std::begin(read_here), std::end(read_here), child) == std::end(read_here)) {
             out.unread_groups.push_back(child);
@@ -166,11 +166,9 @@ std::string component_type(const std::string& component) {
     return bracket == std::string::npos || bracket == 0 ? last : last.substr(0, bracket);
 }
 
-void read_ledger_shares(const h5::group& g, ledger_summary& l) {
-    const auto components = g.open_dataset("component").read_strings();
-    const auto actions = g.open_dataset("action").read_strings();
-    const auto counts = g.open_dataset("count").read_all<std::int64_t>();
-    const auto energies = g.open_dataset("energy").read_all<double>();
+void add_ledger_shares(const std::vector<std::string>& components, const std::vector<std::string>& actions,
+                       const std::vector<std::int64_t>& counts, const std::vector<double>& energies,
+                       ledger_summary& l) {
     std::map<std::pair<std::string, std::string>, ledger_share> shares;
     for (std::size_t i = 0; i < components.size() && i < actions.size() && i < counts.size() && i < energies.size();
          ++i) {
@@ -188,6 +186,11 @@ void read_ledger_shares(const h5::group& g, ledger_summary& l) {
                      [](const ledger_share& a, const ledger_share& b) { return a.energy > b.energy; });
 }
 
+void read_ledger_shares(const h5::group& g, ledger_summary& l) {
+    add_ledger_shares(g.open_dataset("component").read_strings(), g.open_dataset("action").read_strings(),
+                      g.open_dataset("count").read_all<std::int64_t>(), g.open_dataset("energy").read_all<double>(), l);
+}
+
 ledger_summary read_ledger_group(const h5::group& g) {
     ledger_summary l;
     l.status = g.has_attr("status") ? g.read_attr_string("status") : "";
@@ -199,73 +202,6 @@ ledger_summary read_ledger_group(const h5::group& g) {
 void read_ledger(const h5::group& root, run_summary& out) {
     if (!root.has_group("ledger")) return;
     out.ledger = read_ledger_group(root.open_group("ledger"));
-}
-
-double quantile(std::vector<double> values, double q) {
-    if (values.empty()) return 0;
-    const auto k = static_cast<std::size_t>(std::ceil(q * static_cast<double>(values.size()))) ;
-    const std::size_t at = std::min(values.size() - 1, k == 0 ? 0 : k - 1);
-    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(at), values.end());
-    return values[at];
-}
-
-void read_dram(const h5::group& root, run_summary& out) {
-    if (!root.has_group("dram")) return;
-    const h5::group g = root.open_group("dram");
-    dram_summary d;
-    d.preset = g.read_attr_string("preset");
-    d.preset_origin = g.read_attr_string("preset_origin");
-    d.trace = g.read_attr_string("trace");
-    d.tck = g.read_attr<double>("tck");
-    d.burst_bytes = g.read_attr<std::uint32_t>("burst_bytes");
-    d.requests = g.read_scalar<std::uint64_t>("requests");
-    d.reads = g.read_scalar<std::uint64_t>("reads");
-    d.writes = g.read_scalar<std::uint64_t>("writes");
-    d.row_hits = g.read_scalar<std::uint64_t>("row_hits");
-    d.row_misses = g.read_scalar<std::uint64_t>("row_misses");
-    d.row_conflicts = g.read_scalar<std::uint64_t>("row_conflicts");
-    d.simulated_time = g.read_scalar<double>("simulated_time");
-    d.bandwidth = g.read_scalar<double>("bandwidth");
-    d.peak_bandwidth = g.read_scalar<double>("peak_bandwidth");
-    const auto names = g.open_dataset("commands/command").read_strings();
-    const auto counts = g.open_dataset("commands/count").read_all<std::uint64_t>();
-    for (std::size_t k = 0; k < names.size() && k < counts.size(); ++k) d.commands.emplace_back(names[k], counts[k]);
-    const auto latency = g.open_dataset("latency").read_all<double>();
-    if (!latency.empty()) {
-        double sum = 0;
-        for (const double x : latency) sum += x;
-        d.latency_mean = sum / static_cast<double>(latency.size());
-        d.latency_p50 = quantile(latency, 0.5);
-        d.latency_p99 = quantile(latency, 0.99);
-        d.latency_max = *std::max_element(latency.begin(), latency.end());
-    }
-    out.dram = std::move(d);
-}
-
-
-void read_sfq(const h5::group& root, run_summary& out) {
-    if (!root.has_group("sfq")) return;
-    const h5::group g = root.open_group("sfq");
-    sfq_run_summary x;
-    x.library = g.read_attr_string("library");
-    x.technology = g.read_attr_string("technology");
-    x.policy = g.read_attr_string("policy");
-    x.cells = g.read_scalar<std::uint64_t>("cells");
-    x.junctions = g.read_scalar<std::uint64_t>("junctions");
-    x.events = g.read_scalar<std::uint64_t>("events");
-    x.firings = g.read_scalar<std::uint64_t>("firings");
-    x.end_time = static_cast<double>(g.read_scalar<std::int64_t>("end_time")) * 1e-15;
-    x.energy_4k = g.read_scalar<double>("energy_4k");
-    x.energy_wall_plug = g.read_scalar<double>("energy_wall_plug");
-    x.cryo_factor = g.read_scalar<double>("cryo_factor");
-    if (g.has_group("violations")) x.violations = g.open_dataset("violations/time").read_all<std::int64_t>().size();
-    if (g.has_group("outputs")) {
-        const h5::group outputs = g.open_group("outputs");
-        for (const std::string& pin : outputs.children()) {
-            x.outputs.emplace_back(pin, outputs.open_dataset(pin).read_all<std::int64_t>().size());
-        }
-    }
-    out.sfq = std::move(x);
 }
 
 [[noreturn]] void bad_device_part(const h5::group& g, const std::string& why) {
@@ -431,46 +367,6 @@ void format_run_energy(const run_summary& s, std::string& out) {
     format_breakdown(l, out);
 }
 
-void format_dram(const run_summary& s, std::string& out) {
-    if (!s.dram) return;
-    const dram_summary& d = *s.dram;
-    out += fmt::format("dram:           {} ({}), trace {}\n", d.preset, d.preset_origin, d.trace);
-    out += fmt::format("  requests        {} ({} reads, {} writes)\n", d.requests, d.reads, d.writes);
-    out += fmt::format("  simulated time  {} ({} clocks of {})\n", si(d.simulated_time, "s"),
-                       d.tck > 0 ? static_cast<std::int64_t>(std::llround(d.simulated_time / d.tck)) : 0,
-                       si(d.tck, "s"));
-    out += fmt::format("  bandwidth       {:.4g} GB/s = {:.1f} % of the peak {:.4g} GB/s\n", d.bandwidth / 1e9,
-                       d.peak_bandwidth > 0 ? 100 * d.bandwidth / d.peak_bandwidth : 0.0, d.peak_bandwidth / 1e9);
-    out += fmt::format("  latency         mean {}, median {}, p99 {}, max {}\n", si(d.latency_mean, "s"),
-                       si(d.latency_p50, "s"), si(d.latency_p99, "s"), si(d.latency_max, "s"));
-    const double n = static_cast<double>(std::max<std::uint64_t>(1, d.requests));
-    out += fmt::format("  row buffer      {} hits ({:.1f} %), {} misses, {} conflicts\n", d.row_hits,
-                       100 * static_cast<double>(d.row_hits) / n, d.row_misses, d.row_conflicts);
-    std::string commands;
-    for (const auto& [name, count] : d.commands) commands += fmt::format("{}{} {}", commands.empty() ? "" : ", ", name, count);
-    out += fmt::format("  commands        {}\n", commands);
-    if (!s.ledger || s.ledger->rows == 0) return;
-    const ledger_summary& l = *s.ledger;
-    format_energy(l, out);
-    const double bits = 8.0 * static_cast<double>(d.requests) * static_cast<double>(d.burst_bytes);
-    if (bits > 0) out += fmt::format("  per bit         {}\n", si(l.total_energy / bits, "J"));
-    format_breakdown(l, out);
-}
-
-
-void format_sfq(const run_summary& s, std::string& out) {
-    if (!s.sfq) return;
-    const sfq_run_summary& x = *s.sfq;
-    out += fmt::format("sfq:            library {}, {}, {} cells, {} JJs, policy {}\n", x.library, x.technology, x.cells,
-                       x.junctions, x.policy);
-    out += fmt::format("  pulses          {} events, {} firings, last at {}\n", x.events, x.firings,
-                       si(x.end_time, "s"));
-    for (const auto& [pin, n] : x.outputs) out += fmt::format("  output {:<10} {} pulses\n", pin, n);
-    out += fmt::format("  violations      {}\n", x.violations);
-    out += fmt::format("  energy          {} at 4 K, {} at the wall plug ({:g} W/W)\n", si(x.energy_4k, "J"),
-                       si(x.energy_wall_plug, "J"), x.cryo_factor);
-}
-
 // si() for any magnitude: k, M, G, T above 1000 too, except for seconds (1500 s reads better
 // than 1.5 ks), and no prefix on units that take none.
 std::string si_any(double value, const std::string& unit) {
@@ -518,7 +414,14 @@ void format_device(const device_summary& d, std::string& out) {
             if (std::find(paths.begin(), paths.end(), e.path) == paths.end()) paths.push_back(e.path);
         }
     }
-    if (below > 0) {
+    // A few statistics under one path (an SFQ circuit's pulses per output) are shown; more, or
+    // under several paths (a chip's per-core figures), are named.
+    constexpr std::size_t shown_below = 12;
+    if (below > 0 && below <= shown_below && paths.size() == 1) {
+        for (const stat_entry& e : d.stats.entries()) {
+            if (!e.path.empty()) out += fmt::format("  {:<17} {}\n", e.path + "/" + e.name, format_stat(e));
+        }
+    } else if (below > 0) {
         constexpr std::size_t named = 3;
         std::string where;
         for (std::size_t p = 0; p < paths.size() && p < named; ++p) where += (p == 0 ? "" : ", ") + paths[p];
@@ -548,8 +451,6 @@ run_summary read_run_summary(const std::string& path) {
     read_probes(root, out);
     read_counters(root, out);
     read_ledger(root, out);
-    read_dram(root, out);
-    read_sfq(root, out);
     read_devices(root, out);
     return out;
 }
@@ -568,8 +469,6 @@ std::string format_run_summary(const run_summary& s) {
     format_structure(s, out);
     format_recordings(s, out);
     format_counters(s, out);
-    format_dram(s, out);
-    format_sfq(s, out);
     for (const device_summary& d : s.devices) format_device(d, out);
     format_run_energy(s, out);
     if (!s.unread_groups.empty()) {
@@ -580,5 +479,32 @@ std::string format_run_summary(const run_summary& s) {
 }
 
 std::string summarize_run(const std::string& path) { return format_run_summary(read_run_summary(path)); }
+
+device_summary summarize_device(const device_report& r) {
+    device_summary d{.family = r.family, .instance = r.instance, .preset = r.preset, .preset_origin = r.preset_origin,
+                     .status = r.has_ledger ? "complete" : "running", .stats = r.stats, .tables = {}, .ledger = {}};
+    for (const data_table& t : r.tables) {
+        device_table_summary s{.name = t.name, .rows = t.rows(), .columns = {}};
+        for (const data_column& c : t.columns) s.columns.push_back(c.name);
+        d.tables.push_back(std::move(s));
+    }
+    if (r.has_ledger) {
+        ledger_summary l;
+        l.status = "complete";
+        l.rows = r.ledger.count.size();
+        add_ledger_shares(r.ledger.component, r.ledger.action, r.ledger.count, r.ledger.energy, l);
+        l.static_energy = r.static_energy;
+        l.dynamic_energy = r.dynamic_energy;
+        l.total_energy = r.static_energy + r.dynamic_energy;
+        d.ledger = std::move(l);
+    }
+    return d;
+}
+
+std::string format_device_summary(const device_summary& d) {
+    std::string out;
+    format_device(d, out);
+    return out;
+}
 
 }  // namespace fluxon::io

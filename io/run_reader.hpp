@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/base/device_report.hpp"
 #include "engine/base/stats.hpp"
 
 namespace fluxon::io {
@@ -60,25 +61,6 @@ struct ledger_summary {
     std::vector<ledger_share> shares;  // by decreasing energy
 };
 
-// A trace-driven DRAM run (/dram).
-struct dram_summary {
-    std::string preset, preset_origin, trace;
-    double tck = 0, simulated_time = 0, bandwidth = 0, peak_bandwidth = 0;  // s, s, bytes/s
-    std::uint32_t burst_bytes = 0;
-    std::uint64_t requests = 0, reads = 0, writes = 0, row_hits = 0, row_misses = 0, row_conflicts = 0;
-    std::vector<std::pair<std::string, std::uint64_t>> commands;
-    double latency_mean = 0, latency_p50 = 0, latency_p99 = 0, latency_max = 0;  // s
-};
-
-// A pulse-level SFQ circuit run (/sfq).
-struct sfq_run_summary {
-    std::string library, technology, policy;
-    std::uint64_t cells = 0, junctions = 0, events = 0, firings = 0, violations = 0;
-    double end_time = 0;  // s
-    double energy_4k = 0, energy_wall_plug = 0, cryo_factor = 0;  // J, J, W/W
-    std::vector<std::pair<std::string, std::uint64_t>> outputs;  // pin → pulses
-};
-
 // One table of a device (/devices/<instance>/tables/<name>).
 struct device_table_summary {
     std::string name;
@@ -113,8 +95,6 @@ struct run_summary {
     std::vector<probe_summary> probes;
     std::optional<counters_summary> counters;  // absent when the run never finished
     std::optional<ledger_summary> ledger;      // absent when the file has no /ledger
-    std::optional<dram_summary> dram;          // present for trace-driven DRAM runs
-    std::optional<sfq_run_summary> sfq;            // present for SFQ circuit runs
     std::vector<device_summary> devices;           // in the order the run created them; none in version 1
 };
 
@@ -127,5 +107,10 @@ std::string format_run_summary(const run_summary& summary);
 
 // read_run_summary + format_run_summary.
 std::string summarize_run(const std::string& path);
+
+// A device's report as a run file would give it back, for runs kept in memory only, and the
+// block `fluxon inspect` prints for it.
+device_summary summarize_device(const device_report& report);
+std::string format_device_summary(const device_summary& device);
 
 }  // namespace fluxon::io

@@ -266,7 +266,6 @@ struct run_writer::impl {
     std::vector<spike_sink> spikes;
     std::vector<probe_sink> probes;
     std::vector<device_entry> devices;  // in the order of their groups under /devices
-    bool ledger_written = false;        // by write_ledger, which then owns /ledger
     double flush_interval = 2.0;
     clock::time_point last_flush = clock::now();
     double reached = 0;
@@ -565,41 +564,10 @@ void run_writer::flush() {
     impl_->flush();
 }
 
-void run_writer::write_ledger(const ledger_columns& rows, double static_energy, double dynamic_energy) {
-    impl_->require_open("write_ledger");
-    fill_ledger(impl_->file.root().open_group("ledger"), rows, static_energy, dynamic_energy);
-    impl_->ledger_written = true;
-}
-
 void run_writer::finish_device(const device_report& report) {
     impl_->require_open("finish_device");
     validate_device(impl_->path, report);
     impl_->finish_device(report);
-}
-
-void run_writer::write_dram(const dram_record& d) {
-    impl_->require_open("write_dram");
-    const h5::group g = impl_->file.root().create_group("dram");
-    g.write_attr("preset", d.preset);
-    g.write_attr("preset_origin", d.preset_origin);
-    g.write_attr("trace", d.trace);
-    g.write_attr("tck", d.tck);
-    g.write_attr("burst_bytes", d.burst_bytes);
-    g.write_string("preset_text", d.preset_text);
-    g.write_scalar("requests", d.requests);
-    g.write_scalar("reads", d.reads);
-    g.write_scalar("writes", d.writes);
-    g.write_scalar("row_hits", d.row_hits);
-    g.write_scalar("row_misses", d.row_misses);
-    g.write_scalar("row_conflicts", d.row_conflicts);
-    g.write_scalar("simulated_time", d.simulated_time);
-    g.write_scalar("bandwidth", d.bandwidth);
-    g.write_scalar("peak_bandwidth", d.peak_bandwidth);
-    const h5::group commands = g.create_group("commands");
-    commands.write_strings("command", d.command);
-    commands.write_vector<std::uint64_t>("count", d.command_count);
-    h5::dataset latency = g.create_extendible<double>("latency", column_chunk);
-    latency.append<double>(d.latency);
 }
 
 void run_writer::finish(const run_counters& counters, const std::string& status,
@@ -610,7 +578,7 @@ void run_writer::finish(const run_counters& counters, const std::string& status,
                              status + "'");
     h5::silence_errors();
     impl_->write_pending();
-    if (!impl_->ledger_written) impl_->write_device_ledgers();
+    impl_->write_device_ledgers();
     impl_->write_counters(counters);
     impl_->status.write_string(status);
     impl_->message.write_string(message);
@@ -624,9 +592,5 @@ const std::string& run_writer::path() const { return impl_->path; }
 
 namespace fluxon::io {
 
-h5::group run_writer::create_group(const std::string& name) {
-    impl_->require_open("create_group");
-    return impl_->file.root().create_group(name);
-}
 
 }  // namespace fluxon::io

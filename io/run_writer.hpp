@@ -61,17 +61,6 @@ struct run_counters {
     std::int64_t windows = 0, parallel_windows = 0;
 };
 
-// A trace-driven DRAM run (/dram).
-struct dram_record {
-    std::string preset, preset_origin, preset_text, trace;
-    double tck = 0, simulated_time = 0, bandwidth = 0, peak_bandwidth = 0;  // s, s, bytes/s
-    std::uint32_t burst_bytes = 0;
-    std::uint64_t requests = 0, reads = 0, writes = 0, row_hits = 0, row_misses = 0, row_conflicts = 0;
-    std::vector<std::string> command;
-    std::vector<std::uint64_t> command_count;
-    std::vector<double> latency;  // s, per request in trace order
-};
-
 struct run_layout {
     run_metadata meta;
     std::vector<population_info> populations;
@@ -101,22 +90,14 @@ public:
     // Records simulated progress and flushes if flush_interval has passed since the last one.
     void progress(double time_reached);
     void flush();
-    // The energy ledger of a run with modelled hardware (before finish). Once called, finish()
-    // leaves /ledger to it instead of writing the devices' ledgers there.
-    void write_ledger(const ledger_columns& rows, double static_energy, double dynamic_energy);
-    // The results of a trace-driven DRAM run (before finish).
-    void write_dram(const dram_record& dram);
     // What a device did (before finish): its statistics (replacing those written at the
     // start, unless this report has none), its ledger and the tables not written at the start,
     // into /devices/<instance>, created here for a device the layout did not list; the device's
-    // status becomes "complete". Each device finishes at most once. Unless write_ledger was
-    // called, finish() writes the union of the devices' ledgers into /ledger. Throws io_error
+    // status becomes "complete". Each device finishes at most once. finish() writes the union
+    // of the devices' ledgers into /ledger. Throws io_error
     // naming the file for names that cannot be written (an invalid or duplicate instance,
     // table, column or statistic name).
     void finish_device(const device_report& report);
-    // A new group under the root for a hardware family that writes its own results (the SFQ
-    // runs' /sfq), before finish.
-    h5::group create_group(const std::string& name);
     // Final counters and status ("complete" | "interrupted" | "failed"), then closes the file.
     void finish(const run_counters& counters, const std::string& status,
                 const std::string& message = "");

@@ -95,6 +95,9 @@ struct probe_spec {
 struct run_spec {
     quantity_input dt{0.1e-3, {}};
     quantity_input duration{1.0, {}};
+    // Without a duration a run lasts 1 s, or, when it has no populations, until the work of its
+    // devices that run on their own (a DRAM trace, an SFQ circuit's input trains) ends.
+    bool duration_given = false;
     std::uint64_t seed = 1;
     int threads = 1;
     // With threads > 1, populations are cut into per-thread slices of at least this many

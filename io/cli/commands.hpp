@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "networks/spec.hpp"
+
 namespace fluxon::cli {
 
 enum exit_code : int {
@@ -43,6 +45,8 @@ struct sfq_args {
 };
 
 int run_command(const run_args& args);
+// Runs `spec` as `fluxon run` does: a run file at `output` (none when empty) and a summary.
+int run_experiment(const net::experiment_spec& spec, const std::string& output, bool quiet);
 int dram_command(const dram_args& args);
 int sweep_command(const sweep_args& args);
 int sfq_command(const sfq_args& args);

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -27,8 +28,7 @@ std::vector<std::string> all_overrides(const run_args& args) {
 
 }  // namespace
 
-int run_command(const run_args& args) {
-    const net::experiment_spec spec = io::load_config(args.config, all_overrides(args));
+int run_experiment(const net::experiment_spec& spec, const std::string& output, bool quiet) {
     // The network refers to its models and devices to their families for the whole run, so
     // the registries outlive it.
     const model_registry models = builtin_models();
@@ -36,25 +36,39 @@ int run_command(const run_args& args) {
     simulation sim(spec, models, families);
 
     progress_bar bar(stderr);
-    io::run_file_output file(args.output, sim);
+    std::optional<io::run_file_output> file;
+    if (!output.empty()) file.emplace(output, sim);
     run_options options;
-    options.output = &file;
+    options.output = file ? &*file : nullptr;
     options.keep_in_memory = false;
     options.stop = &interrupt_flag();
-    if (!args.quiet && isatty(STDERR_FILENO)) {
+    if (!quiet && isatty(STDERR_FILENO)) {
         options.progress = [&bar](double t_reached, double t_end) { bar.update(t_reached, t_end); };
     }
     catch_interrupts();
     const run_result result = sim.run(options);
     bar.finish();
 
-    if (!args.quiet) std::cout << io::summarize_run(args.output) << std::flush;
+    if (!quiet) {
+        if (file) {
+            std::cout << io::summarize_run(output) << std::flush;
+        } else {
+            for (const device_report& d : result.devices) {
+                std::cout << io::format_device_summary(io::summarize_device(d));
+            }
+            std::cout << std::flush;
+        }
+    }
     if (result.status == "interrupted") {
-        std::cerr << fmt::format("fluxon: interrupted at t = {:g} s; {} holds the run up to there\n",
-                                 result.time_reached, args.output);
+        std::cerr << fmt::format("fluxon: interrupted at t = {:g} s{}\n", result.time_reached,
+                                 file ? fmt::format("; {} holds the run up to there", output) : "");
         return exit_interrupted;
     }
     return exit_ok;
+}
+
+int run_command(const run_args& args) {
+    return run_experiment(io::load_config(args.config, all_overrides(args)), args.output, args.quiet);
 }
 
 int inspect_command(const std::string& path) {

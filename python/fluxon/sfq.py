@@ -12,12 +12,14 @@
     r.outputs["q"]                               # pulse times in s (numpy); r.outputs_fs in fs
 
 A Circuit is the [circuit] table of a circuit file (docs/sfq.md) held as a dict; `to_toml()`
-writes that file and `run()` hands the same text to the C++ simulator, so Python and config
-files share one reader, one validation and the same errors. Times are in seconds, currents
+writes that file and `run()` hands the same text to the one engine as the device "sfq" of a
+run without a network, so Python and config files share one reader, one validation and the
+same errors. Times are in seconds, currents
 in amperes; they are written in whole femtoseconds (the simulator's time base).
 """
 import json
 import math
+import os
 
 import numpy as np
 
@@ -215,20 +217,27 @@ class Circuit(_Body):
     def run(self, output=None):
         """Simulates the circuit; output: also write a run file. Returns a Result. Raises
         fluxon.ConfigError / NetworkError / UserError naming the key and instance at fault."""
-        from . import _core
-        return Result(_core.sfq_run(circuit="python", text=self.to_toml(), output=output))
+        return run_text(self.to_toml(), output=output)
+
+
+def _run(sfq_section, output):
+    """The circuit alone as the device "sfq" of a run without a network or duration: it runs
+    on its own input trains to its last pulse (fs time base, dt = 1 fs)."""
+    from .network import Simulation
+    description = {"run": {"time_base": "fs", "dt": "1 fs"}, "sfq": dict(sfq_section, inputs={})}
+    result = Simulation(description).run(output=None if output is None else os.fspath(output))
+    return Result(result.devices["sfq"], result.build_time + result.wall_time, result)
 
 
 def run_file(path, output=None):
     """Runs a circuit file (docs/sfq.md); returns a Result."""
-    from . import _core
-    return Result(_core.sfq_run(circuit=path, output=output))
+    return _run({"circuit": os.fspath(path)}, output)
 
 
 def run_text(text, output=None, origin="python"):
-    """Runs circuit-file text (docs/sfq.md); `origin` names it in errors. Returns a Result."""
-    from . import _core
-    return Result(_core.sfq_run(circuit=origin, text=text, output=output))
+    """Runs circuit-file text (docs/sfq.md); returns a Result. Errors name the text as
+    "python" (`origin` is kept for callers that named it otherwise)."""
+    return _run({"circuit_text": text}, output)
 
 
 class Mapping:
@@ -264,29 +273,44 @@ def map_network(network, full_weight=None, threshold=1, inh_weight=1, time_scale
 
 
 class Result:
-    """What an SFQ run produced. outputs / recorded: {name: pulse times in s}; outputs_fs /
+    """What an SFQ run produced, from its device "sfq" (device: the fluxon.runfile.Device;
+    run: the RunResult). outputs / recorded: {name: pulse times in s}; outputs_fs /
     recorded_fs: the same in integer femtoseconds; violations: a list of dicts (instance,
     cell, kind, port, time, other_port, other_time; times in s); energy: dynamic, bias, chip
     (at 4 K), cooling, wall_plug (J) and cryo_factor; ledger: columns; events, firings,
-    cells, junctions; wall_time (s); events_per_second."""
+    cells, junctions, technology, library, seed; end: the last pulse (s); wall_time (s,
+    simulating included); events_per_second."""
 
-    def __init__(self, raw):
-        self.raw = raw
-        self.outputs_fs = dict(raw["outputs"])
-        self.recorded_fs = dict(raw["recorded"])
+    def __init__(self, device, wall_time, run=None):
+        self.device = device
+        self.run = run
+        stats, tables = device.stats, device.tables
+        self.outputs_fs = {name: np.zeros(0, dtype=np.int64) for name in _pulse_counts(device)}
+        self.outputs_fs.update(_by_pin(tables["outputs"]))
+        self.recorded_fs = _by_pin(tables["recorded"])
         self.outputs = {k: v.astype(np.float64) / _FS for k, v in self.outputs_fs.items()}
         self.recorded = {k: v.astype(np.float64) / _FS for k, v in self.recorded_fs.items()}
-        v = raw["violations"]
+        v = tables["violations"]
         self.violations = [
-            {"instance": v["instance"][i], "cell": v["cell"][i], "kind": v["kind"][i], "port": v["port"][i],
-             "time": float(v["time"][i]) / _FS, "other_port": v["other_port"][i],
-             "other_time": float(v["other_time"][i]) / _FS}
+            {"instance": str(v["instance"][i]), "cell": str(v["cell"][i]), "kind": str(v["kind"][i]),
+             "port": str(v["port"][i]), "time": float(v["time_fs"][i]) / _FS,
+             "other_port": str(v["other_port"][i]), "other_time": float(v["other_time_fs"][i]) / _FS}
             for i in range(len(v["instance"]))]
-        self.energy = dict(raw["energy"])
-        self.ledger = raw["ledger"]
-        for key in ("events", "firings", "cells", "junctions", "wall_time", "technology", "library", "seed"):
-            setattr(self, key, raw[key])
-        self.end = raw["end"] / _FS
+        self.ledger = device.ledger
+        rows = list(zip(self.ledger["component"], self.ledger["action"], self.ledger["energy"]))
+        self.energy = {
+            "dynamic": float(sum(e for _, action, e in rows if action == "fire")),
+            "bias": float(sum(e for component, _, e in rows if component == "sfq/bias")),
+            "chip": stats["energy_4k"],
+            "cooling": float(sum(e for component, _, e in rows if component == "sfq/cryocooler")),
+            "wall_plug": stats["energy_wall_plug"],
+            "cryo_factor": stats["cryo_factor"],
+        }
+        for key in ("events", "firings", "cells", "junctions", "technology", "seed"):
+            setattr(self, key, stats[key])
+        self.library = device.preset
+        self.end = stats["end_time"]
+        self.wall_time = wall_time
 
     @property
     def events_per_second(self):
@@ -302,3 +326,17 @@ class Result:
     def __repr__(self):
         return (f"<sfq.Result {self.cells} cells, {self.events} pulse events, {len(self.violations)} violations, "
                 f"{self.energy['chip']:.3g} J at 4 K, {self.energy['wall_plug']:.3g} J wall plug>")
+
+
+def _pulse_counts(device):
+    """The circuit's outputs in file order (the device counts each one's pulses)."""
+    return [name for path, name, _, _ in device.stats_entries if path == "pulses"]
+
+
+def _by_pin(table):
+    """{pin: int64 fs times} from a table of (pin, time_fs) rows."""
+    out = {}
+    pins, times = table["pin"], table["time_fs"]
+    for pin in dict.fromkeys(str(p) for p in pins):
+        out[pin] = np.asarray(times[pins == pin], dtype=np.int64)
+    return out

@@ -131,10 +131,13 @@ fi
 
 # DRAM traces
 if expect_exit 0 "dram trace" "$FLUXON" dram "$DATA/small.trace" -o "$TMP/dram.h5"; then
-    contains "$TMP/out" "requests        3 (2 reads, 1 writes)" "dram summary counts the requests"
-    contains "$TMP/out" "row buffer      1 hits" "dram summary reports row hits"
-    contains "$TMP/out" "per bit" "dram summary reports energy per bit"
-    expect_exit 0 "inspect a dram run" "$FLUXON" inspect "$TMP/dram.h5" && contains "$TMP/out" "dram:" "inspect shows the dram part"
+    contains "$TMP/out" "device dram (dram, preset ddr4_3200" "the trace runs as the device dram"
+    contains "$TMP/out" "requests          3" "dram summary counts the requests"
+    contains "$TMP/out" "writes            1" "dram summary counts the writes"
+    contains "$TMP/out" "row_hits          1" "dram summary reports row hits"
+    contains "$TMP/out" "energy_per_bit" "dram summary reports energy per bit"
+    contains "$TMP/out" "trace (3 rows)" "one latency per trace request"
+    expect_exit 0 "inspect a dram run" "$FLUXON" inspect "$TMP/dram.h5" && contains "$TMP/out" "busy_until        72.5 ns" "inspect shows when the memory finished"
 fi
 printf '0x0 READ 0\n0x40 FETCH 5\n' >"$TMP/bad.trace"
 if expect_exit 2 "a malformed trace line" "$FLUXON" dram "$TMP/bad.trace" -o "$TMP/bad.h5"; then

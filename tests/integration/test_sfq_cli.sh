@@ -12,18 +12,20 @@ trap 'rm -rf "$TMP"' EXIT
 source "$(dirname "$0")/cli_checks.sh"
 
 if expect_exit 0 "sfq adder4.toml" "$FLUXON" sfq "$EXAMPLES/adder4.toml" -o "$TMP/adder.h5"; then
-    contains "$TMP/out" "output s0           128 pulses, first at 178.000 ps" "adder: first sum bit at its latency"
-    contains "$TMP/out" "output cout         120 pulses, first at 2179.500 ps" "adder: carries out"
-    contains "$TMP/out" "violations:     0" "adder: no violations"
+    contains "$TMP/out" "device sfq (sfq, preset sfq_default" "the circuit runs as the device sfq"
+    contains "$TMP/out" "pulses/s0         128" "adder: every odd sum has bit 0"
+    contains "$TMP/out" "pulses/cout       120" "adder: carries out"
+    contains "$TMP/out" "violations        0" "adder: no violations"
     [[ -f $TMP/adder.h5 ]] && pass "adder run file written" || fail "adder run file missing"
     if expect_exit 0 "inspect an sfq run" "$FLUXON" inspect "$TMP/adder.h5"; then
-        contains "$TMP/out" "sfq:            library sfq_default, rsfq, 71 cells, 401 JJs" "inspect shows the circuit"
-        contains "$TMP/out" "952.3 fJ at 4 K" "inspect shows the energy at 4 K"
+        contains "$TMP/out" "cells             71" "inspect shows the cells"
+        contains "$TMP/out" "junctions         401" "inspect shows the junctions"
+        contains "$TMP/out" "energy_4k         952.3 fJ" "inspect shows the energy at 4 K"
     fi
 fi
 if expect_exit 0 "sfq xor_network.toml" "$FLUXON" sfq "$EXAMPLES/xor_network.toml"; then
-    contains "$TMP/out" "output out00        0 pulses" "xor: 00 silent"
-    contains "$TMP/out" "wall plug:" "xor: wall-plug energy"
+    contains "$TMP/out" "pulses/out00      0" "xor: 00 silent"
+    contains "$TMP/out" "energy_wall_plug" "xor: wall-plug energy"
 fi
 
 cat >"$TMP/fanout.toml" <<'TOML'
@@ -69,7 +71,7 @@ times = ["49 ps"]
 times = ["50 ps"]
 TOML
 if expect_exit 2 "a setup violation under policy error exits 2" "$FLUXON" sfq "$TMP/setup.toml" -o "$TMP/setup.h5"; then
-    contains "$TMP/err" "node 'd': setup violation at dro d (t = 50.000 ps)" "violation names the instance and time"
+    contains "$TMP/err" "node 'd': SFQ device 'sfq': setup violation at dro d (t = 50.000 ps)" "violation names the instance and time"
     if [[ -f $TMP/setup.h5 ]]; then
         "$FLUXON" inspect "$TMP/setup.h5" >"$TMP/inspect" 2>&1
         contains "$TMP/inspect" "status:         failed" "the run file says failed"
@@ -79,8 +81,9 @@ if expect_exit 2 "a setup violation under policy error exits 2" "$FLUXON" sfq "$
 fi
 sed -i 's/^\[circuit\]$/[circuit]\npolicy = "warn"/' "$TMP/setup.toml"
 if expect_exit 0 "policy warn continues" "$FLUXON" sfq "$TMP/setup.toml"; then
-    contains "$TMP/err" "warning: setup violation at dro d" "warn prints the violation"
-    contains "$TMP/out" "violations:     1 (policy warn)" "summary counts it"
+    contains "$TMP/err" "warning: SFQ device 'sfq': setup violation at dro d" "warn prints the violation"
+    contains "$TMP/out" "violations        1" "summary counts it"
+    contains "$TMP/out" "policy            warn" "summary names the policy"
 fi
 
 # A library file named in a circuit file is relative to the circuit file, not the working directory.
@@ -88,7 +91,7 @@ mkdir -p "$TMP/lib"
 "$FLUXON" presets sfq_default | sed 's/^name = .*/name = "mylib"/' >"$TMP/lib/mylib.toml"
 sed '/^\[circuit\]/a library = "mylib.toml"' "$EXAMPLES/adder4.toml" >"$TMP/lib/adder.toml"
 if expect_exit 0 "a circuit naming a library file beside it" "$FLUXON" sfq "$TMP/lib/adder.toml"; then
-    contains "$TMP/out" "library mylib" "the library file is found relative to the circuit"
+    contains "$TMP/out" "preset mylib" "the library file is found relative to the circuit"
 fi
 
 if expect_exit 0 "presets lists sfq libraries" "$FLUXON" presets; then

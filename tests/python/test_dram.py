@@ -1,10 +1,10 @@
-"""fluxon.dram_trace: a trace-driven DRAM run from Python, checked by hand on DDR4-3200
-(tCK 0.625 ns, tRCD = CL = 22, tBURST 4)."""
-import h5py
+"""fluxon.dram_trace: a trace served by the device "dram" of a run without a network, checked by
+hand on DDR4-3200 (tCK 0.625 ns, tRCD = CL = 22, tBURST 4)."""
 import numpy as np
 import pytest
 
 import fluxon
+from fluxon import runfile
 
 TCK = 0.625e-9
 
@@ -14,29 +14,47 @@ def write(path, text):
     return path
 
 
+def commands(device):
+    table = device.tables["commands"]
+    return dict(zip(table["command"], table["count"]))
+
+
 def test_a_miss_then_a_hit(tmp_path):
     trace = write(tmp_path / "two.trace", "0x0 READ 0\n0x40 READ 100\n")
     r = fluxon.dram_trace(trace, preset="ddr4_3200", output=tmp_path / "two.h5")
-    assert (r["requests"], r["reads"], r["writes"]) == (2, 2, 0)
-    assert (r["row_misses"], r["row_hits"], r["row_conflicts"]) == (1, 1, 0)
-    np.testing.assert_allclose(r["latency"], [(22 + 22 + 4) * TCK, (22 + 4) * TCK], rtol=1e-12)
-    assert r["commands"]["ACT"] == 1 and r["commands"]["RD"] == 2
-    assert r["peak_bandwidth"] == pytest.approx(64 / (4 * TCK), rel=1e-12)
-    with h5py.File(tmp_path / "two.h5", "r") as f:
-        np.testing.assert_array_equal(f["dram/latency"][()], r["latency"])
-        assert f["ledger"].attrs["total_energy"] == pytest.approx(r["static_energy"] + r["dynamic_energy"],
-                                                                  rel=1e-12)
-    assert "dram:" in fluxon.summarize_run(tmp_path / "two.h5")
+    d = r.devices["dram"]
+    assert (d.stats["requests"], d.stats["reads"], d.stats["writes"]) == (2, 2, 0)
+    assert (d.stats["row_misses"], d.stats["row_hits"], d.stats["row_conflicts"]) == (1, 1, 0)
+    np.testing.assert_allclose(d.tables["trace"]["latency"], [(22 + 22 + 4) * TCK, (22 + 4) * TCK], rtol=1e-12)
+    assert commands(d)["ACT"] == 1 and commands(d)["RD"] == 2
+    assert d.stats["peak_bandwidth"] == pytest.approx(64 / (4 * TCK), rel=1e-12)
+    # The run lasts until the hit completes: clock 100 + CL + tBURST = 126.
+    assert r.time_reached == pytest.approx(126 * TCK, rel=1e-12)
+    with runfile.open_run(tmp_path / "two.h5") as run:
+        saved = run.device("dram")
+        np.testing.assert_array_equal(saved.tables["trace"]["latency"], d.tables["trace"]["latency"])
+        assert saved.ledger_attrs["total_energy"] == pytest.approx(r.total_energy, rel=1e-12)
+    assert "device dram (dram, preset ddr4_3200" in fluxon.summarize_run(tmp_path / "two.h5")
 
 
 def test_every_shipped_dram_preset_serves_a_trace(tmp_path):
     trace = write(tmp_path / "mix.trace", "".join(f"0x{64 * i:x} {'WRITE' if i % 3 else 'READ'} {i}\n"
                                                   for i in range(200)))
     for preset in fluxon.dram_presets():
-        r = fluxon.dram_trace(trace, preset=preset)
-        assert r["requests"] == 200 and r["reads"] + r["writes"] == 200
-        assert 0 < r["bandwidth"] <= r["peak_bandwidth"]
-        assert r["energy_per_bit"] > 0
+        d = fluxon.dram_trace(trace, preset=preset).devices["dram"]
+        assert d.stats["requests"] == 200 and d.stats["reads"] + d.stats["writes"] == 200
+        assert 0 < d.stats["bandwidth"] <= d.stats["peak_bandwidth"]
+        assert d.stats["energy_per_bit"] > 0
+
+
+def test_a_trace_in_a_network_description(tmp_path):
+    """The same trace named in a Network's device("dram", ...) is served beside the network."""
+    trace = write(tmp_path / "late.trace", "0x0 READ 0\n0x40 READ 800000\n")  # clock 800000 = 0.5 ms
+    net = fluxon.Network(dt="0.1 ms", duration="0.2 ms")
+    net.spike_source("src", 1, times=[1e-4], ids=[0])
+    net.device("dram", preset="ddr4_3200", trace=str(trace), projections=[])
+    d = net.build().run().devices["dram"]
+    assert (d.stats["requests"], d.stats["trace_after_end"]) == (1, 1)
 
 
 def test_bad_traces_name_their_line(tmp_path):
@@ -47,3 +65,5 @@ def test_bad_traces_name_their_line(tmp_path):
         fluxon.dram_trace(write(tmp_path / "far.trace", "0x200000000 READ 0\n"))
     with pytest.raises(fluxon.ConfigError, match="ddr4_3200"):
         fluxon.dram_trace(write(tmp_path / "ok.trace", "0x0 READ 0\n"), preset="ddr9")
+    with pytest.raises(fluxon.ConfigError, match="dram.trace"):
+        fluxon.dram_trace(tmp_path / "missing.trace")

@@ -416,7 +416,8 @@ def test_example_script_prints_energy(tmp_path):
 def test_device_families_describe_the_registry():
     families = fluxon.device_families()
     assert sorted(families) == ["crossbar", "dram", "neuromorphic", "sfq"]
-    assert families["sfq"]["keys"] == ["circuit", "inputs", "converter_delay"]
+    assert families["sfq"]["keys"] == ["circuit", "circuit_text", "inputs", "converter_delay"]
+    assert families["dram"]["keys"] == ["preset", "trace", "projections", "bytes_per_synapse"]
     chip = families["neuromorphic"]
     assert (chip["section"], chip["default_instance"]) == ("hardware", "chip")
     assert "neuromorphic" in chip["description"]

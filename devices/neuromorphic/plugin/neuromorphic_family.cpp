@@ -81,7 +81,7 @@ public:
                 built_network& net)
         : settings_(settings), instance_(std::move(instance)), net_(net), binding_(settings, experiment, net) {}
 
-    void after_window() override { binding_.account_window(); }
+    void after_window(tick_t) override { binding_.account_window(); }
     void finish() override { binding_.finish(); }
     const ledger* book() const override { return &binding_.book(); }
 

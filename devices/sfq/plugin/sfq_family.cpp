@@ -52,7 +52,12 @@ std::pair<std::string, std::int64_t> parse_neuron(const std::string& text, const
 
 // A circuit file named in a config file is relative to it, like every data file; mistakes in
 // it name the circuit file, a missing one the key.
+// A circuit built in Python comes as its text (circuit_text), read as the file would be.
 sfq_circuit read_circuit_key(const config_node& section) {
+    if (const config_node text = section.child("circuit_text"); text.present()) {
+        if (section.child("circuit").present()) text.fail("give either circuit (a file) or circuit_text, not both");
+        return parse_sfq_circuit(read_string(text, "the text of an SFQ circuit file"), "python");
+    }
     const config_node at = section.require("circuit", "an SFQ circuit file such as \"adder.toml\"");
     const std::string path = preset::relative_to_config(at, read_string(at, "an SFQ circuit file path"));
     std::error_code ec;
@@ -116,12 +121,10 @@ public:
 
     // The window's spikes of the listed neurons become pulses (after the converter), then the
     // circuit catches up with the engine: every pulse before the window's end is delivered.
-    void after_window() override {
-        std::int64_t last_step = -1;
+    void after_window(tick_t reached) override {
         for (const watched_population& w : watched_) {
             for (const population_slice* slice : net_.populations[w.population].slices) {
                 const spike_window& win = slice->log().latest();
-                if (!win.steps.empty()) last_step = std::max(last_step, win.steps.back());
                 for (std::size_t q = 0; q < win.steps.size(); ++q) {
                     const tick_t at = win.steps[q] * net_.dt_ticks + delay_;
                     for (std::uint32_t k = win.begin_of(q); k < win.step_end[q]; ++k) {
@@ -132,11 +135,15 @@ public:
                 }
             }
         }
-        if (last_step < 0 && !net_.populations.empty() && !net_.populations.front().slices.empty()) {
-            const spike_window& win = net_.populations.front().slices.front()->log().latest();
-            if (!win.steps.empty()) last_step = win.steps.back();
-        }
-        if (last_step >= 0) advance((last_step + 1) * net_.dt_ticks);
+        advance(reached);
+    }
+
+    // A circuit that no neuron feeds runs on its own input trains to its last pulse (or its
+    // stop time) at once.
+    std::optional<tick_t> run_alone() override {
+        if (!watched_.empty()) return std::nullopt;
+        advance(std::numeric_limits<tick_t>::max());
+        return sim_->result().end;
     }
 
     void finish() override {
@@ -145,9 +152,8 @@ public:
         advance(reached_ > 0 ? reached_ : net_.end_ticks);
         result_ = sim_->take();
         // The circuit is biased for the whole run, not only until its last pulse.
-        const sfq::energy_totals e = sfq::charge_sfq(book_, s_.circuit.net, s_.circuit.library.params,
+        energy_ = sfq::charge_sfq(book_, s_.circuit.net, s_.circuit.library.params,
                                                      s_.circuit.tech, result_, net_.duration);
-        junctions_ = e.junctions;
         finished_ = true;
         if (s_.circuit.policy == sfq::violation_policy::warn) warn();
     }
@@ -166,6 +172,7 @@ public:
         r.stats.add("", "technology", std::string(technology_name(s_.circuit.tech)));
         r.stats.add("", "policy", std::string(policy_name(s_.circuit.policy)));
         r.stats.add("", "jitter", std::int64_t{s_.circuit.jitter});
+        r.stats.add("", "seed", static_cast<std::uint64_t>(s_.circuit.seed));
         r.stats.add("", "converter_delay", cost_.latency, "s");
         r.stats.add("", "converter_energy", cost_.energy, "J");
         r.stats.add("", "converter_source", cost_.source);
@@ -193,12 +200,21 @@ public:
         for (const std::uint64_t f : result_.firings) firings += f;
         for (const ledger::counter c : converters_) conversions += book_.count(c);
         r.stats.add("", "cells", static_cast<std::uint64_t>(s_.circuit.net.instances.size()));
-        r.stats.add("", "junctions", junctions_);
+        r.stats.add("", "junctions", energy_.junctions);
         r.stats.add("", "events", result_.events);
         r.stats.add("", "firings", firings);
         r.stats.add("", "conversions", conversions);
         r.stats.add("", "violations", static_cast<std::uint64_t>(result_.violations.size()));
         r.stats.add("", "end_time", static_cast<double>(result_.end) * 1e-15, "s");
+        if (finished_) {
+            // At 4 K (firings and bias), and at the wall plug with the cryocooler's W/W.
+            r.stats.add("", "energy_4k", energy_.chip, "J");
+            r.stats.add("", "energy_wall_plug", energy_.wall_plug, "J");
+            r.stats.add("", "cryo_factor", energy_.cryo_factor, "W/W");
+        }
+        for (std::size_t k = 0; k < s_.circuit.net.outputs.size() && k < result_.outputs.size(); ++k) {
+            r.stats.add("pulses", s_.circuit.net.outputs[k].name, static_cast<std::uint64_t>(result_.outputs[k].size()));
+        }
         r.tables.push_back(pulse_table("outputs", s_.circuit.net.outputs, result_.outputs));
         r.tables.push_back(pulse_table("recorded", s_.circuit.net.recorded, result_.recorded));
         r.tables.push_back(violation_table());
@@ -308,6 +324,7 @@ private:
         data_table t{"violations"};
         std::vector<std::string> instance, cell, kind, port, other_port;
         std::vector<double> time, other_time;
+        std::vector<std::int64_t> time_fs, other_time_fs;
         for (const sfq::violation& v : result_.violations) {
             const sfq::instance& inst = s_.circuit.net.instances[v.instance];
             instance.push_back(inst.name);
@@ -317,18 +334,30 @@ private:
             other_port.push_back(inst.type->inputs[v.other_port]);
             time.push_back(static_cast<double>(v.time) * 1e-15);
             other_time.push_back(static_cast<double>(v.other_time) * 1e-15);
+            time_fs.push_back(v.time);
+            other_time_fs.push_back(v.other_time);
         }
         t.add("instance", std::move(instance)).add("cell", std::move(cell)).add("kind", std::move(kind));
         t.add("port", std::move(port)).add("other_port", std::move(other_port));
         t.add("time", std::move(time), "s").add("other_time", std::move(other_time), "s");
+        t.add("time_fs", std::move(time_fs), "fs").add("other_time_fs", std::move(other_time_fs), "fs");
         return t;
     }
 
     std::string violation_text(const sfq::violation& v) const {
         const sfq::instance& inst = s_.circuit.net.instances[v.instance];
-        return fmt::format("{} violation at {} {} (t = {}): '{}' at {} and '{}' at {}", sfq::violation_name(v.kind),
-                           inst.type->name, inst.name, ps(v.time), inst.type->inputs[v.port], ps(v.time),
-                           inst.type->inputs[v.other_port], ps(v.other_time));
+        const std::string& port = inst.type->inputs[v.port];
+        const std::string& other = inst.type->inputs[v.other_port];
+        if (v.kind == sfq::violation_kind::setup) {
+            return fmt::format("setup violation at {} {} (t = {}): '{}' at {} arrived {} before '{}' at {}, less than "
+                               "the setup time",
+                               inst.type->name, inst.name, ps(v.time), other, ps(v.other_time),
+                               ps(v.time - v.other_time), port, ps(v.time));
+        }
+        return fmt::format("hold violation at {} {} (t = {}): '{}' at {} arrived {} after '{}' at {}, inside the hold "
+                           "window",
+                           inst.type->name, inst.name, ps(v.time), port, ps(v.time), ps(v.time - v.other_time), other,
+                           ps(v.other_time));
     }
 
     void warn() const {
@@ -357,7 +386,7 @@ private:
     std::optional<sfq::pulse_simulator> sim_;
     tick_t reached_ = 0;
     sfq::sim_result result_;
-    std::uint64_t junctions_ = 0;
+    sfq::energy_totals energy_;
     bool finished_ = false;
     ledger book_;
 };
@@ -370,13 +399,13 @@ public:
     }
     std::string_view section() const override { return "sfq"; }
     std::string_view default_instance() const override { return "sfq"; }
-    std::vector<std::string_view> keys() const override { return {"circuit", "inputs", "converter_delay"}; }
+    std::vector<std::string_view> keys() const override { return {"circuit", "circuit_text", "inputs", "converter_delay"}; }
 
     std::shared_ptr<const device_settings> read(const config_node& section) const override {
         section.allow_only(keys());
         auto s = std::make_shared<sfq_settings>();
         s->circuit = read_circuit_key(section);
-        s->circuit_site = section.child("circuit").site();
+        s->circuit_site = section.child(section.child("circuit_text").present() ? "circuit_text" : "circuit").site();
         if (const config_node inputs = section.child("inputs"); inputs.present()) {
             for (const auto& [key, at] : inputs.entries("a table { \"<population>[<neuron>]\" = \"<pin>\" }")) {
                 input_mapping m;

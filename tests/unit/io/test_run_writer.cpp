@@ -905,27 +905,8 @@ TEST_CASE("io: a finishing report without statistics keeps those of the start") 
     CHECK(file.root().open_group("devices/chip/stats").read_attr<std::int64_t>("cores") == 4);
 }
 
-TEST_CASE("io: an explicit write_ledger keeps /ledger; without device ledgers it stays empty") {
+TEST_CASE("io: without device ledgers /ledger stays empty") {
     scratch_dir dir;
-    const std::string explicit_path = dir.file("explicit.h5");
-    {
-        run_writer writer(explicit_path, device_layout());
-        ledger_columns rows;
-        rows.component = {"chip"};
-        rows.action = {"everything"};
-        rows.source = {"test"};
-        rows.count = {1};
-        rows.energy = {1e-9};
-        rows.latency = {0.0};
-        writer.write_ledger(rows, 0.0, 1e-9);
-        writer.finish_device(chip_at_end());
-        writer.finish({}, "complete");
-    }
-    const h5::file file = h5::file::open_read_only(explicit_path);
-    CHECK(file.root().open_dataset("ledger/component").read_strings() == std::vector<std::string>{"chip"});
-    CHECK(file.root().open_group("ledger").read_attr<double>("total_energy") == 1e-9);
-    CHECK(file.root().read_vector<std::int64_t>("devices/chip/ledger/count") == std::vector<std::int64_t>{30, 1});
-
     const std::string costless_path = dir.file("costless.h5");
     {
         run_writer writer(costless_path, device_layout());

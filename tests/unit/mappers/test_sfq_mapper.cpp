@@ -7,7 +7,7 @@
 
 #include "tests/unit/common/specs.hpp"
 #include "engine/base/errors.hpp"
-#include "io/sfq_run.hpp"
+#include "tests/unit/common/sfq_run.hpp"
 #include "mappers/sfq_mapper.hpp"
 
 namespace {
@@ -37,10 +37,7 @@ TEST_CASE("sfq mapper: two spike trains into a threshold-2 neuron, by hand") {
     CHECK(m.cells == 4);
     REQUIRE(m.recorded == std::vector<std::string>{"hid_0.q"});
 
-    fluxon::sfq_run_options run;
-    run.circuit = "mapped";
-    run.text = m.circuit_text;
-    const auto r = fluxon::run_sfq_circuit(run);
+    const auto r = fluxon::test::run_sfq(m.circuit_text);
     // Inputs at 0, 100, 200, 300 ps and 50, 150 ps; full weight passes every pulse; each
     // reaches the neuron after the synapse (5.7) and the merger (8.2); every second one fires
     // it 8.0 ps later.

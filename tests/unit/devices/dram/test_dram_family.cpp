@@ -122,6 +122,6 @@ TEST_CASE("dram family: errors name the key") {
     CHECK(message(network() + "[dram]\npreset = \"ddr9\"\n").find("key 'dram.preset'") != std::string::npos);
     CHECK(message(network() + "[dram]\npreset = \"ddr4_3200\"\nbytes_per_synapse = 0\n")
               .find("bytes_per_synapse must be from 1 to 1048576, got 0") != std::string::npos);
-    CHECK(message(network() + "[dram]\npreset = \"ddr4_3200\"\nbanks = 2\n").find("preset, projections, bytes_per_synapse") !=
+    CHECK(message(network() + "[dram]\npreset = \"ddr4_3200\"\nbanks = 2\n").find("preset, trace, projections, bytes_per_synapse") !=
           std::string::npos);
 }

@@ -4,14 +4,12 @@
 
 #include <set>
 
-#include "io/sfq_run.hpp"
+#include "tests/unit/common/sfq_run.hpp"
 
 namespace {
 
 TEST_CASE("sfq: the 4-bit ripple-carry adder sums all 256 input pairs with its expected latency") {
-    fluxon::sfq_run_options o;
-    o.circuit = FLUXON_SOURCE_DIR "/examples/sfq/adder4.toml";
-    const auto r = fluxon::run_sfq_circuit(o);
+    const auto r = fluxon::test::run_sfq_file(FLUXON_SOURCE_DIR "/examples/sfq/adder4.toml");
     CHECK(r.violations.empty());
     REQUIRE(r.outputs.size() == 5);
     const fluxon::tick_t period = 50'000;

@@ -207,7 +207,7 @@ times = ["30 ps", "50 ps"]
 }
 
 // A DRO with its clock at 50 ps and its data at 50 ps - 2.3 ps + `offset` fs.
-fluxon::sfq_run_result dro_setup(tick_t data_fs) {
+fluxon::test::sfq_outcome dro_setup(tick_t data_fs) {
     return run_sfq(fmt::format(R"(
 [circuit]
 policy = "record"
@@ -239,7 +239,7 @@ TEST_CASE("sfq: a setup violation is caught at t and not at t - 1 fs") {
     CHECK(output(r, "q") == times{55'100});  // recorded only: the run goes on
 }
 
-fluxon::sfq_run_result and_hold(tick_t data_fs, const std::string& policy = "record") {
+fluxon::test::sfq_outcome and_hold(tick_t data_fs, const std::string& policy = "record") {
     return run_sfq(fmt::format(R"(
 [circuit]
 policy = "{}"

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "devices/sfq/plugin/sfq_circuit.hpp"
 #include "tests/unit/common/sfq_run.hpp"
 #include "engine/base/errors.hpp"
 
@@ -19,6 +20,7 @@ struct failure {
 
 failure fails(const std::string& text) {
     try {
+        fluxon::parse_sfq_circuit(text, "test.toml");  // read and validated as a file would be
         run_sfq(text);
     } catch (const fluxon::user_error& e) {
         return {e.what(), e.site()};

@@ -37,7 +37,7 @@ public:
         }
     }
 
-    void after_window() override {
+    void after_window(tick_t) override {
         for (std::size_t k = 0; k < watched_.size(); ++k) {
             for (const population_slice* slice : net_.populations[watched_[k]].slices) {
                 book_.charge(counters_[k], slice->log().latest().ids.size());

@@ -10,11 +10,11 @@
 
 #include "devices/dram/dram_controller.hpp"
 
-namespace fluxon::io {
+namespace fluxon {
 
 // The requests of the trace file at `path`, in file order. Throws io_error naming the file and
 // the line for a malformed line, an address not below `capacity_bytes` or a cycle before the
 // previous one, and naming the file when it cannot be read.
 std::vector<dram_request> read_dram_trace(const std::string& path, std::uint64_t capacity_bytes);
 
-}  // namespace fluxon::io
+}  // namespace fluxon

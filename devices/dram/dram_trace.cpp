@@ -1,4 +1,4 @@
-#include "io/dram_trace.hpp"
+#include "devices/dram/dram_trace.hpp"
 
 #include <algorithm>
 #include <array>
@@ -13,7 +13,7 @@
 
 #include "engine/base/errors.hpp"
 
-namespace fluxon::io {
+namespace fluxon {
 namespace {
 
 constexpr std::string_view line_form = "'<address> <READ|WRITE> <cycle>'";
@@ -183,4 +183,4 @@ std::vector<dram_request> read_dram_trace(const std::string& path, std::uint64_t
     return requests;
 }
 
-}  // namespace fluxon::io
+}  // namespace fluxon

@@ -14,12 +14,12 @@
 
 #include "engine/base/errors.hpp"
 #include "tests/unit/common/temp_file.hpp"
-#include "io/dram_trace.hpp"
+#include "devices/dram/dram_trace.hpp"
 
 namespace {
 
 using fluxon::dram_request;
-using fluxon::io::read_dram_trace;
+using fluxon::read_dram_trace;
 
 constexpr std::uint64_t capacity = 1ull << 30;
 

@@ -1,0 +1,155 @@
+// An address trace served by the DRAM family ([dram] trace = ...), checked by hand on the
+// DDR4-3200 preset: alone (no network, no duration: served at once, the run lasting until the
+// last completion), beside a network's synaptic rows in the same memory (merged in arrival
+// order, window by window), and cut at the run's end. A read to a closed bank takes tRCD + CL +
+// tBURST = 22 + 22 + 4 clocks of 0.625 ns, the next read of the open row CL + tBURST; the
+// ledger charges one ACT+PRE pair and two read bursts by DRAMSim3's formulas.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "devices/dram/dram_controller.hpp"
+#include "devices/dram/dram_preset.hpp"
+#include "devices/dram/dram_trace.hpp"
+#include "engine/base/errors.hpp"
+#include "tests/unit/common/devices.hpp"
+#include "tests/unit/common/temp_file.hpp"
+
+using namespace fluxon;
+using namespace fluxon::test;
+
+namespace {
+
+const double tck = 0.625e-9;
+
+run_result run_text(const std::string& text) {
+    simulation sim = simulate(io::parse_config_text(text, "trace.toml"));
+    return sim.run();
+}
+
+std::string alone(const temp_file& trace, const std::string& preset = "ddr4_3200") {
+    return "[run]\ndt = \"1 ps\"\n[dram]\npreset = \"" + preset + "\"\ntrace = \"" + trace.name() + "\"\n";
+}
+
+}  // namespace
+
+TEST_CASE("dram trace alone: a miss then a hit, timed and charged by hand; the run ends at the last completion") {
+    const temp_file trace("two", "0x0 READ 0\n0x40 READ 100\n", ".trace");
+    simulation sim = simulate(io::parse_config_text(alone(trace), "trace.toml"));
+    // The hit completes at clock 100 + CL + tBURST = 126: 78.75 ns, a whole number of ps.
+    CHECK(sim.duration() == doctest::Approx(126 * tck).epsilon(1e-12));
+    const run_result r = sim.run();
+    const device_report& d = device(r, "dram");
+    CHECK(count(d, "requests") == 2);
+    CHECK(count(d, "trace_requests") == 2);
+    CHECK(count(d, "row_misses") == 1);
+    CHECK(count(d, "row_hits") == 1);
+    CHECK(count(d, "trace_after_end") == 0);
+    const auto latency = column<double>(d, "trace", "latency");
+    REQUIRE(latency.size() == 2);
+    CHECK(latency[0] == doctest::Approx((22 + 22 + 4) * tck).epsilon(1e-12));  // tRCD + CL + tBURST
+    CHECK(latency[1] == doctest::Approx((22 + 4) * tck).epsilon(1e-12));       // CL + tBURST
+    CHECK(stat(d, "busy_until") == doctest::Approx(126 * tck).epsilon(1e-12));
+    CHECK(stat(d, "peak_bandwidth") == doctest::Approx(64 / (4 * tck)).epsilon(1e-12));  // 25.6 GB/s
+    CHECK(stat(d, "bandwidth") == doctest::Approx(128 / (126 * tck)).epsilon(1e-12));
+
+    // DRAMSim3's formulas with the preset's currents (8 devices at 1.2 V).
+    const double act_pre = 1.2 * (0.057 * 74 - (0.052 * 52 + 0.037 * 22)) * tck * 8;
+    const double read = 1.2 * (0.168 - 0.052) * 4 * tck * 8;
+    double charged_act = 0, charged_read = 0;
+    for (std::size_t i = 0; i < d.ledger.action.size(); ++i) {
+        if (d.ledger.action[i] == "act_pre") charged_act += d.ledger.energy[i];
+        if (d.ledger.action[i] == "read") charged_read += d.ledger.energy[i];
+    }
+    CHECK(charged_act == doctest::Approx(act_pre).epsilon(1e-12));
+    CHECK(charged_read == doctest::Approx(2 * read).epsilon(1e-12));
+    CHECK(d.static_energy > 0);  // background standby while the memory runs
+    CHECK(stat(d, "energy_per_bit") ==
+          doctest::Approx((d.static_energy + d.dynamic_energy) / (8 * 128)).epsilon(1e-12));
+}
+
+TEST_CASE("dram trace alone: the same completions as the memory serving the whole trace at once") {
+    std::string text;
+    for (int i = 0; i < 300; ++i) text += fmt::format("0x{:x} {} {}\n", 4096 * (i % 7) + 64 * i, i % 3 ? "READ" : "WRITE", 3 * i);
+    const temp_file trace("mix", text, ".trace");
+    const device_report d = device(run_text(alone(trace)), "dram");
+
+    const dram_preset preset = load_dram_preset("ddr4_3200", {});
+    dram_system memory(preset.params);
+    const std::vector<dram_request> requests = read_dram_trace(trace.name(), preset.params.org.capacity_bytes());
+    const std::vector<dram_clock> done = memory.run(requests);
+    const auto latency = column<double>(d, "trace", "latency");
+    REQUIRE(latency.size() == requests.size());
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        CAPTURE(i);
+        CHECK(latency[i] == static_cast<double>(done[i] - requests[i].arrival) * tck);
+    }
+    CHECK(count(d, "writes") == 100);
+    CHECK(count(d, "row_hits") == static_cast<std::int64_t>(memory.stats().outcomes[0]));
+    CHECK(stat(d, "busy_until") == static_cast<double>(memory.stats().end) * tck);
+}
+
+TEST_CASE("dram trace beside synaptic rows: one memory serves both, in arrival order") {
+    // One input neuron spiking at 0.1 ms onto 16 LIF neurons: its row (64 bytes at address 0)
+    // is read from clock 160000 (0.1 ms / 0.625 ns). The trace reads 0x40, in the same DRAM row,
+    // 10 clocks later: a row hit behind the spike's row read.
+    const std::string network =
+            "[run]\ndt = \"0.1 ms\"\nduration = \"0.2 ms\"\n"
+            "[populations.inp]\nsize = 1\nmodel = \"spike_times\"\ntimes = [\"0.1 ms\"]\nids = [0]\n"
+            "[populations.out]\nsize = 16\nmodel = \"lif\"\n"
+            "params = { tau_m = \"20 ms\", v_rest = \"-70 mV\", v_th = \"-50 mV\", v_reset = \"-60 mV\", t_ref = \"5 ms\" }\n"
+            "[projections.inp_out]\npre = \"inp\"\npost = \"out\"\nreceptor = \"exc\"\n"
+            "connector = { type = \"all_to_all\" }\nweight = \"0.3 mV\"\n";
+    const temp_file trace("beside", "0x40 READ 160010\n0x1000000 READ 400000\n", ".trace");
+    const device_report d = device(run_text(network + "[dram]\npreset = \"ddr4_3200\"\ntrace = \"" + trace.name() + "\"\n"),
+                                   "dram");
+    CHECK(count(d, "rows_read") == 1);
+    CHECK(count(d, "requests") == 2);           // the row's burst and the first trace read
+    CHECK(count(d, "trace_after_end") == 1);    // clock 400000 = 0.25 ms, after the run's 0.2 ms
+    CHECK(count(d, "row_misses") == 1);
+    CHECK(count(d, "row_hits") == 1);
+
+    const dram_preset preset = load_dram_preset("ddr4_3200", {});
+    dram_system memory(preset.params);
+    const std::vector<dram_request> merged{{0x0, false, 160000}, {0x40, false, 160010}};
+    const std::vector<dram_clock> done = memory.run(merged);
+    const auto latency = column<double>(d, "trace", "latency");
+    REQUIRE(latency.size() == 1);
+    CHECK(latency[0] == static_cast<double>(done[1] - 160010) * tck);
+    CHECK(done[1] - 160010 < 48);  // sooner than a closed bank's read
+    CHECK(stat(d, "max_latency") == doctest::Approx(48 * tck).epsilon(1e-12));  // the row read: a miss
+
+    // `projections = []` keeps the rows out: the trace alone uses the memory.
+    const device_report only = device(
+            run_text(network + "[dram]\npreset = \"ddr4_3200\"\nprojections = []\ntrace = \"" + trace.name() + "\"\n"),
+            "dram");
+    CHECK(count(only, "rows_read") == 0);
+    CHECK(count(only, "requests") == 1);
+    CHECK(column<double>(only, "trace", "latency")[0] == doctest::Approx(48 * tck).epsilon(1e-12));
+}
+
+TEST_CASE("dram trace: a bad trace names its line, a missing one the key, an unknown preset the shipped ones") {
+    const temp_file bad("bad", "0x0 READ 0\n0x40 FETCH 4\n", ".trace");
+    try {
+        run_text(alone(bad));
+        FAIL("a FETCH should be refused");
+    } catch (const io_error& e) {
+        CHECK(e.site().line == 2);
+        CHECK(e.site().file == bad.name());
+    }
+    const temp_file far("far", "0x200000000 READ 0\n", ".trace");  // 8 GiB: just past one DDR4 rank
+    CHECK_THROWS_WITH_AS(run_text(alone(far)), doctest::Contains("capacity"), io_error);
+    const temp_file ok("ok", "0x0 READ 0\n", ".trace");
+    CHECK_THROWS_WITH_AS(run_text(alone(ok, "ddr5")), doctest::Contains("ddr4_3200"), config_error);
+    try {
+        run_text("[run]\ndt = \"1 ps\"\n[dram]\npreset = \"ddr4_3200\"\ntrace = \"/nonexistent/x.trace\"\n");
+        FAIL("a missing trace should be refused");
+    } catch (const config_error& e) {
+        CHECK(e.site().key == "dram.trace");
+        CHECK(e.site().line == 5);
+    }
+}
