@@ -70,6 +70,7 @@ struct simulation::state {
     event_engine engine;
     built_network net;
     double build_time = 0;
+    double alone_time = 0;  // devices doing their work alone before the run: simulating, not building
     bool ran = false;
     std::vector<population_summary> populations;
     std::vector<projection_summary> projections;
@@ -103,8 +104,12 @@ struct simulation::state {
             attach_context ctx{spec, net, *request};
             devices.push_back(family->attach(*request->settings, ctx));
         }
-        if (!spec.run.duration_given && net.populations.empty()) last_until_devices_end();
-        build_time = seconds_since(t0);
+        if (!spec.run.duration_given && net.populations.empty()) {
+            const auto alone_start = clock_type::now();
+            last_until_devices_end();
+            alone_time = seconds_since(alone_start);
+        }
+        build_time = seconds_since(t0) - alone_time;
         for (const auto& p : net.populations) {
             populations.push_back({p.name, std::string(p.model->name()), p.size, p.model->is_source()});
         }
@@ -230,7 +235,7 @@ run_result simulation::run(const run_options& options) {
         if (output) output->failed(e.what());
         throw;
     }
-    run_result result = st.totals(seconds_since(t0), reached);
+    run_result result = st.totals(seconds_since(t0) + st.alone_time, reached);
     result.status = stopped ? "interrupted" : "complete";
     if (output) output->finish(result, stopped ? "stopped at the user's request" : "");
     return result;

@@ -16,7 +16,8 @@ Three traces in DRAMSim3's text format, all of `--requests` 64-byte requests:
 
 For each it runs `fluxon dram` and prints the simulation's wall time (the run file's
 /counters/wall_time, which excludes reading the trace), requests per second, the bandwidth
-reached as a share of the preset's peak, mean latency, row-hit rate and energy per bit.
+reached as a share of the preset's peak, mean latency, row-hit rate and energy per bit, read
+from the device /devices/dram of the run file.
 
 No DRAM simulator is packaged in Debian, so none runs by default. Given a DRAMSim3 build
 (--dramsim3 path/to/dramsim3main --dramsim3-config path/to/DDR4_8Gb_x8_3200.ini), the same
@@ -61,20 +62,21 @@ def run_fluxon(fluxon, trace, preset, output):
     subprocess.run([fluxon, "dram", str(trace), "--preset", preset, "-o", str(output), "--quiet"], check=True)
     process = time.perf_counter() - started
     with h5py.File(output, "r") as f:
-        d, ledger = f["dram"], f["ledger"]
-        requests = int(d["requests"][()])
+        d = f["devices/dram"]
+        stats = d["stats"].attrs
+        requests = int(stats["requests"])
         wall = float(f["counters/wall_time"][()])
         return {
             "requests": requests,
             "sim_wall_s": wall,
             "process_wall_s": process,
             "requests_per_s": requests / wall if wall > 0 else float("nan"),
-            "clocks": round(float(d["simulated_time"][()]) / float(d.attrs["tck"])),
-            "bandwidth_share": float(d["bandwidth"][()]) / float(d["peak_bandwidth"][()]),
-            "peak_bandwidth": float(d["peak_bandwidth"][()]),
-            "mean_latency_ns": float(d["latency"][()].mean()) * 1e9,
-            "row_hit_rate": int(d["row_hits"][()]) / requests,
-            "pj_per_bit": float(ledger.attrs["total_energy"]) / (requests * 64 * 8) * 1e12,
+            "clocks": round(float(stats["busy_until"]) / float(stats["tck"])),
+            "bandwidth_share": float(stats["bandwidth"]) / float(stats["peak_bandwidth"]),
+            "peak_bandwidth": float(stats["peak_bandwidth"]),
+            "mean_latency_ns": float(d["tables/trace/latency"][()].mean()) * 1e9,
+            "row_hit_rate": int(stats["row_hits"]) / requests,
+            "pj_per_bit": float(d["ledger"].attrs["total_energy"]) / (requests * 64 * 8) * 1e12,
         }
 
 

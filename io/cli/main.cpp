@@ -72,7 +72,7 @@ int dispatch(int argc, char** argv) {
         ->add_option("run_file", inspect_path, "Run file (HDF5)")->required();
     app.add_subcommand("models", "List the neuron models and their parameters");
     std::string preset_name;
-    app.add_subcommand("presets", "List the chip presets, or print one")
+    app.add_subcommand("presets", "List the presets of every device family, or print one")
         ->add_option("name", preset_name, "A preset name or preset file to print");
     try {
         app.parse(argc, argv);

@@ -226,7 +226,7 @@ def _run(sfq_section, output):
     from .network import Simulation
     description = {"run": {"time_base": "fs", "dt": "1 fs"}, "sfq": dict(sfq_section, inputs={})}
     result = Simulation(description).run(output=None if output is None else os.fspath(output))
-    return Result(result.devices["sfq"], result.build_time + result.wall_time, result)
+    return Result(result.devices["sfq"], result.wall_time, result)
 
 
 def run_file(path, output=None):
