@@ -1,0 +1,97 @@
+#include "neurons/layers/layer.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace fluxon {
+
+std::size_t tensor_shape::size() const {
+    std::size_t n = 1;
+    for (const std::uint32_t d : dims) n *= d;
+    return n;
+}
+
+std::string to_string(const tensor_shape& shape) { return fmt::format("[{}]", fmt::join(shape.dims, ", ")); }
+std::string to_string(const tensor& t) { return fmt::format("[{}]", fmt::join(t.shape, ", ")); }
+
+bool event_batch::binary() const {
+    return std::all_of(value.begin(), value.end(), [](double v) { return v == 1.0 || v == -1.0 || v == 0.0; });
+}
+
+layer_counts& layer_counts::operator+=(const layer_counts& o) {
+    effective_acs += o.effective_acs;
+    effective_macs += o.effective_macs;
+    dense_ops += o.dense_ops;
+    activations += o.activations;
+    nonzero_activations += o.nonzero_activations;
+    membrane_updates += o.membrane_updates;
+    return *this;
+}
+
+const tensor* layer_context::array(std::string_view name) const {
+    if (arrays == nullptr) return nullptr;
+    const auto it = arrays->find(std::string(name));
+    return it == arrays->end() ? nullptr : &it->second;
+}
+
+void layer_registry::add(std::unique_ptr<layer_kind> kind) {
+    if (find(kind->name()) != nullptr) throw internal_error(fmt::format("layer kind '{}' registered twice", kind->name()));
+    kinds_.push_back(std::move(kind));
+}
+
+const layer_kind* layer_registry::find(std::string_view name) const {
+    for (const auto& k : kinds_) {
+        if (k->name() == name) return k.get();
+    }
+    return nullptr;
+}
+
+const layer_kind& layer_registry::get(std::string_view name, const error_site& site) const {
+    if (const layer_kind* k = find(name)) return *k;
+    throw config_error(fmt::format("unknown layer kind '{}'; the known kinds are: {}", name, fmt::join(names(), ", ")),
+                       site);
+}
+
+std::vector<std::string> layer_registry::names() const {
+    std::vector<std::string> out;
+    for (const auto& k : kinds_) out.emplace_back(k->name());
+    return out;
+}
+
+const tensor& require_shape(const layer_context& ctx, std::string_view name, const std::vector<std::int64_t>& shape) {
+    const tensor* t = ctx.array(name);
+    error_site site = ctx.site;
+    site.key = site.key.empty() ? std::string(name) : site.key + "." + std::string(name);
+    if (t == nullptr) {
+        throw config_error(fmt::format("layer '{}' needs the array '{}' of shape [{}]", ctx.name, name,
+                                       fmt::join(shape, ", ")),
+                           site);
+    }
+    if (t->shape != shape) {
+        throw config_error(fmt::format("layer '{}': '{}' has shape {}, expected [{}] for its input of shape {}",
+                                       ctx.name, name, to_string(*t), fmt::join(shape, ", "), to_string(ctx.input)),
+                           site);
+    }
+    for (const double v : t->values) {
+        if (!std::isfinite(v)) {
+            throw config_error(fmt::format("layer '{}': '{}' holds {}; every value must be finite", ctx.name, name, v),
+                               site);
+        }
+    }
+    return *t;
+}
+
+std::uint32_t whole(const validated_params& params, const std::string& name, const layer_context& ctx) {
+    const double v = params.get(name);
+    if (v != std::floor(v) || v < 0 || v > 1e9) {
+        error_site site = ctx.site;
+        site.key = site.key.empty() ? name : site.key + "." + name;
+        throw config_error(fmt::format("layer '{}': {} must be a whole number >= 0, got {}", ctx.name, name, v), site);
+    }
+    return static_cast<std::uint32_t>(v);
+}
+
+}  // namespace fluxon

@@ -1,0 +1,112 @@
+#include "neurons/layers/linear.hpp"
+
+#include <fmt/format.h>
+
+namespace fluxon {
+namespace {
+
+const layer_array_def linear_arrays[] = {
+        {"weight", true, "[out_features, in_features]"},
+        {"bias", false, "[out_features]; default zero"},
+};
+
+// Each input event scatters its column of W into the accumulators: the weights are kept
+// column by column (transposed), with each column's count of non-zero weights for the
+// synaptic operations it costs.
+class linear_op final : public layer_op {
+public:
+    linear_op(const tensor& weight, const tensor* bias) {
+        out_ = static_cast<std::size_t>(weight.shape[0]);
+        in_ = static_cast<std::size_t>(weight.shape[1]);
+        columns_.resize(in_ * out_);
+        nonzero_.assign(in_, 0);
+        for (std::size_t i = 0; i < out_; ++i) {
+            for (std::size_t j = 0; j < in_; ++j) {
+                const double w = weight.values[i * in_ + j];
+                columns_[j * out_ + i] = w;
+                nonzero_[j] += w != 0.0;
+            }
+        }
+        bias_ = bias != nullptr ? bias->values : std::vector<double>(out_, 0.0);
+        acc_.resize(out_);
+    }
+
+    void step(const layer_step& s) override {
+        const event_batch& in = *s.input;
+        acc_ = bias_;
+        std::uint64_t ops = 0;
+        for (std::size_t e = 0; e < in.size(); ++e) {
+            const std::size_t j = in.index[e];
+            const double v = in.value[e];
+            const double* column = &columns_[j * out_];
+            for (std::size_t i = 0; i < out_; ++i) acc_[i] += column[i] * v;
+            ops += nonzero_[j];
+        }
+        (in.binary() ? s.counts->effective_acs : s.counts->effective_macs) += ops;
+        s.counts->dense_ops += in_ * out_;
+        for (std::size_t i = 0; i < out_; ++i) {
+            if (acc_[i] != 0.0) s.output->push(static_cast<std::uint32_t>(i), acc_[i]);
+        }
+    }
+
+private:
+    std::size_t in_ = 0, out_ = 0;
+    std::vector<double> columns_, bias_, acc_;
+    std::vector<std::uint64_t> nonzero_;
+};
+
+class linear_kind final : public layer_kind {
+public:
+    std::string_view name() const override { return "linear"; }
+    std::string_view description() const override {
+        return "y = W x + b over the flattened input (NIR Affine / Linear, nn.Linear)";
+    }
+    layer_role role() const override { return layer_role::connection; }
+    const param_schema& schema() const override { return schema_; }
+    std::span<const layer_array_def> arrays() const override { return linear_arrays; }
+
+    tensor_shape output_shape(const validated_params&, const layer_context& ctx) const override {
+        const tensor& w = weight(ctx);
+        return tensor_shape{{static_cast<std::uint32_t>(w.shape[0])}};
+    }
+
+    layer_static static_figures(const validated_params&, const layer_context& ctx) const override {
+        const tensor& w = weight(ctx);
+        layer_static s;
+        s.weights = w.size();
+        for (const double v : w.values) s.zero_weights += v == 0.0;
+        s.parameters = w.size() + (ctx.array("bias") != nullptr ? ctx.array("bias")->size() : 0);
+        s.footprint_bytes = 4 * s.parameters;
+        return s;
+    }
+
+    std::unique_ptr<layer_op> make(const validated_params&, const layer_context& ctx) const override {
+        const tensor& w = weight(ctx);
+        const tensor* b = ctx.array("bias") != nullptr ? &require_shape(ctx, "bias", {w.shape[0]}) : nullptr;
+        return std::make_unique<linear_op>(w, b);
+    }
+
+private:
+    static const tensor& weight(const layer_context& ctx) {
+        const tensor* w = ctx.array("weight");
+        const auto in = static_cast<std::int64_t>(ctx.input.size());
+        if (w == nullptr || w->shape.size() != 2 || w->shape[0] < 1) {
+            error_site site = ctx.site;
+            site.key += ".weight";
+            throw config_error(fmt::format("layer '{}' needs 'weight' of shape [out_features, {}] for its input of "
+                                           "shape {}{}",
+                                           ctx.name, in, to_string(ctx.input),
+                                           w == nullptr ? std::string() : ", got " + to_string(*w)),
+                               site);
+        }
+        return require_shape(ctx, "weight", {w->shape[0], in});
+    }
+
+    param_schema schema_;
+};
+
+}  // namespace
+
+std::unique_ptr<layer_kind> make_linear_layer() { return std::make_unique<linear_kind>(); }
+
+}  // namespace fluxon
