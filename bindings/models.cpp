@@ -58,6 +58,24 @@ py::dict models() {
     return out;
 }
 
+py::dict layer_kinds() {
+    const model_registry registry = builtin_models();
+    static constexpr const char* roles[] = {"connection", "activation", "structural"};
+    py::dict out;
+    for (const std::string& name : registry.layers().names()) {
+        const layer_kind& k = *registry.layers().find(name);
+        py::dict arrays;
+        for (const layer_array_def& a : k.arrays()) {
+            arrays[py::str(a.name)] = py::dict(py::arg("required") = a.required, py::arg("doc") = a.doc);
+        }
+        out[py::str(name)] = py::dict(py::arg("description") = std::string(k.description()),
+                                      py::arg("role") = roles[static_cast<int>(k.role())],
+                                      py::arg("takes_input") = k.takes_input(),
+                                      py::arg("parameters") = parameter_table(k.schema()), py::arg("arrays") = arrays);
+    }
+    return out;
+}
+
 // Everything is copied out as Python objects: the registry is gone when this returns.
 py::dict device_families() {
     const device_registry registry = builtin_families();
@@ -109,6 +127,9 @@ void register_models(py::module_& m) {
     m.def("models", &models, R"(The neuron and source models, by name: description, source (bool), parameters
 (name -> dimension, unit, default in SI or None when required, min, max, doc, choices),
 receptors (name -> unit of a weight onto it) and state (variable -> unit).)");
+    m.def("layer_kinds", &layer_kinds, R"(The layer kinds of layered networks, by name: description, role
+(connection, activation or structural, as NeuroBench counts them), takes_input, parameters (as
+models() gives them) and arrays (name -> required, doc with the expected shape).)");
     m.def("device_families", &device_families, R"(The device families a run can use, by name (in registry order):
 section (the config section and description key that describes a device of the family, which
 Network.device() writes), default_instance (the device's name in results and run files),

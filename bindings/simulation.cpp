@@ -75,26 +75,48 @@ py::dict ledger_dict(ledger_columns t) {
     return out;
 }
 
-// A device's report as the fluxon.runfile.Device a run file gives for it, so that results in
-// memory and on disk read alike.
-py::object device_of(const device_report& r) {
+// A statistics tree and tables as Python reads them: device-level statistics by name with
+// their units, every entry as (path, name, value, unit), each table's columns as arrays.
+struct py_report {
     py::dict stats, units, tables, table_units;
     py::list entries;
-    for (const stat_entry& e : r.stats.entries()) {
-        entries.append(py::make_tuple(e.path, e.name, stat_value(e), e.unit));
+};
+
+py_report python_report(const stats_tree& s, const std::vector<data_table>& ts) {
+    py_report out;
+    for (const stat_entry& e : s.entries()) {
+        out.entries.append(py::make_tuple(e.path, e.name, stat_value(e), e.unit));
         if (!e.path.empty()) continue;
-        stats[py::str(e.name)] = stat_value(e);
-        units[py::str(e.name)] = e.unit;
+        out.stats[py::str(e.name)] = stat_value(e);
+        out.units[py::str(e.name)] = e.unit;
     }
-    for (const data_table& t : r.tables) {
+    for (const data_table& t : ts) {
         py::dict columns, column_units;
         for (const data_column& c : t.columns) {
             columns[py::str(c.name)] = column_array(c);
             if (!c.unit.empty()) column_units[py::str(c.name)] = c.unit;
         }
-        tables[py::str(t.name)] = columns;
-        table_units[py::str(t.name)] = column_units;
+        out.tables[py::str(t.name)] = columns;
+        out.table_units[py::str(t.name)] = column_units;
     }
+    return out;
+}
+
+// A layered network's report: {"stats", "stats_units", "tables", "table_units"}, as
+// fluxon.runfile's Run.layers() reads it from a run file.
+py::object layers_of(const std::optional<layers_report>& r) {
+    if (!r) return py::none();
+    py_report p = python_report(r->stats, r->tables);
+    return py::dict(py::arg("stats") = p.stats, py::arg("stats_units") = p.units, py::arg("tables") = p.tables,
+                    py::arg("table_units") = p.table_units);
+}
+
+// A device's report as the fluxon.runfile.Device a run file gives for it, so that results in
+// memory and on disk read alike.
+py::object device_of(const device_report& r) {
+    py_report p = python_report(r.stats, r.tables);
+    py::dict &stats = p.stats, &units = p.units, &tables = p.tables, &table_units = p.table_units;
+    py::list& entries = p.entries;
     py::object ledger = py::none();
     py::dict ledger_attrs;
     if (r.has_ledger) {
@@ -188,6 +210,18 @@ public:
         const recorded_spikes& s = sim_->spikes(population);
         const auto n = static_cast<py::ssize_t>(s.times.size());
         return py::make_tuple(view(s.times.data(), {n}, self), view(s.ids.data(), {n}, self));
+    }
+
+    py::tuple events(py::handle self, const std::string& layer) const {
+        check_recorded();
+        const recorded_spikes& s = sim_->spikes(layer);
+        const auto n = static_cast<py::ssize_t>(s.times.size());
+        if (s.values.size() != s.times.size()) {
+            throw user_error(fmt::format("'{}' is a population: its spikes carry no values (spikes())", layer),
+                             {.node = layer});
+        }
+        return py::make_tuple(view(s.times.data(), {n}, self), view(s.ids.data(), {n}, self),
+                              view(s.values.data(), {n}, self));
     }
 
     py::tuple probe(py::handle self, const std::string& population, const std::string& variable) const {
@@ -308,6 +342,13 @@ Simulation(config, overrides=[])         from a config file, with "dotted.key=va
             },
             py::arg("population"), "(times float64 s, ids uint32): read-only views, no copy.")
         .def(
+            "events", [](py::object self, const std::string& layer) {
+                return self.cast<const py_simulation&>().events(self, layer);
+            },
+            py::arg("layer"),
+            "(times float64 s, ids uint32, values float64) of a recorded layer: the flat index and value of every "
+            "non-zero output entry, step by step; read-only views, no copy.")
+        .def(
             "probe",
             [](py::object self, const std::string& population, const std::string& variable) {
                 return self.cast<const py_simulation&>().probe(self, population, variable);
@@ -355,6 +396,11 @@ void bind_result_class(py::module_& m) {
         .def_property_readonly("devices", [](const py_run_result& r) { return devices_of(r.counters.devices); },
                                "What each device did, by instance name ('chip', 'crossbar', ...): a "
                                "fluxon.runfile.Device (family, preset, stats, tables, ledger), as the run file holds it.")
+        .def_property_readonly("layers", [](const py_run_result& r) { return layers_of(r.counters.layers); },
+                               "What the layered network did (None without one): {'stats': NeuroBench's figures "
+                               "per sample (footprint, connection_sparsity, activation_sparsity, effective_macs, "
+                               "effective_acs, dense_ops, membrane_updates, ...), 'stats_units', 'tables': "
+                               "{'layers': per-layer columns}, 'table_units'} (docs/layers.md).")
         .def_property_readonly("total_energy", [](const py_run_result& r) { return r.counters.total_energy(); },
                                "J spent by every device of the run together (0 without one).")
         .def_readonly("simulation", &py_run_result::simulation)
@@ -362,6 +408,9 @@ void bind_result_class(py::module_& m) {
         .def(
             "spikes", [](const py_run_result& r, const std::string& p) { return r.simulation.attr("spikes")(p); },
             py::arg("population"))
+        .def(
+            "events", [](const py_run_result& r, const std::string& l) { return r.simulation.attr("events")(l); },
+            py::arg("layer"))
         .def(
             "probe",
             [](const py_run_result& r, const std::string& p, const std::string& v) {

@@ -74,7 +74,7 @@ void convert(py::handle value, const std::string& key, Put&& put) {
         return convert(array.attr("item")(), key, put);
     }
     if (is_numpy_scalar(value)) return convert(value.attr("item")(), key, put);
-    fail(key, fmt::format("expected a number, a string, a list, a dict or a 1-D numpy array, got {}",
+    fail(key, fmt::format("expected a number, a string, a list, a dict or a numpy array, got {}",
                           type_name(value)));
 }
 
@@ -126,10 +126,14 @@ toml::array from_typed_array(const py::array& array, const std::string& key) {
     return out;
 }
 
+// An n-D array becomes nested lists (layer weights), row by row.
 toml::array from_array(const py::array& array, const std::string& key) {
-    if (array.ndim() != 1) {
-        const std::string shape = py::str(array.attr("shape"));
-        fail(key, fmt::format("expected a 1-D array, got a {}-D array of shape {}", array.ndim(), shape));
+    if (array.ndim() > 1) {
+        toml::array out;
+        for (py::ssize_t i = 0; i < array.shape(0); ++i) {
+            out.push_back(from_array(array[py::int_(i)].cast<py::array>(), element_key(key, static_cast<std::size_t>(i))));
+        }
+        return out;
     }
     switch (array.dtype().kind()) {
         case 'b': return from_typed_array<bool>(array, key);

@@ -75,6 +75,7 @@ public:
         make_slices(tables);
         set_initial_state();
         set_currents(net);
+        build_layers();
         set_recording(net);
         engine_.limit_lookahead(checked_mul(out_.window_steps, out_.dt_ticks, "the window length"));
         return std::move(out_);
@@ -373,7 +374,43 @@ private:
         return out;
     }
 
+    // The layered network is one unit (its layers pass values within a step), on the first shard.
+    void build_layers() {
+        const auto& layers = spec_.network.layers;
+        if (layers.empty()) return;
+        for (const auto& l : layers) {
+            for (const auto& p : spec_.network.populations) {
+                if (p.name == l.name) {
+                    throw config_error(fmt::format("'{}' names a population and a layer; a name may be used once",
+                                                   l.name),
+                                       with_node(l.site, l.name));
+                }
+            }
+        }
+        auto unit = std::make_unique<layer_network>(layers, models_.layers(), out_.dt, out_.dt_ticks);
+        out_.layers = unit.get();
+        engine_.add_unit(std::move(unit), 0);
+    }
+
     void set_recording(const net::indexed_network& net) {
+        for (const auto& r : spec_.layer_records) {
+            const int l = out_.layers ? out_.layers->find(r.layer) : -1;
+            if (l < 0) {
+                std::vector<std::string> names;
+                if (out_.layers) {
+                    for (const auto& b : out_.layers->layers()) names.push_back(b.name);
+                }
+                throw config_error(fmt::format("no layer '{}' to record; the layers are: {}", r.layer,
+                                               names.empty() ? std::string("none") : fmt::format("{}", fmt::join(names, ", "))),
+                                   r.site);
+            }
+            built_layer& layer = out_.layers->layers()[static_cast<std::size_t>(l)];
+            if (layer.recorded) throw config_error(fmt::format("layer '{}' is recorded twice", r.layer), r.site);
+            layer.recorded = true;
+            spike_stream_plan plan;
+            plan.layer = l;
+            out_.spike_streams.push_back(std::move(plan));
+        }
         std::set<std::size_t> recorded;
         for (const auto& r : spec_.spikes) {
             const auto p = net.population_index.at(r.population);
@@ -454,6 +491,18 @@ private:
 };
 
 }  // namespace
+
+const std::string& stream_name(const built_network& net, const spike_stream_plan& stream) {
+    if (stream.layer >= 0) return net.layers->layers()[static_cast<std::size_t>(stream.layer)].name;
+    return net.populations[stream.population].name;
+}
+
+std::uint32_t stream_size(const built_network& net, const spike_stream_plan& stream) {
+    if (stream.layer >= 0) {
+        return static_cast<std::uint32_t>(net.layers->layers()[static_cast<std::size_t>(stream.layer)].shape.size());
+    }
+    return net.populations[stream.population].size;
+}
 
 double available_memory_bytes() {
     std::ifstream meminfo("/proc/meminfo");

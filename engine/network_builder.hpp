@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/event_engine.hpp"
+#include "engine/layer_network.hpp"
 #include "engine/population_slice.hpp"
 #include "engine/base/time.hpp"
 #include "networks/spec.hpp"
@@ -33,6 +34,7 @@ struct spike_stream_plan {
     std::size_t population = 0;
     bool all = true;
     std::vector<std::uint32_t> ids;
+    int layer = -1;  // >= 0: the events of this layer (of built_network::layers) instead, with values
 };
 
 struct probe_plan {
@@ -54,7 +56,12 @@ struct built_network {
     std::vector<built_projection> projections;
     std::vector<spike_stream_plan> spike_streams;
     std::vector<probe_plan> probes;
+    layer_network* layers = nullptr;  // the layered network, if any (a unit the engine owns)
 };
+
+// What a spike stream records: a population's name and size, or a recorded layer's.
+const std::string& stream_name(const built_network& net, const spike_stream_plan& stream);
+std::uint32_t stream_size(const built_network& net, const spike_stream_plan& stream);
 
 // Fills `engine` (which must have `spec.run.threads` shards) and returns the description of
 // what was built. `ring_headroom`: steps of delay-ring room beyond the longest delay, for

@@ -34,7 +34,21 @@ void collect_spikes(built_network& net, std::size_t stream, std::span<record_sin
         slice->recorded_ids().clear();
     }
     if (times.empty()) return;
-    for (auto* sink : sinks) sink->spikes(stream, times, ids);
+    for (auto* sink : sinks) sink->spikes(stream, times, ids, {});
+}
+
+// A layer's events, as it buffered them (step by step, by increasing index).
+void collect_layer(built_network& net, std::size_t stream, std::span<record_sink* const> sinks,
+                   std::vector<double>& times) {
+    built_layer& layer = net.layers->layers()[static_cast<std::size_t>(net.spike_streams[stream].layer)];
+    times.clear();
+    for (const std::int64_t step : layer.rec_steps) times.push_back(net.base.to_seconds(step * net.dt_ticks));
+    if (!times.empty()) {
+        for (auto* sink : sinks) sink->spikes(stream, times, layer.rec_ids, layer.rec_values);
+    }
+    layer.rec_steps.clear();
+    layer.rec_ids.clear();
+    layer.rec_values.clear();
 }
 
 void collect_probe(built_network& net, std::size_t index, std::span<record_sink* const> sinks,
@@ -65,7 +79,13 @@ void collect_probe(built_network& net, std::size_t index, std::span<record_sink*
 void collect_recordings(built_network& net, std::span<record_sink* const> sinks) {
     std::vector<double> times, values;
     std::vector<std::uint32_t> ids;
-    for (std::size_t s = 0; s < net.spike_streams.size(); ++s) collect_spikes(net, s, sinks, times, ids);
+    for (std::size_t s = 0; s < net.spike_streams.size(); ++s) {
+        if (net.spike_streams[s].layer >= 0) {
+            collect_layer(net, s, sinks, times);
+        } else {
+            collect_spikes(net, s, sinks, times, ids);
+        }
+    }
     for (std::size_t p = 0; p < net.probes.size(); ++p) collect_probe(net, p, sinks, times, values);
 }
 

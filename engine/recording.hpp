@@ -11,7 +11,9 @@ namespace fluxon {
 class record_sink {
 public:
     virtual ~record_sink() = default;
-    virtual void spikes(std::size_t stream, std::span<const double> times, std::span<const std::uint32_t> ids) = 0;
+    // `values`: one per event for a layer's (graded) stream, empty for a population's spikes.
+    virtual void spikes(std::size_t stream, std::span<const double> times, std::span<const std::uint32_t> ids,
+                        std::span<const double> values) = 0;
     virtual void probe(std::size_t probe, std::span<const double> times, std::span<const double> values) = 0;
 };
 

@@ -26,10 +26,12 @@ class memory_sink final : public record_sink {
 public:
     memory_sink(std::vector<recorded_spikes>& spikes, std::vector<recorded_probe>& probes)
         : spikes_(spikes), probes_(probes) {}
-    void spikes(std::size_t stream, std::span<const double> times, std::span<const std::uint32_t> ids) override {
+    void spikes(std::size_t stream, std::span<const double> times, std::span<const std::uint32_t> ids,
+                std::span<const double> values) override {
         auto& s = spikes_[stream];
         s.times.insert(s.times.end(), times.begin(), times.end());
         s.ids.insert(s.ids.end(), ids.begin(), ids.end());
+        s.values.insert(s.values.end(), values.begin(), values.end());
     }
     void probe(std::size_t index, std::span<const double> times, std::span<const double> values) override {
         auto& p = probes_[index];
@@ -78,6 +80,7 @@ struct simulation::state {
     std::vector<recorded_probe> probes;
     std::vector<std::unique_ptr<attached_device>> devices;  // in attach (registry) order
     std::vector<device_report> reports;                     // after the run
+    std::optional<layers_report> layers;                    // after the run
 
     state(const net::experiment_spec& s, const model_registry& models, const device_registry& families,
           std::unique_ptr<model_registry> own_models = {}, std::unique_ptr<device_registry> own_families = {})
@@ -155,6 +158,7 @@ struct simulation::state {
             r.spikes_per_population.emplace_back(p.name, pop_spikes);
         }
         r.devices = reports;
+        r.layers = layers;
         return r;
     }
 };
@@ -224,6 +228,12 @@ run_result simulation::run(const run_options& options) {
         if (output) output->failed(e.what());
         throw;
     }
+    if (st.net.layers) {
+        layers_report layers;
+        st.net.layers->report(layers.stats, layers.tables);
+        if (output) output->layers_finished(layers);
+        st.layers = std::move(layers);
+    }
     for (const auto& d : st.devices) {
         d->finish();
         st.reports.push_back(d->report());
@@ -259,7 +269,7 @@ std::vector<device_report> simulation::describe_devices() const {
 const recorded_spikes& simulation::spikes(const std::string& population) const {
     const auto& net = state_->net;
     for (std::size_t s = 0; s < net.spike_streams.size(); ++s) {
-        if (net.populations[net.spike_streams[s].population].name == population) return state_->spikes[s];
+        if (stream_name(net, net.spike_streams[s]) == population) return state_->spikes[s];
     }
     throw user_error(fmt::format("spikes of '{}' were not recorded", population), {.node = population});
 }

@@ -22,6 +22,13 @@ namespace fluxon {
 
 struct run_result;
 
+// What a layered network did: NeuroBench's figures and a table per layer
+// (engine/layer_network.hpp).
+struct layers_report {
+    stats_tree stats;
+    std::vector<data_table> tables;
+};
+
 // Where a run's recordings and results go as it runs (io/run_file_output writes a run file):
 // recorded spikes and samples at collections, progress, each device's report, the end.
 class run_output : public record_sink {
@@ -29,6 +36,7 @@ public:
     // Simulated time up to which everything has been handed over.
     virtual void progress(double time_reached) = 0;
     virtual void device_finished(const device_report& report) = 0;
+    virtual void layers_finished(const layers_report& report) = 0;
     virtual void finish(const run_result& result, const std::string& message) = 0;
     // The run failed with `message`; what was handed over before stays.
     virtual void failed(const std::string& message) = 0;
@@ -53,6 +61,7 @@ struct run_result {
     std::vector<std::pair<std::string, std::int64_t>> spikes_per_population;
     // One report per attached device, in attach order.
     std::vector<device_report> devices;
+    std::optional<layers_report> layers;  // with a layered network
     // The devices' ledgers together (one run, one ledger).
     double total_energy() const;
 };
@@ -60,7 +69,9 @@ struct run_result {
 struct recorded_spikes {
     std::vector<double> times;  // s, sorted by (time, id)
     std::vector<std::uint32_t> ids;
+    std::vector<double> values;  // a layer's events: one value each; empty for spikes
 };
+
 
 struct recorded_probe {
     std::vector<double> times;        // s
@@ -103,6 +114,7 @@ public:
     int threads() const;
 
     // Recorded data (after run with keep_in_memory); throws user_error naming what is unknown.
+    // `population` may name a recorded layer: its events, with their values.
     const recorded_spikes& spikes(const std::string& population) const;
     const recorded_probe& probe(const std::string& population, const std::string& variable) const;
     const net::experiment_spec& spec() const;

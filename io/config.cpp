@@ -50,6 +50,7 @@ net::experiment_spec convert(const config_context& ctx, const toml::table& doc, 
     spec.network.populations = read_populations(root.child("populations"), models);
     spec.network.projections = read_projections(root.child("projections"), spec.network.populations, models);
     spec.network.currents = read_currents(root.child("currents"));
+    spec.network.layers = read_layers(root.child("layers"));
     read_record(root.child("record"), spec.network.populations, spec);
     read_devices(root, families, spec);
     return spec;

@@ -71,6 +71,12 @@ void read_record(const config_node& record, const std::vector<net::population_sp
     if (const config_node spikes = record.child("spikes"); spikes.present()) {
         spec.spikes = read_spikes(spikes, populations);
     }
+    if (const config_node layers = record.child("layers"); layers.present()) {
+        for (const config_node& item : layers.items("a list of layer names whose events to record")) {
+            const std::string name = read_string(item, "a layer name");
+            spec.layer_records.push_back({name, item.with_owner(name).site()});
+        }
+    }
     if (const config_node probes = record.child("probes"); probes.present()) {
         for (const config_node& item : probes.items("an array of tables [[record.probes]]")) {
             spec.probes.push_back(read_probe(item));

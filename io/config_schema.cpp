@@ -21,7 +21,8 @@ constexpr std::string_view schema_paths[] = {
     "currents.<name>.amplitudes", "currents.<name>.amplitude",
     "record.spikes.[].population", "record.spikes.[].ids",
     "record.probes.[].population", "record.probes.[].variable", "record.probes.[].ids",
-    "record.probes.[].interval"};
+    "record.probes.[].interval", "record.layers",
+    "layers.<name>.*"};
 
 }  // namespace
 

@@ -19,6 +19,7 @@ std::vector<net::projection_spec> read_projections(const config_node& section,
                                                    const model_registry& models);
 net::connector_spec read_connector(const config_node& at);
 std::vector<net::current_spec> read_currents(const config_node& section);
+std::vector<net::layer_spec> read_layers(const config_node& section);
 void read_record(const config_node& record, const std::vector<net::population_spec>& populations,
                  net::experiment_spec& spec);
 

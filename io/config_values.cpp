@@ -96,6 +96,8 @@ void read_value_form(const config_node& at, std::optional<dimension> dim, net::v
 
 }  // namespace
 
+tensor read_tensor_file(const config_node& at) { return read_file_form(at, read_tensor); }
+
 std::vector<double> read_si_values(const config_node& at, std::optional<dimension> dim) {
     if (at.node().is_table()) return read_file_form(at, read_numeric_array);
     std::vector<double> out;

@@ -23,6 +23,8 @@ namespace fluxon::io {
 std::vector<double> read_si_values(const config_node& at, std::optional<dimension> dim);
 // A list of non-negative integers, or { file = "ids.npy" }.
 std::vector<std::int64_t> read_ids(const config_node& at);
+// { file = "w.npy" | "w.npz:name" | "f.h5:/dataset" }: an array of any shape (layer weights).
+tensor read_tensor_file(const config_node& at);
 
 // "q" | number | { uniform = [lo, hi] } | { normal = [mean, std] } | { file = "x.npy" } | [q, ...]
 net::value_spec read_value_spec(const config_node& at, std::optional<dimension> dim);

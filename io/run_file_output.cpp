@@ -19,7 +19,7 @@ run_layout layout_of(const simulation& sim) {
         l.projections.push_back({p.name, p.pre, p.post, p.receptor, p.connector, p.n_synapses});
     }
     for (const auto& s : net.spike_streams) {
-        l.spikes.push_back({net.populations[s.population].name, net.populations[s.population].size, s.all, s.ids});
+        l.spikes.push_back({stream_name(net, s), stream_size(net, s), s.all, s.ids, s.layer >= 0});
     }
     for (const auto& p : net.probes) {
         l.probes.push_back({net.populations[p.population].name, p.variable, p.units, p.ids,
@@ -32,9 +32,12 @@ run_layout layout_of(const simulation& sim) {
 run_file_output::run_file_output(const std::string& path, const simulation& sim)
     : writer_(path, layout_of(sim), sim.spec().run.flush_interval) {}
 
-void run_file_output::spikes(std::size_t stream, std::span<const double> times, std::span<const std::uint32_t> ids) {
-    writer_.append_spikes(stream, times, ids);
+void run_file_output::spikes(std::size_t stream, std::span<const double> times, std::span<const std::uint32_t> ids,
+                             std::span<const double> values) {
+    writer_.append_spikes(stream, times, ids, values);
 }
+
+void run_file_output::layers_finished(const layers_report& report) { writer_.write_layers(report.stats, report.tables); }
 
 void run_file_output::probe(std::size_t index, std::span<const double> times, std::span<const double> values) {
     writer_.append_probe(index, times, values);

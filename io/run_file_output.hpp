@@ -17,10 +17,12 @@ public:
     // Creates (truncates) `path`; throws io_error naming it when it cannot be written.
     run_file_output(const std::string& path, const simulation& sim);
 
-    void spikes(std::size_t stream, std::span<const double> times, std::span<const std::uint32_t> ids) override;
+    void spikes(std::size_t stream, std::span<const double> times, std::span<const std::uint32_t> ids,
+                std::span<const double> values) override;
     void probe(std::size_t index, std::span<const double> times, std::span<const double> values) override;
     void progress(double time_reached) override;
     void device_finished(const device_report& report) override;
+    void layers_finished(const layers_report& report) override;
     void finish(const run_result& result, const std::string& message) override;
     void failed(const std::string& message) override;
 

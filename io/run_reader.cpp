@@ -58,7 +58,7 @@ void read_root(const h5::group& root, run_summary& out) {
     out.threads = root.read_attr<std::int32_t>("threads");
     // Groups of other layouts (format 1's family groups) are named, so nobody thinks them empty.
     static constexpr std::string_view read_here[] = {"run", "config", "populations", "projections", "spikes",
-                                                     "probes", "counters", "ledger", "devices"};
+                                                     "probes", "counters", "ledger", "devices", "layers"};
     for (const std::string& child : root.children()) {
         if (std::find(std::begin(read_here), std::end(read_here), child) == std::end(read_here)) {
             out.unread_groups.push_back(child);
@@ -247,6 +247,18 @@ std::vector<device_table_summary> read_device_tables(const h5::group& tables) {
     return out;
 }
 
+// A layered network's report (/layers): its statistics and tables, read as a device's are.
+void read_layers(const h5::group& root, run_summary& out) {
+    if (!root.has_group("layers")) return;
+    const h5::group g = root.open_group("layers");
+    device_summary d;
+    d.instance = "layers";
+    d.status = "complete";
+    if (g.has_group("stats")) d.stats = read_device_stats(g.open_group("stats"));
+    if (g.has_group("tables")) d.tables = read_device_tables(g.open_group("tables"));
+    out.layers = std::move(d);
+}
+
 void read_devices(const h5::group& root, run_summary& out) {
     if (!root.has_group("devices")) return;
     const h5::group devices = root.open_group("devices");
@@ -392,6 +404,8 @@ std::string format_stat(const stat_entry& e) {
 
 // The same block for every family: what it is, its ledger, its device-level statistics, and
 // what else it wrote, named so a reader knows where to look.
+void format_stats_and_tables(const device_summary& d, std::string& out);
+
 void format_device(const device_summary& d, std::string& out) {
     std::string origin = d.family;
     if (!d.preset.empty()) {
@@ -399,6 +413,10 @@ void format_device(const device_summary& d, std::string& out) {
         if (!d.preset_origin.empty()) origin += " from " + d.preset_origin;
     }
     out += fmt::format("device {}{}: {}\n", d.instance, origin.empty() ? "" : " (" + origin + ")", d.status);
+    format_stats_and_tables(d, out);
+}
+
+void format_stats_and_tables(const device_summary& d, std::string& out) {
     if (d.ledger && d.ledger->status != "empty") {
         const ledger_summary& l = *d.ledger;
         out += fmt::format("  {:<17} {} (static {}, dynamic {})\n", "energy", si(l.total_energy, "J"),
@@ -452,6 +470,7 @@ run_summary read_run_summary(const std::string& path) {
     read_counters(root, out);
     read_ledger(root, out);
     read_devices(root, out);
+    read_layers(root, out);
     return out;
 }
 
@@ -469,6 +488,10 @@ std::string format_run_summary(const run_summary& s) {
     format_structure(s, out);
     format_recordings(s, out);
     format_counters(s, out);
+    if (s.layers) {
+        out += "layers (NeuroBench, per sample):\n";
+        format_stats_and_tables(*s.layers, out);
+    }
     for (const device_summary& d : s.devices) format_device(d, out);
     format_run_energy(s, out);
     if (!s.unread_groups.empty()) {

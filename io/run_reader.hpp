@@ -96,6 +96,7 @@ struct run_summary {
     std::optional<counters_summary> counters;  // absent when the run never finished
     std::optional<ledger_summary> ledger;      // absent when the file has no /ledger
     std::vector<device_summary> devices;           // in the order the run created them; none in version 1
+    std::optional<device_summary> layers;          // a layered network's report (/layers), if any
 };
 
 // Throws fluxon::io_error{file = path} when the file is missing, not HDF5, not a fluxon run

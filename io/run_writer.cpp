@@ -5,6 +5,7 @@
 #include <chrono>
 #include <ctime>
 #include <limits>
+#include <optional>
 #include <set>
 #include <type_traits>
 #include <utility>
@@ -118,6 +119,8 @@ struct spike_sink {
     h5::dataset times, ids;
     std::vector<double> pending_times;
     std::vector<std::uint32_t> pending_ids;
+    std::optional<h5::dataset> values;  // graded streams
+    std::vector<double> pending_values;
 };
 
 struct probe_sink {
@@ -355,7 +358,13 @@ struct run_writer::impl {
             spikes.push_back({.times = g.create_extendible<double>("times", column_chunk),
                               .ids = g.create_extendible<std::uint32_t>("ids", column_chunk),
                               .pending_times = {},
-                              .pending_ids = {}});
+                              .pending_ids = {},
+                              .values = {},
+                              .pending_values = {}});
+            if (s.graded) {
+                g.write_attr("graded", std::int32_t{1});
+                spikes.back().values = g.create_extendible<double>("values", column_chunk);
+            }
         }
     }
 
@@ -464,8 +473,10 @@ struct run_writer::impl {
         for (spike_sink& s : spikes) {
             s.times.append<double>(s.pending_times);
             s.ids.append<std::uint32_t>(s.pending_ids);
+            if (s.values) s.values->append<double>(s.pending_values);
             s.pending_times.clear();
             s.pending_ids.clear();
+            s.pending_values.clear();
         }
         for (probe_sink& p : probes) {
             p.times.append<double>(p.pending_times);
@@ -485,7 +496,11 @@ struct run_writer::impl {
     }
 
     void close_file() {
-        for (spike_sink& s : spikes) s.times.close(), s.ids.close();
+        for (spike_sink& s : spikes) {
+            s.times.close();
+            s.ids.close();
+            if (s.values) s.values->close();
+        }
         for (probe_sink& p : probes) p.times.close(), p.values.close();
         status.close();
         message.close();
@@ -524,7 +539,7 @@ run_writer::~run_writer() {
 }
 
 void run_writer::append_spikes(std::size_t index, std::span<const double> times,
-                               std::span<const std::uint32_t> ids) {
+                               std::span<const std::uint32_t> ids, std::span<const double> values) {
     impl_->require_open("append_spikes");
     if (index >= impl_->spikes.size())
         throw internal_error("run_writer::append_spikes: no spike stream " + std::to_string(index));
@@ -532,9 +547,16 @@ void run_writer::append_spikes(std::size_t index, std::span<const double> times,
         throw internal_error("run_writer::append_spikes: " + std::to_string(times.size()) + " times but " +
                              std::to_string(ids.size()) + " ids");
     spike_sink& sink = impl_->spikes[index];
+    if (sink.values.has_value() != !values.empty() && !times.empty())
+        throw internal_error("run_writer::append_spikes: values " + std::string(values.empty() ? "missing" : "given") +
+                             " for spike stream " + std::to_string(index));
+    if (!values.empty() && values.size() != times.size())
+        throw internal_error("run_writer::append_spikes: " + std::to_string(times.size()) + " times but " +
+                             std::to_string(values.size()) + " values");
     sink.pending_times.insert(sink.pending_times.end(), times.begin(), times.end());
     sink.pending_ids.insert(sink.pending_ids.end(), ids.begin(), ids.end());
-    impl_->note_pending(times.size_bytes() + ids.size_bytes());
+    sink.pending_values.insert(sink.pending_values.end(), values.begin(), values.end());
+    impl_->note_pending(times.size_bytes() + ids.size_bytes() + values.size_bytes());
 }
 
 void run_writer::append_probe(std::size_t index, std::span<const double> times,
@@ -562,6 +584,13 @@ void run_writer::progress(double time_reached) {
 void run_writer::flush() {
     impl_->require_open("flush");
     impl_->flush();
+}
+
+void run_writer::write_layers(const stats_tree& stats, const std::vector<data_table>& tables) {
+    impl_->require_open("write_layers");
+    const h5::group g = impl_->file.root().require_group("layers");
+    write_device_stats(g, stats);
+    write_device_tables(g, tables);
 }
 
 void run_writer::finish_device(const device_report& report) {

@@ -41,10 +41,11 @@ struct projection_info {
 };
 
 struct spike_stream {
-    std::string population;
+    std::string population;  // or the recorded layer's name
     std::uint32_t n_neurons = 0;
     bool all = true;
     std::vector<std::uint32_t> recorded_ids;  // when !all
+    bool graded = false;  // a layer's events: each has a value (/spikes/<name>/values)
 };
 
 struct probe_stream {
@@ -81,9 +82,10 @@ public:
     run_writer(const run_writer&) = delete;
     run_writer& operator=(const run_writer&) = delete;
 
-    // Appends to stream `index` (position in layout.spikes); times in s, sorted by (time, id).
+    // Appends to stream `index` (position in layout.spikes); times in s, sorted by (time, id);
+    // `values`, one per event, for a graded stream (empty otherwise).
     void append_spikes(std::size_t index, std::span<const double> times,
-                       std::span<const std::uint32_t> ids);
+                       std::span<const std::uint32_t> ids, std::span<const double> values = {});
     // Appends `n_samples` rows to probe `index`; values is row-major [n_samples, ids.size()].
     void append_probe(std::size_t index, std::span<const double> times,
                       std::span<const double> values);
@@ -98,6 +100,9 @@ public:
     // naming the file for names that cannot be written (an invalid or duplicate instance,
     // table, column or statistic name).
     void finish_device(const device_report& report);
+    // What the run's layered network did (NeuroBench figures, a table per layer) under
+    // /layers (before finish).
+    void write_layers(const stats_tree& stats, const std::vector<data_table>& tables);
     // Final counters and status ("complete" | "interrupted" | "failed"), then closes the file.
     void finish(const run_counters& counters, const std::string& status,
                 const std::string& message = "");

@@ -10,6 +10,7 @@
 
 #include "engine/base/device_request.hpp"
 #include "engine/base/errors.hpp"
+#include "neurons/layers/layer.hpp"
 #include "neurons/params.hpp"
 
 namespace fluxon::net {
@@ -72,16 +73,34 @@ struct current_spec {
     error_site site;
 };
 
+// A node of a layered network: a registered layer kind (neurons/layers/), the layers whose
+// outputs it takes (summed, all in the same step), its parameters and its arrays.
+struct layer_spec {
+    std::string name, kind;
+    std::vector<std::string> inputs;
+    std::vector<error_site> input_sites;
+    param_inputs params;
+    std::map<std::string, tensor> arrays;
+    error_site site;
+};
+
 struct network_spec {
     std::vector<population_spec> populations;
     std::vector<projection_spec> projections;
     std::vector<current_spec> currents;
+    std::vector<layer_spec> layers;  // in the order given; run in an order that respects inputs
 };
 
 struct spike_record_spec {
     std::string population;
     std::vector<std::int64_t> ids;  // empty with all=true
     bool all = true;
+    error_site site;
+};
+
+// A layer whose events (index and value of every non-zero output entry) are recorded.
+struct layer_record_spec {
+    std::string layer;
     error_site site;
 };
 
@@ -116,6 +135,7 @@ struct experiment_spec {
     std::vector<device_request> devices;
     std::vector<spike_record_spec> spikes;
     std::vector<probe_spec> probes;
+    std::vector<layer_record_spec> layer_records;
     run_spec run;
     // Provenance: the exact text the experiment was read from.
     std::string config_text, config_source = "python", config_format = "json";

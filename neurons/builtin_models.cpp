@@ -19,6 +19,7 @@ model_registry builtin_models() {
     registry.add(make_izhikevich_model());
     registry.add(make_poisson_source_model());
     registry.add(make_spike_times_source_model());
+    registry.layers() = builtin_layers();
     return registry;
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/base/quantity.hpp"
+#include "neurons/layers/layer.hpp"
 #include "neurons/params.hpp"
 
 namespace fluxon {
@@ -94,10 +95,13 @@ public:
 int find_state_var(const neuron_model& model, std::string_view name);
 int find_receptor(const neuron_model& model, std::string_view name);
 
-// Explicit registry (no global singleton): the run builder is handed one.
+// Explicit registry (no global singleton): the run builder is handed one. It holds the node
+// kinds: neuron models, and the layer kinds of layered networks.
 class model_registry {
 public:
     void add(std::unique_ptr<neuron_model> model);
+    layer_registry& layers() { return layers_; }
+    const layer_registry& layers() const { return layers_; }
     // Throws config_error at `site` listing the known models when `name` is unknown.
     const neuron_model& get(std::string_view name, const error_site& site) const;
     const neuron_model* find(std::string_view name) const;
@@ -105,9 +109,10 @@ public:
 
 private:
     std::vector<std::unique_ptr<neuron_model>> models_;
+    layer_registry layers_;
 };
 
-// The models fluxon ships (neurons/builtin_models.cpp lists them).
+// The models and layer kinds fluxon ships (neurons/builtin_models.cpp lists them).
 model_registry builtin_models();
 
 }  // namespace fluxon

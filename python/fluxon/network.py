@@ -142,6 +142,8 @@ class Network:
         self.currents = {}
         self.recorded_spikes = []
         self.probes = []
+        self.layers = {}           # name -> {"kind", "input", settings...}, as [layers.<name>] holds it
+        self.recorded_layers = []
         self.device_settings = {}  # family name -> settings, as Network.device() wrote them
 
     def population(self, name, size, model, **params):
@@ -184,6 +186,27 @@ class Network:
             entry["amplitudes"] = amplitudes
         self.currents[name] = entry
         return entry
+
+    def layer(self, name, kind, input=None, record=False, **settings):
+        """A node of a layered network (docs/layers.md): a layer of `kind` (fluxon.layer_kinds()
+        lists them with their settings) taking the output of the layer `input` (a name, a list of
+        names whose outputs are summed, or None for an input layer). Settings are the kind's
+        parameters (numbers) and arrays (numpy arrays or nested lists of any shape, or
+        {"file": "w.npz:name"}), exactly as the [layers.<name>] section of a config file holds
+        them; the core checks them when the network is built (a ConfigError names the layer, the
+        array and the shapes). record=True records its events: RunResult.events(name) gives the
+        flat index and value of every non-zero output entry. Returns the name."""
+        self._check_new(self.layers, "layers", name)
+        entry = {"kind": kind}
+        if input is not None:
+            entry["input"] = input if isinstance(input, str) else list(input)
+        for key, value in settings.items():
+            if value is not None:
+                entry[key] = value
+        self.layers[name] = entry
+        if record:
+            self.recorded_layers.append(name)
+        return name
 
     def device(self, family, **settings):
         """Maps the network, or some of its projections, onto a device of a registered family
@@ -266,7 +289,9 @@ class Network:
             "populations": {name: pop.description() for name, pop in self.populations.items()},
             "projections": {name: dict(entry) for name, entry in self.projections.items()},
             "currents": {name: dict(entry) for name, entry in self.currents.items()},
-            "record": {"spikes": list(self.recorded_spikes), "probes": list(self.probes)},
+            "record": {"spikes": list(self.recorded_spikes), "probes": list(self.probes),
+                       "layers": list(self.recorded_layers)},
+            "layers": {name: dict(entry) for name, entry in self.layers.items()},
         }
 
     def build(self):

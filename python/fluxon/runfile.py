@@ -248,6 +248,35 @@ class Run:
                                f"{g.name}/ids has {ids.size}")
         return times, ids
 
+    def events(self, layer):
+        """(times float64 [s], ids uint32, values float64) of a recorded layer: the flat index
+        and value of every non-zero output entry, step by step (docs/layers.md)."""
+        g = self._spike_group(layer)
+        if "values" not in g:
+            raise RunFileError(f"{self.path}: {g.name} holds spikes without values (a population); "
+                               "read it with spikes()")
+        times, ids = self.spikes(layer)
+        values = np.asarray(g["values"][()], dtype=np.float64)
+        if values.shape != times.shape:
+            raise RunFileError(f"{self.path}: {g.name}/values has {values.size} entries but "
+                               f"{g.name}/times has {times.size}")
+        return times, ids, values
+
+    def layers(self):
+        """What the layered network did (/layers), as RunResult.layers gives it: {"stats",
+        "stats_units", "tables", "table_units"}; None when the run has no layered network."""
+        g = self._open_file().get("layers")
+        if g is None:
+            return None
+        entries = self._device_stats(g["stats"]) if "stats" in g else []
+        tables, units = {}, {}
+        if "tables" in g:
+            for table in _in_order(g["tables"]):
+                tables[table], units[table] = self._device_table(g["tables"][table])
+        return {"stats": {name: value for path, name, value, _ in entries if path == ""},
+                "stats_units": {name: unit for path, name, _, unit in entries if path == ""},
+                "tables": tables, "table_units": units}
+
     def n_neurons(self, population):
         """Size of the population whose spikes were recorded (the n_neurons attribute)."""
         return int(self._group_attr(self._spike_group(population), "n_neurons"))

@@ -1,0 +1,289 @@
+#include "engine/layer_network.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace fluxon {
+namespace {
+
+error_site layer_site(const net::layer_spec& spec, const std::string& key = "") {
+    error_site site = spec.site;
+    site.node = spec.name;
+    if (!key.empty()) site.key = (site.key.empty() ? "layers." + spec.name : site.key) + "." + key;
+    return site;
+}
+
+// Layers in an order where each comes after those it takes: repeatedly the first one given
+// whose inputs are all placed, so the order follows the description where it can.
+std::vector<std::size_t> run_order(const std::vector<net::layer_spec>& layers,
+                                   const std::map<std::string, std::size_t>& index) {
+    std::vector<std::size_t> order;
+    std::vector<bool> placed(layers.size(), false);
+    while (order.size() < layers.size()) {
+        bool progressed = false;
+        for (std::size_t i = 0; i < layers.size(); ++i) {
+            if (placed[i]) continue;
+            const bool ready = std::all_of(layers[i].inputs.begin(), layers[i].inputs.end(),
+                                           [&](const std::string& in) { return placed[index.at(in)]; });
+            if (!ready) continue;
+            placed[i] = true;
+            order.push_back(i);
+            progressed = true;
+        }
+        if (!progressed) {
+            std::vector<std::string> waiting;
+            for (std::size_t i = 0; i < layers.size(); ++i) {
+                if (!placed[i]) waiting.push_back(layers[i].name);
+            }
+            const auto& first = layers[index.at(waiting.front())];
+            throw network_error(fmt::format("the layers {} take each other's outputs in a cycle; within a step "
+                                            "layers run in order, so a recurrent edge needs a delay, which "
+                                            "layered networks do not have yet",
+                                            fmt::join(waiting, ", ")),
+                                layer_site(first, "input"));
+        }
+    }
+    return order;
+}
+
+// Keys of the section that are neither the kind's parameters nor its arrays are refused,
+// naming what the kind takes; an array where a number is expected, and the reverse, too.
+void check_keys(const net::layer_spec& spec, const layer_kind& kind) {
+    std::vector<std::string> known;
+    for (const param_def& p : kind.schema()) known.push_back(p.name);
+    for (const layer_array_def& a : kind.arrays()) known.push_back(a.name);
+    const auto takes = [&] {
+        return known.empty() ? std::string("no settings") : fmt::format("{}", fmt::join(known, ", "));
+    };
+    const auto is_array = [&](const std::string& name) {
+        return std::any_of(kind.arrays().begin(), kind.arrays().end(),
+                           [&](const layer_array_def& a) { return a.name == name; });
+    };
+    for (const auto& [name, value] : spec.params) {
+        if (std::find(known.begin(), known.end(), name) == known.end()) {
+            throw config_error(fmt::format("layer '{}' (kind {}) has no setting '{}'; it takes: {}", spec.name,
+                                           spec.kind, name, takes()),
+                               layer_site(spec, name));
+        }
+        if (is_array(name)) {
+            throw config_error(fmt::format("layer '{}': '{}' is an array (a list or {{ file = \"...\" }}), got a "
+                                           "single value",
+                                           spec.name, name),
+                               layer_site(spec, name));
+        }
+    }
+    for (const auto& [name, value] : spec.arrays) {
+        if (std::find(known.begin(), known.end(), name) == known.end()) {
+            throw config_error(fmt::format("layer '{}' (kind {}) has no setting '{}'; it takes: {}", spec.name,
+                                           spec.kind, name, takes()),
+                               layer_site(spec, name));
+        }
+        if (!is_array(name)) {
+            throw config_error(fmt::format("layer '{}': '{}' is a single value, got an array of shape {}", spec.name,
+                                           name, to_string(value)),
+                               layer_site(spec, name));
+        }
+    }
+}
+
+}  // namespace
+
+layer_network::layer_network(const std::vector<net::layer_spec>& specs, const layer_registry& kinds, double dt,
+                             tick_t dt_ticks)
+    : dt_ticks_(dt_ticks) {
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        if (!index.emplace(specs[i].name, i).second) {
+            throw config_error(fmt::format("two layers are called '{}'", specs[i].name), layer_site(specs[i]));
+        }
+    }
+    for (const net::layer_spec& s : specs) {
+        for (std::size_t k = 0; k < s.inputs.size(); ++k) {
+            if (index.count(s.inputs[k]) == 0) {
+                std::vector<std::string> names;
+                for (const auto& other : specs) names.push_back(other.name);
+                error_site site = k < s.input_sites.size() ? s.input_sites[k] : layer_site(s, "input");
+                site.node = s.name;
+                throw network_error(fmt::format("layer '{}' takes '{}', which is no layer; the layers are: {}", s.name,
+                                                s.inputs[k], fmt::join(names, ", ")),
+                                    site);
+            }
+        }
+    }
+    const std::vector<std::size_t> order = run_order(specs, index);
+    std::map<std::string, std::size_t> position;
+    for (const std::size_t i : order) {
+        const net::layer_spec& s = specs[i];
+        const layer_kind& kind = kinds.get(s.kind, layer_site(s, "kind"));
+        check_keys(s, kind);
+        if (kind.takes_input() == s.inputs.empty()) {
+            throw config_error(kind.takes_input()
+                                       ? fmt::format("layer '{}' (kind {}) needs an input: input = \"<layer>\"", s.name,
+                                                     s.kind)
+                                       : fmt::format("layer '{}' of kind {} takes no input; it feeds the network",
+                                                     s.name, s.kind),
+                               layer_site(s, "input"));
+        }
+        built_layer b;
+        b.name = s.name;
+        b.kind = &kind;
+        layer_context ctx;
+        ctx.name = s.name;
+        ctx.arrays = &s.arrays;
+        ctx.dt = dt;
+        ctx.site = layer_site(s);
+        if (ctx.site.key.empty()) ctx.site.key = "layers." + s.name;
+        for (std::size_t k = 0; k < s.inputs.size(); ++k) {
+            const built_layer& in = layers_[position.at(s.inputs[k])];
+            b.inputs.push_back(position.at(s.inputs[k]));
+            if (k == 0) {
+                ctx.input = in.shape;
+            } else if (in.shape != ctx.input) {
+                throw network_error(fmt::format("layer '{}' sums its inputs, but '{}' has shape {} and '{}' {}", s.name,
+                                                s.inputs[0], to_string(ctx.input), s.inputs[k], to_string(in.shape)),
+                                    layer_site(s, "input"));
+            }
+        }
+        const validated_params params = validate_params(kind.schema(), s.params, ctx.site);
+        if (!kind.takes_input()) {
+            const std::uint32_t sps = whole(params, "steps_per_sample", ctx);
+            if (sps != 0 && steps_per_sample_ != 0 && sps != steps_per_sample_) {
+                throw config_error(fmt::format("input layers disagree on steps_per_sample ({} and {})",
+                                               steps_per_sample_, sps),
+                                   layer_site(s, "steps_per_sample"));
+            }
+            if (sps != 0) steps_per_sample_ = sps;
+        }
+        b.shape = kind.output_shape(params, ctx);
+        b.statics = kind.static_figures(params, ctx);
+        b.op = kind.make(params, ctx);
+        position[s.name] = layers_.size();
+        layers_.push_back(std::move(b));
+    }
+}
+
+int layer_network::find(const std::string& name) const {
+    for (std::size_t i = 0; i < layers_.size(); ++i) {
+        if (layers_[i].name == name) return static_cast<int>(i);
+    }
+    return -1;
+}
+
+void layer_network::start(unit_context& ctx) { ctx.schedule_self(id(), 0, priority_class::step, 0, 0); }
+
+// Several inputs are summed entry by entry (NIR: edges into one node add); the batches are
+// sorted by index, so this is a merge, and entries that cancel are no event.
+void layer_network::sum_inputs(const built_layer& layer) {
+    summed_.clear();
+    for (const std::size_t from : layer.inputs) {
+        const event_batch& next = layers_[from].output;
+        scratch_.clear();
+        std::size_t a = 0, b = 0;
+        while (a < summed_.size() || b < next.size()) {
+            if (b == next.size() || (a < summed_.size() && summed_.index[a] < next.index[b])) {
+                scratch_.push(summed_.index[a], summed_.value[a]);
+                ++a;
+            } else if (a == summed_.size() || next.index[b] < summed_.index[a]) {
+                scratch_.push(next.index[b], next.value[b]);
+                ++b;
+            } else {
+                const double v = summed_.value[a] + next.value[b];
+                if (v != 0.0) scratch_.push(summed_.index[a], v);
+                ++a;
+                ++b;
+            }
+        }
+        std::swap(summed_, scratch_);
+    }
+}
+
+void layer_network::handle(const event& ev, unit_context& ctx) {
+    const std::int64_t step = ev.time / dt_ticks_;
+    const bool sample_start = steps_per_sample_ == 0 ? step == 0 : step % steps_per_sample_ == 0;
+    for (built_layer& layer : layers_) {
+        layer.output.clear();
+        const event_batch* input = nullptr;
+        if (layer.inputs.size() == 1) {
+            input = &layers_[layer.inputs.front()].output;
+        } else if (!layer.inputs.empty()) {
+            sum_inputs(layer);
+            input = &summed_;
+        }
+        static const event_batch none;
+        layer.op->step(layer_step{step, sample_start, input ? input : &none, &layer.output, &layer.counts});
+        layer.events += layer.output.size();
+        if (layer.recorded) {
+            layer.rec_steps.insert(layer.rec_steps.end(), layer.output.size(), step);
+            layer.rec_ids.insert(layer.rec_ids.end(), layer.output.index.begin(), layer.output.index.end());
+            layer.rec_values.insert(layer.rec_values.end(), layer.output.value.begin(), layer.output.value.end());
+        }
+    }
+    ++steps_;
+    ctx.schedule_self(id(), ev.time + dt_ticks_, priority_class::step, 0, 0);
+}
+
+void layer_network::report(stats_tree& stats, std::vector<data_table>& tables) const {
+    const std::int64_t samples =
+            steps_per_sample_ == 0 ? (steps_ > 0 ? 1 : 0) : (steps_ + steps_per_sample_ - 1) / steps_per_sample_;
+    const double per = samples > 0 ? 1.0 / static_cast<double>(samples) : 0.0;
+    layer_counts total;
+    layer_static statics;
+    for (const built_layer& l : layers_) {
+        total += l.counts;
+        statics.parameters += l.statics.parameters;
+        statics.footprint_bytes += l.statics.footprint_bytes;
+        statics.weights += l.statics.weights;
+        statics.zero_weights += l.statics.zero_weights;
+    }
+    stats.add("", "layers", static_cast<std::uint64_t>(layers_.size()));
+    stats.add("", "steps", steps_);
+    stats.add("", "samples", samples);
+    stats.add("", "footprint", statics.footprint_bytes, "B");
+    stats.add("", "parameters", statics.parameters);
+    stats.add("", "connection_sparsity",
+              statics.weights > 0 ? static_cast<double>(statics.zero_weights) / static_cast<double>(statics.weights) : 0.0,
+              "1");
+    stats.add("", "activation_sparsity",
+              total.activations > 0
+                      ? 1.0 - static_cast<double>(total.nonzero_activations) / static_cast<double>(total.activations)
+                      : 0.0,
+              "1");
+    stats.add("", "effective_macs", static_cast<double>(total.effective_macs) * per, "1");
+    stats.add("", "effective_acs", static_cast<double>(total.effective_acs) * per, "1");
+    stats.add("", "dense_ops", static_cast<double>(total.dense_ops) * per, "1");
+    stats.add("", "membrane_updates", static_cast<double>(total.membrane_updates) * per, "1");
+
+    data_table t{"layers"};
+    std::vector<std::string> name, kind, shape;
+    std::vector<std::int64_t> events, activations, nonzero, acs, macs, dense, updates, parameters, footprint, weights,
+            zero_weights;
+    for (const built_layer& l : layers_) {
+        name.push_back(l.name);
+        kind.emplace_back(l.kind->name());
+        shape.push_back(to_string(l.shape));
+        events.push_back(static_cast<std::int64_t>(l.events));
+        activations.push_back(static_cast<std::int64_t>(l.counts.activations));
+        nonzero.push_back(static_cast<std::int64_t>(l.counts.nonzero_activations));
+        acs.push_back(static_cast<std::int64_t>(l.counts.effective_acs));
+        macs.push_back(static_cast<std::int64_t>(l.counts.effective_macs));
+        dense.push_back(static_cast<std::int64_t>(l.counts.dense_ops));
+        updates.push_back(static_cast<std::int64_t>(l.counts.membrane_updates));
+        parameters.push_back(static_cast<std::int64_t>(l.statics.parameters));
+        footprint.push_back(static_cast<std::int64_t>(l.statics.footprint_bytes));
+        weights.push_back(static_cast<std::int64_t>(l.statics.weights));
+        zero_weights.push_back(static_cast<std::int64_t>(l.statics.zero_weights));
+    }
+    t.add("name", std::move(name)).add("kind", std::move(kind)).add("shape", std::move(shape));
+    t.add("events", std::move(events)).add("activations", std::move(activations));
+    t.add("nonzero_activations", std::move(nonzero)).add("effective_acs", std::move(acs));
+    t.add("effective_macs", std::move(macs)).add("dense_ops", std::move(dense));
+    t.add("membrane_updates", std::move(updates)).add("parameters", std::move(parameters));
+    t.add("footprint", std::move(footprint), "B").add("weights", std::move(weights));
+    t.add("zero_weights", std::move(zero_weights));
+    tables.push_back(std::move(t));
+}
+
+}  // namespace fluxon

@@ -1,0 +1,67 @@
+#pragma once
+// A layered network (the `layers` of a network description) built for a run: its layers in an
+// order where every layer comes after the layers it takes, each made by its kind for its input
+// shape, and the unit that runs them all once per step. Within a step a layer's output reaches
+// the layers that take it in the same step (as NIR and the deep-learning frameworks define a
+// feed-forward pass), so the whole network is one unit: it lives on one shard. Only the
+// non-zero entries of each output travel on (events); the operations each layer did are
+// counted as NeuroBench counts them and reported with its static figures.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/base/stats.hpp"
+#include "engine/unit.hpp"
+#include "networks/spec.hpp"
+#include "neurons/model.hpp"
+
+namespace fluxon {
+
+struct built_layer {
+    std::string name;
+    const layer_kind* kind = nullptr;
+    std::vector<std::size_t> inputs;  // positions in the run order (all earlier)
+    tensor_shape shape;               // of the output
+    std::unique_ptr<layer_op> op;
+    layer_static statics;
+    layer_counts counts;
+    std::uint64_t events = 0;         // non-zero output entries, over the run
+    event_batch output;               // this step's
+    // When recorded: the steps, indices and values of its events since the last collection.
+    bool recorded = false;
+    std::vector<std::int64_t> rec_steps;
+    std::vector<std::uint32_t> rec_ids;
+    std::vector<double> rec_values;
+};
+
+class layer_network final : public unit {
+public:
+    // Validates every layer (kind, parameters, arrays, input shapes; a cycle is refused, naming
+    // its layers) and makes them. Throws user_error subclasses at the layer's key.
+    layer_network(const std::vector<net::layer_spec>& layers, const layer_registry& kinds, double dt, tick_t dt_ticks);
+
+    void start(unit_context& ctx) override;
+    void handle(const event& ev, unit_context& ctx) override;
+
+    std::vector<built_layer>& layers() { return layers_; }
+    const std::vector<built_layer>& layers() const { return layers_; }
+    // Position of layer `name` in the run order, or -1.
+    int find(const std::string& name) const;
+    std::uint32_t steps_per_sample() const { return steps_per_sample_; }
+    std::int64_t steps() const { return steps_; }
+
+    // NeuroBench's figures (per sample, as it averages) and a table of what each layer did.
+    void report(stats_tree& stats, std::vector<data_table>& tables) const;
+
+private:
+    void sum_inputs(const built_layer& layer);
+
+    std::vector<built_layer> layers_;
+    tick_t dt_ticks_ = 0;
+    std::uint32_t steps_per_sample_ = 0;
+    std::int64_t steps_ = 0;
+    event_batch summed_, scratch_;
+};
+
+}  // namespace fluxon

@@ -1,0 +1,96 @@
+"""Independent numpy references for layered networks (docs/layers.md): plain dense arithmetic,
+written from the definitions (BinaryNet, TFLite/gemmlowp requantisation, PyTorch conv), so the
+event-driven engine is checked against code that shares nothing with it."""
+import numpy as np
+
+
+def linear(x, w, b=None):
+    y = w.astype(np.float64) @ x.astype(np.float64)
+    return y if b is None else y + b
+
+
+def sign(x, threshold=0.0):
+    """BinaryNet sign with BatchNorm folded into a threshold: +1 where x >= threshold."""
+    return np.where(x >= threshold, 1.0, -1.0)
+
+
+def _quantize_multiplier(m):
+    """TFLite QuantizeMultiplier: m = q * 2^(shift - 31), q a Q31 integer in [2^30, 2^31)."""
+    if m == 0:
+        return 0, 0
+    mantissa, shift = np.frexp(m)
+    q = int(np.floor(mantissa * (1 << 31) + 0.5))  # std::round: half away from zero (mantissa > 0)
+    if q == (1 << 31):
+        q //= 2
+        shift += 1
+    if shift < -31:
+        return 0, 0
+    return q, int(shift)
+
+
+def _srdhm(a, b):
+    """gemmlowp SaturatingRoundingDoublingHighMul on Python ints (exact)."""
+    if a == b == -(1 << 31):
+        return (1 << 31) - 1
+    ab = a * b
+    nudge = (1 << 30) if ab >= 0 else 1 - (1 << 30)
+    # C++ integer division truncates toward zero.
+    total = ab + nudge
+    q = abs(total) // (1 << 31)
+    return q if total >= 0 else -q
+
+
+def _rdbpot(x, exponent):
+    """gemmlowp RoundingDivideByPOT: divide by 2^exponent, rounding half away from zero."""
+    if exponent == 0:
+        return x
+    mask = (1 << exponent) - 1
+    remainder = x & mask
+    threshold = (mask >> 1) + (1 if x < 0 else 0)
+    return (x >> exponent) + (1 if remainder > threshold else 0)
+
+
+def requantize(acc, multiplier, zero_point=0, bits=8, relu=False):
+    """int32 accumulators to q - zero_point, by TFLite's MultiplyByQuantizedMultiplier."""
+    qmin, qmax = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    acc = np.asarray(acc)
+    multiplier = np.broadcast_to(np.asarray(multiplier, dtype=np.float64), acc.shape)
+    out = np.zeros(acc.shape, dtype=np.int64)
+    for i, (a, m) in enumerate(zip(acc.ravel(), multiplier.ravel())):
+        q0, shift = _quantize_multiplier(float(m))
+        left, right = max(shift, 0), max(-shift, 0)
+        v = _rdbpot(_srdhm(int(a) * (1 << left), q0), right)
+        q = v + zero_point
+        q = max(q, zero_point) if relu else q
+        out.flat[i] = min(max(q, qmin), qmax) - zero_point
+    return out.astype(np.float64)
+
+
+def conv2d(x, w, b=None, stride=1, padding=0, dilation=1, groups=1):
+    """PyTorch nn.Conv2d (cross-correlation) on [C, H, W] by direct loops."""
+    c_in, h, wd = x.shape
+    c_out, c_per, kh, kw = w.shape
+    xp = np.zeros((c_in, h + 2 * padding, wd + 2 * padding))
+    xp[:, padding:padding + h, padding:padding + wd] = x
+    ho = (h + 2 * padding - dilation * (kh - 1) - 1) // stride + 1
+    wo = (wd + 2 * padding - dilation * (kw - 1) - 1) // stride + 1
+    out = np.zeros((c_out, ho, wo))
+    per_out = c_out // groups
+    for co in range(c_out):
+        g = co // per_out
+        for oy in range(ho):
+            for ox in range(wo):
+                s = 0.0
+                for ci in range(c_per):
+                    for ky in range(kh):
+                        for kx in range(kw):
+                            s += w[co, ci, ky, kx] * xp[g * c_per + ci, oy * stride + ky * dilation,
+                                                        ox * stride + kx * dilation]
+                out[co, oy, ox] = s + (0.0 if b is None else b[co])
+    return out
+
+
+def dense_from_events(ids, values, size):
+    out = np.zeros(size)
+    out[ids] = values
+    return out

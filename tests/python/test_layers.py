@@ -1,0 +1,185 @@
+"""Layered networks (docs/layers.md) from Python and from config files, each checked bit for bit
+against an independent numpy reference (layer_reference.py): a binarized MLP (BinaryNet, BN
+folded into thresholds), an int8 MLP (TFLite requantisation), a conv layer; and NeuroBench's
+counts by hand."""
+import os
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import fluxon
+from fluxon import runfile
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+import layer_reference as ref  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def outputs_per_step(result, layer, size, steps):
+    """Dense [steps, size] from a recorded layer's events."""
+    times, ids, values = result.events(layer)
+    dt = result.simulation.dt
+    out = np.zeros((steps, size))
+    out[np.rint(times / dt).astype(int), ids] = values
+    return out
+
+
+def test_a_linear_layer_counts_synaptic_operations_by_hand():
+    # x = [3, 0, 1] then [1, 1, 0]: W = [[1, 0, 2], [0, 0, -1]], b = [0.5, 0].
+    net = fluxon.Network(dt="1 ms", duration="2 ms")
+    net.layer("x", "input", data=np.array([[3.0, 0, 1], [1, 1, 0]]))
+    net.layer("y", "linear", input="x", weight=np.array([[1.0, 0, 2], [0, 0, -1]]), bias=[0.5, 0.0], record=True)
+    r = net.build().run()
+    np.testing.assert_array_equal(outputs_per_step(r, "y", 2, 2), [[5.5, -1], [1.5, 0]])
+    stats = r.layers["stats"]
+    # Step 1: events x0 (1 non-zero weight) and x2 (2): 3 MACs. Step 2 binary: x0 (1) + x1 (0): 1 AC.
+    assert (stats["effective_macs"], stats["effective_acs"], stats["dense_ops"]) == (3.0, 1.0, 12.0)
+    assert stats["samples"] == 1 and stats["steps"] == 2
+    assert stats["parameters"] == 8 and stats["footprint"] == 32
+    assert stats["connection_sparsity"] == pytest.approx(3 / 6)
+    table = r.layers["tables"]["layers"]
+    assert list(table["name"]) == ["x", "y"] and list(table["events"]) == [4, 3]
+
+
+def bnn_weights(rng, sizes):
+    return [np.where(rng.random((n_out, n_in)) < 0.5, -1.0, 1.0) for n_in, n_out in zip(sizes, sizes[1:])]
+
+
+def test_a_binarized_mlp_is_bit_exact_against_numpy():
+    rng = np.random.default_rng(7)
+    samples, sizes = 40, [64, 32, 10]
+    x = np.where(rng.random((samples, sizes[0])) < 0.3, 1.0, -1.0)  # +-1 inputs
+    w1, w2 = bnn_weights(rng, sizes)
+    theta = rng.integers(-4, 5, size=sizes[1]).astype(float)  # BatchNorm folded: one threshold per unit
+    net = fluxon.Network(dt="1 ms", duration=f"{samples} ms")
+    net.layer("x", "input", data=x, steps_per_sample=1)
+    net.layer("fc1", "linear", input="x", weight=w1)
+    net.layer("s1", "sign", input="fc1", threshold=theta)
+    net.layer("fc2", "linear", input="s1", weight=w2, record=True)
+    r = net.build().run()
+    got = outputs_per_step(r, "fc2", sizes[2], samples)
+    expected = np.stack([ref.linear(ref.sign(ref.linear(xi, w1), theta), w2) for xi in x])
+    np.testing.assert_array_equal(got, expected)
+    # XNOR-popcount: a +-1 dot product of length N is 2 popcount(XNOR) - N, so it has N's parity.
+    assert np.all((got - sizes[1]) % 2 == 0)
+    # Every input and hidden entry is +-1, an event: the ops are the dense ones, as ACs.
+    stats = r.layers["stats"]
+    assert stats["effective_acs"] == stats["dense_ops"] == sizes[0] * sizes[1] + sizes[1] * sizes[2]
+    assert stats["effective_macs"] == 0 and stats["samples"] == samples
+    assert stats["activation_sparsity"] == 0.0
+
+
+def test_an_int8_mlp_is_bit_exact_against_tflite_requantisation():
+    rng = np.random.default_rng(11)
+    samples, sizes = 30, [48, 24, 10]
+    zx = -128
+    q_in = rng.integers(-128, 128, size=(samples, sizes[0]))
+    q_in[rng.random(q_in.shape) < 0.4] = zx  # zero activations: no events
+    w1 = rng.integers(-127, 128, size=(sizes[1], sizes[0])).astype(float)
+    w2 = rng.integers(-127, 128, size=(sizes[2], sizes[1])).astype(float)
+    b1 = rng.integers(-2000, 2000, size=sizes[1]).astype(float)
+    m1 = rng.uniform(1e-4, 4e-3, size=sizes[1])  # per-channel multipliers S_x S_w / S_y
+    z1, m2, z2 = -5, 2.3e-3, 3
+    net = fluxon.Network(dt="1 ms", duration=f"{samples} ms")
+    net.layer("x", "input", data=(q_in - zx).astype(float), steps_per_sample=1)
+    net.layer("fc1", "linear", input="x", weight=w1, bias=b1)
+    net.layer("q1", "requantize", input="fc1", multiplier=m1, zero_point=z1, relu=1, record=True)
+    net.layer("fc2", "linear", input="q1", weight=w2)
+    net.layer("q2", "requantize", input="fc2", multiplier=[m2], zero_point=z2, record=True)
+    r = net.build().run()
+    h = np.stack([ref.requantize(ref.linear(xi - zx, w1, b1), m1, z1, relu=True) for xi in q_in])
+    y = np.stack([ref.requantize(ref.linear(hi, w2), m2, z2) for hi in h])
+    np.testing.assert_array_equal(outputs_per_step(r, "q1", sizes[1], samples), h)
+    np.testing.assert_array_equal(outputs_per_step(r, "q2", sizes[2], samples), y)
+    # Activation sparsity: the entries of q1 and q2 that were zero (q = zero point) over all.
+    nonzero = np.count_nonzero(h) + np.count_nonzero(y)
+    assert r.layers["stats"]["activation_sparsity"] == pytest.approx(1 - nonzero / (samples * (sizes[1] + sizes[2])))
+    # MACs: every non-zero input entry times the non-zero weights of its column.
+    macs = sum(np.count_nonzero(w1[:, xi - zx != 0]) for xi in q_in) + sum(np.count_nonzero(w2[:, hi != 0]) for hi in h)
+    assert r.layers["stats"]["effective_macs"] * samples == macs
+
+
+def test_a_conv_layer_matches_pytorch_semantics():
+    rng = np.random.default_rng(3)
+    x = rng.integers(-2, 3, size=(2, 2, 7, 6)).astype(float)  # [steps, C, H, W], many zeros
+    w = rng.integers(-3, 4, size=(4, 1, 3, 2)).astype(float)  # groups = 2
+    b = np.array([0.5, -1, 0, 2])
+    net = fluxon.Network(dt="1 ms", duration="2 ms")
+    net.layer("x", "input", data=x)
+    net.layer("c", "conv2d", input="x", weight=w, bias=b, stride=2, padding=1, dilation=1, groups=2, record=True)
+    r = net.build().run()
+    expected = [ref.conv2d(x[t], w, b, stride=2, padding=1, groups=2) for t in range(2)]
+    got = outputs_per_step(r, "c", expected[0].size, 2)
+    np.testing.assert_array_equal(got, np.stack([e.ravel() for e in expected]))
+
+
+def test_the_same_network_from_a_config_file_and_the_run_file(tmp_path):
+    np.save(tmp_path / "w.npy", np.array([[1.0, -1], [2, 0]]))
+    np.save(tmp_path / "x.npy", np.array([[1.0, 2], [0, 1], [3, 0]]))
+    (tmp_path / "net.toml").write_text("""
+[run]
+dt = "1 ms"
+duration = "3 ms"
+
+[layers.x]
+kind = "input"
+data = { file = "x.npy" }
+
+[layers.y]
+kind = "linear"
+input = "x"
+weight = { file = "w.npy" }
+
+[layers.t]
+kind = "threshold"
+input = "y"
+threshold = [1.5]
+
+[record]
+layers = ["y", "t"]
+""")
+    out = subprocess.run([os.environ["FLUXON_CLI"], "run", str(tmp_path / "net.toml"), "-o", str(tmp_path / "r.h5")],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "layers (NeuroBench, per sample)" in out.stdout and "effective_macs" in out.stdout
+    with runfile.open_run(tmp_path / "r.h5") as run:
+        times, ids, values = run.events("y")
+        # y = [-1, 2], [-1, 0], [3, 6]: the non-zero entries by step.
+        np.testing.assert_array_equal(ids, [0, 1, 0, 0, 1])
+        np.testing.assert_array_equal(values, [-1, 2, -1, 3, 6])
+        np.testing.assert_allclose(times, [0, 0, 1e-3, 2e-3, 2e-3])
+        _, t_ids, t_values = run.events("t")
+        np.testing.assert_array_equal(t_ids, [1, 0, 1])  # >= 1.5: 2 at step 0; 3 and 6 at step 2
+        np.testing.assert_array_equal(t_values, [1, 1, 1])
+        layers = run.layers()
+        # Steps 0 and 2 carry non-binary inputs: x0 (2 non-zero weights) + x1 (1), then x0 (2): 5 MACs;
+        # step 1 is binary: x1, 1 AC.
+        assert (layers["stats"]["effective_macs"], layers["stats"]["effective_acs"]) == (5, 1)
+        assert list(layers["tables"]["layers"]["kind"]) == ["input", "linear", "threshold"]
+
+
+def test_bad_layered_networks_name_the_layer():
+    def build(**layers):
+        net = fluxon.Network(dt="1 ms", duration="1 ms")
+        net.layer("x", "input", data=np.ones((1, 3)))
+        for name, (kind, settings) in layers.items():
+            net.layer(name, kind, **settings)
+        return net.build()
+
+    with pytest.raises(fluxon.ConfigError, match=r"layer 'y': 'weight' has shape \[2, 4\], expected \[2, 3\]"):
+        build(y=("linear", {"input": "x", "weight": np.ones((2, 4))}))
+    with pytest.raises(fluxon.ConfigError, match="unknown layer kind 'lnear'"):
+        build(y=("lnear", {"input": "x"}))
+    with pytest.raises(fluxon.NetworkError, match="takes 'z', which is no layer"):
+        build(y=("linear", {"input": "z", "weight": np.ones((2, 3))}))
+    with pytest.raises(fluxon.ConfigError, match="has no setting 'wieght'; it takes: weight, bias"):
+        build(y=("linear", {"input": "x", "wieght": np.ones((2, 3))}))
+    with pytest.raises(fluxon.NetworkError, match="in a cycle"):
+        build(a=("linear", {"input": "b", "weight": np.ones((3, 3))}),
+              b=("linear", {"input": "a", "weight": np.ones((3, 3))}))
+    with pytest.raises(fluxon.ConfigError, match="every value must be finite"):
+        build(y=("linear", {"input": "x", "weight": np.array([[1.0, np.nan, 0]])}))
