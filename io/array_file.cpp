@@ -7,8 +7,14 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <istream>
 #include <limits>
+#include <memory>
+#include <span>
+#include <streambuf>
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -30,6 +36,10 @@ std::string lower(std::string_view s) {
 }
 
 bool ends_with_ci(std::string_view s, std::string_view suffix) { return lower(s).ends_with(suffix); }
+
+// Config values are per-neuron or per-synapse lists, so their readers take 1-D and 2-D arrays
+// only; a layer's weights keep their shape and may have any number of dimensions.
+enum class rank_rule { one_or_two, any };
 
 // ---- .npy -------------------------------------------------------------------------------
 // Format: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
@@ -214,6 +224,7 @@ std::string shape_text(const std::vector<std::uint64_t>& shape) {
 
 struct npy_header {
     npy_dtype dtype;
+    std::vector<std::uint64_t> shape;
     std::uint64_t count = 0;
     std::size_t data_offset = 0;
 };
@@ -223,7 +234,7 @@ std::uint32_t read_le_u32(const unsigned char* p) {
            static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
 }
 
-npy_header read_npy_header(std::istream& in, const std::string& file) {
+npy_header read_npy_header(std::istream& in, const std::string& file, rank_rule rule) {
     unsigned char preamble[12] = {};
     in.read(reinterpret_cast<char*>(preamble), 10);
     if (in.gcount() != 10 || std::memcmp(preamble, "\x93NUMPY", 6) != 0)
@@ -261,8 +272,11 @@ npy_header read_npy_header(std::istream& in, const std::string& file) {
                    "np.ascontiguousarray(a)");
     const header_value& shape = find("shape");
     if (shape.kind != header_value::type::tuple) fail(file, "malformed .npy header: shape is not a tuple");
-    if (shape.numbers.empty() || shape.numbers.size() > 2)
+    if (rule == rank_rule::one_or_two && (shape.numbers.empty() || shape.numbers.size() > 2))
         fail(file, "expected a 1-D or 2-D array, got shape " + shape_text(shape.numbers));
+    if (shape.numbers.empty())
+        fail(file, "expected an array of one or more dimensions, got a 0-d array (shape ())");
+    header.shape = shape.numbers;
     header.count = 1;
     for (std::uint64_t d : shape.numbers) {
         if (d != 0 && header.count > std::numeric_limits<std::uint64_t>::max() / header.dtype.size / d)
@@ -310,27 +324,132 @@ void decode_elements(const std::vector<unsigned char>& bytes, npy_dtype dtype, E
 
 struct npy_data {
     npy_dtype dtype;
+    std::vector<std::uint64_t> shape;
     std::vector<unsigned char> bytes;
 };
 
-npy_data read_npy(const std::string& file) {
+void check_data_size(const npy_header& header, std::uint64_t available, const std::string& file) {
+    const std::uint64_t wanted = header.count * header.dtype.size;
+    if (available < wanted)
+        fail(file, fmt::format("truncated .npy file: the header promises {} elements ({} bytes of data) but "
+                               "only {} bytes follow",
+                               header.count, wanted, available));
+}
+
+npy_data read_npy_file(const std::string& file, rank_rule rule) {
     std::error_code ec;
     if (!std::filesystem::exists(file, ec)) fail(file, "file not found");
     if (std::filesystem::is_directory(file, ec)) fail(file, "is a directory, expected a .npy file");
     std::ifstream in(file, std::ios::binary);
     if (!in) fail(file, "cannot open file for reading");
-    const npy_header header = read_npy_header(in, file);
+    const npy_header header = read_npy_header(in, file, rule);
     const std::uint64_t wanted = header.count * header.dtype.size;
     const std::uintmax_t file_size = std::filesystem::file_size(file, ec);
-    const std::uint64_t available = file_size > header.data_offset ? file_size - header.data_offset : 0;
-    if (ec || available < wanted)
-        fail(file, fmt::format("truncated .npy file: the header promises {} elements ({} bytes of data) but "
-                               "only {} bytes follow",
-                               header.count, wanted, available));
-    npy_data data{.dtype = header.dtype, .bytes = std::vector<unsigned char>(static_cast<std::size_t>(wanted))};
+    check_data_size(header, !ec && file_size > header.data_offset ? file_size - header.data_offset : 0, file);
+    npy_data data{.dtype = header.dtype,
+                  .shape = header.shape,
+                  .bytes = std::vector<unsigned char>(static_cast<std::size_t>(wanted))};
     in.read(reinterpret_cast<char*>(data.bytes.data()), static_cast<std::streamsize>(wanted));
     if (static_cast<std::uint64_t>(in.gcount()) != wanted) fail(file, "truncated .npy file: read failed");
     return data;
+}
+
+// Lets the header parser read bytes already in memory (an archive member) as it reads a file,
+// without copying them into a stringstream.
+class memory_buffer : public std::streambuf {
+public:
+    explicit memory_buffer(std::span<unsigned char> bytes) {
+        char* begin = reinterpret_cast<char*>(bytes.data());
+        setg(begin, begin, begin + bytes.size());
+    }
+};
+
+// The whole .npy file is in `bytes`; its data is kept in place (the header is cut off the
+// front) so a large member is never held twice.
+npy_data read_npy_bytes(std::vector<unsigned char> bytes, const std::string& file, rank_rule rule) {
+    memory_buffer buffer(bytes);
+    std::istream in(&buffer);
+    const npy_header header = read_npy_header(in, file, rule);
+    check_data_size(header, bytes.size() > header.data_offset ? bytes.size() - header.data_offset : 0, file);
+    bytes.erase(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(header.data_offset));
+    bytes.resize(static_cast<std::size_t>(header.count * header.dtype.size));
+    return npy_data{.dtype = header.dtype, .shape = header.shape, .bytes = std::move(bytes)};
+}
+
+// ---- .npz -------------------------------------------------------------------------------
+// np.savez and np.savez_compressed write a zip archive holding one .npy file, "<name>.npy",
+// per array; members are stored or deflated. libarchive reads the zip; the .npy reader above
+// reads the member.
+
+struct archive_closer {
+    void operator()(archive* a) const { archive_read_free(a); }
+};
+
+// `member` is empty while the archive's own structure is read.
+[[noreturn]] void fail_archive(const std::string& file, archive* a, std::string_view member = {}) {
+    const char* why = archive_error_string(a);
+    const std::string where = member.empty() ? std::string() : fmt::format("member '{}': ", member);
+    fail(file, fmt::format("corrupt or unreadable .npz archive: {}{}", where, why ? why : "unknown libarchive error"));
+}
+
+std::vector<unsigned char> read_member_bytes(archive* a, archive_entry* entry, const std::string& file,
+                                             std::string_view member) {
+    std::vector<unsigned char> bytes;
+    // The size comes from the archive itself, so a corrupt one could claim anything: trust it
+    // only as a hint of reasonable size.
+    if (archive_entry_size_is_set(entry) && archive_entry_size(entry) > 0 && archive_entry_size(entry) < (1LL << 30))
+        bytes.reserve(static_cast<std::size_t>(archive_entry_size(entry)));
+    constexpr std::size_t chunk = 1 << 16;
+    for (;;) {
+        const std::size_t used = bytes.size();
+        bytes.resize(used + chunk);
+        const la_ssize_t n = archive_read_data(a, bytes.data() + used, chunk);
+        // A bad CRC comes back as ARCHIVE_WARN, which is negative too: the data is corrupt.
+        if (n < 0) fail_archive(file, a, member);
+        bytes.resize(used + static_cast<std::size_t>(n));
+        if (n == 0) return bytes;
+    }
+}
+
+npy_data read_npz_member(const array_spec& where, rank_rule rule) {
+    const std::string& file = where.file;
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) fail(file, "file not found");
+    if (std::filesystem::is_directory(file, ec)) fail(file, "is a directory, expected a .npz archive");
+    const std::unique_ptr<archive, archive_closer> a(archive_read_new());
+    if (!a) fail(file, "cannot read .npz archive: libarchive could not allocate a reader");
+    archive_read_support_format_zip(a.get());
+    if (archive_read_open_filename(a.get(), file.c_str(), 1 << 16) != ARCHIVE_OK) fail_archive(file, a.get());
+
+    const std::string wanted = where.member + ".npy";
+    std::vector<std::string> present;
+    archive_entry* entry = nullptr;
+    for (;;) {
+        const int status = archive_read_next_header(a.get(), &entry);
+        if (status == ARCHIVE_EOF) break;
+        // ARCHIVE_WARN on a header is about its metadata (e.g. a name's charset), not its data.
+        if (status != ARCHIVE_OK && status != ARCHIVE_WARN) fail_archive(file, a.get());
+        const char* path = archive_entry_pathname(entry);
+        const std::string name = path ? path : "";
+        if (name == wanted) {
+            std::vector<unsigned char> bytes = read_member_bytes(a.get(), entry, file, wanted);
+            try {
+                return read_npy_bytes(std::move(bytes), file, rule);
+            } catch (const io_error& e) {
+                throw io_error(fmt::format("array '{}': {}", where.member, e.detail()), e.site());
+            }
+        }
+        present.push_back(name.ends_with(".npy") ? name.substr(0, name.size() - 4) : name);
+    }
+    const std::string archive_name = std::filesystem::path(file).filename().string();
+    if (present.empty()) fail(file, fmt::format("no array '{}' in {}; it holds no arrays", where.member, archive_name));
+    fail(file, fmt::format("no array '{}' in {}; it holds: {}", where.member, archive_name, fmt::join(present, ", ")));
+}
+
+// A .npy file, or a .npy member of a .npz archive.
+npy_data read_npy_source(const array_spec& where, rank_rule rule) {
+    if (!where.member.empty()) return read_npz_member(where, rule);
+    return read_npy_file(where.file, rule);
 }
 
 // ---- integer checks ---------------------------------------------------------------------
@@ -355,7 +474,7 @@ std::int64_t to_index(std::size_t position, T value, const std::string& file) {
 
 // ---- HDF5 -------------------------------------------------------------------------------
 
-h5::dataset open_array_dataset(const h5::group& root, const array_spec& spec) {
+h5::dataset open_array_dataset(const h5::group& root, const array_spec& spec, rank_rule rule) {
     if (!root.has(spec.dataset)) fail(spec.file, "no dataset '" + spec.dataset + "' in this file");
     if (root.has_group(spec.dataset)) fail(spec.file, "'" + spec.dataset + "' is a group, expected a dataset");
     h5::dataset d = root.open_dataset(spec.dataset);
@@ -363,20 +482,24 @@ h5::dataset open_array_dataset(const h5::group& root, const array_spec& spec) {
     if (type.type_class != H5T_INTEGER && type.type_class != H5T_FLOAT)
         fail(spec.file, "dataset '" + spec.dataset + "' does not hold numbers (expected an integer or float dataset)");
     const std::vector<hsize_t> dims = d.dims();
-    if (dims.empty() || dims.size() > 2)
+    if (rule == rank_rule::one_or_two && (dims.empty() || dims.size() > 2))
         fail(spec.file, fmt::format("dataset '{}' has {} dimensions, expected a 1-D or 2-D array", spec.dataset,
                                     dims.size()));
+    if (dims.empty())
+        fail(spec.file, fmt::format("dataset '{}' is a scalar (0 dimensions), expected an array of one or more "
+                                    "dimensions",
+                                    spec.dataset));
     return d;
 }
 
 std::vector<double> read_hdf5_numeric(const array_spec& spec) {
     const h5::file file = h5::file::open_read_only(spec.file);
-    return open_array_dataset(file.root(), spec).read_all<double>();
+    return open_array_dataset(file.root(), spec, rank_rule::one_or_two).read_all<double>();
 }
 
 std::vector<std::int64_t> read_hdf5_indices(const array_spec& spec) {
     const h5::file file = h5::file::open_read_only(spec.file);
-    const h5::dataset d = open_array_dataset(file.root(), spec);
+    const h5::dataset d = open_array_dataset(file.root(), spec, rank_rule::one_or_two);
     const h5::dataset_type type = d.type();
     std::vector<std::int64_t> out;
     const auto convert = [&](const auto& values) {
@@ -393,21 +516,54 @@ std::vector<std::int64_t> read_hdf5_indices(const array_spec& spec) {
 array_spec split_spec(const std::string& spec) {
     const std::string folded = lower(spec);
     std::size_t split = std::string::npos;
-    for (const std::string_view extension : {std::string_view(".h5:"), std::string_view(".hdf5:")}) {
+    bool archive = false;
+    for (const std::string_view extension :
+         {std::string_view(".h5:"), std::string_view(".hdf5:"), std::string_view(".npz:")}) {
         const std::size_t at = folded.rfind(extension);
-        if (at != std::string::npos && (split == std::string::npos || at + extension.size() - 1 > split))
+        if (at != std::string::npos && (split == std::string::npos || at + extension.size() - 1 > split)) {
             split = at + extension.size() - 1;
+            archive = extension == ".npz:";
+        }
+    }
+    if (split != std::string::npos && archive) {
+        array_spec out{.file = spec.substr(0, split), .dataset = {}, .member = spec.substr(split + 1)};
+        if (out.member.empty()) fail(out.file, "no array name after ':' (write FILE.npz:name)");
+        return out;
     }
     if (split != std::string::npos) {
-        array_spec out{.file = spec.substr(0, split), .dataset = spec.substr(split + 1)};
+        array_spec out{.file = spec.substr(0, split), .dataset = spec.substr(split + 1), .member = {}};
         if (out.dataset.empty() || out.dataset == "/")
             fail(out.file, "no dataset path after ':' (write FILE.h5:/group/dataset)");
         return out;
     }
     if (ends_with_ci(spec, ".h5") || ends_with_ci(spec, ".hdf5"))
         fail(spec, "an HDF5 file needs a dataset path (write FILE.h5:/group/dataset)");
-    if (ends_with_ci(spec, ".npy")) return array_spec{.file = spec, .dataset = {}};
-    fail(spec, "unsupported array file (expected a .npy file or FILE.h5:/group/dataset)");
+    if (ends_with_ci(spec, ".npz"))
+        fail(spec, "a .npz archive holds several arrays; name one (write FILE.npz:name)");
+    if (ends_with_ci(spec, ".npy")) return array_spec{.file = spec, .dataset = {}, .member = {}};
+    fail(spec, "unsupported array file (expected a .npy file or FILE.h5:/group/dataset or FILE.npz:name)");
+}
+
+// npy dimensions are unsigned 64-bit; a tensor's are int64, as layer code does arithmetic on them.
+std::vector<std::int64_t> signed_shape(const std::vector<std::uint64_t>& shape, const std::string& file) {
+    std::vector<std::int64_t> out;
+    out.reserve(shape.size());
+    for (const std::uint64_t d : shape) {
+        if (d > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+            fail(file, "array shape " + shape_text(shape) + " is too large");
+        out.push_back(static_cast<std::int64_t>(d));
+    }
+    return out;
+}
+
+tensor read_hdf5_tensor(const array_spec& spec) {
+    const h5::file file = h5::file::open_read_only(spec.file);
+    const h5::dataset d = open_array_dataset(file.root(), spec, rank_rule::any);
+    const std::vector<hsize_t> dims = d.dims();
+    tensor out;
+    out.shape = signed_shape(std::vector<std::uint64_t>(dims.begin(), dims.end()), spec.file);
+    out.values = d.read_all<double>();
+    return out;
 }
 
 // Every error names what the array was for, whichever layer raised it.
@@ -430,7 +586,7 @@ std::vector<double> read_numeric_array(const std::string& spec, std::string_view
     return with_context(what, [&] {
         const array_spec where = split_spec(spec);
         if (!where.dataset.empty()) return read_hdf5_numeric(where);
-        const npy_data data = read_npy(where.file);
+        const npy_data data = read_npy_source(where, rank_rule::one_or_two);
         std::vector<double> out(data.bytes.size() / data.dtype.size);
         decode_elements(data.bytes, data.dtype, [&](std::size_t i, auto v) { out[i] = static_cast<double>(v); });
         return out;
@@ -441,10 +597,24 @@ std::vector<std::int64_t> read_index_array(const std::string& spec, std::string_
     return with_context(what, [&] {
         const array_spec where = split_spec(spec);
         if (!where.dataset.empty()) return read_hdf5_indices(where);
-        const npy_data data = read_npy(where.file);
+        const npy_data data = read_npy_source(where, rank_rule::one_or_two);
         std::vector<std::int64_t> out(data.bytes.size() / data.dtype.size);
         decode_elements(data.bytes, data.dtype,
                         [&](std::size_t i, auto v) { out[i] = to_index(i, v, where.file); });
+        return out;
+    });
+}
+
+tensor read_tensor(const std::string& spec, std::string_view what) {
+    return with_context(what, [&] {
+        const array_spec where = split_spec(spec);
+        if (!where.dataset.empty()) return read_hdf5_tensor(where);
+        const npy_data data = read_npy_source(where, rank_rule::any);
+        tensor out;
+        out.shape = signed_shape(data.shape, where.file);
+        out.values.resize(data.bytes.size() / data.dtype.size);
+        decode_elements(data.bytes, data.dtype,
+                        [&](std::size_t i, auto v) { out.values[i] = static_cast<double>(v); });
         return out;
     });
 }

@@ -3,9 +3,13 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -193,6 +197,17 @@ TEST_CASE("io: array specs split at the last ':' after .h5 or .hdf5") {
     CHECK(b.file == "C:/runs.h5:old/w.HDF5");
     CHECK(b.dataset == "/x:y");
     CHECK_THROWS_AS(parse_array_spec("w.h5:", weights), io_error);
+
+    const array_spec c = parse_array_spec("runs:1/w.NPZ:fc1.weight", weights);
+    CHECK(c.file == "runs:1/w.NPZ");
+    CHECK(c.member == "fc1.weight");
+    CHECK(c.dataset.empty());
+    CHECK(parse_array_spec("w.npz:a:b", weights).member == "a:b");
+    CHECK(parse_array_spec("w.h5:/x", weights).member.empty());
+    const io_error bare = expect_io_error([] { parse_array_spec("w.npz", weights); });
+    CHECK(bare.site().file == "w.npz");
+    CHECK(contains(bare.what(), "write FILE.npz:name"));
+    CHECK(contains(expect_io_error([] { parse_array_spec("w.npz:", weights); }).what(), "write FILE.npz:name"));
 }
 
 TEST_CASE("io: arrays from HDF5 datasets") {
@@ -239,6 +254,242 @@ TEST_CASE("io: arrays from HDF5 datasets") {
     const std::string text = dir.file("text.hdf5");
     std::ofstream(text) << "hello\n";
     check_error(text + ":/w", text, "not an HDF5 file");
+}
+
+namespace {
+
+// Each element as the test wrote it, converted to double as the reader does.
+template <class T>
+std::vector<double> as_doubles(const std::vector<T>& values) {
+    return std::vector<double>(values.begin(), values.end());
+}
+
+std::string file_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+TEST_CASE("io: read_tensor keeps the shape of .npy arrays of any rank") {
+    array_dir dir;
+    std::vector<float> cube(24);
+    for (std::size_t i = 0; i < cube.size(); ++i) cube[i] = static_cast<float>(i) * 0.25f - 3.0f;
+    const std::string p3 = dir.file("w3.npy");
+    write_npy(p3, "<f4", "(2, 3, 4)", raw_bytes(cube));
+    const tensor t3 = read_tensor(p3, weights);
+    CHECK(t3.shape == std::vector<std::int64_t>{2, 3, 4});
+    CHECK(t3.values == as_doubles(cube));
+    CHECK(t3.values[1 * 12 + 2 * 4 + 3] == 23 * 0.25 - 3.0);  // C order: [1][2][3] is the last
+
+    std::vector<float> kernel(12);
+    for (std::size_t i = 0; i < kernel.size(); ++i) kernel[i] = 0.1f * static_cast<float>(i) - 0.5f;
+    const std::string p4 = dir.file("w4.npy");
+    write_npy(p4, "<f4", "(2, 1, 3, 2)", raw_bytes(kernel));
+    const tensor t4 = read_tensor(p4, weights);
+    CHECK(t4.shape == std::vector<std::int64_t>{2, 1, 3, 2});
+    CHECK(t4.values == as_doubles(kernel));
+
+    const std::string p = dir.file("a.npy");
+    write_npy(p, "<i2", "(3, 1, 2)", raw_bytes<std::int16_t>({-32768, 1, 2, 3, 4, 32767}));
+    CHECK(read_tensor(p, weights).shape == std::vector<std::int64_t>{3, 1, 2});
+    CHECK(read_tensor(p, weights).values == std::vector<double>{-32768, 1, 2, 3, 4, 32767});
+    write_npy(p, "<u8", "(1, 1, 1, 1, 2)", raw_bytes<std::uint64_t>({0, 1ull << 63}), "False", 2);
+    CHECK(read_tensor(p, weights).shape == std::vector<std::int64_t>{1, 1, 1, 1, 2});
+    CHECK(read_tensor(p, weights).values == std::vector<double>{0, 9223372036854775808.0});
+    write_npy(p, "|b1", "(4,)", raw_bytes<std::uint8_t>({1, 0, 0, 1}));
+    CHECK(read_tensor(p, weights).shape == std::vector<std::int64_t>{4});
+    CHECK(read_tensor(p, weights).values == std::vector<double>{1, 0, 0, 1});
+    write_npy(p, "<f8", "(2, 0, 3)", "");
+    CHECK(read_tensor(p, weights).shape == std::vector<std::int64_t>{2, 0, 3});
+    CHECK(read_tensor(p, weights).values.empty());
+
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    write_npy(p, "<f8", "(1, 3)", raw_bytes<double>({std::nan(""), inf, -inf}));
+    const tensor odd = read_tensor(p, weights);
+    CHECK(odd.shape == std::vector<std::int64_t>{1, 3});
+    CHECK(std::isnan(odd.values[0]));
+    CHECK(odd.values[1] == inf);
+    CHECK(odd.values[2] == -inf);
+
+    write_npy(p, "<f8", "()", raw_bytes<double>({1.0}));
+    const io_error scalar = expect_io_error([&] { read_tensor(p, "layer 'fc1' weights"); });
+    CHECK(scalar.site().file == p);
+    CHECK(contains(scalar.what(), "layer 'fc1' weights: "));
+    CHECK(contains(scalar.what(), "got a 0-d array"));
+    write_npy(p, "<f4", "(2, 3, 4)", raw_bytes(std::vector<float>(23)));
+    CHECK(contains(expect_io_error([&] { read_tensor(p, weights); }).what(), "truncated .npy file"));
+    CHECK(contains(expect_io_error([&] { read_tensor(dir.file("none.npy"), weights); }).what(), "file not found"));
+
+    // The config readers still take 1-D and 2-D arrays only.
+    CHECK(contains(expect_io_error([&] { read_numeric_array(p3, weights); }).what(),
+                   "expected a 1-D or 2-D array, got shape (2, 3, 4)"));
+}
+
+TEST_CASE("io: read_tensor reads HDF5 datasets of any rank") {
+    array_dir dir;
+    const std::string path = dir.file("net.hdf5");
+    const std::vector<float> cube{0.5f, -1.5f, 2.25f, 3.0f, -0.125f, 8.0f, 1e-3f, 7.0f, 6.0f, 5.0f, 4.0f, 3.5f};
+    const std::vector<std::int16_t> kernel{-3, -2, -1, 0, 1, 2, 3, 4};
+    {
+        h5::file f = h5::file::create(path);
+        const h5::group g = f.root().create_group("net");
+        // hdf5.hpp writes 1-D and 2-D datasets only; an N-D one takes the C API, with the
+        // wrapper's handles to close what it opens.
+        const auto write_nd = [&](const char* name, const std::vector<hsize_t>& dims, hid_t stored, hid_t memory,
+                                  const void* data) {
+            const h5::dataspace_handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr));
+            const h5::dataset_handle d(
+                H5Dcreate2(g.id(), name, stored, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+            REQUIRE(d);
+            REQUIRE(H5Dwrite(d.get(), memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0);
+        };
+        write_nd("w3", {2, 3, 2}, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, cube.data());
+        write_nd("k4", {2, 1, 2, 2}, H5T_STD_I16LE, H5T_NATIVE_INT16, kernel.data());
+        g.write_vector<double>("bias", std::vector<double>{0.5, std::nan("")});
+        g.write_scalar("scalar", 1.0);
+        g.write_string("label", "not numbers");
+        f.close();
+    }
+    const tensor w3 = read_tensor(path + ":/net/w3", weights);
+    CHECK(w3.shape == std::vector<std::int64_t>{2, 3, 2});
+    CHECK(w3.values == as_doubles(cube));
+    const tensor k4 = read_tensor(path + ":net/k4", weights);
+    CHECK(k4.shape == std::vector<std::int64_t>{2, 1, 2, 2});
+    CHECK(k4.values == as_doubles(kernel));
+    const tensor bias = read_tensor(path + ":/net/bias", weights);
+    CHECK(bias.shape == std::vector<std::int64_t>{2});
+    CHECK(bias.values[0] == 0.5);
+    CHECK(std::isnan(bias.values[1]));
+
+    const auto check_error = [&](const std::string& spec, const std::string& part) {
+        CAPTURE(spec);
+        const io_error e = expect_io_error([&] { read_tensor(spec, weights); });
+        const std::string message = e.what();
+        CAPTURE(message);
+        CHECK(e.site().file == path);
+        CHECK(contains(message, std::string(weights) + ": "));
+        CHECK(contains(message, part));
+    };
+    check_error(path + ":/net/scalar", "is a scalar");
+    check_error(path + ":/net/label", "does not hold numbers");
+    check_error(path + ":/net/missing", "no dataset '/net/missing'");
+    check_error(path + ":/net", "is a group");
+    CHECK(contains(expect_io_error([&] { read_numeric_array(path + ":/net/w3", weights); }).what(),
+                   "dataset '/net/w3' has 3 dimensions, expected a 1-D or 2-D array"));
+}
+
+TEST_CASE("io: arrays from .npz archives (np.savez, np.savez_compressed)") {
+    array_dir dir;
+    // numpy writes the archives, so the reader is checked against the real format rather than
+    // against this test's idea of it.
+    const std::string script = dir.file("make.py");
+    std::ofstream(script) << R"(import sys
+import numpy as np
+d = sys.argv[1]
+arrays = {
+    'fc1.weight': np.array([[0.5, -1.25, 3.0], [1e-3, 2.0, -0.0]]),
+    'fc1.bias': np.array([-1, 7], dtype=np.int32),
+    'conv': (np.arange(24, dtype=np.float32) * 0.25 - 3).reshape(2, 3, 4),
+    'k4': (np.arange(12, dtype=np.int16) - 5).reshape(2, 1, 2, 3),
+    'ids': np.array([0, 4, 2], dtype=np.int64),
+    'odd': np.array([np.nan, np.inf, -np.inf], dtype=np.float32),
+    'scalar': np.float64(2.5),
+    'fortran': np.asfortranarray(np.ones((2, 3))),
+}
+np.savez(d + '/plain.npz', **arrays)
+np.savez_compressed(d + '/packed.npz', **arrays)
+np.savez(d + '/empty.npz')
+np.savez(d + '/big.npz', big=np.arange(4096) * 0.37)
+np.savez_compressed(d + '/bigz.npz', big=np.arange(4096) * 0.37)
+)";
+    const std::string command = "/usr/bin/python3 '" + script + "' '" + dir.path.string() + "'";
+    REQUIRE_MESSAGE(std::system(command.c_str()) == 0, "cannot write .npz files with /usr/bin/python3 and numpy "
+                                                       "(python3-numpy, installed by scripts/setup.sh)");
+
+    std::vector<double> conv(24);
+    for (std::size_t i = 0; i < conv.size(); ++i) conv[i] = static_cast<double>(i) * 0.25 - 3;
+    for (const char* name : {"plain.npz", "packed.npz"}) {
+        const std::string path = dir.file(name);
+        CAPTURE(path);
+        const tensor w = read_tensor(path + ":fc1.weight", weights);
+        CHECK(w.shape == std::vector<std::int64_t>{2, 3});
+        CHECK(w.values == std::vector<double>{0.5, -1.25, 3.0, 1e-3, 2.0, -0.0});
+        CHECK(std::signbit(w.values[5]));
+        const tensor b = read_tensor(path + ":fc1.bias", weights);
+        CHECK(b.shape == std::vector<std::int64_t>{2});
+        CHECK(b.values == std::vector<double>{-1, 7});
+        const tensor c = read_tensor(path + ":conv", weights);
+        CHECK(c.shape == std::vector<std::int64_t>{2, 3, 4});
+        CHECK(c.values == conv);
+        const tensor k = read_tensor(path + ":k4", weights);
+        CHECK(k.shape == std::vector<std::int64_t>{2, 1, 2, 3});
+        CHECK(k.values == std::vector<double>{-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6});
+        const tensor odd = read_tensor(path + ":odd", weights);
+        CHECK(std::isnan(odd.values[0]));
+        CHECK(odd.values[1] == std::numeric_limits<double>::infinity());
+        CHECK(odd.values[2] == -std::numeric_limits<double>::infinity());
+
+        // The config readers take .npz members too, 1-D and 2-D ones.
+        CHECK(read_numeric_array(path + ":fc1.weight", weights) ==
+              std::vector<double>{0.5, -1.25, 3.0, 1e-3, 2.0, -0.0});
+        CHECK(read_index_array(path + ":ids", "ids") == std::vector<std::int64_t>{0, 4, 2});
+
+        const auto check_error = [&](const io_error& e, const std::string& part) {
+            const std::string message = e.what();
+            CAPTURE(message);
+            CHECK(e.site().file == path);
+            CHECK(contains(message, std::string(weights) + ": "));
+            CHECK(contains(message, part));
+        };
+        check_error(expect_io_error([&] { read_tensor(path + ":fc1", weights); }),
+                    std::string("no array 'fc1' in ") + name +
+                        "; it holds: fc1.weight, fc1.bias, conv, k4, ids, odd, scalar, fortran");
+        check_error(expect_io_error([&] { read_numeric_array(path + ":conv", weights); }),
+                    "array 'conv': expected a 1-D or 2-D array, got shape (2, 3, 4)");
+        check_error(expect_io_error([&] { read_tensor(path + ":scalar", weights); }),
+                    "array 'scalar': expected an array of one or more dimensions, got a 0-d array");
+        check_error(expect_io_error([&] { read_tensor(path + ":fortran", weights); }),
+                    "array 'fortran': unsupported .npy layout: fortran_order is True");
+        check_error(expect_io_error([&] { read_index_array(path + ":fc1.weight", weights); }),
+                    "element 0 is 0.5, not an integer");
+        check_error(expect_io_error([&] { read_tensor(path, weights); }), "write FILE.npz:name");
+    }
+
+    const std::string empty = dir.file("empty.npz");
+    CHECK(contains(expect_io_error([&] { read_tensor(empty + ":w", weights); }).what(),
+                   "no array 'w' in empty.npz; it holds no arrays"));
+    const io_error absent = expect_io_error([&] { read_tensor(dir.file("absent.npz") + ":w", weights); });
+    CHECK(absent.site().file == dir.file("absent.npz"));
+    CHECK(contains(absent.what(), "file not found"));
+
+    for (const char* name : {"big.npz", "bigz.npz"}) {
+        const tensor big = read_tensor(dir.file(name) + ":big", weights);
+        CHECK(big.shape == std::vector<std::int64_t>{4096});
+        CHECK(big.values[4095] == 4095 * 0.37);
+    }
+
+    // Corrupt archives: not a zip at all, cut short, and a flipped byte in the member's data
+    // (caught by the CRC when stored, by the CRC or inflate when deflated).
+    const auto check_corrupt = [&](const std::string& label, const std::string& bytes) {
+        CAPTURE(label);
+        const std::string path = dir.file("corrupt.npz");
+        std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+        const io_error e = expect_io_error([&] { read_tensor(path + ":big", weights); });
+        const std::string message = e.what();
+        CAPTURE(message);
+        CHECK(e.site().file == path);
+        CHECK(contains(message, std::string(weights) + ": corrupt or unreadable .npz archive"));
+    };
+    check_corrupt("text", "these are not the weights you are looking for\n");
+    for (const char* name : {"big.npz", "bigz.npz"}) {
+        const std::string whole = file_bytes(dir.file(name));
+        REQUIRE(whole.size() > 1000);
+        check_corrupt(std::string(name) + " cut in half", whole.substr(0, whole.size() / 2));
+        std::string flipped = whole;
+        flipped[whole.size() / 3] = static_cast<char>(flipped[whole.size() / 3] ^ 0x5a);
+        check_corrupt(std::string(name) + " with a flipped byte", flipped);
+    }
 }
 
 TEST_SUITE_END();
