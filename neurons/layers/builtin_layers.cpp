@@ -1,6 +1,13 @@
+#include "neurons/layers/if_layer.hpp"
 #include "neurons/layers/input.hpp"
 #include "neurons/layers/layer.hpp"
+#include "neurons/layers/lif_layer.hpp"
 #include "neurons/layers/linear.hpp"
+#include "neurons/layers/relu.hpp"
+#include "neurons/layers/requantize.hpp"
+#include "neurons/layers/scale.hpp"
+#include "neurons/layers/sign.hpp"
+#include "neurons/layers/threshold.hpp"
 
 namespace fluxon {
 
@@ -8,6 +15,13 @@ layer_registry builtin_layers() {
     layer_registry registry;
     registry.add(make_input_layer());
     registry.add(make_linear_layer());
+    registry.add(make_threshold_layer());
+    registry.add(make_sign_layer());
+    registry.add(make_relu_layer());
+    registry.add(make_scale_layer());
+    registry.add(make_requantize_layer());
+    registry.add(make_if_layer());
+    registry.add(make_lif_layer());
     return registry;
 }
 

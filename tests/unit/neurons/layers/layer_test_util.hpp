@@ -33,15 +33,18 @@ struct layer_under_test {
     }
 };
 
-// `params` as a neuron population's: names to quantities (numbers in SI).
+// `params` as a neuron population's: names to quantities (numbers in SI); `words` the
+// parameters that are one of a list of words (reset = "subtract").
 inline std::unique_ptr<layer_under_test> make_layer(const std::string& kind, tensor_shape input,
                                                     std::map<std::string, tensor> arrays,
                                                     const std::map<std::string, double>& params = {},
-                                                    std::uint32_t steps_per_sample = 0) {
+                                                    std::uint32_t steps_per_sample = 0,
+                                                    const std::map<std::string, std::string>& words = {}) {
     static const layer_registry registry = builtin_layers();
     const layer_kind& k = registry.get(kind, {});
     param_inputs inputs;
     for (const auto& [name, value] : params) inputs[name] = quantity_input{value, {}};
+    for (const auto& [name, word] : words) inputs[name] = quantity_input{word, {}};
     auto t = std::unique_ptr<layer_under_test>(new layer_under_test{
             &k, std::move(arrays), validate_params(k.schema(), inputs, {.key = "layers.test", .node = "test"}), {}, {},
             {}, {}, 0});
