@@ -212,7 +212,7 @@ public:
         return py::make_tuple(view(s.times.data(), {n}, self), view(s.ids.data(), {n}, self));
     }
 
-    py::tuple events(py::handle self, const std::string& layer) const {
+    py::tuple layer_events(py::handle self, const std::string& layer) const {
         check_recorded();
         const recorded_spikes& s = sim_->spikes(layer);
         const auto n = static_cast<py::ssize_t>(s.times.size());
@@ -342,8 +342,8 @@ Simulation(config, overrides=[])         from a config file, with "dotted.key=va
             },
             py::arg("population"), "(times float64 s, ids uint32): read-only views, no copy.")
         .def(
-            "events", [](py::object self, const std::string& layer) {
-                return self.cast<const py_simulation&>().events(self, layer);
+            "layer_events", [](py::object self, const std::string& layer) {
+                return self.cast<const py_simulation&>().layer_events(self, layer);
             },
             py::arg("layer"),
             "(times float64 s, ids uint32, values float64) of a recorded layer: the flat index and value of every "
@@ -409,7 +409,7 @@ void bind_result_class(py::module_& m) {
             "spikes", [](const py_run_result& r, const std::string& p) { return r.simulation.attr("spikes")(p); },
             py::arg("population"))
         .def(
-            "events", [](const py_run_result& r, const std::string& l) { return r.simulation.attr("events")(l); },
+            "layer_events", [](const py_run_result& r, const std::string& l) { return r.simulation.attr("layer_events")(l); },
             py::arg("layer"))
         .def(
             "probe",

@@ -194,7 +194,7 @@ class Network:
         parameters (numbers) and arrays (numpy arrays or nested lists of any shape, or
         {"file": "w.npz:name"}), exactly as the [layers.<name>] section of a config file holds
         them; the core checks them when the network is built (a ConfigError names the layer, the
-        array and the shapes). record=True records its events: RunResult.events(name) gives the
+        array and the shapes). record=True records its events: RunResult.layer_events(name) gives the
         flat index and value of every non-zero output entry. Returns the name."""
         self._check_new(self.layers, "layers", name)
         entry = {"kind": kind}

@@ -248,7 +248,7 @@ class Run:
                                f"{g.name}/ids has {ids.size}")
         return times, ids
 
-    def events(self, layer):
+    def layer_events(self, layer):
         """(times float64 [s], ids uint32, values float64) of a recorded layer: the flat index
         and value of every non-zero output entry, step by step (docs/layers.md)."""
         g = self._spike_group(layer)

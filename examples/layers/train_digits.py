@@ -1,0 +1,131 @@
+#!/usr/bin/python3
+"""Trains the small models of the layered-network examples on scikit-learn's 8x8 handwritten
+digits (1797 images; the first 1437 train, the last 360 test) with numpy alone, and writes
+their weights, already in the form fluxon runs, to examples/layers/digits.npz:
+
+  bnn_*   a binarized MLP 64-128-10 (BinaryNet: +-1 weights and activations trained with the
+          straight-through estimator; the hidden bias is folded into a threshold per unit, so
+          the hidden layer is `sign` with `threshold` = -bias)
+  int8_*  an int8 MLP 64-32-10 trained in float, then quantized after training as TFLite does:
+          inputs uint8 with scale 1/16 and zero point -128 as int8; weights symmetric per output
+          channel; biases int32; requantisation multipliers S_x S_w / S_y per channel
+  test_x  the 360 test images (pixels 0..16), test_y their labels
+
+Run once (needs python3-sklearn from Debian for the data); the tests and examples only read
+the .npz. The numbers it prints are float and simulated accuracies on the test set.
+"""
+import pathlib
+
+import numpy as np
+from sklearn.datasets import load_digits
+
+OUT = pathlib.Path(__file__).resolve().parent / "digits.npz"
+
+
+def split():
+    d = load_digits()
+    x, y = d.data.astype(np.float64), d.target.astype(np.int64)
+    return x[:1437], y[:1437], x[1437:], y[1437:]
+
+
+def softmax_grad(logits, y):
+    p = np.exp(logits - logits.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    p[np.arange(len(y)), y] -= 1
+    return p / len(y)
+
+
+class adam:
+    def __init__(self, params, lr):
+        self.p, self.lr = params, lr
+        self.m = [np.zeros_like(q) for q in params]
+        self.v = [np.zeros_like(q) for q in params]
+        self.t = 0
+
+    def step(self, grads):
+        self.t += 1
+        for q, g, m, v in zip(self.p, grads, self.m, self.v):
+            m *= 0.9
+            m += 0.1 * g
+            v *= 0.999
+            v += 0.001 * g * g
+            q -= self.lr * (m / (1 - 0.9 ** self.t)) / (np.sqrt(v / (1 - 0.999 ** self.t)) + 1e-8)
+
+
+def train_bnn(xtr, ytr, rng, hidden=128, epochs=300):
+    """BinaryNet with the straight-through estimator; inputs binarized at half range."""
+    x = np.where(xtr >= 8, 1.0, -1.0)
+    w1 = rng.normal(0, 0.1, (hidden, 64))
+    b1 = np.zeros(hidden)
+    w2 = rng.normal(0, 0.1, (10, hidden))
+    scale = np.array([0.1])
+    opt = adam([w1, b1, w2, scale], 0.01)
+    for _ in range(epochs):
+        for batch in np.array_split(rng.permutation(len(x)), 12):
+            xb, yb = x[batch], ytr[batch]
+            a = xb @ np.sign(w1).T + b1
+            h = np.where(a >= 0, 1.0, -1.0)
+            s = h @ np.sign(w2).T
+            g = softmax_grad(s * scale, yb)
+            gs = g * scale
+            gscale = np.array([(g * s).sum()])
+            gw2 = gs.T @ h * (np.abs(w2) <= 1)
+            gh = gs @ np.sign(w2) * (np.abs(a) <= 1)  # hardtanh's gradient
+            gw1 = gh.T @ xb * (np.abs(w1) <= 1)
+            opt.step([gw1, gh.sum(0), gw2, gscale])
+            np.clip(w1, -1, 1, out=w1)
+            np.clip(w2, -1, 1, out=w2)
+    return np.sign(w1) + (w1 == 0), -b1, np.sign(w2) + (w2 == 0)
+
+
+def train_float_mlp(xtr, ytr, rng, hidden=32, epochs=400):
+    x = xtr / 16
+    w1 = rng.normal(0, 0.3, (hidden, 64))
+    b1 = np.zeros(hidden)
+    w2 = rng.normal(0, 0.3, (10, hidden))
+    b2 = np.zeros(10)
+    opt = adam([w1, b1, w2, b2], 0.01)
+    for _ in range(epochs):
+        for batch in np.array_split(rng.permutation(len(x)), 12):
+            xb, yb = x[batch], ytr[batch]
+            a = xb @ w1.T + b1
+            h = np.maximum(a, 0)
+            g = softmax_grad(h @ w2.T + b2, yb)
+            gh = g @ w2 * (a > 0)
+            opt.step([gh.T @ xb, gh.sum(0), g.T @ h, g.sum(0)])
+    return w1, b1, w2, b2
+
+
+def quantize(w1, b1, w2, b2, xtr):
+    """Post-training quantization, TFLite conventions (workloads.md 4.2)."""
+    s_x = 1 / 16  # pixels 0..16 are q - Z with Z = -128: x = (q - Z) / 16
+    s_w1 = np.abs(w1).max(1) / 127
+    q_w1 = np.round(w1 / s_w1[:, None])
+    h = np.maximum(xtr / 16 @ w1.T + b1, 0)
+    s_h = h.max() / 255  # int8 with zero point -128 holds 0..255 x s_h
+    s_w2 = np.abs(w2).max(1) / 127
+    q_w2 = np.round(w2 / s_w2[:, None])
+    logits = h @ w2.T + b2
+    s_y = np.abs(logits).max() / 127
+    return {
+        "int8_w1": q_w1, "int8_b1": np.round(b1 / (s_x * s_w1)), "int8_m1": s_x * s_w1 / s_h, "int8_z1": np.array([-128.0]),
+        "int8_w2": q_w2, "int8_b2": np.round(b2 / (s_h * s_w2)), "int8_m2": s_h * s_w2 / s_y,
+    }
+
+
+def main():
+    rng = np.random.default_rng(2026)
+    xtr, ytr, xte, yte = split()
+    bw1, btheta, bw2 = train_bnn(xtr, ytr, rng)
+    xb = np.where(xte >= 8, 1.0, -1.0)
+    bnn_pred = (np.where(xb @ bw1.T >= btheta, 1.0, -1.0) @ bw2.T).argmax(1)
+    w1, b1, w2, b2 = train_float_mlp(xtr, ytr, rng)
+    float_pred = (np.maximum(xte / 16 @ w1.T + b1, 0) @ w2.T + b2).argmax(1)
+    arrays = {"bnn_w1": bw1, "bnn_theta1": btheta, "bnn_w2": bw2, "test_x": xte, "test_y": yte.astype(np.float64)}
+    arrays.update(quantize(w1, b1, w2, b2, xtr))
+    np.savez(OUT, **arrays)
+    print(f"bnn accuracy {np.mean(bnn_pred == yte):.3f}, float mlp {np.mean(float_pred == yte):.3f} -> {OUT}")
+
+
+if __name__ == "__main__":
+    main()
