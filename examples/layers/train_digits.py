@@ -9,7 +9,8 @@ their weights, already in the form fluxon runs, to examples/layers/digits.npz:
   int8_*  an int8 MLP 64-32-10 trained in float, then quantized after training as TFLite does:
           inputs uint8 with scale 1/16 and zero point -128 as int8; weights symmetric per output
           channel; biases int32; requantisation multipliers S_x S_w / S_y per channel
-  test_x  the 360 test images (pixels 0..16), test_y their labels
+  bnn_x   the test images binarized (+-1 at half range), the BNN's input rows
+  test_x  the 360 test images (pixels 0..16: the int8 input q - Z), test_y their labels
 
 Run once (needs python3-sklearn from Debian for the data); the tests and examples only read
 the .npz. The numbers it prints are float and simulated accuracies on the test set.
@@ -121,9 +122,17 @@ def main():
     bnn_pred = (np.where(xb @ bw1.T >= btheta, 1.0, -1.0) @ bw2.T).argmax(1)
     w1, b1, w2, b2 = train_float_mlp(xtr, ytr, rng)
     float_pred = (np.maximum(xte / 16 @ w1.T + b1, 0) @ w2.T + b2).argmax(1)
-    arrays = {"bnn_w1": bw1, "bnn_theta1": btheta, "bnn_w2": bw2, "test_x": xte, "test_y": yte.astype(np.float64)}
+    arrays = {"bnn_x": xb, "bnn_w1": bw1, "bnn_theta1": btheta, "bnn_w2": bw2, "test_x": xte,
+              "test_y": yte.astype(np.float64)}
     arrays.update(quantize(w1, b1, w2, b2, xtr))
-    np.savez(OUT, **arrays)
+    # Stored at their own precision (fluxon reads every dtype as exact doubles).
+    for name in ("bnn_x", "bnn_w1", "bnn_w2", "int8_w1", "int8_w2"):
+        arrays[name] = arrays[name].astype(np.int8)
+    for name in ("test_x", "test_y"):
+        arrays[name] = arrays[name].astype(np.uint8)
+    for name in ("int8_b1", "int8_b2"):
+        arrays[name] = arrays[name].astype(np.int32)
+    np.savez_compressed(OUT, **arrays)
     print(f"bnn accuracy {np.mean(bnn_pred == yte):.3f}, float mlp {np.mean(float_pred == yte):.3f} -> {OUT}")
 
 

@@ -183,3 +183,26 @@ def test_bad_layered_networks_name_the_layer():
               b=("linear", {"input": "a", "weight": np.ones((3, 3))}))
     with pytest.raises(fluxon.ConfigError, match=r"layers.y.weight\[0\]\[1\]': expected a finite number, got nan"):
         build(y=("linear", {"input": "x", "weight": np.array([[1.0, np.nan, 0]])}))
+
+
+def test_the_digits_examples_classify_as_their_numpy_references():
+    """examples/layers/*.toml on the 360 test digits: every score equal to numpy's, so the
+    same predictions; the accuracies are those the training script reported."""
+    d = np.load(ROOT / "examples" / "layers" / "digits.npz")
+    labels = d["test_y"]
+    bnn = fluxon.load_config(ROOT / "examples" / "layers" / "bnn_digits.toml").run()
+    x = d["bnn_x"].astype(float)
+    hidden = ref.sign(x @ d["bnn_w1"].T.astype(float), d["bnn_theta1"])
+    expected = hidden @ d["bnn_w2"].T.astype(float)
+    np.testing.assert_array_equal(outputs_per_step(bnn, "fc2", 10, 360), expected)
+    assert np.mean(expected.argmax(1) == labels) == pytest.approx(304 / 360)
+
+    int8 = fluxon.load_config(ROOT / "examples" / "layers" / "int8_digits.toml").run()
+    h = np.stack([ref.requantize(ref.linear(xi, d["int8_w1"], d["int8_b1"]), d["int8_m1"], -128, relu=True)
+                  for xi in d["test_x"].astype(float)])
+    scores = h @ d["int8_w2"].T.astype(float) + d["int8_b2"]
+    np.testing.assert_array_equal(outputs_per_step(int8, "fc2", 10, 360), scores)
+    assert np.mean(scores.argmax(1) == labels) == pytest.approx(324 / 360)
+    # Zero pixels are no events: fewer MACs than the dense layer would do.
+    stats = int8.layers["stats"]
+    assert stats["effective_macs"] < stats["dense_ops"] and stats["samples"] == 360
