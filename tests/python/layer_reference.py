@@ -94,3 +94,16 @@ def dense_from_events(ids, values, size):
     out = np.zeros(size)
     out[ids] = values
     return out
+
+
+def lif_steps(x_steps, tau=2.0, v_threshold=1.0, v_reset=0.0, hard=True):
+    """SpikingJelly LIFNode, multi-step, decay_input=True: v += (x - (v - v_reset)) / tau,
+    spike where v >= v_threshold, then reset. x_steps: [T, ...]; returns spikes [T, ...]."""
+    v = np.full(x_steps.shape[1:], v_reset, dtype=np.float64)
+    out = np.zeros(x_steps.shape)
+    for t, x in enumerate(x_steps):
+        v = v + (x - (v - v_reset)) / tau
+        s = v >= v_threshold
+        out[t] = s
+        v = np.where(s, v_reset if hard else v - v_threshold, v)
+    return out

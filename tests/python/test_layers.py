@@ -206,3 +206,51 @@ def test_the_digits_examples_classify_as_their_numpy_references():
     # Zero pixels are no events: fewer MACs than the dense layer would do.
     stats = int8.layers["stats"]
     assert stats["effective_macs"] < stats["dense_ops"] and stats["samples"] == 360
+
+
+def test_a_convolutional_snn_over_time_steps_matches_spikingjelly_semantics():
+    """conv2d -> LIF -> sum pool -> linear over 6 steps per sample, 3 samples: the LIF state
+    starts from v_reset at every sample, as SpikingJelly's reset_net() between samples does."""
+    rng = np.random.default_rng(5)
+    samples, steps = 3, 6
+    frames = (rng.random((samples * steps, 1, 6, 6)) < 0.3).astype(float)  # binary event frames
+    w = rng.normal(0, 0.6, (4, 1, 3, 3))
+    w2 = rng.normal(0, 1, (5, 4 * 2 * 2))
+    net = fluxon.Network(dt="1 ms", duration=f"{samples * steps} ms")
+    net.layer("x", "input", data=frames, steps_per_sample=steps)
+    net.layer("c", "conv2d", input="x", weight=w, padding=1)
+    net.layer("s", "lif", input="c", tau=2.0, v_threshold=1.0, record=True)
+    net.layer("p", "sum_pool2d", input="s", kernel_size=3)
+    net.layer("fc", "linear", input="p", weight=w2, record=True)
+    r = net.build().run()
+    spikes, scores = [], []
+    for k in range(samples):
+        conv = np.stack([ref.conv2d(f, w, padding=1) for f in frames[k * steps:(k + 1) * steps]])
+        s = ref.lif_steps(conv, tau=2.0)
+        pooled = s.reshape(steps, 4, 2, 3, 2, 3).sum(axis=(3, 5))
+        spikes.append(s.reshape(steps, -1))
+        scores.append(np.stack([ref.linear(p.ravel(), w2) for p in pooled]))
+    np.testing.assert_array_equal(outputs_per_step(r, "s", 4 * 36, samples * steps), np.concatenate(spikes))
+    np.testing.assert_allclose(outputs_per_step(r, "fc", 5, samples * steps), np.concatenate(scores),
+                               rtol=1e-12, atol=1e-12)
+    stats = r.layers["stats"]
+    assert stats["samples"] == samples
+    # Membrane updates: every neuron on a sample's first step, then those whose v changed.
+    assert 0 < stats["membrane_updates"] <= 4 * 36 * steps
+
+
+def test_a_layered_network_gives_identical_files_on_1_and_2_threads(tmp_path):
+    data = (np.random.default_rng(9).random((20, 16)) < 0.5).astype(float)
+    w = np.random.default_rng(10).normal(size=(8, 16))
+    files = [tmp_path / "t1.h5", tmp_path / "t2.h5"]
+    for threads, path in zip((1, 2), files):
+        net = fluxon.Network(dt="1 ms", duration="20 ms", threads=threads)
+        net.layer("x", "input", data=data)
+        net.layer("fc", "linear", input="x", weight=w)
+        net.layer("s", "lif", input="fc", record=True)
+        net.build().run(output=path)
+    with runfile.open_run(files[0]) as a, runfile.open_run(files[1]) as b:
+        assert len(a.layer_events("s")[0]) > 0
+        for got, want in zip(a.layer_events("s"), b.layer_events("s")):
+            np.testing.assert_array_equal(got, want)
+        assert a.layers()["stats"] == b.layers()["stats"]
