@@ -245,16 +245,16 @@ void layer_network::report(stats_tree& stats, std::vector<data_table>& tables) c
     stats.add("", "parameters", statics.parameters);
     stats.add("", "connection_sparsity",
               statics.weights > 0 ? static_cast<double>(statics.zero_weights) / static_cast<double>(statics.weights) : 0.0,
-              "1");
+              "");
     stats.add("", "activation_sparsity",
               total.activations > 0
                       ? 1.0 - static_cast<double>(total.nonzero_activations) / static_cast<double>(total.activations)
                       : 0.0,
-              "1");
-    stats.add("", "effective_macs", static_cast<double>(total.effective_macs) * per, "1");
-    stats.add("", "effective_acs", static_cast<double>(total.effective_acs) * per, "1");
-    stats.add("", "dense_ops", static_cast<double>(total.dense_ops) * per, "1");
-    stats.add("", "membrane_updates", static_cast<double>(total.membrane_updates) * per, "1");
+              "");
+    stats.add("", "effective_macs", static_cast<double>(total.effective_macs) * per, "");
+    stats.add("", "effective_acs", static_cast<double>(total.effective_acs) * per, "");
+    stats.add("", "dense_ops", static_cast<double>(total.dense_ops) * per, "");
+    stats.add("", "membrane_updates", static_cast<double>(total.membrane_updates) * per, "");
 
     data_table t{"layers"};
     std::vector<std::string> name, kind, shape;

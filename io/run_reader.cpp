@@ -110,6 +110,7 @@ void read_spikes(const h5::group& root, run_summary& out) {
         s.recorded_neurons = s.subset == "list" ? g.open_dataset("recorded_ids").size() : s.n_neurons;
         s.n_spikes = g.open_dataset("times").size();
         s.mean_rate_hz = rate_hz(s.n_spikes, s.recorded_neurons, out.time_reached);
+        s.graded = g.has("values");
         out.spikes.push_back(std::move(s));
     }
 }
@@ -305,9 +306,15 @@ void format_structure(const run_summary& s, std::string& out) {
 void format_recordings(const run_summary& s, std::string& out) {
     out += "spikes:\n";
     if (s.spikes.empty()) out += "  (none recorded)\n";
-    for (const auto& sp : s.spikes)
+    for (const auto& sp : s.spikes) {
+        if (sp.graded) {
+            out += fmt::format("  {:<16} {:>10} events (non-zero entries with values) of a layer of {}\n",
+                               sp.population, sp.n_spikes, sp.n_neurons);
+            continue;
+        }
         out += fmt::format("  {:<16} {:>10} spikes from {} neurons ({}), mean rate {}\n", sp.population,
                            sp.n_spikes, sp.recorded_neurons, sp.subset, format_rate(sp.mean_rate_hz));
+    }
     out += "probes:\n";
     if (s.probes.empty()) out += "  (none)\n";
     for (const auto& p : s.probes)

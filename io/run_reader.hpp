@@ -29,6 +29,7 @@ struct spike_summary {
     std::uint64_t recorded_neurons = 0;  // n_neurons, or the length of recorded_ids
     std::uint64_t n_spikes = 0;
     double mean_rate_hz = 0;  // n_spikes / recorded_neurons / time_reached; 0 when undefined
+    bool graded = false;      // a recorded layer's events, with values
 };
 
 struct probe_summary {

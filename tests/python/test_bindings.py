@@ -469,7 +469,7 @@ def make_bad_network(case):
 
 
 BAD_ARGUMENTS = {
-    "2-D times": (fluxon.ConfigError, "populations.src.times", "1-D"),
+    "2-D times": (fluxon.ConfigError, "populations.src.times[0]", "got an array"),
     "length mismatch": (fluxon.ConfigError, "populations.src.ids", "must match"),
     "weights of wrong length": (fluxon.NetworkError, "projections.p.weight", "7 values, expected 100"),
     "initial values of wrong length": (fluxon.NetworkError, "populations.exc.initial.v", "3 values"),
