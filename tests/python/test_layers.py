@@ -254,3 +254,14 @@ def test_a_layered_network_gives_identical_files_on_1_and_2_threads(tmp_path):
         for got, want in zip(a.layer_events("s"), b.layer_events("s")):
             np.testing.assert_array_equal(got, want)
         assert a.layers()["stats"] == b.layers()["stats"]
+
+
+def test_layer_kinds_describe_the_registry():
+    kinds = fluxon.layer_kinds()
+    assert list(kinds)[:4] == ["input", "linear", "conv1d", "conv2d"]
+    conv = kinds["conv2d"]
+    assert conv["role"] == "connection" and conv["takes_input"]
+    assert conv["arrays"]["weight"]["required"] and not conv["arrays"]["bias"]["required"]
+    assert conv["parameters"]["stride"]["default"] == 1.0
+    assert kinds["requantize"]["role"] == "activation" and kinds["max_pool2d"]["role"] == "structural"
+    assert not kinds["input"]["takes_input"]
