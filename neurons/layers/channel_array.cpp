@@ -6,12 +6,6 @@
 
 namespace fluxon {
 
-error_site key_site(const layer_context& ctx, std::string_view name) {
-    error_site site = ctx.site;
-    site.key = site.key.empty() ? std::string(name) : site.key + "." + std::string(name);
-    return site;
-}
-
 std::string channel_shapes(const tensor_shape& input) {
     const std::uint32_t channels = input.dims.empty() ? 1 : input.dims[0];
     if (input.dims.size() <= 1) return fmt::format("[1] or [{}]", channels);

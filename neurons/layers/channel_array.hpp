@@ -30,7 +30,5 @@ std::string channel_shapes(const tensor_shape& input);
 // The numbers in the array `name`, 0 when it was not given (static figures).
 std::uint64_t array_numbers(const layer_context& ctx, std::string_view name);
 
-// error_site of the array or parameter `name` of the layer.
-error_site key_site(const layer_context& ctx, std::string_view name);
 
 }  // namespace fluxon

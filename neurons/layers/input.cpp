@@ -60,8 +60,7 @@ public:
 private:
     static const tensor& data(const layer_context& ctx) {
         const tensor* d = ctx.array("data");
-        error_site site = ctx.site;
-        site.key += ".data";
+        const error_site site = key_site(ctx, "data");
         if (d == nullptr) throw config_error(fmt::format("input layer '{}' needs 'data' of shape [steps, ...]", ctx.name), site);
         if (d->shape.size() < 2) {
             throw config_error(fmt::format("input layer '{}': 'data' has shape {}; expected [steps, *shape] with at "

@@ -61,10 +61,15 @@ std::vector<std::string> layer_registry::names() const {
     return out;
 }
 
-const tensor& require_shape(const layer_context& ctx, std::string_view name, const std::vector<std::int64_t>& shape) {
-    const tensor* t = ctx.array(name);
+error_site key_site(const layer_context& ctx, std::string_view name) {
     error_site site = ctx.site;
     site.key = site.key.empty() ? std::string(name) : site.key + "." + std::string(name);
+    return site;
+}
+
+const tensor& require_shape(const layer_context& ctx, std::string_view name, const std::vector<std::int64_t>& shape) {
+    const tensor* t = ctx.array(name);
+    const error_site site = key_site(ctx, name);
     if (t == nullptr) {
         throw config_error(fmt::format("layer '{}' needs the array '{}' of shape [{}]", ctx.name, name,
                                        fmt::join(shape, ", ")),
@@ -87,9 +92,8 @@ const tensor& require_shape(const layer_context& ctx, std::string_view name, con
 std::uint32_t whole(const validated_params& params, const std::string& name, const layer_context& ctx) {
     const double v = params.get(name);
     if (v != std::floor(v) || v < 0 || v > 1e9) {
-        error_site site = ctx.site;
-        site.key = site.key.empty() ? name : site.key + "." + name;
-        throw config_error(fmt::format("layer '{}': {} must be a whole number >= 0, got {}", ctx.name, name, v), site);
+        throw config_error(fmt::format("layer '{}': {} must be a whole number >= 0, got {}", ctx.name, name, v),
+                           key_site(ctx, name));
     }
     return static_cast<std::uint32_t>(v);
 }

@@ -146,6 +146,9 @@ private:
 // The layer kinds fluxon ships (neurons/layers/builtin_layers.cpp lists them).
 layer_registry builtin_layers();
 
+// The site of the layer's key `name` ("layers.fc1.weight"), for errors about it.
+error_site key_site(const layer_context& ctx, std::string_view name);
+
 // Helpers for kinds: the array `name` with exactly `shape` (config_error naming the layer,
 // the array, the expected and the given shape), or a whole-number parameter.
 const tensor& require_shape(const layer_context& ctx, std::string_view name, const std::vector<std::int64_t>& shape);

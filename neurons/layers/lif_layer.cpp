@@ -4,56 +4,33 @@
 
 #include <fmt/format.h>
 
-#include "neurons/layers/channel_array.hpp"
+#include "neurons/layers/spiking_layer.hpp"
 
 namespace fluxon {
 namespace {
 
 struct lif_params {
-    double tau = 2, v_threshold = 1, v_reset = 0;
-    bool subtract = false, decay_input = true;
+    spike_reset reset;
+    double tau = 2;
+    bool decay_input = true;
 };
 
 class lif_op final : public layer_op {
 public:
-    lif_op(const lif_params& p, std::size_t size) : p_(p), v_(size, p.v_reset) {}
+    lif_op(const lif_params& p, std::size_t size) : p_(p), v_(size, p.reset.v_reset) {}
 
+    // Divided by tau as SpikingJelly writes it rather than multiplied by 1/tau, so that the
+    // numbers are SpikingJelly's.
     void step(const layer_step& s) override {
-        if (s.sample_start) std::fill(v_.begin(), v_.end(), p_.v_reset);
-        const std::uint64_t spikes = p_.decay_input ? pass<true>(s) : pass<false>(s);
-        s.counts->activations += v_.size();
-        s.counts->nonzero_activations += spikes;
+        const double tau = p_.tau, v_reset = p_.reset.v_reset;
+        if (p_.decay_input) {
+            spiking_pass(s, p_.reset, v_, [=](double v, double x) { return v + (x - (v - v_reset)) / tau; });
+        } else {
+            spiking_pass(s, p_.reset, v_, [=](double v, double x) { return v - (v - v_reset) / tau + x; });
+        }
     }
 
 private:
-    // The charge equation as a template argument, so that the per-neuron loop holds no branch
-    // on it; divided by tau as SpikingJelly writes it rather than multiplied by 1/tau, so that
-    // the numbers are SpikingJelly's.
-    template <bool decay_input>
-    std::uint64_t pass(const layer_step& s) {
-        const event_batch& in = *s.input;
-        const lif_params p = p_;
-        const std::size_t n = v_.size();
-        std::uint64_t changed = 0, spikes = 0;
-        std::size_t e = 0;
-        for (std::size_t i = 0; i < n; ++i) {
-            double x = 0.0;
-            if (e < in.size() && in.index[e] == i) x = in.value[e++];
-            const double before = v_[i];
-            double v = decay_input ? before + (x - (before - p.v_reset)) / p.tau
-                                   : before - (before - p.v_reset) / p.tau + x;
-            if (v >= p.v_threshold) {
-                v = p.subtract ? v - p.v_threshold : p.v_reset;
-                s.output->push(static_cast<std::uint32_t>(i), 1.0);
-                ++spikes;
-            }
-            changed += v != before;
-            v_[i] = v;
-        }
-        s.counts->membrane_updates += s.sample_start ? n : changed;
-        return spikes;
-    }
-
     lif_params p_;
     std::vector<double> v_;
 };
@@ -63,13 +40,7 @@ public:
     lif_kind() {
         schema_.push_back(param_def{.name = "tau", .default_value = 2.0, .min = 1, .min_exclusive = true,
                                     .doc = "membrane time constant in steps"});
-        schema_.push_back(
-                param_def{.name = "v_threshold", .default_value = 1.0, .doc = "spike where v >= v_threshold"});
-        schema_.push_back(param_def{.name = "v_reset", .default_value = 0.0,
-                                    .doc = "rest and hard-reset potential, v at every sample's start"});
-        schema_.push_back(param_def{.name = "reset", .default_value = 0.0,
-                                    .doc = "after a spike: \"hard\" sets v = v_reset, \"subtract\" v -= v_threshold",
-                                    .choices = {"hard", "subtract"}});
+        add_reset_params(schema_);
         schema_.push_back(param_def{.name = "decay_input", .default_value = 0.0,
                                     .doc = "\"true\": the input decays with v, v += (x - (v - v_reset)) / tau; "
                                            "\"false\": v += x - (v - v_reset) / tau",
@@ -98,23 +69,9 @@ public:
 private:
     static lif_params lowered(const validated_params& params, const layer_context& ctx) {
         lif_params p;
+        p.reset = lower_reset(params, ctx);
         p.tau = params.get("tau");
-        p.v_threshold = params.get("v_threshold");
-        p.v_reset = params.get("v_reset");
-        p.subtract = params.get("reset") == 1.0;
         p.decay_input = params.get("decay_input") == 0.0;
-        // At or below v_reset a neuron would fire from rest with no input at all, and a
-        // subtractive reset by a threshold <= 0 would drive v up without end.
-        if (!(p.v_threshold > p.v_reset)) {
-            throw config_error(fmt::format("layer '{}': v_threshold ({}) must be above v_reset ({})", ctx.name,
-                                           p.v_threshold, p.v_reset),
-                               key_site(ctx, "v_threshold"));
-        }
-        if (p.subtract && !(p.v_threshold > 0.0)) {
-            throw config_error(fmt::format("layer '{}': a subtractive reset needs v_threshold > 0, got {}", ctx.name,
-                                           p.v_threshold),
-                               key_site(ctx, "v_threshold"));
-        }
         return p;
     }
 

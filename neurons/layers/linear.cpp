@@ -91,13 +91,11 @@ private:
         const tensor* w = ctx.array("weight");
         const auto in = static_cast<std::int64_t>(ctx.input.size());
         if (w == nullptr || w->shape.size() != 2 || w->shape[0] < 1) {
-            error_site site = ctx.site;
-            site.key += ".weight";
             throw config_error(fmt::format("layer '{}' needs 'weight' of shape [out_features, {}] for its input of "
                                            "shape {}{}",
                                            ctx.name, in, to_string(ctx.input),
                                            w == nullptr ? std::string() : ", got " + to_string(*w)),
-                               site);
+                               key_site(ctx, "weight"));
         }
         return require_shape(ctx, "weight", {w->shape[0], in});
     }

@@ -68,9 +68,7 @@ window_axis make_window_axis(const layer_context& ctx, std::string_view what, st
 }
 
 void layer_config_error(const layer_context& ctx, std::string_view key, const std::string& message) {
-    error_site site = ctx.site;
-    if (!key.empty()) site.key = site.key.empty() ? std::string(key) : site.key + "." + std::string(key);
-    throw config_error(message, site);
+    throw config_error(message, key.empty() ? ctx.site : key_site(ctx, key));
 }
 
 }  // namespace fluxon
