@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs what fluxon needs from Debian's archive, only what is missing; quiet when all is there.
+# --tests adds what only the test suite and the benchmarks use: Brian2 (with scipy, sympy and
+# cython) for the side-by-side checks.
 set -euo pipefail
 
 packages=(
@@ -7,8 +9,10 @@ packages=(
   libhdf5-dev libtbb-dev libboost-dev libboost-graph-dev libmetis-dev
   libtomlplusplus-dev libarchive-dev libcli11-dev libfmt-dev nlohmann-json3-dev doctest-dev
   pybind11-dev python3-dev python3-numpy python3-h5py python3-matplotlib python3-pytest python3-tqdm
-  python3-brian
 )
+if [[ "${1:-}" == "--tests" ]]; then
+  packages+=(python3-brian)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
