@@ -16,8 +16,9 @@ error_site layer_site(const net::layer_spec& spec, const std::string& key = "") 
     return site;
 }
 
-// Layers in an order where each comes after those it takes: repeatedly the first one given
-// whose inputs are all placed, so the order follows the description where it can.
+// Layers in an order where each comes after those it takes: repeatedly the first one (in the
+// description's order, which is name order for config files and Python alike) whose inputs are
+// all placed.
 std::vector<std::size_t> run_order(const std::vector<net::layer_spec>& layers,
                                    const std::map<std::string, std::size_t>& index) {
     std::vector<std::size_t> order;
