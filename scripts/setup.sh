@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what fluxon needs from Debian's archive, only what is missing; quiet when all is there.
 # --tests adds what only the test suite and the benchmarks use: Brian2 (with scipy, sympy and
-# cython) for the side-by-side checks.
+# cython) for the side-by-side checks, and venv, pip, setuptools and wheel for the pip test.
 set -euo pipefail
 
 packages=(
@@ -11,7 +11,7 @@ packages=(
   pybind11-dev python3-dev python3-numpy python3-h5py python3-matplotlib python3-pytest python3-tqdm
 )
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(python3-brian)
+  packages+=(python3-brian python3-venv python3-pip python3-setuptools python3-wheel)
 fi
 
 missing=()
