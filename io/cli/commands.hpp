@@ -51,7 +51,8 @@ int dram_command(const dram_args& args);
 int sweep_command(const sweep_args& args);
 int sfq_command(const sfq_args& args);
 int inspect_command(const std::string& path);
-int models_command();
+// Every model and layer kind, or the one called `name`.
+int models_command(const std::string& name);
 int presets_command(const std::string& name);
 
 }  // namespace fluxon::cli

@@ -70,7 +70,9 @@ int dispatch(int argc, char** argv) {
     add_sfq(app, sfq);
     app.add_subcommand("inspect", "Summarize a run file")
         ->add_option("run_file", inspect_path, "Run file (HDF5)")->required();
-    app.add_subcommand("models", "List the neuron models and their parameters");
+    std::string model_name;
+    app.add_subcommand("models", "List the neuron models and layer kinds with their parameters, or show one")
+        ->add_option("name", model_name, "A model or layer kind to show");
     std::string preset_name;
     app.add_subcommand("presets", "List the presets of every device family, or print one")
         ->add_option("name", preset_name, "A preset name or preset file to print");
@@ -86,7 +88,7 @@ int dispatch(int argc, char** argv) {
     if (app.got_subcommand("sfq")) return sfq_command(sfq);
     if (app.got_subcommand("inspect")) return inspect_command(inspect_path);
     if (app.got_subcommand("presets")) return presets_command(preset_name);
-    return models_command();
+    return models_command(model_name);
 }
 
 }  // namespace

@@ -4,6 +4,9 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "engine/base/errors.hpp"
 
 #include "io/cli/commands.hpp"
 #include "neurons/model.hpp"
@@ -69,6 +72,19 @@ std::string format_doc(const param_def& def) {
     return def.doc + " (one of " + choices + ")";
 }
 
+void print_parameters(const param_schema& schema) {
+    if (schema.empty()) {
+        std::cout << "  parameters: none\n\n";
+        return;
+    }
+    std::cout << fmt::format("  {:<14}{:<6}{:<14}{}\n", "parameter", "unit", "default", "description");
+    for (const param_def& def : schema) {
+        const std::string_view unit = def.dim == dimension::dimensionless ? "-" : si_unit(def.dim);
+        std::cout << fmt::format("  {:<14}{:<6}{:<14}{}\n", def.name, unit, format_default(def), format_doc(def));
+    }
+    std::cout << "\n";
+}
+
 void print_model(const neuron_model& model) {
     std::cout << model.name() << (model.is_source() ? " (spike source)" : "") << ": "
               << model.description() << "\n";
@@ -86,23 +102,36 @@ void print_model(const neuron_model& model) {
         }
         std::cout << "  state:      " << list << "\n";
     }
-    if (model.schema().empty()) {
-        std::cout << "  parameters: none\n\n";
-        return;
+    print_parameters(model.schema());
+}
+
+void print_layer(const layer_kind& kind) {
+    static constexpr const char* roles[] = {"connection", "activation", "structural"};
+    std::cout << kind.name() << " (layer, " << roles[static_cast<int>(kind.role())] << "): " << kind.description()
+              << "\n";
+    for (const layer_array_def& a : kind.arrays()) {
+        std::cout << fmt::format("  array {:<12}{:<10}{}\n", a.name, a.required ? "required" : "optional", a.doc);
     }
-    std::cout << fmt::format("  {:<14}{:<6}{:<14}{}\n", "parameter", "unit", "default", "description");
-    for (const param_def& def : model.schema()) {
-        const std::string_view unit = def.dim == dimension::dimensionless ? "-" : si_unit(def.dim);
-        std::cout << fmt::format("  {:<14}{:<6}{:<14}{}\n", def.name, unit, format_default(def), format_doc(def));
-    }
-    std::cout << "\n";
+    print_parameters(kind.schema());
 }
 
 }  // namespace
 
-int models_command() {
+int models_command(const std::string& name) {
     const model_registry models = builtin_models();
-    for (const std::string& name : models.names()) print_model(*models.find(name));
+    if (name.empty()) {
+        for (const std::string& model : models.names()) print_model(*models.find(model));
+        std::cout << "Layer kinds of layered networks (docs/layers.md):\n\n";
+        for (const std::string& kind : models.layers().names()) print_layer(*models.layers().find(kind));
+    } else if (models.find(name) || models.layers().find(name)) {
+        // "if" and "lif" are both: a population's model and a layer's kind.
+        if (const neuron_model* model = models.find(name)) print_model(*model);
+        if (const layer_kind* kind = models.layers().find(name)) print_layer(*kind);
+    } else {
+        throw user_error(fmt::format("no model or layer kind '{}'; the models are: {}; the layer kinds: {}", name,
+                                     fmt::join(models.names(), ", "), fmt::join(models.layers().names(), ", ")),
+                         {});
+    }
     std::cout << std::flush;
     return exit_ok;
 }

@@ -145,6 +145,19 @@ if expect_exit 2 "a malformed trace line" "$FLUXON" dram "$TMP/bad.trace" -o "$T
 fi
 expect_exit 2 "an unknown dram preset" "$FLUXON" dram "$DATA/small.trace" -o "$TMP/bad.h5" --preset ddr9
 
+# models: all, or one by name (a neuron model, a layer kind, or both)
+if expect_exit 0 "models lif" "$FLUXON" models lif; then
+    contains "$TMP/out" "lif: leaky integrate-and-fire" "the lif neuron model"
+    contains "$TMP/out" "lif (layer, activation)" "and the lif layer kind"
+    if grep -q "izhikevich" "$TMP/out"; then fail "models lif shows only lif"; else pass "models lif shows only lif"; fi
+fi
+if expect_exit 0 "models conv2d" "$FLUXON" models conv2d; then
+    contains "$TMP/out" "array weight      required  [out_channels" "a layer kind shows its arrays"
+fi
+if expect_exit 2 "models of an unknown name" "$FLUXON" models lfi; then
+    contains "$TMP/err" "no model or layer kind 'lfi'; the models are: lif" "the error lists the models"
+fi
+
 # presets
 if expect_exit 0 "presets" "$FLUXON" presets; then
     contains "$TMP/out" "loihi" "presets lists loihi"
