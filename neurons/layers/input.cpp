@@ -11,6 +11,8 @@ const layer_array_def input_arrays[] = {
         {"data", true, "[steps, *shape]: one row per step"},
 };
 
+// The rows are read where the description holds them (it outlives the run): a dataset is
+// often the largest array of a run, and is not copied.
 class input_op final : public layer_op {
 public:
     explicit input_op(const tensor& data) : data_(data.values) {
@@ -27,7 +29,7 @@ public:
     }
 
 private:
-    std::vector<double> data_;
+    std::span<const double> data_;
     std::size_t rows_ = 0, row_size_ = 0;
 };
 

@@ -98,7 +98,9 @@ struct layer_array_def {
 struct layer_context {
     std::string name;                              // the layer's name
     tensor_shape input;                            // shape of its (summed) input; empty for an input layer
-    const std::map<std::string, tensor>* arrays = nullptr;  // by layer_array_def name
+    // By layer_array_def name. They outlive the layer's op (the run's description holds them),
+    // so an op may refer to them instead of copying.
+    const std::map<std::string, tensor>* arrays = nullptr;
     double dt = 0;                                 // s
     std::uint32_t steps_per_sample = 0;            // 0: one sample for the whole run
     error_site site;                               // the layer's section (node = its name)
