@@ -18,36 +18,49 @@ error_site layer_site(const net::layer_spec& spec, const std::string& key = "") 
 
 // Layers in an order where each comes after those it takes: repeatedly the first one (in the
 // description's order, which is name order for config files and Python alike) whose inputs are
-// all placed.
-std::vector<std::size_t> run_order(const std::vector<net::layer_spec>& layers,
-                                   const std::map<std::string, std::size_t>& index) {
+// all placed. Layers that take each other's outputs in a cycle cannot all come after each
+// other: then the first waiting layer fed by a placed one (else the first waiting layer) runs
+// next and takes its still waiting inputs from the previous step (delayed[i][k] for input k of
+// layer i), as a discrete-time NIR executor breaks a cycle with a one-step delay. For a
+// recurrent block input -> lif -> w_rec -> lif this delays the edge w_rec -> lif.
+struct layer_order {
     std::vector<std::size_t> order;
+    std::vector<std::vector<bool>> delayed;
+};
+
+layer_order run_order(const std::vector<net::layer_spec>& layers, const std::map<std::string, std::size_t>& index) {
+    layer_order out;
+    out.delayed.resize(layers.size());
+    for (std::size_t i = 0; i < layers.size(); ++i) out.delayed[i].assign(layers[i].inputs.size(), false);
     std::vector<bool> placed(layers.size(), false);
-    while (order.size() < layers.size()) {
+    const auto ready = [&](std::size_t i) {
+        for (std::size_t k = 0; k < layers[i].inputs.size(); ++k) {
+            if (!out.delayed[i][k] && !placed[index.at(layers[i].inputs[k])]) return false;
+        }
+        return true;
+    };
+    while (out.order.size() < layers.size()) {
         bool progressed = false;
         for (std::size_t i = 0; i < layers.size(); ++i) {
-            if (placed[i]) continue;
-            const bool ready = std::all_of(layers[i].inputs.begin(), layers[i].inputs.end(),
-                                           [&](const std::string& in) { return placed[index.at(in)]; });
-            if (!ready) continue;
+            if (placed[i] || !ready(i)) continue;
             placed[i] = true;
-            order.push_back(i);
+            out.order.push_back(i);
             progressed = true;
         }
-        if (!progressed) {
-            std::vector<std::string> waiting;
-            for (std::size_t i = 0; i < layers.size(); ++i) {
-                if (!placed[i]) waiting.push_back(layers[i].name);
+        if (progressed) continue;
+        std::size_t next = layers.size();
+        for (std::size_t i = 0; i < layers.size() && next == layers.size(); ++i) {
+            if (placed[i]) continue;
+            for (const std::string& in : layers[i].inputs) {
+                if (placed[index.at(in)]) next = i;
             }
-            const auto& first = layers[index.at(waiting.front())];
-            throw network_error(fmt::format("the layers {} take each other's outputs in a cycle; within a step "
-                                            "layers run in order, so a recurrent edge needs a delay, which "
-                                            "layered networks do not have yet",
-                                            fmt::join(waiting, ", ")),
-                                layer_site(first, "input"));
+        }
+        if (next == layers.size()) next = static_cast<std::size_t>(std::find(placed.begin(), placed.end(), false) - placed.begin());
+        for (std::size_t k = 0; k < layers[next].inputs.size(); ++k) {
+            if (!placed[index.at(layers[next].inputs[k])]) out.delayed[next][k] = true;
         }
     }
-    return order;
+    return out;
 }
 
 // Keys of the section that are neither the kind's parameters nor its arrays are refused,
@@ -114,9 +127,12 @@ layer_network::layer_network(const std::vector<net::layer_spec>& specs, const la
             }
         }
     }
-    const std::vector<std::size_t> order = run_order(specs, index);
+    const layer_order order = run_order(specs, index);
+    // Where each layer will sit in the run order, for the inputs that come later (delayed).
     std::map<std::string, std::size_t> position;
-    for (const std::size_t i : order) {
+    for (std::size_t p = 0; p < order.order.size(); ++p) position[specs[order.order[p]].name] = p;
+    std::vector<tensor_shape> input_shapes;  // by position
+    for (const std::size_t i : order.order) {
         const net::layer_spec& s = specs[i];
         const layer_kind& kind = kinds.get(s.kind, layer_site(s, "kind"));
         check_keys(s, kind);
@@ -137,17 +153,33 @@ layer_network::layer_network(const std::vector<net::layer_spec>& specs, const la
         ctx.dt = dt;
         ctx.site = layer_site(s);
         if (ctx.site.key.empty()) ctx.site.key = "layers." + s.name;
+        // A delayed input's shape is known only once its layer is built; it is checked then.
+        bool have_shape = false;
+        std::string shape_from;
         for (std::size_t k = 0; k < s.inputs.size(); ++k) {
+            if (order.delayed[i][k]) {
+                b.previous_inputs.push_back(position.at(s.inputs[k]));
+                continue;
+            }
             const built_layer& in = layers_[position.at(s.inputs[k])];
             b.inputs.push_back(position.at(s.inputs[k]));
-            if (k == 0) {
+            if (!have_shape) {
                 ctx.input = in.shape;
+                shape_from = s.inputs[k];
+                have_shape = true;
             } else if (in.shape != ctx.input) {
                 throw network_error(fmt::format("layer '{}' sums its inputs, but '{}' has shape {} and '{}' {}", s.name,
-                                                s.inputs[0], to_string(ctx.input), s.inputs[k], to_string(in.shape)),
+                                                shape_from, to_string(ctx.input), s.inputs[k], to_string(in.shape)),
                                     layer_site(s, "input"));
             }
         }
+        if (!have_shape && !s.inputs.empty()) {
+            throw network_error(fmt::format("layer '{}' takes only layers of a cycle ({}) that run after it, so its "
+                                            "input shape is unknown; feed the cycle from a layer outside it",
+                                            s.name, fmt::join(s.inputs, ", ")),
+                                layer_site(s, "input"));
+        }
+        input_shapes.push_back(ctx.input);
         const validated_params params = validate_params(kind.schema(), s.params, ctx.site);
         if (!kind.takes_input()) {
             const std::uint32_t sps = whole(params, "steps_per_sample", ctx);
@@ -161,8 +193,18 @@ layer_network::layer_network(const std::vector<net::layer_spec>& specs, const la
         b.shape = kind.output_shape(params, ctx);
         b.statics = kind.static_figures(params, ctx);
         b.op = kind.make(params, ctx);
-        position[s.name] = layers_.size();
         layers_.push_back(std::move(b));
+    }
+    for (std::size_t p = 0; p < layers_.size(); ++p) {
+        for (const std::size_t from : layers_[p].previous_inputs) {
+            if (layers_[from].shape != input_shapes[p]) {
+                throw network_error(fmt::format("layer '{}' sums its inputs, but '{}' has shape {} and its other "
+                                                "inputs {}",
+                                                layers_[p].name, layers_[from].name, to_string(layers_[from].shape),
+                                                to_string(input_shapes[p])),
+                                    layer_site(specs[order.order[p]], "input"));
+            }
+        }
     }
 }
 
@@ -176,10 +218,14 @@ int layer_network::find(const std::string& name) const {
 void layer_network::start(unit_context& ctx) { ctx.schedule_self(id(), 0, priority_class::step, 0, 0); }
 
 // Several inputs are summed entry by entry (NIR: edges into one node add); the batches are
-// sorted by index, so this is a merge, and entries that cancel are no event.
-void layer_network::sum_inputs(const built_layer& layer) {
+// sorted by index, so this is a merge, and entries that cancel are no event. A layer's
+// previous inputs still hold their last step's output, since they run after it.
+void layer_network::sum_inputs(const built_layer& layer, bool sample_start) {
     summed_.clear();
-    for (const std::size_t from : layer.inputs) {
+    const std::size_t current = layer.inputs.size();
+    const std::size_t all = current + (sample_start ? 0 : layer.previous_inputs.size());
+    for (std::size_t k = 0; k < all; ++k) {
+        const std::size_t from = k < current ? layer.inputs[k] : layer.previous_inputs[k - current];
         const event_batch& next = layers_[from].output;
         scratch_.clear();
         std::size_t a = 0, b = 0;
@@ -207,10 +253,10 @@ void layer_network::handle(const event& ev, unit_context& ctx) {
     for (built_layer& layer : layers_) {
         layer.output.clear();
         const event_batch* input = nullptr;
-        if (layer.inputs.size() == 1) {
+        if (layer.inputs.size() == 1 && (sample_start || layer.previous_inputs.empty())) {
             input = &layers_[layer.inputs.front()].output;
         } else if (!layer.inputs.empty()) {
-            sum_inputs(layer);
+            sum_inputs(layer, sample_start);
             input = &summed_;
         }
         static const event_batch none;

@@ -3,7 +3,8 @@
 // order where every layer comes after the layers it takes, each made by its kind for its input
 // shape, and the unit that runs them all once per step. Within a step a layer's output reaches
 // the layers that take it in the same step (as NIR and the deep-learning frameworks define a
-// feed-forward pass), so the whole network is one unit: it lives on one shard. Only the
+// feed-forward pass); an edge that closes a cycle carries the previous step's output. The
+// whole network is one unit: it lives on one shard. Only the
 // non-zero entries of each output travel on (events); the operations each layer did are
 // counted as NeuroBench counts them and reported with its static figures.
 #include <cstdint>
@@ -22,6 +23,9 @@ struct built_layer {
     std::string name;
     const layer_kind* kind = nullptr;
     std::vector<std::size_t> inputs;  // positions in the run order (all earlier)
+    // Inputs that close a cycle: later layers whose output of the previous step it takes (none
+    // at a sample's first step).
+    std::vector<std::size_t> previous_inputs;
     tensor_shape shape;               // of the output
     std::unique_ptr<layer_op> op;
     layer_static statics;
@@ -37,8 +41,8 @@ struct built_layer {
 
 class layer_network final : public unit {
 public:
-    // Validates every layer (kind, parameters, arrays, input shapes; a cycle is refused, naming
-    // its layers) and makes them. Throws user_error subclasses at the layer's key.
+    // Validates every layer (kind, parameters, arrays, input shapes) and makes them. Throws
+    // user_error subclasses at the layer's key.
     layer_network(const std::vector<net::layer_spec>& layers, const layer_registry& kinds, double dt, tick_t dt_ticks);
 
     void start(unit_context& ctx) override;
@@ -55,7 +59,7 @@ public:
     void report(stats_tree& stats, std::vector<data_table>& tables) const;
 
 private:
-    void sum_inputs(const built_layer& layer);
+    void sum_inputs(const built_layer& layer, bool sample_start);
 
     std::vector<built_layer> layers_;
     tick_t dt_ticks_ = 0;

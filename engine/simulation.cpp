@@ -109,7 +109,7 @@ struct simulation::state {
         }
         if (!spec.run.duration_given && net.populations.empty()) {
             const auto alone_start = clock_type::now();
-            last_until_devices_end();
+            last_until_work_ends();
             alone_time = seconds_since(alone_start);
         }
         build_time = seconds_since(t0) - alone_time;
@@ -127,12 +127,19 @@ struct simulation::state {
         }
     }
 
-    // A run of devices alone, without a duration, ends with the latest of their own ends,
-    // rounded up to a whole step; 1 s (the default) when none runs on its own.
-    void last_until_devices_end() {
+    // A run without populations and without a duration ends with the last row of its input
+    // layers' data or the latest of its devices' own ends (rounded up to a whole step),
+    // whichever is later; 1 s (the default) when there is neither.
+    void last_until_work_ends() {
         std::optional<tick_t> end;
         for (const auto& d : devices) {
             if (const std::optional<tick_t> e = d->run_alone()) end = std::max(end.value_or(0), *e);
+        }
+        for (const net::layer_spec& l : spec.network.layers) {
+            const auto data = l.arrays.find("data");
+            if (l.kind != "input" || data == l.arrays.end() || data->second.shape.empty()) continue;
+            const auto rows = static_cast<tick_t>(data->second.shape.front());
+            end = std::max(end.value_or(0), rows * net.dt_ticks);
         }
         if (!end) return;
         net.end_ticks = (*end + net.dt_ticks - 1) / net.dt_ticks * net.dt_ticks;

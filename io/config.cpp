@@ -1,5 +1,6 @@
 #include "io/config.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -51,7 +52,13 @@ net::experiment_spec convert(const config_context& ctx, const toml::table& doc, 
     spec.network.projections = read_projections(root.child("projections"), spec.network.populations, models);
     spec.network.currents = read_currents(root.child("currents"));
     spec.network.layers = read_layers(root.child("layers"));
+    const std::vector<std::string> nir_outputs = read_nir_section(root.child("nir"), spec.network);
     read_record(root.child("record"), spec.network.populations, spec);
+    for (const std::string& output : nir_outputs) {
+        const bool listed = std::any_of(spec.layer_records.begin(), spec.layer_records.end(),
+                                        [&](const net::layer_record_spec& r) { return r.layer == output; });
+        if (!listed) spec.layer_records.push_back({output, root.child("nir").site()});
+    }
     read_devices(root, families, spec);
     return spec;
 }

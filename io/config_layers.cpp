@@ -31,13 +31,17 @@ void read_nested(const config_node& at, std::size_t depth, tensor& out) {
     for (const config_node& item : items) read_nested(item, depth + 1, out);
 }
 
-tensor read_array(const config_node& at) {
+}  // namespace
+
+tensor read_layer_array(const config_node& at) {
     if (at.node().is_table()) return read_tensor_file(at);
     tensor t;
     read_nested(at, 0, t);
     if (t.values.empty()) at.fail("an empty array");
     return t;
 }
+
+namespace {
 
 std::vector<std::string> read_inputs(const config_node& at, std::vector<error_site>& sites) {
     std::vector<std::string> inputs;
@@ -70,7 +74,7 @@ std::vector<net::layer_spec> read_layers(const config_node& section) {
             if (key == "input") {
                 layer.inputs = read_inputs(value, layer.input_sites);
             } else if (value.node().is_array() || value.node().is_table()) {
-                layer.arrays[key] = read_array(value);
+                layer.arrays[key] = read_layer_array(value);
             } else {
                 layer.params.emplace(key, read_quantity(value, std::nullopt));
             }

@@ -22,7 +22,8 @@ constexpr std::string_view schema_paths[] = {
     "record.spikes.[].population", "record.spikes.[].ids",
     "record.probes.[].population", "record.probes.[].variable", "record.probes.[].ids",
     "record.probes.[].interval", "record.layers",
-    "layers.<name>.*"};
+    "layers.<name>.*",
+    "nir.file", "nir.integration", "nir.reset", "nir.input", "nir.steps_per_sample"};
 
 }  // namespace
 

@@ -20,6 +20,11 @@ std::vector<net::projection_spec> read_projections(const config_node& section,
 net::connector_spec read_connector(const config_node& at);
 std::vector<net::current_spec> read_currents(const config_node& section);
 std::vector<net::layer_spec> read_layers(const config_node& section);
+// A layer's array: a nested list of numbers or { file = "w.npy" }.
+tensor read_layer_array(const config_node& at);
+// [nir]: a NIR graph's layers appended to the network, its input layers given their data;
+// returns the names of its Output layers, which the run records.
+std::vector<std::string> read_nir_section(const config_node& section, net::network_spec& network);
 void read_record(const config_node& record, const std::vector<net::population_spec>& populations,
                  net::experiment_spec& spec);
 

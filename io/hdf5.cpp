@@ -250,7 +250,12 @@ std::vector<std::string> dataset::read_strings() const {
         fail("read strings (it holds no variable-length text) from");
     const std::size_t n = static_cast<std::size_t>(size());
     std::vector<char*> pointers(n, nullptr);
-    datatype_handle memory = utf8_string_type(file_path(), path());
+    // Read in the stored character set (HDF5 does not convert between them): files written
+    // by h5py from bytes say ASCII.
+    datatype_handle memory(H5Tcopy(H5T_C_S1));
+    if (!memory || H5Tset_cset(memory.get(), H5Tget_cset(stored.get())) < 0 ||
+        H5Tset_size(memory.get(), H5T_VARIABLE) < 0)
+        fail("make a string type for");
     if (n > 0 && H5Dread(id(), memory.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()) < 0) fail("read");
     std::vector<std::string> out;
     out.reserve(n);

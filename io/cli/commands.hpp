@@ -44,12 +44,19 @@ struct sfq_args {
     bool quiet = false;
 };
 
+struct nir_args {
+    std::string model, input, dt, output;
+    std::string integration = "euler", reset = "hard";
+    bool quiet = false;
+};
+
 int run_command(const run_args& args);
 // Runs `spec` as `fluxon run` does: a run file at `output` (none when empty) and a summary.
 int run_experiment(const net::experiment_spec& spec, const std::string& output, bool quiet);
 int dram_command(const dram_args& args);
 int sweep_command(const sweep_args& args);
 int sfq_command(const sfq_args& args);
+int nir_command(const nir_args& args);
 int inspect_command(const std::string& path);
 // Every model and layer kind, or the one called `name`.
 int models_command(const std::string& name);

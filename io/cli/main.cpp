@@ -55,6 +55,18 @@ void add_sfq(CLI::App& app, sfq_args& args) {
     cmd->add_flag("-q,--quiet", args.quiet, "No summary");
 }
 
+void add_nir(CLI::App& app, nir_args& args) {
+    CLI::App* cmd = app.add_subcommand("nir", "Run a NIR graph on an input array (see docs/nir.md)");
+    cmd->add_option("model", args.model, "NIR file (.nir, HDF5)")->required();
+    cmd->add_option("--input", args.input,
+                    "Input array [steps, *shape]: a .npy file, FILE.npz:name or FILE.h5:/dataset")->required();
+    cmd->add_option("--dt", args.dt, "Time step, e.g. \"0.1 ms\" (NIR files do not store it)")->required();
+    cmd->add_option("--integration", args.integration, "euler (default) or exact");
+    cmd->add_option("--reset", args.reset, "hard (NIR's, default) or subtract (snnTorch's default)");
+    cmd->add_option("-o,--output", args.output, "Run file to write (HDF5, see docs/run_file.md)");
+    cmd->add_flag("-q,--quiet", args.quiet, "No summary");
+}
+
 int dispatch(int argc, char** argv) {
     CLI::App app{"fluxon: event-driven simulation of spiking and neuromorphic systems"};
     app.set_version_flag("--version", fluxon::version);
@@ -68,6 +80,8 @@ int dispatch(int argc, char** argv) {
     add_dram(app, dram);
     sfq_args sfq;
     add_sfq(app, sfq);
+    nir_args nir;
+    add_nir(app, nir);
     app.add_subcommand("inspect", "Summarize a run file")
         ->add_option("run_file", inspect_path, "Run file (HDF5)")->required();
     std::string model_name;
@@ -86,6 +100,7 @@ int dispatch(int argc, char** argv) {
     if (app.got_subcommand("sweep")) return sweep_command(sweep);
     if (app.got_subcommand("dram")) return dram_command(dram);
     if (app.got_subcommand("sfq")) return sfq_command(sfq);
+    if (app.got_subcommand("nir")) return nir_command(nir);
     if (app.got_subcommand("inspect")) return inspect_command(inspect_path);
     if (app.got_subcommand("presets")) return presets_command(preset_name);
     return models_command(model_name);

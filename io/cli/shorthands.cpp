@@ -1,6 +1,6 @@
-// `fluxon dram` and `fluxon sfq`: shorthands that write the config a user would write for a
-// device run alone ([run] and one device section, no populations, no duration) and run it as
-// `fluxon run` does.
+// `fluxon dram`, `fluxon sfq` and `fluxon nir`: shorthands that write the config a user would
+// write (a device run alone: [run] and one device section; a NIR graph: [run] and [nir]; no
+// populations, no duration) and run it as `fluxon run` does.
 #include <filesystem>
 #include <sstream>
 
@@ -43,6 +43,17 @@ int sfq_command(const sfq_args& args) {
             {"sfq", toml::table{{"circuit", absolute_if_file(args.circuit)}, {"inputs", toml::table{}}}},
     };
     return run_config(config, "sfq", args.output, args.quiet);
+}
+
+int nir_command(const nir_args& args) {
+    const toml::table config{
+            {"run", toml::table{{"dt", args.dt}}},
+            {"nir", toml::table{{"file", absolute_if_file(args.model)},
+                                {"input", toml::table{{"file", absolute_if_file(args.input)}}},
+                                {"integration", args.integration},
+                                {"reset", args.reset}}},
+    };
+    return run_config(config, "nir", args.output, args.quiet);
 }
 
 }  // namespace fluxon::cli

@@ -1,13 +1,16 @@
 #include "neurons/layers/avg_pool2d.hpp"
 #include "neurons/layers/conv1d.hpp"
 #include "neurons/layers/conv2d.hpp"
+#include "neurons/layers/delay.hpp"
 #include "neurons/layers/flatten.hpp"
+#include "neurons/layers/identity.hpp"
 #include "neurons/layers/if_layer.hpp"
 #include "neurons/layers/input.hpp"
 #include "neurons/layers/layer.hpp"
 #include "neurons/layers/lif_layer.hpp"
 #include "neurons/layers/linear.hpp"
 #include "neurons/layers/max_pool2d.hpp"
+#include "neurons/layers/nir_neurons.hpp"
 #include "neurons/layers/relu.hpp"
 #include "neurons/layers/requantize.hpp"
 #include "neurons/layers/scale.hpp"
@@ -34,6 +37,14 @@ layer_registry builtin_layers() {
     registry.add(make_requantize_layer());
     registry.add(make_if_layer());
     registry.add(make_lif_layer());
+    registry.add(make_identity_layer());
+    registry.add(make_delay_layer());
+    registry.add(make_nir_i_layer());
+    registry.add(make_nir_li_layer());
+    registry.add(make_nir_if_layer());
+    registry.add(make_nir_lif_layer());
+    registry.add(make_nir_cuba_li_layer());
+    registry.add(make_nir_cuba_lif_layer());
     return registry;
 }
 

@@ -6,7 +6,7 @@ namespace fluxon {
 namespace {
 
 // The flat C-order index of an entry is the same before and after: events pass unchanged.
-class flatten_op final : public layer_op {
+class pass_through_op final : public layer_op {
 public:
     void step(const layer_step& s) override {
         const event_batch& in = *s.input;
@@ -37,7 +37,7 @@ public:
     layer_static static_figures(const validated_params&, const layer_context&) const override { return {}; }
 
     std::unique_ptr<layer_op> make(const validated_params&, const layer_context&) const override {
-        return std::make_unique<flatten_op>();
+        return make_pass_through_op();
     }
 
 private:
@@ -45,6 +45,8 @@ private:
 };
 
 }  // namespace
+
+std::unique_ptr<layer_op> make_pass_through_op() { return std::make_unique<pass_through_op>(); }
 
 std::unique_ptr<layer_kind> make_flatten_layer() { return std::make_unique<flatten_kind>(); }
 

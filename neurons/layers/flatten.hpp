@@ -9,4 +9,7 @@ namespace fluxon {
 
 std::unique_ptr<layer_kind> make_flatten_layer();
 
+// The op of every kind whose events pass unchanged (flatten, identity).
+std::unique_ptr<layer_op> make_pass_through_op();
+
 }  // namespace fluxon

@@ -123,7 +123,8 @@ class Population:
 class Network:
     """A network description under construction; build() turns it into a Simulation.
 
-    dt and duration are strings with units or numbers in seconds; the seed draws
+    dt and duration are strings with units or numbers in seconds (duration=None: a run without
+    populations lasts until its input layers' data and its devices' work end); the seed draws
     connectivity, initial values and noise; threads (and min_slice, the fewest neurons of a
     population's per-thread slice) do not change results.
     """
@@ -145,6 +146,7 @@ class Network:
         self.layers = {}           # name -> {"kind", "input", settings...}, as [layers.<name>] holds it
         self.recorded_layers = []
         self.device_settings = {}  # family name -> settings, as Network.device() wrote them
+        self.nir_section = None    # the [nir] section Network.nir() wrote
 
     def population(self, name, size, model, **params):
         """A population of `size` neurons of `model` (fluxon.models() lists them and their
@@ -207,6 +209,23 @@ class Network:
         if record:
             self.recorded_layers.append(name)
         return name
+
+    def nir(self, path, input, integration="euler", reset="hard", steps_per_sample=None):
+        """Adds the layers of the NIR graph in `path` (docs/nir.md), named as its nodes (nested
+        graphs as "<graph>.<node>"), exactly as a config file's [nir] section: `input` is the data
+        of its Input node, an array [steps, *shape] (or a dict from Input node names to arrays
+        when it has several); `integration` is "euler" or "exact", `reset` "hard" (NIR's) or
+        "subtract" (snnTorch's default). Its Output nodes are recorded (RunResult.layer_events).
+        fluxon.nir.run does this and returns the outputs as dense arrays."""
+        import os
+        if self.nir_section is not None:
+            raise _core.NetworkError("a Network holds one NIR graph; this one already has one", key="nir")
+        section = {"file": os.path.abspath(os.fspath(path)), "input": input, "integration": integration,
+                   "reset": reset}
+        if steps_per_sample is not None:
+            section["steps_per_sample"] = steps_per_sample
+        self.nir_section = section
+        return self
 
     def device(self, family, **settings):
         """Maps the network, or some of its projections, onto a device of a registered family
@@ -283,9 +302,12 @@ class Network:
         return described
 
     def _network_description(self):
-        return {
-            "run": {"dt": self.dt, "duration": self.duration, "seed": self.seed, "threads": self.threads,
-                    "min_slice": self.min_slice, "time_base": self.time_base, "flush_interval": self.flush_interval},
+        run = {"dt": self.dt, "duration": self.duration, "seed": self.seed, "threads": self.threads,
+               "min_slice": self.min_slice, "time_base": self.time_base, "flush_interval": self.flush_interval}
+        if self.duration is None:
+            del run["duration"]
+        described = {
+            "run": run,
             "populations": {name: pop.description() for name, pop in self.populations.items()},
             "projections": {name: dict(entry) for name, entry in self.projections.items()},
             "currents": {name: dict(entry) for name, entry in self.currents.items()},
@@ -293,6 +315,9 @@ class Network:
                        "layers": list(self.recorded_layers)},
             "layers": {name: dict(entry) for name, entry in self.layers.items()},
         }
+        if self.nir_section is not None:
+            described["nir"] = dict(self.nir_section)
+        return described
 
     def build(self):
         """Checks the whole description and builds the network: a Simulation ready to run."""

@@ -1,0 +1,92 @@
+#include "io/nir_file.hpp"
+
+#include <fmt/format.h>
+
+#include "io/hdf5.hpp"
+
+namespace fluxon::io {
+namespace {
+
+[[noreturn]] void fail(const std::string& file, const std::string& object, const std::string& message) {
+    error_site site = h5::file_site(file);
+    throw io_error(fmt::format("NIR file: '{}': {}", object, message), site);
+}
+
+tensor read_numbers(const h5::dataset& d) {
+    tensor t;
+    for (const hsize_t n : d.dims()) t.shape.push_back(static_cast<std::int64_t>(n));
+    t.values = d.read_all<double>();
+    return t;
+}
+
+nir_graph read_graph(const h5::group& at);
+
+nir_node read_node(const h5::group& at, const std::string& name) {
+    nir_node node;
+    node.name = name;
+    node.path = at.path();
+    if (!at.has("type") || at.has_group("type")) fail(at.file_path(), at.path(), "a node without a 'type' dataset");
+    node.type = at.read_string("type");
+    for (const std::string& field : at.children()) {
+        if (field == "type") continue;
+        if (at.has_group(field)) {
+            if (field == "nodes" || field == "metadata") continue;  // the nested graph's, and free-form
+            fail(at.file_path(), at.child_path(field), "a group where a field of numbers or text was expected");
+        }
+        if (field == "edges") continue;
+        const h5::dataset d = at.open_dataset(field);
+        const h5::dataset_type type = d.type();
+        if (type.type_class == H5T_INTEGER || type.type_class == H5T_FLOAT) {
+            node.arrays[field] = read_numbers(d);
+        } else if (type.type_class == H5T_STRING && d.size() == 1) {
+            node.strings[field] = d.read_string();
+        } else {
+            fail(at.file_path(), d.path(), "a field that is neither numbers nor one text value");
+        }
+    }
+    if (node.type == "NIRGraph") node.graph = std::make_unique<nir_graph>(read_graph(at));
+    return node;
+}
+
+nir_graph read_graph(const h5::group& at) {
+    nir_graph graph;
+    if (!at.has_group("nodes")) fail(at.file_path(), at.path(), "a NIRGraph without a 'nodes' group");
+    const h5::group nodes = at.open_group("nodes");
+    for (const std::string& name : nodes.children()) {
+        if (!nodes.has_group(name)) fail(at.file_path(), nodes.child_path(name), "a node that is not a group");
+        graph.nodes.push_back(read_node(nodes.open_group(name), name));
+    }
+    if (at.has("edges")) {
+        const h5::dataset edges = at.open_dataset("edges");
+        const std::vector<hsize_t> dims = edges.dims();
+        const bool empty = edges.size() == 0;
+        if (!empty && (dims.size() != 2 || dims[1] != 2)) {
+            fail(at.file_path(), edges.path(), "edges must be a table of (source, target) names, shape [n, 2]");
+        }
+        if (!empty) {
+            const std::vector<std::string> names = edges.read_strings();
+            for (std::size_t k = 0; k + 1 < names.size(); k += 2) graph.edges.emplace_back(names[k], names[k + 1]);
+        }
+    }
+    return graph;
+}
+
+}  // namespace
+
+nir_document read_nir(const std::string& path) {
+    h5::silence_errors();
+    const h5::file file = h5::file::open_read_only(path);
+    const h5::group root = file.root();
+    nir_document doc;
+    doc.file = path;
+    if (!root.has_group("node")) fail(path, "/node", "no group /node: this is not a NIR file");
+    if (root.has("version") && !root.has_group("version")) doc.version = root.read_string("version");
+    nir_node top = read_node(root.open_group("node"), "");
+    if (top.type != "NIRGraph") {
+        fail(path, "/node/type", fmt::format("the top node is a {}, expected a NIRGraph", top.type));
+    }
+    doc.graph = std::move(*top.graph);
+    return doc;
+}
+
+}  // namespace fluxon::io
