@@ -47,10 +47,10 @@ net::experiment_spec convert(const config_context& ctx, const toml::table& doc, 
     root.allow_only(schema_children("", families));
     net::experiment_spec spec;
     spec.run = read_run(root.child("run"));
-    spec.network.populations = read_populations(root.child("populations"), models);
+    spec.network.populations = read_populations(root.child("populations"), models, spec.run);
     spec.network.projections = read_projections(root.child("projections"), spec.network.populations, models);
     spec.network.currents = read_currents(root.child("currents"));
-    spec.network.layers = read_layers(root.child("layers"));
+    spec.network.layers = read_layers(root.child("layers"), spec.run);
     read_record(root.child("record"), spec.network.populations, spec);
     read_devices(root, families, spec);
     return spec;
