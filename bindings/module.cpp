@@ -13,5 +13,6 @@ PYBIND11_MODULE(_core, m) {
     register_dram(m);
     register_crossbar(m);
     register_sfq(m);
+    register_events(m);
     m.attr("__version__") = fluxon::version;
 }

@@ -48,11 +48,11 @@ net::experiment_spec convert(const config_context& ctx, const toml::table& doc, 
     root.allow_only(schema_children("", families));
     net::experiment_spec spec;
     spec.run = read_run(root.child("run"));
-    spec.network.populations = read_populations(root.child("populations"), models);
+    spec.network.populations = read_populations(root.child("populations"), models, spec.run);
     spec.network.projections = read_projections(root.child("projections"), spec.network.populations, models);
     spec.network.currents = read_currents(root.child("currents"));
-    spec.network.layers = read_layers(root.child("layers"));
-    const std::vector<std::string> nir_outputs = read_nir_section(root.child("nir"), spec.network);
+    spec.network.layers = read_layers(root.child("layers"), spec.run);
+    const std::vector<std::string> nir_outputs = read_nir_section(root.child("nir"), spec.run, spec.network);
     read_record(root.child("record"), spec.network.populations, spec);
     for (const std::string& output : nir_outputs) {
         const bool listed = std::any_of(spec.layer_records.begin(), spec.layer_records.end(),

@@ -10,7 +10,8 @@
 namespace fluxon::io {
 namespace {
 
-constexpr std::string_view array_expectation = "a number, a (nested) list of numbers, or { file = \"w.npy\" }";
+constexpr std::string_view array_expectation =
+    "a number, a (nested) list of numbers, { file = \"w.npy\" } or { events = \"rec.bin\" }";
 
 // A nested list of numbers, rectangular: its shape is the lengths at each depth.
 void read_nested(const config_node& at, std::size_t depth, tensor& out) {
@@ -33,8 +34,11 @@ void read_nested(const config_node& at, std::size_t depth, tensor& out) {
 
 }  // namespace
 
-tensor read_layer_array(const config_node& at) {
-    if (at.node().is_table()) return read_tensor_file(at);
+tensor read_layer_array(const config_node& at, const net::run_spec& run) {
+    if (at.node().is_table()) {
+        if (at.child("events").present()) return read_event_frames(at, run);
+        return read_tensor_file(at);
+    }
     tensor t;
     read_nested(at, 0, t);
     if (t.values.empty()) at.fail("an empty array");
@@ -59,7 +63,7 @@ std::vector<std::string> read_inputs(const config_node& at, std::vector<error_si
 
 }  // namespace
 
-std::vector<net::layer_spec> read_layers(const config_node& section) {
+std::vector<net::layer_spec> read_layers(const config_node& section, const net::run_spec& run) {
     std::vector<net::layer_spec> layers;
     if (!section.present()) return layers;
     for (const auto& [name, at] : section.entries("a table of layers, [layers.<name>]")) {
@@ -74,7 +78,7 @@ std::vector<net::layer_spec> read_layers(const config_node& section) {
             if (key == "input") {
                 layer.inputs = read_inputs(value, layer.input_sites);
             } else if (value.node().is_array() || value.node().is_table()) {
-                layer.arrays[key] = read_layer_array(value);
+                layer.arrays[key] = read_layer_array(value, run);
             } else {
                 layer.params.emplace(key, read_quantity(value, std::nullopt));
             }

@@ -24,8 +24,9 @@ std::string read_word(const config_node& at, std::initializer_list<std::string_v
 
 // The data of one Input node: [steps, *shape] where shape is the node's (files written by NIR
 // 0.x may hold a placeholder shape [1], which is not checked).
-void give_data(const config_node& at, const nir_input& input, const std::string& version, net::layer_spec& layer) {
-    tensor data = read_layer_array(at);
+void give_data(const config_node& at, const net::run_spec& run, const nir_input& input, const std::string& version,
+               net::layer_spec& layer) {
+    tensor data = read_layer_array(at, run);
     const std::vector<std::int64_t> per_step(data.shape.begin() + (data.shape.empty() ? 0 : 1), data.shape.end());
     const bool placeholder = version.starts_with("0.") && input.shape == std::vector<std::int64_t>{1};
     if (!placeholder && per_step != input.shape) {
@@ -37,7 +38,8 @@ void give_data(const config_node& at, const nir_input& input, const std::string&
 
 }  // namespace
 
-std::vector<std::string> read_nir_section(const config_node& section, net::network_spec& network) {
+std::vector<std::string> read_nir_section(const config_node& section, const net::run_spec& run,
+                                          net::network_spec& network) {
     if (!section.present()) return {};
     section.table("a table [nir] with file and input");
     section.allow_only(schema_children("nir"));
@@ -66,8 +68,10 @@ std::vector<std::string> read_nir_section(const config_node& section, net::netwo
         throw internal_error("an imported NIR input has no layer");
     };
     const config_node input = section.require("input", "the input data: [steps, *shape] for the graph's Input node");
-    if (imported.inputs.size() == 1 && !(input.node().is_table() && !input.child("file").present())) {
-        give_data(input, imported.inputs.front(), doc.version, layer_of(imported.inputs.front().name));
+    const bool one_array =
+            !input.node().is_table() || input.child("file").present() || input.child("events").present();
+    if (imported.inputs.size() == 1 && one_array) {
+        give_data(input, run, imported.inputs.front(), doc.version, layer_of(imported.inputs.front().name));
     } else {
         std::vector<std::string> names;
         for (const nir_input& in : imported.inputs) names.push_back(in.name);
@@ -79,7 +83,7 @@ std::vector<std::string> read_nir_section(const config_node& section, net::netwo
             }
         }
         for (const nir_input& in : imported.inputs) {
-            give_data(input.require(in.name, "the data [steps, *shape] of Input node '" + in.name + "'"), in,
+            give_data(input.require(in.name, "the data [steps, *shape] of Input node '" + in.name + "'"), run, in,
                       doc.version, layer_of(in.name));
         }
     }

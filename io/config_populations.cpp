@@ -51,13 +51,24 @@ std::vector<net::init_spec> read_initial(const config_node& at, const neuron_mod
 }
 
 // The data of a spike_times source; any other model reading them would silently ignore them.
-void read_source_arrays(const config_node& at, net::population_spec& pop) {
+void read_source_arrays(const config_node& at, const net::run_spec& run, net::population_spec& pop) {
     const config_node times = at.child("times");
     const config_node ids = at.child("ids");
+    const config_node events = at.child("events");
     if (pop.model != "spike_times") {
-        for (const config_node& given : {times, ids}) {
-            if (given.present()) given.fail("only a population of model \"spike_times\" takes times and ids");
+        for (const config_node& given : {times, ids, events}) {
+            if (given.present()) {
+                given.fail(fmt::format("only a population of model \"spike_times\" takes {}",
+                                       given.key().ends_with("events") ? "events" : "times and ids"));
+            }
         }
+        return;
+    }
+    if (events.present()) {
+        for (const config_node& given : {times, ids}) {
+            if (given.present()) given.fail("give either events or times and ids, not both");
+        }
+        read_population_events(events, at.child("size"), run, pop);
         return;
     }
     pop.arrays["times"] = read_si_values(at.require("times", "the spike times, e.g. [\"1 ms\", \"2 ms\"]"),
@@ -71,7 +82,8 @@ void read_source_arrays(const config_node& at, net::population_spec& pop) {
     }
 }
 
-net::population_spec read_population(const config_node& at, const std::string& name, const model_registry& models) {
+net::population_spec read_population(const config_node& at, const std::string& name, const model_registry& models,
+                                     const net::run_spec& run) {
     check_entry_name(at, name, "population");
     at.table("a table with size and model, e.g. [populations." + name + "]");
     at.allow_only(schema_children("populations.<name>"));
@@ -86,7 +98,7 @@ net::population_spec read_population(const config_node& at, const std::string& n
     if (const config_node initial = at.child("initial"); initial.present()) {
         pop.initial = read_initial(initial, model);
     }
-    read_source_arrays(at, pop);
+    read_source_arrays(at, run, pop);
     return pop;
 }
 
@@ -103,11 +115,12 @@ void check_entry_name(const config_node& entry, const std::string& name, std::st
     }
 }
 
-std::vector<net::population_spec> read_populations(const config_node& section, const model_registry& models) {
+std::vector<net::population_spec> read_populations(const config_node& section, const model_registry& models,
+                                                   const net::run_spec& run) {
     std::vector<net::population_spec> populations;
     if (!section.present()) return populations;
     for (const auto& [name, entry] : section.entries("tables like [populations.exc]")) {
-        populations.push_back(read_population(entry.with_owner(name), name, models));
+        populations.push_back(read_population(entry.with_owner(name), name, models, run));
     }
     return populations;
 }

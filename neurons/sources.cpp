@@ -141,12 +141,7 @@ public:
         for (std::size_t k = 0; k < times.size(); ++k) {
             const auto id = static_cast<std::uint32_t>(ids[k]);
             if (id < ctx.first_id || id >= ctx.first_id + ctx.size) continue;
-            // Next grid point at or after t, tolerant of decimal round-off (0.3 ms / 0.1 ms).
-            const double steps = times[k] / ctx.dt;
-            const double nearest = std::nearbyint(steps);
-            const double step = std::fabs(steps - nearest) <= 1e-9 * std::max(1.0, nearest)
-                                    ? nearest : std::ceil(steps);
-            events.emplace_back(static_cast<std::int64_t>(step), id - ctx.first_id);
+            events.emplace_back(spike_step(times[k], ctx.dt), id - ctx.first_id);
         }
         std::sort(events.begin(), events.end());
         return std::make_unique<spike_times_block>(std::move(events));
@@ -158,6 +153,13 @@ private:
 };
 
 }  // namespace
+
+std::int64_t spike_step(double t, double dt) {
+    const double steps = t / dt;
+    const double nearest = std::nearbyint(steps);
+    const double step = std::fabs(steps - nearest) <= 1e-9 * std::max(1.0, nearest) ? nearest : std::ceil(steps);
+    return static_cast<std::int64_t>(step);
+}
 
 std::unique_ptr<neuron_model> make_poisson_source_model() { return std::make_unique<poisson_model>(); }
 std::unique_ptr<neuron_model> make_spike_times_source_model() {

@@ -8,4 +8,5 @@ try:
 except ImportError as _e:  # analysis of saved runs works without the extension
     _core_import_error = _e
 from . import analysis  # noqa: E402
+from . import events  # noqa: E402,F401  (event-camera recordings; reading needs the extension)
 from . import sfq  # noqa: E402,F401  (SFQ circuits; needs the extension only to run)

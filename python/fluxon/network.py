@@ -158,6 +158,31 @@ class Network:
         return self._add_population(Population(self, name, size, "spike_times", {},
                                                {"times": times, "ids": ids}))
 
+    def event_source(self, name, path, size=None, format=None, sensor=None, sensor_size=None, crop=None,
+                     downsample=None, merge_polarity=None, start=None, stop=None, offset=None, on_same_step=None):
+        """A spike_times population whose spikes are the events of a recording (docs/events.md):
+        input entry p*H*W + y*W + x spikes at each event's exact time (from `start`, plus
+        `offset`). The arguments are the keys of a config file's
+        populations.<name>.events table: format, sensor, sensor_size (W, H) or (W, H, P), crop
+        (x0, y0, width, height), downsample, merge_polarity, start, stop, offset (times in s or
+        strings such as "10 ms") and on_same_step ("keep_first": one spike per input per step, the
+        default; "error"). size defaults to P*H*W of the selection (reading the file once here);
+        the core reads the file when the network is built and checks size against it."""
+        import os
+        events = {"file": os.path.abspath(os.fspath(path))}
+        for key, value in (("format", format), ("sensor", sensor), ("sensor_size", sensor_size), ("crop", crop),
+                           ("downsample", downsample), ("merge_polarity", merge_polarity), ("start", start),
+                           ("stop", stop), ("offset", offset), ("on_same_step", on_same_step)):
+            if value is not None:
+                events[key] = list(value) if key in ("sensor_size", "crop") else value
+        if size is None:
+            from . import events as event_files
+            rec = event_files.read(events["file"], format, sensor, sensor_size)
+            _, _, (w, h, p) = event_files.select(rec.events, rec.sensor_size, crop, downsample or 1,
+                                                 bool(merge_polarity), start or 0, stop)
+            size = w * h * p
+        return self._add_population(Population(self, name, size, "spike_times", {}, {"events": events}))
+
     def poisson(self, name, size, rate):
         """Independent Poisson spike trains at `rate` each (model poisson)."""
         return self._add_population(Population(self, name, size, "poisson", {"rate": rate}))
