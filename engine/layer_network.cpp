@@ -193,6 +193,9 @@ layer_network::layer_network(const std::vector<net::layer_spec>& specs, const la
         b.shape = kind.output_shape(params, ctx);
         b.statics = kind.static_figures(params, ctx);
         b.op = kind.make(params, ctx);
+        std::vector<std::uint32_t> probe;
+        b.routes = kind.takes_input() && ctx.input.size() > 0 && b.op->fan_out(0, probe);
+        if (!b.routes) neuron_layers_.push_back(layers_.size());
         layers_.push_back(std::move(b));
     }
     for (std::size_t p = 0; p < layers_.size(); ++p) {
@@ -261,6 +264,7 @@ void layer_network::handle(const event& ev, unit_context& ctx) {
         }
         static const event_batch none;
         layer.op->step(layer_step{step, sample_start, input ? input : &none, &layer.output, &layer.counts});
+        if (logging_ && !layer.routes) log_layer(layer, input);
         layer.events += layer.output.size();
         if (layer.recorded) {
             layer.rec_steps.insert(layer.rec_steps.end(), layer.output.size(), step);
@@ -268,8 +272,67 @@ void layer_network::handle(const event& ev, unit_context& ctx) {
             layer.rec_values.insert(layer.rec_values.end(), layer.output.value.begin(), layer.output.value.end());
         }
     }
+    if (logging_) log_.steps.push_back(step);
     ++steps_;
     ctx.schedule_self(id(), ev.time + dt_ticks_, priority_class::step, 0, 0);
+}
+
+// Layers run in run order, so the neuron layers' entries land in the log in their order; the
+// input is copied now because a summed input is overwritten by the next layer that sums.
+void layer_network::log_layer(const built_layer& layer, const event_batch* input) {
+    log_.ids.insert(log_.ids.end(), layer.output.index.begin(), layer.output.index.end());
+    log_.begin.push_back(log_.ids.size());
+    if (input != nullptr) log_.input_ids.insert(log_.input_ids.end(), input->index.begin(), input->index.end());
+    log_.input_begin.push_back(log_.input_ids.size());
+}
+
+void layer_network::for_each_synapse(
+        const std::function<void(std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t)>& visit) const {
+    // Who takes each layer's output (this step's or the previous step's alike).
+    std::vector<std::vector<std::size_t>> takers(layers_.size());
+    for (std::size_t p = 0; p < layers_.size(); ++p) {
+        for (const std::size_t from : layers_[p].inputs) takers[from].push_back(p);
+        for (const std::size_t from : layers_[p].previous_inputs) takers[from].push_back(p);
+    }
+    std::vector<int> neuron_index(layers_.size(), -1);
+    for (std::size_t k = 0; k < neuron_layers_.size(); ++k) neuron_index[neuron_layers_[k]] = static_cast<int>(k);
+    // Entries already reached from the current source entry, per layer (a stamp per source).
+    std::vector<std::vector<std::uint64_t>> seen(layers_.size());
+    for (std::size_t p = 0; p < layers_.size(); ++p) seen[p].assign(layers_[p].shape.size(), 0);
+    std::uint64_t stamp = 0;
+    std::vector<std::pair<std::size_t, std::uint32_t>> frontier, next;
+    std::vector<std::uint32_t> outs;
+    for (std::size_t k = 0; k < neuron_layers_.size(); ++k) {
+        const std::size_t source = neuron_layers_[k];
+        for (std::uint32_t j = 0; j < layers_[source].shape.size(); ++j) {
+            ++stamp;
+            frontier.assign(1, {source, j});
+            while (!frontier.empty()) {
+                next.clear();
+                for (const auto& [at, entry] : frontier) {
+                    for (const std::size_t t : takers[at]) {
+                        const built_layer& taker = layers_[t];
+                        outs.clear();
+                        if (taker.routes) {
+                            taker.op->fan_out(entry, outs);
+                        } else {
+                            outs.push_back(entry);
+                        }
+                        for (const std::uint32_t o : outs) {
+                            if (seen[t][o] == stamp) continue;
+                            seen[t][o] = stamp;
+                            if (taker.routes) {
+                                next.emplace_back(t, o);
+                            } else {
+                                visit(static_cast<std::uint32_t>(k), j, static_cast<std::uint32_t>(neuron_index[t]), o);
+                            }
+                        }
+                    }
+                }
+                std::swap(frontier, next);
+            }
+        }
+    }
 }
 
 void layer_network::report(stats_tree& stats, std::vector<data_table>& tables) const {

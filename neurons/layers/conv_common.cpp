@@ -96,6 +96,26 @@ private:
         return ops;
     }
 
+public:
+    bool fan_out(std::uint32_t index, std::vector<std::uint32_t>& outputs) const override {
+        const std::size_t c = index / positions_in_, at = index % positions_in_;
+        const std::size_t y = at / cols_.in, x = at % cols_.in;
+        const std::size_t taps = std::size_t{kh_} * kw_;
+        const std::size_t first_out = (c / cin_group_) * cout_group_;
+        for (std::uint32_t r = rows_.first[y]; r < rows_.first[y + 1]; ++r) {
+            for (std::uint32_t q = cols_.first[x]; q < cols_.first[x + 1]; ++q) {
+                const std::size_t t = std::size_t{rows_.kernel_index[r]} * kw_ + cols_.kernel_index[q];
+                const double* w = &weights_[(c * taps + t) * cout_group_];
+                const std::size_t position = std::size_t{rows_.out_index[r]} * cols_.out + cols_.out_index[q];
+                for (std::size_t j = 0; j < cout_group_; ++j) {
+                    if (w[j] != 0.0) outputs.push_back(static_cast<std::uint32_t>((first_out + j) * positions_out_ + position));
+                }
+            }
+        }
+        return true;
+    }
+
+private:
     void emit(event_batch& out) const {
         for (std::size_t co = 0; co < c_out_; ++co) {
             for (std::size_t p = 0; p < positions_out_; ++p) {

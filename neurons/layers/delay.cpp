@@ -40,6 +40,11 @@ public:
         due.clear();
     }
 
+    bool fan_out(std::uint32_t input, std::vector<std::uint32_t>& outputs) const override {
+        outputs.push_back(input);
+        return true;
+    }
+
 private:
     std::vector<std::uint32_t> steps_;  // per entry
     std::vector<event_batch> ring_;

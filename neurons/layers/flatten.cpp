@@ -13,6 +13,10 @@ public:
         s.output->index.insert(s.output->index.end(), in.index.begin(), in.index.end());
         s.output->value.insert(s.output->value.end(), in.value.begin(), in.value.end());
     }
+    bool fan_out(std::uint32_t input, std::vector<std::uint32_t>& outputs) const override {
+        outputs.push_back(input);
+        return true;
+    }
 };
 
 class flatten_kind final : public layer_kind {

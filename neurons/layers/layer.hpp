@@ -85,6 +85,11 @@ class layer_op {
 public:
     virtual ~layer_op() = default;
     virtual void step(const layer_step& s) = 0;
+    // Where an event of input entry `input` goes, for placing a layered network on hardware:
+    // a connection or structural op appends every output entry it reaches through a non-zero
+    // weight (or a window, or unchanged) and returns true; an op of neurons (activation
+    // layers: their own state and output) returns false, since its outputs are new events.
+    virtual bool fan_out(std::uint32_t /*input*/, std::vector<std::uint32_t>& /*outputs*/) const { return false; }
 };
 
 // An array a kind reads: its name in the config section, and whether it must be given.

@@ -49,6 +49,14 @@ public:
         }
     }
 
+    bool fan_out(std::uint32_t input, std::vector<std::uint32_t>& outputs) const override {
+        const double* column = &columns_[std::size_t{input} * out_];
+        for (std::size_t i = 0; i < out_; ++i) {
+            if (column[i] != 0.0) outputs.push_back(static_cast<std::uint32_t>(i));
+        }
+        return true;
+    }
+
 private:
     std::size_t in_ = 0, out_ = 0;
     std::vector<double> columns_, bias_, acc_;

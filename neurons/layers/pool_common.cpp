@@ -81,6 +81,11 @@ public:
         }
     }
 
+    bool fan_out(std::uint32_t input, std::vector<std::uint32_t>& outputs) const override {
+        geometry_.for_each_window(input, [&](std::size_t o) { outputs.push_back(static_cast<std::uint32_t>(o)); });
+        return true;
+    }
+
 private:
     pool_geometry geometry_;
     double divisor_;
@@ -112,6 +117,11 @@ public:
             const double v = events_[o] < covered_[o] ? std::max(best_[o], 0.0) : best_[o];
             if (v != 0.0) s.output->push(static_cast<std::uint32_t>(o), v);
         }
+    }
+
+    bool fan_out(std::uint32_t input, std::vector<std::uint32_t>& outputs) const override {
+        geometry_.for_each_window(input, [&](std::size_t o) { outputs.push_back(static_cast<std::uint32_t>(o)); });
+        return true;
     }
 
 private:

@@ -10,9 +10,16 @@
 namespace fluxon {
 namespace {
 
-// Every synapse of the network as (pre population, pre, post population, post).
+// Every synapse of the network as (pre population, pre, post population, post); the placed
+// layers of a layered network follow the populations.
 connectivity_walk walk_of(const built_network& net) {
     return [&net](const synapse_visitor& visit) {
+        if (net.layers != nullptr) {
+            const auto first = static_cast<std::uint32_t>(net.populations.size());
+            net.layers->for_each_synapse([&](std::uint32_t pre, std::uint32_t j, std::uint32_t post, std::uint32_t i) {
+                visit(first + pre, j, first + post, i);
+            });
+        }
         for (std::size_t e = 0; e < net.projections.size(); ++e) {
             const auto& proj = net.projections[e];
             const auto pre = static_cast<std::uint32_t>(proj.pre_index);
@@ -31,13 +38,18 @@ connectivity_walk walk_of(const built_network& net) {
     };
 }
 
-// A mapper error names the population; point it at where the population was declared too.
+// A mapper error names the population or layer; point it at where it was declared too.
 error_site located(error_site site, const net::experiment_spec& spec) {
+    const auto point = [&](const error_site& declared) {
+        site.file = declared.file;
+        site.line = declared.line;
+        site.key = declared.key;
+    };
     for (const auto& p : spec.network.populations) {
-        if (p.name != site.node || !site.file.empty()) continue;
-        site.file = p.site.file;
-        site.line = p.site.line;
-        site.key = p.site.key;
+        if (p.name == site.node && site.file.empty()) point(p.site);
+    }
+    for (const auto& l : spec.network.layers) {
+        if (l.name == site.node && site.file.empty()) point(l.site);
     }
     return site;
 }
@@ -59,20 +71,37 @@ chip_binding::chip_binding(const chip_settings& settings, const net::experiment_
                                settings.step_period_site);
         }
     }
+    for (const auto& p : net.populations) placed_names_.push_back(p.name);
+    first_layer_ = placed_names_.size();
+    if (net.layers != nullptr) {
+        if (options_.timed) {
+            throw config_error("a layered network runs on the chip in annotated fidelity only: its layers pass "
+                               "events within a step, which a late message could not join",
+                               settings.fidelity_site);
+        }
+        for (const std::size_t p : net.layers->neuron_layers()) placed_names_.push_back(net.layers->layers()[p].name);
+        net.layers->keep_event_log();
+    }
     topology_ = make_topology(chip_);
     map(settings, experiment);
     quantize_weights();
     attach_slices();
     const dram_params* dram_ptr = dram_ ? &*dram_ : nullptr;
     model_ = std::make_unique<chip_model>(chip_, mapping_, *topology_, ledger_, options_, dram_ptr, place_array_ports());
-    spikes_.resize(net.populations.size());
-    spike_spans_.resize(net.populations.size());
+    spikes_.resize(placed_names_.size());
+    spike_spans_.resize(placed_names_.size());
     active_.resize(mapping_.cores.size());
 }
 
 void chip_binding::map(const chip_settings& settings, const net::experiment_spec& experiment) {
     std::vector<mapper_population> populations;
     for (const auto& p : net_.populations) populations.push_back({p.name, p.size});
+    if (net_.layers != nullptr) {
+        for (const std::size_t p : net_.layers->neuron_layers()) {
+            const built_layer& l = net_.layers->layers()[p];
+            populations.push_back({l.name, static_cast<std::uint32_t>(l.shape.size())});
+        }
+    }
     mapper_options mo;
     mo.strategy = settings.mapper;
     mo.chunk_neurons = settings.chunk_neurons;
@@ -169,10 +198,24 @@ std::vector<chip_array_port> chip_binding::place_array_ports() const {
 
 void chip_binding::account_window() {
     late_messages_.clear();
-    const spike_window& any = net_.populations.front().slices.front()->log().latest();
-    for (std::size_t q = 0; q < any.steps.size(); ++q) {
+    const spike_window* any = net_.populations.empty() ? nullptr : &net_.populations.front().slices.front()->log().latest();
+    layer_event_log* log = net_.layers != nullptr ? &net_.layers->event_log() : nullptr;
+    const std::size_t steps = any != nullptr ? any->steps.size() : log->steps.size();
+    if (any != nullptr && log != nullptr && log->steps != any->steps) {
+        throw internal_error("the layered network and the populations stepped through different steps in a window");
+    }
+    const std::size_t placed_layers = placed_names_.size() - first_layer_;
+    for (std::size_t q = 0; q < steps; ++q) {
         std::fill(active_.begin(), active_.end(), 0u);
         std::size_t slice_index = 0;
+        for (std::size_t k = 0; k < placed_layers; ++k) {
+            const std::size_t at = q * placed_layers + k, p = first_layer_ + k;
+            spikes_[p].assign(log->ids.begin() + static_cast<std::ptrdiff_t>(log->begin[at]),
+                              log->ids.begin() + static_cast<std::ptrdiff_t>(log->begin[at + 1]));
+            spike_spans_[p] = spikes_[p];
+            const auto& core_of = mapping_.core_of[p];
+            for (auto i = log->input_begin[at]; i < log->input_begin[at + 1]; ++i) ++active_[core_of[log->input_ids[i]]];
+        }
         for (std::size_t p = 0; p < net_.populations.size(); ++p) {
             auto& ids = spikes_[p];
             ids.clear();
@@ -184,8 +227,9 @@ void chip_binding::account_window() {
             }
             spike_spans_[p] = ids;
         }
-        model_->step(any.steps[q], spike_spans_, active_, late_messages_);
+        model_->step(any != nullptr ? any->steps[q] : log->steps[q], spike_spans_, active_, late_messages_);
     }
+    if (log != nullptr) log->clear();
     if (!options_.timed) return;
     late_.clear();
     for (const late_message& m : late_messages_) {

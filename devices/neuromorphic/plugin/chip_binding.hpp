@@ -3,6 +3,13 @@
 // cores, rounds weights to the chip's fixed point, makes the slices count active neurons (and
 // apply late deliveries in timed fidelity), and after every window feeds the window's spikes,
 // step by step, to the chip model that charges the ledger.
+//
+// A layered network is placed too: its input layers and neuron layers (not the connection and
+// structural layers between them, whose weights and windows become the synapses) are placed
+// like populations, after them; every event of such a layer (a spike, or a graded value, which
+// costs what a spike costs) is a message to each core its synapses reach, and a neuron that
+// received input in a step is an active update. Layer weights keep their precision and its
+// events their timing: annotated fidelity only.
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +42,8 @@ public:
     void finish();
 
     const chip_params& chip() const { return chip_; }
+    // What the mapping's population indices name: the populations, then the placed layers.
+    const std::vector<std::string>& placed_names() const { return placed_names_; }
     const core_mapping& mapping() const { return mapping_; }
     const noc_topology& topology() const { return *topology_; }
     const ledger& book() const { return ledger_; }
@@ -72,6 +81,8 @@ private:
     std::vector<std::uint32_t> active_;
     std::vector<std::vector<std::uint32_t>> group_cores_;  // per slice (population order): its input groups' cores
     std::vector<late_message> late_messages_;
+    std::vector<std::string> placed_names_;
+    std::size_t first_layer_ = 0;  // mapping index of the first placed layer (= populations)
 };
 
 }  // namespace fluxon

@@ -25,7 +25,7 @@ struct chip_settings final : device_settings {
     // cores; absent: every synapse on chip (synapses_per_core is then a hard limit).
     std::optional<dram_preset> synapse_dram;
     std::uint32_t bytes_per_synapse = 4;
-    error_site site, step_period_site;
+    error_site site, step_period_site, fidelity_site;
 };
 
 }  // namespace fluxon

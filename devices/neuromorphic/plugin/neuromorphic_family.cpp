@@ -41,7 +41,10 @@ void apply_topology(const config_node& at, const std::string& topology, chip_par
 void read_timing(const config_node& section, chip_settings& s) {
     bool timed = false;
     config_node fidelity = section.child("fidelity");
-    if (fidelity.present()) timed = read_choice(fidelity, {"annotated", "timed"}) == "timed";
+    if (fidelity.present()) {
+        timed = read_choice(fidelity, {"annotated", "timed"}) == "timed";
+        s.fidelity_site = fidelity.site();
+    }
     s.options.timed = timed;
     const config_node period = section.child("step_period");
     if (period.present() && !(period.node().is_string() && period.node().as_string()->get() == "asap")) {
@@ -116,7 +119,7 @@ public:
         std::vector<std::string> population;
         std::vector<std::int64_t> first, size, core;
         for (const core_chunk& c : binding_.mapping().chunks) {
-            population.push_back(net_.populations[c.population].name);
+            population.push_back(binding_.placed_names()[c.population]);
             first.push_back(c.first);
             size.push_back(c.size);
             core.push_back(c.core);
