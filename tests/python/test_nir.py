@@ -6,6 +6,7 @@ BSD-3-Clause), in ../shared/data/nir/."""
 import os
 import pathlib
 import subprocess
+import sys
 
 import h5py
 import numpy as np
@@ -235,3 +236,14 @@ def test_bad_inputs_and_files_name_the_culprit(tmp_path):
         fluxon.nir.load(bad, np.zeros((5, 2)), dt=1e-3).build()
     with pytest.raises(fluxon.ConfigError, match=r"one of euler, exact"):
         fluxon.nir.load(LIF / "lif_norse.nir", np.zeros((5, 1)), dt=1e-3, integration="rk4").build()
+
+
+def test_the_nmnist_example_runs_the_cnn_on_two_chips_and_agrees_with_its_config(tmp_path):
+    script = ROOT / "examples" / "python" / "nir_nmnist.py"
+    out = subprocess.run([sys.executable, "-B", str(script)], check=True, capture_output=True, text=True,
+                         cwd=tmp_path).stdout
+    rows = {line.split()[0]: line.split() for line in out.splitlines() if line.startswith(("loihi", "spinnaker2"))}
+    assert rows["loihi"][1] == rows["spinnaker2"][1]  # the same class: the chip does not change the network
+    assert rows["loihi"][-1] == rows["spinnaker2"][-1] == "2827262"
+    config = fluxon.load_config(ROOT / "examples" / "nir" / "nmnist_cnn_loihi.toml").run()
+    assert f"{config.total_energy * 1e6:.4g} uJ" == " ".join(rows["loihi"][3:5])
