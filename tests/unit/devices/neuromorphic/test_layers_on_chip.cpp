@@ -77,3 +77,33 @@ TEST_CASE("chip: layered networks run in annotated fidelity only") {
                                     test_models(), test_families()),
                          doctest::Contains("annotated fidelity only"), config_error);
 }
+
+TEST_CASE("chip: a layer's synaptic rows that do not fit on their core are read from DRAM") {
+    // x -> fc (three weights of 1) -> three IF neurons: {x0, n0} on core 0, {n1, n2} on core 1.
+    // With one synapse per core, x0's row at core 1 (two synapses, 8 bytes: one 64-byte burst)
+    // lives in DRAM and is read for each of x's two events; its row at core 0 stays on chip.
+    temp_file preset("unitchip1", unit_chip_text(1));
+    const std::string config = R"([run]
+dt = "1 ms"
+[layers.x]
+kind = "input"
+data = [[1], [0], [2]]
+[layers.fc]
+kind = "linear"
+input = "x"
+weight = [[1], [1], [1]]
+[layers.n]
+kind = "nir_if"
+input = "fc"
+v_threshold = [10]
+[hardware]
+preset = ")" + preset.path.string() + R"("
+mapper = "sequential"
+synapse_dram = "ddr4_3200"
+)";
+    simulation sim(io::parse_config_text(config, "layers.toml"), test_models(), test_families());
+    const run_result r = sim.run();
+    CHECK(count(r, "chip", "dram_reads") == 2);
+    CHECK(count(r, "chip", "synaptic_events") == 6);
+    CHECK(column<std::int64_t>(describe(sim, "chip"), "cores", "synapses_off_chip") == std::vector<std::int64_t>{0, 2});
+}
