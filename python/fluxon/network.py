@@ -301,20 +301,23 @@ class Network:
                            bytes_per_synapse=bytes_per_synapse)
 
     def crossbar(self, preset, projections=None, random_weights=None, weight_bits=None, adc_bits=None,
-                 d2d_sigma=None, programming_sigma=None, read_sigma=None, drift_age=None, replicas=None):
+                 d2d_sigma=None, programming_sigma=None, read_sigma=None, drift_age=None, replicas=None,
+                 layers=None):
         """Computes projections in modelled crossbar arrays (docs/crossbar.md): shorthand for
         device("crossbar", ...), reported as the device "crossbar". `preset` is a
         shipped preset name (fluxon.crossbar_presets() lists them) or the path of a preset file.
-        projections: names (default: every projection); their weight matrices are tiled onto the
-        arrays and every step's spikes drive the rows, so targets receive the converted column
-        sums. random_weights: projections whose weights are the devices' own mismatch (their
+        projections: names; their weight matrices are tiled onto the arrays and every step's
+        spikes drive the rows, so targets receive the converted column sums. layers: linear
+        layers computed in the arrays the same way, their graded inputs through the preset's
+        input encoding. Without projections and layers: every projection and linear layer;
+        with one of them, only what it names. random_weights: projections whose weights are the devices' own mismatch (their
         weight is the spread; needs weight_bits=0). The other arguments override the preset:
         weight_bits (0: analog), adc_bits (0: ideal), d2d_sigma, programming_sigma, read_sigma
         (relative), drift_age (time since programming, "1 day"), replicas (copies per tile)."""
         return self.device("crossbar", preset=preset, projections=projections, random_weights=random_weights,
                            weight_bits=weight_bits, adc_bits=adc_bits, d2d_sigma=d2d_sigma,
                            programming_sigma=programming_sigma, read_sigma=read_sigma, drift_age=drift_age,
-                           replicas=replicas)
+                           replicas=replicas, layers=layers)
 
     def description(self):
         """The plain description build() hands to the C++ core (the run file records it as JSON):

@@ -265,3 +265,55 @@ def test_layer_kinds_describe_the_registry():
     assert conv["parameters"]["stride"]["default"] == 1.0
     assert kinds["requantize"]["role"] == "activation" and kinds["max_pool2d"]["role"] == "structural"
     assert not kinds["input"]["takes_input"]
+
+
+def test_a_linear_layer_in_ideal_crossbar_arrays_reads_quantised_inputs_exactly():
+    """The ideal preset (analog weights, ideal converters, 8-bit bit-serial inputs): each step's
+    inputs are scaled by their largest magnitude, rounded to 8-bit codes, positive and negative
+    events read separately; the outputs are W times those inputs plus the bias, a read per bit
+    plane that has a set bit (spike-like steps: one per sign)."""
+    w = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]])
+    b = np.array([0.1, -0.2])
+    x = np.array([[3.0, -1.0, 0.4], [1.0, 1.0, -1.0], [0.0, 0.0, 0.0]])
+    net = fluxon.Network(dt="1 ms", duration=None)
+    net.layer("x", "input", data=x)
+    net.layer("y", "linear", input="x", weight=w, bias=b, record=True)
+    net.crossbar("ideal")
+    r = net.build().run()
+    got = outputs_per_step(r, "y", 2, 3)
+    expected = []
+    for row in x:
+        s = np.abs(row).max()
+        if s == 0:
+            expected.append(b)
+            continue
+        codes = np.rint(np.abs(row) / s * 255) / 255 * s * np.sign(row)
+        if np.all(np.abs(row[row != 0]) == s):
+            codes = row
+        expected.append(w @ codes + b)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+    # A bit plane without a set bit costs no read. Step 0, positive codes 255 and 34: 8 planes;
+    # negative code 85 = 0b01010101: 4 planes. Step 1, +-1 only: one read per sign. Step 2: none.
+    assert r.devices["crossbar"].stats["reads"] == 8 + 4 + 2
+    # NeuroBench's counts are the layer's own: 3 + 3 events, each meeting 2 weights.
+    assert r.layers["stats"]["effective_macs"] + r.layers["stats"]["effective_acs"] == 12
+    with pytest.raises(fluxon.ConfigError, match="crossbar arrays compute linear layers"):
+        net2 = fluxon.Network(dt="1 ms", duration=None)
+        net2.layer("x", "input", data=np.ones((2, 1, 4, 4)))
+        net2.layer("c", "conv2d", input="x", weight=np.ones((1, 1, 3, 3)))
+        net2.crossbar("ideal", layers=["c"])
+        net2.build()
+
+
+def test_the_bnn_digits_on_crossbar_presets_lose_accuracy_as_their_devices_say():
+    """BinaryNet MLP on the 360 test digits with both linear layers in arrays: the ideal preset
+    scores exactly as the exact network (304/360), the noisy ones lower."""
+    d = np.load(ROOT / "examples" / "layers" / "digits.npz")
+    scores = {}
+    for preset in ("ideal", "reram_neurosim", "pcm_aihwkit"):
+        sim = fluxon.load_config(ROOT / "examples" / "layers" / "bnn_digits.toml",
+                                 overrides=[f'crossbar.preset="{preset}"'])
+        out = outputs_per_step(sim.run(), "fc2", 10, 360)
+        scores[preset] = np.mean(out.argmax(1) == d["test_y"])
+    assert scores["ideal"] == pytest.approx(304 / 360)
+    assert scores["pcm_aihwkit"] < scores["ideal"]

@@ -76,7 +76,54 @@ double crossbar_drift_age(const crossbar_spec& spec) {
     return age;
 }
 
-crossbar_binding::crossbar_binding(const crossbar_settings& settings, built_network& net) {
+namespace {
+
+// The linear layers [crossbar] maps: those `layers` names (each must be a linear layer), or,
+// when neither `projections` nor `layers` is given, every linear layer.
+std::vector<std::size_t> chosen_layers(const crossbar_spec& spec, const built_network& net) {
+    std::vector<std::size_t> chosen;
+    if (net.layers == nullptr) {
+        if (!spec.layers.empty()) {
+            error_site site = spec.layer_sites.front();
+            site.node = spec.layers.front();
+            throw config_error(fmt::format("no layer is called '{}': the network has no layers", spec.layers.front()),
+                               site);
+        }
+        return chosen;
+    }
+    const auto& layers = net.layers->layers();
+    for (std::size_t k = 0; k < spec.layers.size(); ++k) {
+        const int at = net.layers->find(spec.layers[k]);
+        error_site site = spec.layer_sites.at(k);
+        site.node = spec.layers[k];
+        if (at < 0) throw config_error(fmt::format("no layer is called '{}'", spec.layers[k]), site);
+        if (layers[static_cast<std::size_t>(at)].kind->name() != "linear") {
+            throw config_error(fmt::format("layer '{}' is a {} layer; crossbar arrays compute linear layers (conv "
+                                           "layers: not yet)",
+                                           spec.layers[k], layers[static_cast<std::size_t>(at)].kind->name()),
+                               site);
+        }
+        chosen.push_back(static_cast<std::size_t>(at));
+    }
+    if (!spec.layers_given && !spec.projections_given) {
+        for (std::size_t p = 0; p < layers.size(); ++p) {
+            if (layers[p].kind->name() == "linear") chosen.push_back(p);
+        }
+    }
+    return chosen;
+}
+
+const net::layer_spec& layer_spec_of(const net::experiment_spec& experiment, const std::string& name) {
+    for (const net::layer_spec& l : experiment.network.layers) {
+        if (l.name == name) return l;
+    }
+    throw internal_error("a built layer has no description: " + name);
+}
+
+}  // namespace
+
+crossbar_binding::crossbar_binding(const crossbar_settings& settings, const net::experiment_spec& experiment,
+                                   built_network& net) {
     const crossbar_spec& spec = settings.spec;
     const crossbar_params& params = settings.params;
     const double drift_age = settings.drift_age;
@@ -92,10 +139,12 @@ crossbar_binding::crossbar_binding(const crossbar_settings& settings, built_netw
     }
     for (std::size_t e = 0; e < net.projections.size(); ++e) {
         const auto& listed = spec.projections;
-        if (listed.empty() || std::find(listed.begin(), listed.end(), net.projections[e].name) != listed.end()) {
+        const bool all = !spec.projections_given && !spec.layers_given;
+        if (all || std::find(listed.begin(), listed.end(), net.projections[e].name) != listed.end()) {
             chosen_.push_back(e);
         }
     }
+    const std::vector<std::size_t> layer_positions = chosen_layers(spec, net);
     for (std::size_t k = 0; k < spec.random_weights.size(); ++k) {
         const auto it = named(spec.random_weights[k]);
         const bool mapped = it != net.projections.end() &&
@@ -117,6 +166,12 @@ crossbar_binding::crossbar_binding(const crossbar_settings& settings, built_netw
         for (std::size_t e : chosen_) {
             const double cells = static_cast<double>(net.populations[net.projections[e].pre_index].size) *
                                  net.populations[net.projections[e].post_index].size;
+            bytes += cells * (8.0 + per_cell * enc.slices);
+        }
+        for (const std::size_t p : layer_positions) {
+            const built_layer& l = net.layers->layers()[p];
+            const double cells = static_cast<double>(l.shape.size()) *
+                                 static_cast<double>(layer_spec_of(experiment, l.name).arrays.at("weight").shape[1]);
             bytes += cells * (8.0 + per_cell * enc.slices);
         }
     }
@@ -163,7 +218,37 @@ crossbar_binding::crossbar_binding(const crossbar_settings& settings, built_netw
         }
         matrices.push_back(std::move(w));
     }
+    // A linear layer's matrix: its weight [out, in] as inputs x outputs.
+    for (const std::size_t p : layer_positions) {
+        const net::layer_spec& l = layer_spec_of(experiment, net.layers->layers()[p].name);
+        const tensor& weight = l.arrays.at("weight");
+        crossbar_weights w;
+        w.name = l.name;
+        w.rows = static_cast<std::uint32_t>(weight.shape[1]);
+        w.columns = static_cast<std::uint32_t>(weight.shape[0]);
+        w.site = spec.site;
+        w.seed = derive_seed(net.seed, stream_kind::device, net.projections.size() + p);
+        w.values.resize(weight.values.size());
+        for (std::uint32_t i = 0; i < w.columns; ++i) {
+            for (std::uint32_t j = 0; j < w.rows; ++j) w.values[std::size_t{j} * w.columns + i] = weight.values[std::size_t{i} * w.rows + j];
+        }
+        matrices.push_back(std::move(w));
+    }
     system_ = std::make_unique<crossbar_system>(params, std::move(matrices), spec.replicas, drift_age);
+
+    // From now on the mapped layers compute in the arrays.
+    for (std::size_t k = 0; k < layer_positions.size(); ++k) {
+        built_layer& layer = net.layers->layers()[layer_positions[k]];
+        const net::layer_spec& l = layer_spec_of(experiment, layer.name);
+        const auto bias = l.arrays.find("bias");
+        auto op = std::make_unique<crossbar_layer_op>(
+                std::move(layer.op), *system_, static_cast<std::uint32_t>(chosen_.size() + k),
+                static_cast<std::uint32_t>(layer.shape.size()),
+                bias == l.arrays.end() ? std::vector<double>{} : bias->second.values);
+        readers_.push_back(&op->reader());
+        layers_.push_back({layer.name, op.get()});
+        layer.op = std::move(op);
+    }
 
     // From now on the targets receive these projections through the arrays.
     for (std::uint32_t m = 0; m < chosen_.size(); ++m) {

@@ -6,9 +6,11 @@
 #include <memory>
 #include <vector>
 
+#include "devices/crossbar/plugin/crossbar_layer.hpp"
 #include "devices/crossbar/plugin/crossbar_system.hpp"
 #include "devices/crossbar/plugin/crossbar_settings.hpp"
 #include "engine/network_builder.hpp"
+#include "networks/spec.hpp"
 
 namespace fluxon {
 
@@ -16,19 +18,26 @@ class crossbar_binding {
 public:
     // Throws network_error when a matrix does not fit the arrays, config_error for projections
     // that cannot be mapped (naming them).
-    crossbar_binding(const crossbar_settings& settings, built_network& net);
+    crossbar_binding(const crossbar_settings& settings, const net::experiment_spec& experiment, built_network& net);
 
     // Called once after the run: gathers the slices' counts into the ledger.
     void finish();
 
     const crossbar_system& system() const { return *system_; }
-    // Per mapped matrix: the projection's index in built_network::projections.
+    // The mapped projections' indices in built_network::projections: the first matrices.
     const std::vector<std::size_t>& projections() const { return chosen_; }
+    // The mapped layers (after the projections' matrices), with what the arrays did to them.
+    struct mapped_layer {
+        std::string name;
+        const crossbar_layer_op* op = nullptr;  // owned by the layered network
+    };
+    const std::vector<mapped_layer>& layers() const { return layers_; }
 
 private:
     std::unique_ptr<crossbar_system> system_;
     std::vector<std::size_t> chosen_;
-    std::vector<const crossbar_reader*> readers_;  // owned by the slices
+    std::vector<const crossbar_reader*> readers_;  // owned by the slices and the layers
+    std::vector<mapped_layer> layers_;
 };
 
 }  // namespace fluxon

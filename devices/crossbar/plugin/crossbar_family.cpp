@@ -12,9 +12,10 @@
 namespace fluxon {
 namespace {
 
-void read_names(const config_node& list, std::vector<std::string>& names, std::vector<error_site>& sites) {
-    for (const config_node& item : list.items("a list of projection names")) {
-        names.push_back(read_string(item, "a projection name"));
+void read_names(const config_node& list, std::vector<std::string>& names, std::vector<error_site>& sites,
+                std::string_view what = "projection") {
+    for (const config_node& item : list.items(fmt::format("a list of {} names", what))) {
+        names.push_back(read_string(item, fmt::format("a {} name", what)));
         sites.push_back(item.site());
     }
 }
@@ -46,6 +47,11 @@ crossbar_spec read_spec(const config_node& section) {
     spec.preset = preset::relative_to_config(section, spec.preset);
     if (const config_node list = section.child("projections"); list.present()) {
         read_names(list, spec.projections, spec.projection_sites);
+        spec.projections_given = true;
+    }
+    if (const config_node list = section.child("layers"); list.present()) {
+        read_names(list, spec.layers, spec.layer_sites, "layer");
+        spec.layers_given = true;
     }
     if (const config_node list = section.child("random_weights"); list.present()) {
         read_names(list, spec.random_weights, spec.random_weight_sites);
@@ -73,8 +79,9 @@ std::vector<std::int64_t> widened(const std::vector<T>& v) {
 
 class crossbar_device final : public attached_device {
 public:
-    crossbar_device(const crossbar_settings& settings, std::string instance, built_network& net)
-        : settings_(settings), instance_(std::move(instance)), binding_(settings, net) {}
+    crossbar_device(const crossbar_settings& settings, std::string instance, const net::experiment_spec& experiment,
+                    built_network& net)
+        : settings_(settings), instance_(std::move(instance)), binding_(settings, experiment, net) {}
 
     void finish() override { binding_.finish(); }
     const ledger* book() const override { return &binding_.system().book(); }
@@ -196,7 +203,7 @@ public:
     std::string_view section() const override { return "crossbar"; }
     std::string_view default_instance() const override { return "crossbar"; }
     std::vector<std::string_view> keys() const override {
-        return {"preset", "projections", "random_weights", "weight_bits", "adc_bits", "d2d_sigma",
+        return {"preset", "projections", "layers", "random_weights", "weight_bits", "adc_bits", "d2d_sigma",
                 "programming_sigma", "read_sigma", "drift_age", "replicas"};
     }
 
@@ -211,7 +218,7 @@ public:
 
     std::unique_ptr<attached_device> attach(const device_settings& settings, attach_context& ctx) const override {
         return std::make_unique<crossbar_device>(static_cast<const crossbar_settings&>(settings),
-                                                 ctx.request.instance, ctx.net);
+                                                 ctx.request.instance, ctx.experiment, ctx.net);
     }
 
     std::vector<std::string> preset_names() const override { return crossbar_preset_names(); }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "devices/crossbar/plugin/crossbar_binding.hpp"
+#include "devices/crossbar/plugin/crossbar_input.hpp"
 #include "devices/crossbar/plugin/crossbar_system.hpp"
 #include "engine/base/rng.hpp"
 #include "devices/crossbar/crossbar_preset.hpp"
@@ -49,36 +50,11 @@ crossbar_mvm_result crossbar_mvm(std::span<const double> weights, std::uint32_t 
     result.outputs.assign(batch * columns, 0.0);
     const auto t0 = std::chrono::steady_clock::now();
     crossbar_reader reader(system, 0, 0, columns);
-    const std::uint32_t bits = params.periphery.input_bits;
-    const double top = std::ldexp(1.0, static_cast<int>(bits)) - 1;
-    const bool serial = params.periphery.inputs == input_mode::bit_serial;
-    std::vector<std::uint32_t> active;
-    std::vector<double> drive;
-    std::vector<std::uint64_t> codes(rows);
+    crossbar_input_driver driver(params.periphery);
+    std::vector<std::uint32_t> rows_of(rows);
+    for (std::uint32_t r = 0; r < rows; ++r) rows_of[r] = r;
     for (std::size_t b = 0; b < batch; ++b) {
-        double* out = result.outputs.data() + b * columns;
-        for (std::uint32_t r = 0; r < rows; ++r) {
-            codes[r] = static_cast<std::uint64_t>(std::nearbyint(inputs[b * rows + r] * top));
-        }
-        if (serial) {
-            // One read per input bit, weighted by the bit's significance (shift and add).
-            for (std::uint32_t bit = 0; bit < bits; ++bit) {
-                active.clear();
-                for (std::uint32_t r = 0; r < rows; ++r) {
-                    if ((codes[r] >> bit) & 1) active.push_back(r);
-                }
-                reader.read(b * bits + bit, active, {}, std::ldexp(1.0, static_cast<int>(bit)) / top, out);
-            }
-        } else {
-            active.clear();
-            drive.clear();
-            for (std::uint32_t r = 0; r < rows; ++r) {
-                if (codes[r] == 0) continue;
-                active.push_back(r);
-                drive.push_back(static_cast<double>(codes[r]) / top);
-            }
-            reader.read(b, active, drive, 1.0, out);
-        }
+        driver.read(reader, b, rows_of, inputs.subspan(b * rows, rows), 1.0, result.outputs.data() + b * columns);
     }
     result.wall_time = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     system.finish({&reader});

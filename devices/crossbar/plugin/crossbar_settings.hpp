@@ -18,8 +18,14 @@ namespace fluxon {
 // docs/crossbar.md).
 struct crossbar_spec {
     std::string preset;                     // shipped preset name or path to a preset file
-    std::vector<std::string> projections;   // empty: every projection
+    // Without `projections` and `layers`: every projection and every linear layer; with one
+    // of them, only what it names.
+    std::vector<std::string> projections;
     std::vector<error_site> projection_sites;
+    bool projections_given = false;
+    std::vector<std::string> layers;        // linear layers of a layered network
+    std::vector<error_site> layer_sites;
+    bool layers_given = false;
     // Projections whose weights are the devices' own mismatch: both cells of every pair are
     // programmed to the same level, and the projection's weight is the spread of the result.
     std::vector<std::string> random_weights;

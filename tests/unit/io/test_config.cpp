@@ -810,6 +810,6 @@ TEST_CASE("config errors: the crossbar section") {
     expect_error(xb + "read_sigma = -1\n", 3, "crossbar.read_sigma");
     expect_error(xb + "replicas = 0\n", 3, "crossbar.replicas");
     CHECK(mentions(expect_error(xb + "cells = 4\n", 3, "crossbar.cells"),
-                   "allowed keys: preset, projections, random_weights, weight_bits, adc_bits, d2d_sigma, "
+                   "allowed keys: preset, projections, layers, random_weights, weight_bits, adc_bits, d2d_sigma, "
                    "programming_sigma, read_sigma, drift_age, replicas"));
 }
