@@ -295,6 +295,11 @@ def test_a_linear_layer_in_ideal_crossbar_arrays_reads_quantised_inputs_exactly(
     # A bit plane without a set bit costs no read. Step 0, positive codes 255 and 34: 8 planes;
     # negative code 85 = 0b01010101: 4 planes. Step 1, +-1 only: one read per sign. Step 2: none.
     assert r.devices["crossbar"].stats["reads"] == 8 + 4 + 2
+    table = r.devices["crossbar"].tables["layers"]
+    assert list(table["name"]) == ["y"]
+    exact = np.array([w @ row + b for row in x])
+    assert table["relative_rms_error"][0] == pytest.approx(
+        np.sqrt(((got - exact) ** 2).sum() / (exact ** 2).sum()), rel=1e-9)
     # NeuroBench's counts are the layer's own: 3 + 3 events, each meeting 2 weights.
     assert r.layers["stats"]["effective_macs"] + r.layers["stats"]["effective_acs"] == 12
     with pytest.raises(fluxon.ConfigError, match="crossbar arrays compute linear layers"):

@@ -1,5 +1,6 @@
 #include "devices/crossbar/plugin/crossbar_family.hpp"
 
+#include <cmath>
 #include <optional>
 
 #include <fmt/format.h>
@@ -182,6 +183,25 @@ public:
         activity.add("reads", std::move(reads)).add("row_drives", std::move(row_drives));
         activity.add("conversions", std::move(conversions));
         r.tables.push_back(std::move(activity));
+        if (!binding_.layers().empty()) {
+            // How far the arrays took each layer from its exact result: the root-mean-square
+            // difference over the output entries either made, relative to the exact values'.
+            data_table layers{"layers"};
+            std::vector<std::string> name;
+            std::vector<std::int64_t> outputs;
+            std::vector<double> rms, relative;
+            for (const auto& l : binding_.layers()) {
+                const crossbar_layer_error& e = l.op->error();
+                name.push_back(l.name);
+                outputs.push_back(static_cast<std::int64_t>(e.outputs));
+                const double n = e.outputs > 0 ? static_cast<double>(e.outputs) : 1.0;
+                rms.push_back(std::sqrt(e.sum_squared / n));
+                relative.push_back(e.sum_squared_exact > 0 ? std::sqrt(e.sum_squared / e.sum_squared_exact) : 0.0);
+            }
+            layers.add("name", std::move(name)).add("outputs", std::move(outputs));
+            layers.add("rms_error", std::move(rms), "").add("relative_rms_error", std::move(relative), "");
+            r.tables.push_back(std::move(layers));
+        }
         r.set_ledger(xs.book());
         return r;
     }
