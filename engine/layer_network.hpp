@@ -32,6 +32,8 @@ struct built_layer {
     // Its events go through to other layers' entries (connection and structural layers), as
     // opposed to being made here: input layers and neurons, what hardware places on cores.
     bool routes = false;
+    // The device instance that computes it instead of its op alone (crossbar arrays), if any.
+    std::string computed_by;
     layer_static statics;
     layer_counts counts;
     std::uint64_t events = 0;         // non-zero output entries, over the run

@@ -97,6 +97,20 @@ private:
     }
 
 public:
+    bool unfold(std::uint32_t index, std::vector<std::pair<std::uint32_t, std::uint32_t>>& position_row) const override {
+        const std::size_t c = index / positions_in_, at = index % positions_in_;
+        const std::size_t y = at / cols_.in, x = at % cols_.in;
+        const std::size_t taps = std::size_t{kh_} * kw_;
+        for (std::uint32_t r = rows_.first[y]; r < rows_.first[y + 1]; ++r) {
+            for (std::uint32_t q = cols_.first[x]; q < cols_.first[x + 1]; ++q) {
+                const std::size_t t = std::size_t{rows_.kernel_index[r]} * kw_ + cols_.kernel_index[q];
+                const std::size_t position = std::size_t{rows_.out_index[r]} * cols_.out + cols_.out_index[q];
+                position_row.emplace_back(static_cast<std::uint32_t>(position), static_cast<std::uint32_t>(c * taps + t));
+            }
+        }
+        return true;
+    }
+
     bool fan_out(std::uint32_t index, std::vector<std::uint32_t>& outputs) const override {
         const std::size_t c = index / positions_in_, at = index % positions_in_;
         const std::size_t y = at / cols_.in, x = at % cols_.in;

@@ -90,6 +90,13 @@ public:
     // weight (or a window, or unchanged) and returns true; an op of neurons (activation
     // layers: their own state and output) returns false, since its outputs are new events.
     virtual bool fan_out(std::uint32_t /*input*/, std::vector<std::uint32_t>& /*outputs*/) const { return false; }
+    // Conv kinds, for computing them as matrix products (crossbar arrays): PyTorch's unfold
+    // (im2col) seen from one input entry. For every output position whose window holds it,
+    // appends (position, row): its row in the unfolded [in_channels * kernel taps, positions]
+    // matrix, channel-major then tap (the weight's [out, in, kh, kw] order). Other kinds: false.
+    virtual bool unfold(std::uint32_t /*input*/, std::vector<std::pair<std::uint32_t, std::uint32_t>>& /*position_row*/) const {
+        return false;
+    }
 };
 
 // An array a kind reads: its name in the config section, and whether it must be given.

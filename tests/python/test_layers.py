@@ -302,12 +302,37 @@ def test_a_linear_layer_in_ideal_crossbar_arrays_reads_quantised_inputs_exactly(
         np.sqrt(((got - exact) ** 2).sum() / (exact ** 2).sum()), rel=1e-9)
     # NeuroBench's counts are the layer's own: 3 + 3 events, each meeting 2 weights.
     assert r.layers["stats"]["effective_macs"] + r.layers["stats"]["effective_acs"] == 12
-    with pytest.raises(fluxon.ConfigError, match="crossbar arrays compute linear layers"):
+    with pytest.raises(fluxon.ConfigError, match="crossbar arrays compute linear, conv1d and conv2d layers"):
         net2 = fluxon.Network(dt="1 ms", duration=None)
         net2.layer("x", "input", data=np.ones((2, 1, 4, 4)))
-        net2.layer("c", "conv2d", input="x", weight=np.ones((1, 1, 3, 3)))
-        net2.crossbar("ideal", layers=["c"])
+        net2.layer("p", "sum_pool2d", input="x", kernel_size=2)
+        net2.crossbar("ideal", layers=["p"])
         net2.build()
+
+
+@pytest.mark.parametrize("groups", [1, 2])
+def test_a_conv_layer_in_ideal_crossbar_arrays_is_the_unfolded_product(groups):
+    """A conv2d (stride 2, padding 1, groups) computed in arrays by im2col: on the ideal preset
+    the outputs are the exact conv of the inputs as the arrays see them (spike frames exactly;
+    graded frames rounded to 8-bit codes of the step's largest magnitude)."""
+    rng = np.random.default_rng(7)
+    w = rng.normal(size=(4, 4 // groups, 3, 3))
+    b = rng.normal(size=4)
+    spikes = (rng.random((2, 4, 6, 6)) < 0.3).astype(float)
+    graded = rng.integers(-3, 4, size=(2, 4, 6, 6)).astype(float)
+    x = np.concatenate([spikes, graded])
+    net = fluxon.Network(dt="1 ms", duration=None)
+    net.layer("x", "input", data=x)
+    net.layer("c", "conv2d", input="x", weight=w, bias=b, stride=2, padding=1, groups=groups, record=True)
+    net.crossbar("ideal")
+    r = net.build().run()
+    got = outputs_per_step(r, "c", 4 * 3 * 3, len(x))
+    for step, frame in enumerate(x):
+        s = np.abs(frame).max()
+        seen = frame if np.all(np.abs(frame[frame != 0]) == s) else np.rint(np.abs(frame) / s * 255) / 255 * s * np.sign(frame)
+        expected = ref.conv2d(seen, w, b, stride=2, padding=1, groups=groups).reshape(-1)
+        np.testing.assert_allclose(got[step], expected, rtol=1e-10, atol=1e-10)
+    assert r.devices["crossbar"].tables["layers"]["name"][0] == "c"
 
 
 def test_the_bnn_digits_on_crossbar_presets_lose_accuracy_as_their_devices_say():

@@ -238,12 +238,16 @@ def test_bad_inputs_and_files_name_the_culprit(tmp_path):
         fluxon.nir.load(LIF / "lif_norse.nir", np.zeros((5, 1)), dt=1e-3, integration="rk4").build()
 
 
-def test_the_nmnist_example_runs_the_cnn_on_two_chips_and_agrees_with_its_config(tmp_path):
+def test_the_nmnist_example_runs_the_cnn_on_chips_and_arrays_and_agrees_with_its_config(tmp_path):
     script = ROOT / "examples" / "python" / "nir_nmnist.py"
     out = subprocess.run([sys.executable, "-B", str(script)], check=True, capture_output=True, text=True,
                          cwd=tmp_path).stdout
-    rows = {line.split()[0]: line.split() for line in out.splitlines() if line.startswith(("loihi", "spinnaker2"))}
-    assert rows["loihi"][1] == rows["spinnaker2"][1]  # the same class: the chip does not change the network
-    assert rows["loihi"][-1] == rows["spinnaker2"][-1] == "2827262"
+    rows = {" ".join(line.split()[:2]): line.split() for line in out.splitlines()
+            if line.startswith(("chip", "crossbar"))}
+    assert set(rows) == {"chip loihi", "chip spinnaker2", "crossbar reram_neurosim", "crossbar pcm_aihwkit"}
+    # The chips run the network's own numbers: the same class and synaptic events on both.
+    assert rows["chip loihi"][2] == rows["chip spinnaker2"][2]
+    assert rows["chip loihi"][-1] == rows["chip spinnaker2"][-1] == "2827262"
     config = fluxon.load_config(ROOT / "examples" / "nir" / "nmnist_cnn_loihi.toml").run()
-    assert f"{config.total_energy * 1e6:.4g} uJ" == " ".join(rows["loihi"][3:5])
+    assert f"{config.total_energy * 1e6:.4g} uJ" == " ".join(rows["chip loihi"][4:6])
+    assert "1.204e+06 effective MACs" in out

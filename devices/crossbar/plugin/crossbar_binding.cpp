@@ -78,8 +78,13 @@ double crossbar_drift_age(const crossbar_spec& spec) {
 
 namespace {
 
-// The linear layers [crossbar] maps: those `layers` names (each must be a linear layer), or,
-// when neither `projections` nor `layers` is given, every linear layer.
+bool in_arrays(const built_layer& layer) {
+    const std::string_view kind = layer.kind->name();
+    return kind == "linear" || kind == "conv1d" || kind == "conv2d";
+}
+
+// The layers [crossbar] maps: those `layers` names (each a linear or conv layer), or, when
+// neither `projections` nor `layers` is given, every linear and conv layer.
 std::vector<std::size_t> chosen_layers(const crossbar_spec& spec, const built_network& net) {
     std::vector<std::size_t> chosen;
     if (net.layers == nullptr) {
@@ -97,9 +102,9 @@ std::vector<std::size_t> chosen_layers(const crossbar_spec& spec, const built_ne
         error_site site = spec.layer_sites.at(k);
         site.node = spec.layers[k];
         if (at < 0) throw config_error(fmt::format("no layer is called '{}'", spec.layers[k]), site);
-        if (layers[static_cast<std::size_t>(at)].kind->name() != "linear") {
-            throw config_error(fmt::format("layer '{}' is a {} layer; crossbar arrays compute linear layers (conv "
-                                           "layers: not yet)",
+        if (!in_arrays(layers[static_cast<std::size_t>(at)])) {
+            throw config_error(fmt::format("layer '{}' is a {} layer; crossbar arrays compute linear, conv1d and "
+                                           "conv2d layers",
                                            spec.layers[k], layers[static_cast<std::size_t>(at)].kind->name()),
                                site);
         }
@@ -107,7 +112,7 @@ std::vector<std::size_t> chosen_layers(const crossbar_spec& spec, const built_ne
     }
     if (!spec.layers_given && !spec.projections_given) {
         for (std::size_t p = 0; p < layers.size(); ++p) {
-            if (layers[p].kind->name() == "linear") chosen.push_back(p);
+            if (in_arrays(layers[p])) chosen.push_back(p);
         }
     }
     return chosen;
@@ -118,6 +123,49 @@ const net::layer_spec& layer_spec_of(const net::experiment_spec& experiment, con
         if (l.name == name) return l;
     }
     throw internal_error("a built layer has no description: " + name);
+}
+
+// The matrix a layer is computed with, without its values: a linear layer's weight [out, in]
+// as in x out; a conv's unfolded [in_channels * taps, out_channels] (groups included as zeros:
+// an array computes every row against every column).
+crossbar_weights unfolded_shape(const built_layer& layer, const net::layer_spec& spec, const built_network& net) {
+    const tensor& weight = spec.arrays.at("weight");
+    crossbar_weights w;
+    w.name = layer.name;
+    w.columns = static_cast<std::uint32_t>(weight.shape[0]);
+    if (layer.kind->name() == "linear") {
+        w.rows = static_cast<std::uint32_t>(weight.shape[1]);
+    } else {
+        const std::uint32_t c_in = net.layers->layers()[layer.inputs.front()].shape.dims.front();
+        const std::size_t taps = weight.values.size() / (std::size_t{w.columns} * static_cast<std::size_t>(weight.shape[1]));
+        w.rows = static_cast<std::uint32_t>(c_in * taps);
+    }
+    return w;
+}
+
+crossbar_weights layer_matrix(const built_layer& layer, const net::layer_spec& spec, const built_network& net) {
+    crossbar_weights w = unfolded_shape(layer, spec, net);
+    const tensor& weight = spec.arrays.at("weight");
+    w.values.assign(std::size_t{w.rows} * w.columns, 0.0);
+    if (layer.kind->name() == "linear") {
+        for (std::uint32_t i = 0; i < w.columns; ++i) {
+            for (std::uint32_t j = 0; j < w.rows; ++j) w.values[std::size_t{j} * w.columns + i] = weight.values[std::size_t{i} * w.rows + j];
+        }
+        return w;
+    }
+    // weight [c_out, c_in / groups, taps...]: output channel co sees the input channels of its group.
+    const auto c_out = static_cast<std::size_t>(weight.shape[0]), cin_group = static_cast<std::size_t>(weight.shape[1]);
+    const std::size_t taps = weight.values.size() / (c_out * cin_group);
+    const std::size_t groups = (w.rows / taps) / cin_group, cout_group = c_out / groups;
+    for (std::size_t co = 0; co < c_out; ++co) {
+        const std::size_t first_in = (co / cout_group) * cin_group;
+        for (std::size_t ci = 0; ci < cin_group; ++ci) {
+            for (std::size_t t = 0; t < taps; ++t) {
+                w.values[((first_in + ci) * taps + t) * w.columns + co] = weight.values[(co * cin_group + ci) * taps + t];
+            }
+        }
+    }
+    return w;
 }
 
 }  // namespace
@@ -169,10 +217,9 @@ crossbar_binding::crossbar_binding(const crossbar_settings& settings, const net:
             bytes += cells * (8.0 + per_cell * enc.slices);
         }
         for (const std::size_t p : layer_positions) {
-            const built_layer& l = net.layers->layers()[p];
-            const double cells = static_cast<double>(l.shape.size()) *
-                                 static_cast<double>(layer_spec_of(experiment, l.name).arrays.at("weight").shape[1]);
-            bytes += cells * (8.0 + per_cell * enc.slices);
+            const crossbar_weights shape = unfolded_shape(net.layers->layers()[p],
+                                                          layer_spec_of(experiment, net.layers->layers()[p].name), net);
+            bytes += static_cast<double>(shape.rows) * shape.columns * (8.0 + per_cell * enc.slices);
         }
     }
     if (const double available = available_memory_bytes(); available > 0 && bytes > 0.8 * available) {
@@ -218,20 +265,10 @@ crossbar_binding::crossbar_binding(const crossbar_settings& settings, const net:
         }
         matrices.push_back(std::move(w));
     }
-    // A linear layer's matrix: its weight [out, in] as inputs x outputs.
     for (const std::size_t p : layer_positions) {
-        const net::layer_spec& l = layer_spec_of(experiment, net.layers->layers()[p].name);
-        const tensor& weight = l.arrays.at("weight");
-        crossbar_weights w;
-        w.name = l.name;
-        w.rows = static_cast<std::uint32_t>(weight.shape[1]);
-        w.columns = static_cast<std::uint32_t>(weight.shape[0]);
+        crossbar_weights w = layer_matrix(net.layers->layers()[p], layer_spec_of(experiment, net.layers->layers()[p].name), net);
         w.site = spec.site;
         w.seed = derive_seed(net.seed, stream_kind::device, net.projections.size() + p);
-        w.values.resize(weight.values.size());
-        for (std::uint32_t i = 0; i < w.columns; ++i) {
-            for (std::uint32_t j = 0; j < w.rows; ++j) w.values[std::size_t{j} * w.columns + i] = weight.values[std::size_t{i} * w.rows + j];
-        }
         matrices.push_back(std::move(w));
     }
     system_ = std::make_unique<crossbar_system>(params, std::move(matrices), spec.replicas, drift_age);
@@ -241,13 +278,15 @@ crossbar_binding::crossbar_binding(const crossbar_settings& settings, const net:
         built_layer& layer = net.layers->layers()[layer_positions[k]];
         const net::layer_spec& l = layer_spec_of(experiment, layer.name);
         const auto bias = l.arrays.find("bias");
+        const auto channels = static_cast<std::uint32_t>(l.arrays.at("weight").shape[0]);
         auto op = std::make_unique<crossbar_layer_op>(
-                std::move(layer.op), *system_, static_cast<std::uint32_t>(chosen_.size() + k),
-                static_cast<std::uint32_t>(layer.shape.size()),
+                std::move(layer.op), *system_, static_cast<std::uint32_t>(chosen_.size() + k), channels,
+                static_cast<std::uint32_t>(layer.shape.size() / channels),
                 bias == l.arrays.end() ? std::vector<double>{} : bias->second.values);
         readers_.push_back(&op->reader());
         layers_.push_back({layer.name, op.get()});
         layer.op = std::move(op);
+        layer.computed_by = "crossbar";
     }
 
     // From now on the targets receive these projections through the arrays.

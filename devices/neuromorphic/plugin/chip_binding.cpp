@@ -79,6 +79,16 @@ chip_binding::chip_binding(const chip_settings& settings, const net::experiment_
                                "events within a step, which a late message could not join",
                                settings.fidelity_site);
         }
+        for (const built_layer& l : net.layers->layers()) {
+            if (l.computed_by.empty()) continue;
+            error_site site = settings.site;
+            site.node = l.name;
+            throw network_error(fmt::format("layer '{}' is computed in the {} arrays: a layered network with layers in "
+                                            "arrays beside a chip is not modelled yet (the traffic between cores "
+                                            "and arrays); map it on the chip or on the arrays",
+                                            l.name, l.computed_by),
+                                site);
+        }
         for (const std::size_t p : net.layers->neuron_layers()) placed_names_.push_back(net.layers->layers()[p].name);
         net.layers->keep_event_log();
     }
