@@ -365,10 +365,13 @@ void layer_network::report(stats_tree& stats, std::vector<data_table>& tables) c
     stats.add("", "effective_acs", static_cast<double>(total.effective_acs) * per, "");
     stats.add("", "dense_ops", static_cast<double>(total.dense_ops) * per, "");
     stats.add("", "membrane_updates", static_cast<double>(total.membrane_updates) * per, "");
+    stats.add("", "accumulate_only", static_cast<double>(total.accumulate_only) * per, "");
+    stats.add("", "bit_ops", static_cast<double>(total.bit_ops) * per, "");
 
     data_table t{"layers"};
     std::vector<std::string> name, kind, shape;
-    std::vector<std::int64_t> events, activations, nonzero, acs, macs, dense, updates, parameters, footprint, weights,
+    std::vector<std::int64_t> events, activations, nonzero, acs, macs, dense, updates, accumulates, bit_ops, parameters,
+            footprint, weights,
             zero_weights;
     for (const built_layer& l : layers_) {
         name.push_back(l.name);
@@ -381,6 +384,8 @@ void layer_network::report(stats_tree& stats, std::vector<data_table>& tables) c
         macs.push_back(static_cast<std::int64_t>(l.counts.effective_macs));
         dense.push_back(static_cast<std::int64_t>(l.counts.dense_ops));
         updates.push_back(static_cast<std::int64_t>(l.counts.membrane_updates));
+        accumulates.push_back(static_cast<std::int64_t>(l.counts.accumulate_only));
+        bit_ops.push_back(static_cast<std::int64_t>(l.counts.bit_ops));
         parameters.push_back(static_cast<std::int64_t>(l.statics.parameters));
         footprint.push_back(static_cast<std::int64_t>(l.statics.footprint_bytes));
         weights.push_back(static_cast<std::int64_t>(l.statics.weights));
@@ -390,7 +395,8 @@ void layer_network::report(stats_tree& stats, std::vector<data_table>& tables) c
     t.add("events", std::move(events)).add("activations", std::move(activations));
     t.add("nonzero_activations", std::move(nonzero)).add("effective_acs", std::move(acs));
     t.add("effective_macs", std::move(macs)).add("dense_ops", std::move(dense));
-    t.add("membrane_updates", std::move(updates)).add("parameters", std::move(parameters));
+    t.add("membrane_updates", std::move(updates)).add("accumulate_only", std::move(accumulates));
+    t.add("bit_ops", std::move(bit_ops)).add("parameters", std::move(parameters));
     t.add("footprint", std::move(footprint), "B").add("weights", std::move(weights));
     t.add("zero_weights", std::move(zero_weights));
     tables.push_back(std::move(t));

@@ -1,4 +1,5 @@
 #include "neurons/layers/avg_pool2d.hpp"
+#include "neurons/layers/bitlinear.hpp"
 #include "neurons/layers/conv1d.hpp"
 #include "neurons/layers/conv2d.hpp"
 #include "neurons/layers/delay.hpp"
@@ -24,6 +25,7 @@ layer_registry builtin_layers() {
     layer_registry registry;
     registry.add(make_input_layer());
     registry.add(make_linear_layer());
+    registry.add(make_bitlinear_layer());
     registry.add(make_conv1d_layer());
     registry.add(make_conv2d_layer());
     registry.add(make_sum_pool2d_layer());

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "neurons/layers/bit_serial.hpp"
 #include "neurons/layers/window.hpp"
 
 namespace fluxon {
@@ -18,6 +19,8 @@ struct conv_setup {
     const tensor* weight = nullptr;
     const tensor* bias = nullptr;
     tensor_shape output;
+    bit_serial serial;
+    std::string name;
 };
 
 // Weights are regrouped by input channel and kernel position: an event on channel c at tap t
@@ -29,7 +32,7 @@ public:
     explicit conv_op(conv_setup setup)
         : c_in_(setup.c_in), c_out_(setup.c_out), kh_(setup.kh), kw_(setup.kw),
           cin_group_(setup.c_in / setup.groups), cout_group_(setup.c_out / setup.groups),
-          rows_(std::move(setup.rows)), cols_(std::move(setup.cols)) {
+          rows_(std::move(setup.rows)), cols_(std::move(setup.cols)), serial_(setup.serial), name_(setup.name) {
         positions_out_ = std::size_t{rows_.out} * cols_.out;
         positions_in_ = std::size_t{rows_.in} * cols_.in;
         dense_ = std::uint64_t{c_out_} * cin_group_ * rows_.pairs() * cols_.pairs();
@@ -47,8 +50,14 @@ public:
         const event_batch& in = *s.input;
         acc_ = bias_acc_;
         std::uint64_t ops = 0;
-        for (std::size_t e = 0; e < in.size(); ++e) ops += scatter(in.index[e], in.value[e]);
-        (in.binary() ? s.counts->effective_acs : s.counts->effective_macs) += ops;
+        for (std::size_t e = 0; e < in.size(); ++e) {
+            const std::uint64_t met = scatter(in.index[e], in.value[e]);
+            ops += met;
+            if (serial_.bits > 0) s.counts->bit_ops += met * serial_.passes(in.value[e], name_, s.step);
+        }
+        const bool binary = in.binary();
+        (binary ? s.counts->effective_acs : s.counts->effective_macs) += ops;
+        if (binary || ternary_) s.counts->accumulate_only += ops;
         s.counts->dense_ops += dense_;
         emit(*s.output);
     }
@@ -66,6 +75,7 @@ private:
                     const double w = weight.values[(co * cin_group_ + local) * taps + t];
                     weights_[(c * taps + t) * cout_group_ + j] = w;
                     nonzero_[c * taps + t] += w != 0.0;
+                    ternary_ = ternary_ && (w == 0.0 || w == 1.0 || w == -1.0);
                 }
             }
         }
@@ -141,6 +151,9 @@ private:
 
     std::size_t c_in_, c_out_, kh_, kw_, cin_group_, cout_group_;
     window_axis rows_, cols_;
+    bit_serial serial_;
+    std::string name_;
+    bool ternary_ = true;  // every weight -1, 0 or 1: the layer only adds and subtracts
     std::size_t positions_in_ = 0, positions_out_ = 0;
     std::uint64_t dense_ = 0;
     std::vector<double> weights_, bias_acc_, acc_;
@@ -161,6 +174,7 @@ public:
         schema_.push_back(param_def{.name = "groups", .default_value = 1.0, .min = 1,
                                     .doc = "input and output channels split into this many groups, each group's "
                                            "outputs seeing only its own inputs; divides both channel counts"});
+        bit_serial::add_params(schema_);
     }
 
     std::string_view name() const override { return info_.name; }
@@ -198,6 +212,8 @@ private:
         const std::uint32_t stride = whole(params, "stride", ctx), padding = whole(params, "padding", ctx),
                             dilation = whole(params, "dilation", ctx);
         conv_setup s;
+        s.serial = bit_serial::lowered(params, ctx);
+        s.name = ctx.name;
         s.groups = whole(params, "groups", ctx);
         s.c_in = ctx.input.dims[0];
         if (s.c_in % s.groups != 0) {

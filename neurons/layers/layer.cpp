@@ -28,6 +28,8 @@ layer_counts& layer_counts::operator+=(const layer_counts& o) {
     activations += o.activations;
     nonzero_activations += o.nonzero_activations;
     membrane_updates += o.membrane_updates;
+    accumulate_only += o.accumulate_only;
+    bit_ops += o.bit_ops;
     return *this;
 }
 

@@ -65,6 +65,10 @@ struct layer_counts {
     // Stateful layers: neuron states that changed in a step (every neuron on a sample's first
     // step), as NeuroBench's MembraneUpdates.
     std::uint64_t membrane_updates = 0;
+    // Beyond NeuroBench: synaptic operations that need no multiplier (ternary or binary
+    // weights: an add or a subtract), and the bit-level accumulates of a bit-serial layer (one
+    // per set bit plane of an input event and weight it meets; docs/layers.md).
+    std::uint64_t accumulate_only = 0, bit_ops = 0;
     layer_counts& operator+=(const layer_counts& other);
 };
 

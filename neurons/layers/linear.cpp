@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "neurons/layers/bit_serial.hpp"
+
 namespace fluxon {
 namespace {
 
@@ -15,7 +17,8 @@ const layer_array_def linear_arrays[] = {
 // synaptic operations it costs.
 class linear_op final : public layer_op {
 public:
-    linear_op(const tensor& weight, const tensor* bias) {
+    linear_op(const tensor& weight, const tensor* bias, bit_serial serial, std::string name)
+        : serial_(serial), name_(std::move(name)) {
         out_ = static_cast<std::size_t>(weight.shape[0]);
         in_ = static_cast<std::size_t>(weight.shape[1]);
         columns_.resize(in_ * out_);
@@ -25,6 +28,7 @@ public:
                 const double w = weight.values[i * in_ + j];
                 columns_[j * out_ + i] = w;
                 nonzero_[j] += w != 0.0;
+                ternary_ = ternary_ && (w == 0.0 || w == 1.0 || w == -1.0);
             }
         }
         bias_ = bias != nullptr ? bias->values : std::vector<double>(out_, 0.0);
@@ -41,8 +45,11 @@ public:
             const double* column = &columns_[j * out_];
             for (std::size_t i = 0; i < out_; ++i) acc_[i] += column[i] * v;
             ops += nonzero_[j];
+            if (serial_.bits > 0) s.counts->bit_ops += nonzero_[j] * serial_.passes(v, name_, s.step);
         }
-        (in.binary() ? s.counts->effective_acs : s.counts->effective_macs) += ops;
+        const bool binary = in.binary();
+        (binary ? s.counts->effective_acs : s.counts->effective_macs) += ops;
+        if (binary || ternary_) s.counts->accumulate_only += ops;
         s.counts->dense_ops += in_ * out_;
         for (std::size_t i = 0; i < out_; ++i) {
             if (acc_[i] != 0.0) s.output->push(static_cast<std::uint32_t>(i), acc_[i]);
@@ -58,6 +65,9 @@ public:
     }
 
 private:
+    bit_serial serial_;
+    std::string name_;
+    bool ternary_ = true;  // every weight -1, 0 or 1: the layer only adds and subtracts
     std::size_t in_ = 0, out_ = 0;
     std::vector<double> columns_, bias_, acc_;
     std::vector<std::uint64_t> nonzero_;
@@ -65,6 +75,7 @@ private:
 
 class linear_kind final : public layer_kind {
 public:
+    linear_kind() { bit_serial::add_params(schema_); }
     std::string_view name() const override { return "linear"; }
     std::string_view description() const override {
         return "y = W x + b over the flattened input (NIR Affine / Linear, nn.Linear)";
@@ -73,7 +84,8 @@ public:
     const param_schema& schema() const override { return schema_; }
     std::span<const layer_array_def> arrays() const override { return linear_arrays; }
 
-    tensor_shape output_shape(const validated_params&, const layer_context& ctx) const override {
+    tensor_shape output_shape(const validated_params& params, const layer_context& ctx) const override {
+        bit_serial::lowered(params, ctx);
         const tensor& w = weight(ctx);
         return tensor_shape{{static_cast<std::uint32_t>(w.shape[0])}};
     }
@@ -88,10 +100,10 @@ public:
         return s;
     }
 
-    std::unique_ptr<layer_op> make(const validated_params&, const layer_context& ctx) const override {
+    std::unique_ptr<layer_op> make(const validated_params& params, const layer_context& ctx) const override {
         const tensor& w = weight(ctx);
         const tensor* b = ctx.array("bias") != nullptr ? &require_shape(ctx, "bias", {w.shape[0]}) : nullptr;
-        return std::make_unique<linear_op>(w, b);
+        return std::make_unique<linear_op>(w, b, bit_serial::lowered(params, ctx), ctx.name);
     }
 
 private:

@@ -107,3 +107,18 @@ def lif_steps(x_steps, tau=2.0, v_threshold=1.0, v_reset=0.0, hard=True):
         out[t] = s
         v = np.where(s, v_reset if hard else v - v_threshold, v)
     return out
+
+
+def bitlinear(x, w, activation_bits=8):
+    """BitNet b1.58 BitLinear without RMSNorm: absmean ternary weights, absmax activations,
+    round half to even (torch.round), y = (W_t x_q) / (s_x s_w)."""
+    # The mean summed in C order, one term after another (numpy's pairwise sum rounds otherwise).
+    total = 0.0
+    for v in np.abs(w).ravel():
+        total += float(v)
+    s_w = 1.0 / max(total / w.size, 1e-5)
+    w_t = np.clip(np.rint(w * s_w), -1, 1)
+    q_max = 2.0 ** (activation_bits - 1) - 1
+    s_x = q_max / max(np.abs(x).max(), 1e-5)
+    x_q = np.clip(np.rint(x * s_x), -q_max - 1, q_max)
+    return (w_t @ x_q) / (s_x * s_w), w_t, x_q

@@ -347,3 +347,43 @@ def test_the_bnn_digits_on_crossbar_presets_lose_accuracy_as_their_devices_say()
         scores[preset] = np.mean(out.argmax(1) == d["test_y"])
     assert scores["ideal"] == pytest.approx(304 / 360)
     assert scores["pcm_aihwkit"] < scores["ideal"]
+
+
+def test_bitlinear_is_bitnets_ternary_layer_and_counts_accumulate_only_operations():
+    rng = np.random.default_rng(11)
+    w = rng.normal(size=(6, 10))
+    x = rng.normal(size=(5, 10)) * np.array([[1], [3], [0.2], [10], [1]])
+    x[2, :4] = 0.0
+    net = fluxon.Network(dt="1 ms", duration=None)
+    net.layer("x", "input", data=x)
+    net.layer("y", "bitlinear", input="x", weight=w, record=True, bit_serial_bits=8)
+    r = net.build().run()
+    got = outputs_per_step(r, "y", 6, 5)
+    ops = bit_ops = 0
+    for step, row in enumerate(x):
+        expected, w_t, x_q = ref.bitlinear(row, w)
+        np.testing.assert_array_equal(got[step], expected)
+        met = (w_t != 0).sum(axis=0)
+        ops += met[x_q != 0].sum()
+        bit_ops += sum(met[j] * bin(int(abs(x_q[j]))).count("1") for j in np.nonzero(x_q)[0])
+    stats, table = r.layers["stats"], r.layers["tables"]["layers"]
+    row = list(table["name"]).index("y")
+    assert table["accumulate_only"][row] == table["effective_macs"][row] == ops
+    assert table["bit_ops"][row] == bit_ops
+    # Ternary weights take 2 bits each, plus the one scale.
+    assert table["footprint"][row] == (2 * w.size + 7) // 8 + 4
+
+
+def test_bit_serial_inputs_skip_zero_planes_and_bbs_sends_the_complement():
+    """A linear layer with one weight of 1: int inputs 5 (0b101: 2 planes), 7 (3 planes; with
+    BBS on 3 bits its complement is 0: 0 planes + 1), -6 (2 planes; BBS: complement 1, 1 + 1)."""
+    def counts(**serial):
+        net = fluxon.Network(dt="1 ms", duration=None)
+        net.layer("x", "input", data=np.array([[5.0], [7.0], [-6.0]]))
+        net.layer("y", "linear", input="x", weight=np.array([[1.0]]), **serial)
+        return net.build().run().layers["tables"]["layers"]["bit_ops"][-1]
+    assert counts(bit_serial_bits=3) == 2 + 3 + 2
+    assert counts(bit_serial_bits=3, bbs=1) == 2 + 1 + 2
+    assert counts() == 0
+    with pytest.raises(fluxon.UserError, match="layer 'y' is bit-serial with 2 bits, but at step 0 an input event is 5"):
+        counts(bit_serial_bits=2)
