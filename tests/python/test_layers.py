@@ -176,7 +176,7 @@ def test_bad_layered_networks_name_the_layer():
         build(y=("lnear", {"input": "x"}))
     with pytest.raises(fluxon.NetworkError, match="takes 'z', which is no layer"):
         build(y=("linear", {"input": "z", "weight": np.ones((2, 3))}))
-    with pytest.raises(fluxon.ConfigError, match="has no setting 'wieght'; it takes: weight, bias"):
+    with pytest.raises(fluxon.ConfigError, match="has no setting 'wieght'; it takes: bit_serial_bits, bbs, weight, bias"):
         build(y=("linear", {"input": "x", "wieght": np.ones((2, 3))}))
     with pytest.raises(fluxon.NetworkError, match="takes only layers of a cycle"):
         build(a=("linear", {"input": "b", "weight": np.ones((3, 3))}),
@@ -206,6 +206,33 @@ def test_the_digits_examples_classify_as_their_numpy_references():
     # Zero pixels are no events: fewer MACs than the dense layer would do.
     stats = int8.layers["stats"]
     assert stats["effective_macs"] < stats["dense_ops"] and stats["samples"] == 360
+
+    ternary = fluxon.load_config(ROOT / "examples" / "layers" / "ternary_digits.toml").run()
+    t_scores = []
+    for xi in d["test_x"].astype(float):
+        h1 = np.maximum(ref.bitlinear(xi, d["tern_w1"])[0], 0)
+        t_scores.append(ref.bitlinear(h1, d["tern_w2"])[0])
+    np.testing.assert_allclose(outputs_per_step(ternary, "fc2", 10, 360), t_scores, rtol=1e-12, atol=1e-12)
+    assert np.mean(np.argmax(t_scores, 1) == labels) == pytest.approx(324 / 360)
+    assert ternary.layers["stats"]["accumulate_only"] == ternary.layers["stats"]["effective_macs"]
+
+    snn = fluxon.load_config(ROOT / "examples" / "layers" / "snn_digits.toml").run()
+    steps = int(d["snn_steps"][0])
+    got = outputs_per_step(snn, "score", 10, 360 * steps)[steps - 1::steps]
+    theta = d["snn_theta"][0]
+    expected = []
+    for image in d["test_x"].astype(float).reshape(-1, 1, 8, 8) / 16:
+        current = ref.conv2d(image, d["snn_k"], d["snn_bk"], padding=1)
+        v, total = np.zeros_like(current), np.zeros(10)
+        for _ in range(steps):
+            v = v + current
+            z = v > theta
+            v = np.where(z, v - theta, v)
+            pooled = z.astype(float).reshape(8, 4, 2, 4, 2).mean(axis=(2, 4)).reshape(-1)
+            total = total + d["snn_w"] @ pooled + d["snn_b"]
+        expected.append(total)
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-9)
+    assert np.mean(got.argmax(1) == labels) == pytest.approx(325 / 360)
 
 
 def test_a_convolutional_snn_over_time_steps_matches_spikingjelly_semantics():
@@ -258,7 +285,7 @@ def test_a_layered_network_gives_identical_files_on_1_and_2_threads(tmp_path):
 
 def test_layer_kinds_describe_the_registry():
     kinds = fluxon.layer_kinds()
-    assert list(kinds)[:4] == ["input", "linear", "conv1d", "conv2d"]
+    assert list(kinds)[:5] == ["input", "linear", "bitlinear", "conv1d", "conv2d"]
     conv = kinds["conv2d"]
     assert conv["role"] == "connection" and conv["takes_input"]
     assert conv["arrays"]["weight"]["required"] and not conv["arrays"]["bias"]["required"]

@@ -193,6 +193,11 @@ crossbar_binding::crossbar_binding(const crossbar_settings& settings, const net:
         }
     }
     const std::vector<std::size_t> layer_positions = chosen_layers(spec, net);
+    if (chosen_.empty() && layer_positions.empty()) {
+        throw config_error("the crossbar has nothing to compute: no projection and no linear or conv layer is mapped "
+                           "onto it (a bitlinear layer stays digital)",
+                           spec.site);
+    }
     for (std::size_t k = 0; k < spec.random_weights.size(); ++k) {
         const auto it = named(spec.random_weights[k]);
         const bool mapped = it != net.projections.end() &&
