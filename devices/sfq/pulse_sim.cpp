@@ -311,10 +311,15 @@ private:
         }
         last[port] = t;
         c.state = tr.dest;
+        // As PyLSE's FSM: a transition with a transition time leaves the cell busy until it
+        // ends; any other transition leaves it settled, so the window never outlives the next
+        // transition (which matters only after a violation, as runs go on past them here).
         if (tr.hold && c.hold > 0) {
             c.hold_start = t;
             c.hold_end = t + c.hold;
             c.hold_port = port;
+        } else {
+            c.hold_end = never;
         }
         if (tr.fire == 0) return;
         if (tr.stochastic) {
