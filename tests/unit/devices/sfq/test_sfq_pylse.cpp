@@ -4,6 +4,7 @@
 // the circuit is the same one-cell circuit, its inputs fed straight from the trains. Where
 // PyLSE stops with a PylseError the comment quotes it, and fluxon must report the same
 // violation at the same time (and, as it goes on past violations, what it did next).
+// Expectations for the "port" order are derived by hand from the library's tables.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -13,6 +14,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "devices/sfq/plugin/sfq_circuit.hpp"
 #include "tests/unit/common/sfq_run.hpp"
 
 namespace {
@@ -161,6 +163,189 @@ TEST_CASE("sfq vs PyLSE: the C element is busy for 8.0 ps after it fires") {
     const sfq_outcome after = one_cell("c", {{"a", {10'000, 33'000}}, {"b", {30'000, 37'000}}}, {"q"});
     CHECK(after.violations.size() == 1);
     CHECK(output(after, "q") == times{38'000, 45'000});
+}
+
+// Simultaneous pulses: PyLSE handles the inputs that reach a cell at one time in the order of
+// their transitions out of the state the cell is in ("priority", the default); "port" is the
+// cell's input order.
+TEST_CASE("sfq vs PyLSE: simultaneous pulses follow the transition priority of the current state") {
+    const std::string port_order = "simultaneous = \"port\"";
+
+    // DRO_SR in idle lists clk, rst, set. PyLSE: set 10 and clk 10, clk 50 -> q [55.1] (clk
+    // first finds nothing stored; set then stores for the next clock).
+    const std::vector<train> set_clk = {{"a", {10'000}}, {"rst", {}}, {"clk", {10'000, 50'000}}};
+    const sfq_outcome pri = one_cell("dro_sr", set_clk, {"q"});
+    CHECK(pri.violations.empty());
+    CHECK(output(pri, "q") == times{55'100});
+    // By port (set first), clk at 10 reads the set it arrived with, violating the 1.2 ps setup.
+    const sfq_outcome port = one_cell("dro_sr", set_clk, {"q"}, "", port_order);
+    CHECK(output(port, "q") == times{15'100});
+    REQUIRE(port.violations.size() == 1);
+    CHECK(port.violations[0].kind == "setup");
+
+    // PyLSE: set 10 and rst 10 in idle (rst first, then set stores), clk 50 -> q [55.1]; by
+    // port, set stores and rst clears it: nothing.
+    const std::vector<train> set_rst = {{"a", {10'000}}, {"rst", {10'000}}, {"clk", {50'000}}};
+    CHECK(output(one_cell("dro_sr", set_rst, {"q"}), "q") == times{55'100});
+    CHECK(output(one_cell("dro_sr", set_rst, {"q"}, "", port_order), "q") == times{});
+    // In set_arrived the list is set, rst, clk. PyLSE: set 10, set 20 and rst 20, clk 50 -> q [].
+    CHECK(output(one_cell("dro_sr", {{"a", {10'000, 20'000}}, {"rst", {20'000}}, {"clk", {50'000}}}, {"q"}), "q") ==
+          times{});
+
+    // The C element in a_arrived lists b before a. PyLSE: a 10, a 30 and b 30 -> "Transition
+    // time violation on FSM 'C'. Received input 'a' at 30.0 while still transitioning from
+    // a_arrived to idle on 'b' (transition id '2')": b fires first, a falls in its window.
+    const std::vector<train> c_ab = {{"a", {10'000, 30'000}}, {"b", {30'000}}};
+    const sfq_outcome c_pri = one_cell("c", c_ab, {"q"});
+    CHECK(output(c_pri, "q") == times{38'000});
+    REQUIRE(c_pri.violations.size() == 1);
+    CHECK(c_pri.violations[0].kind == "hold");
+    CHECK(c_pri.violations[0].port == "a");
+    CHECK(c_pri.violations[0].other_port == "b");
+    CHECK(c_pri.violations[0].time == 30'000);
+    // By port, a (a_arrived again) then b (fires): no violation.
+    const sfq_outcome c_port = one_cell("c", c_ab, {"q"}, "", port_order);
+    CHECK(output(c_port, "q") == times{38'000});
+    CHECK(c_port.violations.empty());
+    // In idle both orders are a then b. PyLSE: a 10 and b 10 -> q [18.0].
+    CHECK(output(one_cell("c", {{"a", {10'000}}, {"b", {10'000}}}, {"q"}), "q") == times{18'000});
+
+    // The inverter lists clk before a. PyLSE (defaults): a 10 and clk 10 -> "Transition time
+    // violation on FSM 'INV'. Received input 'a' at 10.0 while still transitioning from idle to
+    // idle on 'clk'": clk fires, a falls in its 5 ps window.
+    const std::vector<train> inv = {{"a", {10'000}}, {"clk", {10'000, 50'000}}};
+    const sfq_outcome inv_pri = one_cell("not", inv, {"q"});
+    REQUIRE(inv_pri.violations.size() == 1);
+    CHECK(inv_pri.violations[0].kind == "hold");
+    CHECK(inv_pri.violations[0].port == "a");
+    // With hold and setup overridden to 0 (PyLSE: transition_time=0, past_constraints=0) no
+    // violation: PyLSE -> q [19.6] (clk fires at 10, a then waits for the clock at 50).
+    const sfq_outcome inv_free = one_cell("not", inv, {"q"}, "hold = \"0 ps\", setup = \"0 ps\"");
+    CHECK(inv_free.violations.empty());
+    CHECK(output(inv_free, "q") == times{19'600});
+    // By port, a comes first, the clock at 10 sees it and stays quiet; the one at 50 fires.
+    CHECK(output(one_cell("not", inv, {"q"}, "hold = \"0 ps\", setup = \"0 ps\"", port_order), "q") ==
+          times{59'600});
+
+    // AND in idle lists clk, a, b. PyLSE (transition_time=0, past_constraints=0): a 10 and
+    // clk 10, b 20, clk 50 -> q [59.2].
+    CHECK(output(one_cell("and", {{"a", {10'000}}, {"b", {20'000}}, {"clk", {10'000, 50'000}}}, {"q"},
+                          "hold = \"0 ps\", setup = \"0 ps\""),
+                 "q") == times{59'200});
+}
+
+TEST_CASE("sfq: the simultaneous order is deterministic and reported") {
+    const std::vector<train> set_clk = {{"a", {10'000}}, {"rst", {}}, {"clk", {10'000, 50'000}}};
+    for (const char* order : {"", "simultaneous = \"priority\"", "simultaneous = \"port\""}) {
+        const sfq_outcome a = one_cell("dro_sr", set_clk, {"q"}, "", order);
+        const sfq_outcome b = one_cell("dro_sr", set_clk, {"q"}, "", order);
+        CHECK(output(a, "q") == output(b, "q"));
+        CHECK(a.violations.size() == b.violations.size());
+    }
+    const auto f = [] {
+        try {
+            one_cell("jtl", {{"a", {1'000}}}, {"q"}, "", "simultaneous = \"random\"");
+        } catch (const fluxon::config_error& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    }();
+    CHECK(f.find("circuit.simultaneous") != std::string::npos);
+    CHECK(f.find("\"priority\", \"port\"") != std::string::npos);
+}
+
+// Per-instance hold (PyLSE's transition_time override) and setup (its past_constraints).
+TEST_CASE("sfq vs PyLSE: per-instance hold and setup overrides") {
+    // AND, a 2 ps after the clock at 50 (b 60, clock 100). PyLSE defaults: "Transition time
+    // violation on FSM 'AND'. Received input 'a' at 52.0 ... earliest ... 53.0";
+    // transition_time=1.5 -> q [109.2]; transition_time=2.5 -> violation, earliest 52.5.
+    const std::vector<train> late_a = {{"a", {52'000}}, {"b", {60'000}}, {"clk", {50'000, 100'000}}};
+    CHECK(one_cell("and", late_a, {"q"}).violations.size() == 1);
+    const sfq_outcome short_hold = one_cell("and", late_a, {"q"}, "hold = \"1.5 ps\"");
+    CHECK(short_hold.violations.empty());
+    CHECK(output(short_hold, "q") == times{109'200});
+    const sfq_outcome longer = one_cell("and", late_a, {"q"}, "hold = \"2.5 ps\"");
+    REQUIRE(longer.violations.size() == 1);
+    CHECK(longer.violations[0].kind == "hold");
+    CHECK(longer.violations[0].time == 52'000);
+    CHECK(one_cell("and", late_a, {"q"}, "hold = \"2 ps\"").violations.empty());  // the boundary is legal
+
+    // AND, b 2 ps before the clock at 100 (a 60). PyLSE defaults: "Prior input violation on
+    // FSM 'AND' ... input 'b' was seen as recently as 2.8 time units ago"; past_constraints=1.5
+    // -> q [109.2]; past_constraints=2.5 -> violation.
+    const std::vector<train> late_b = {{"a", {60'000}}, {"b", {98'000}}, {"clk", {50'000, 100'000}}};
+    CHECK(one_cell("and", late_b, {"q"}).violations.size() == 1);
+    const sfq_outcome short_setup = one_cell("and", late_b, {"q"}, "setup = \"1.5 ps\"");
+    CHECK(short_setup.violations.empty());
+    CHECK(output(short_setup, "q") == times{109'200});
+    const sfq_outcome longer_setup = one_cell("and", late_b, {"q"}, "setup = \"2.5 ps\"");
+    REQUIRE(longer_setup.violations.size() == 1);
+    CHECK(longer_setup.violations[0].kind == "setup");
+    CHECK(longer_setup.violations[0].port == "clk");
+    CHECK(longer_setup.violations[0].other_port == "b");
+
+    // The C element's busy window shortened: PyLSE transition_time=3, a 10, b 30, b 35 -> q [38.0].
+    const sfq_outcome c3 = one_cell("c", {{"a", {10'000}}, {"b", {30'000, 35'000}}}, {"q"}, "hold = \"3 ps\"");
+    CHECK(c3.violations.empty());
+    CHECK(output(c3, "q") == times{38'000});
+
+    // Only the instance changes: a second AND beside it keeps the library's 3.0 ps hold.
+    const sfq_outcome two = run_sfq(R"(
+[circuit]
+policy = "record"
+outputs = ["q1", "q2"]
+wires = ["g1.q -> q1", "g2.q -> q2"]
+fanout = { a = ["g1.a", "g2.a"], b = ["g1.b", "g2.b"], clk = ["g1.clk", "g2.clk"] }
+[circuit.instances]
+g1 = { cell = "and", hold = "1 ps" }
+g2 = "and"
+[circuit.inputs.a]
+times = ["52 ps"]
+[circuit.inputs.b]
+times = ["60 ps"]
+[circuit.inputs.clk]
+times = ["50 ps", "100 ps"]
+)");
+    REQUIRE(two.violations.size() == 1);
+    CHECK(two.violations[0].instance == "g2");
+}
+
+// The error a circuit gives, as text with its site.
+struct failure {
+    std::string message;
+    fluxon::error_site site;
+};
+
+failure refused(const std::string& instance_table) {
+    const std::string text = "[circuit]\noutputs = [\"q\"]\nwires = [\"a -> g.a\", \"g.q -> q\"]\n"
+                             "[circuit.instances]\ng = " + instance_table + "\n[circuit.inputs.a]\ntimes = []\n";
+    try {
+        fluxon::parse_sfq_circuit(text, "test.toml");
+    } catch (const fluxon::config_error& e) {
+        return {e.what(), e.site()};
+    }
+    FAIL("accepted: ", instance_table);
+    return {};
+}
+
+TEST_CASE("sfq: hold and setup overrides are validated naming the instance and key") {
+    const failure no_hold = refused("{ cell = \"jtl\", hold = \"1 ps\" }");
+    CHECK(no_hold.site.file == "test.toml");
+    CHECK(no_hold.site.line == 5);
+    CHECK(no_hold.site.key == "circuit.instances.g.hold");
+    CHECK(no_hold.message.find("instance 'g': cell 'jtl' has no transition that checks a hold time") !=
+          std::string::npos);
+    const failure no_setup = refused("{ cell = \"splitter\", setup = \"1 ps\" }");
+    CHECK(no_setup.site.key == "circuit.instances.g.setup");
+    CHECK(no_setup.message.find("instance 'g': cell 'splitter' has no transition that checks a setup time") !=
+          std::string::npos);
+    const failure negative = refused("{ cell = \"splitter\", hold = \"-1 ps\" }");
+    CHECK(negative.site.key == "circuit.instances.g.hold");
+    CHECK(negative.message.find("it must not be negative") != std::string::npos);
+    const failure not_time = refused("{ cell = \"merger\", hold = \"3 mV\" }");
+    CHECK(not_time.site.key == "circuit.instances.g.hold");
+    const failure fractional = refused("{ cell = \"merger\", hold = \"0.5 fs\" }");
+    CHECK(fractional.site.key == "circuit.instances.g.hold");
 }
 
 }  // namespace
