@@ -16,6 +16,10 @@ namespace fluxon::sfq {
 
 std::string_view violation_name(violation_kind k) { return k == violation_kind::setup ? "setup" : "hold"; }
 
+std::string_view simultaneous_order_name(simultaneous_order o) {
+    return o == simultaneous_order::priority ? "priority" : "port";
+}
+
 // Named rather than anonymous: pulse_engine, which the header declares, holds these.
 namespace lowered {
 
@@ -142,7 +146,9 @@ lowered_type neuron_fsm(std::uint32_t threshold, std::uint32_t inh_weight) {
         } else {
             exc.dest = static_cast<std::uint16_t>(k + 1);
         }
-        t.table[k * 2 + 1].dest = static_cast<std::uint16_t>(k > inh_weight ? k - inh_weight : 0);
+        transition& inh = t.table[k * 2 + 1];
+        inh.dest = static_cast<std::uint16_t>(k > inh_weight ? k - inh_weight : 0);
+        inh.priority = 1;  // simultaneous exc and inh: exc counts first, as in port order
     }
     return t;
 }
@@ -190,8 +196,8 @@ public:
             in_total += static_cast<std::uint32_t>(ct.inputs.size());
             out_total += static_cast<std::uint32_t>(ct.outputs.size());
             c.delay = to_fs(inst.delay ? *inst.delay : ct.delay.value);
-            c.setup = to_fs(ct.setup.value);
-            c.hold = to_fs(ct.hold.value);
+            c.setup = to_fs(inst.setup ? *inst.setup : ct.setup.value);
+            c.hold = to_fs(inst.hold ? *inst.hold : ct.hold.value);
             c.pass_below = threshold_of(inst.pass_probability);
             c.seed = derive_seed(o.seed, stream_kind::device, i);
         }
@@ -243,26 +249,30 @@ public:
     void advance_to(tick_t until) {
         const tick_t stop = opt_.stop < 0 ? std::numeric_limits<tick_t>::max() : opt_.stop;
         const tick_t limit = std::min(until, stop);
+        const bool by_priority = opt_.order == simultaneous_order::priority;
         std::size_t next_external = next_external_;
-        const std::size_t n_external = external_.size();
         while (!result_.stopped_on_violation) {
-            pulse p;
-            const bool have_external = next_external < n_external;
-            if (heap_.empty()) {
-                if (!have_external) break;
-                p = external_[next_external];
-                if (time_of(p) >= limit) break;
-                ++next_external;
-            } else if (have_external && before(external_[next_external], heap_.top())) {
-                p = external_[next_external];
-                if (time_of(p) >= limit) break;
-                ++next_external;
-            } else {
-                p = heap_.top();
-                if (time_of(p) >= limit) break;
-                heap_.pop();
+            const origin from = next_origin(next_external);
+            if (from == origin::none) break;
+            const pulse p = at(from, next_external);
+            if (time_of(p) >= limit) break;
+            take(from, next_external);
+            // Pulses at one (time, cell) are contiguous in key order, so one look at the next
+            // tells whether p has company; alone (the usual case) it is delivered at once. A
+            // one-input cell has nothing to reorder, so it is not even looked for.
+            const bool may_reorder = by_priority && cells_[cell_of(p)].inputs > 1;
+            const origin then = may_reorder ? next_origin(next_external) : origin::none;
+            if (then == origin::none || !same_slot(at(then, next_external), p)) {
+                deliver(time_of(p), cell_of(p), port_of(p));
+                continue;
             }
-            deliver(time_of(p), cell_of(p), port_of(p));
+            batch_.assign(1, p);
+            for (origin o = then; o != origin::none && same_slot(at(o, next_external), p);
+                 o = next_origin(next_external)) {
+                batch_.push_back(at(o, next_external));
+                take(o, next_external);
+            }
+            deliver_by_priority();
         }
         next_external_ = next_external;
         now_ = std::max(now_, until);
@@ -277,6 +287,48 @@ public:
     }
 
 private:
+    enum class origin : std::uint8_t { none, external, heap };
+
+    // Where the earliest pending pulse is: the merged input trains or the heap.
+    origin next_origin(std::size_t next_external) const {
+        const bool have_external = next_external < external_.size();
+        if (heap_.empty()) return have_external ? origin::external : origin::none;
+        if (have_external && before(external_[next_external], heap_.top())) return origin::external;
+        return origin::heap;
+    }
+    const pulse& at(origin o, std::size_t next_external) const {
+        return o == origin::external ? external_[next_external] : heap_.top();
+    }
+    void take(origin o, std::size_t& next_external) {
+        if (o == origin::external) {
+            ++next_external;
+        } else {
+            heap_.pop();
+        }
+    }
+    // Same time and same cell: the key's bits above the port.
+    static bool same_slot(const pulse& a, const pulse& b) { return (a.key >> 40) == (b.key >> 40); }
+
+    // PyLSE's order for simultaneous inputs: the priorities of their transitions out of the
+    // state the cell is in when they arrive, taken once for the whole group (the state moves
+    // on as they are handled, their order does not). Ties (one port pulsed twice) keep key
+    // order. Groups are a few pulses, so an insertion sort.
+    void deliver_by_priority() {
+        const cell_state& c = cells_[cell_of(batch_.front())];
+        const transition* row = c.table + std::size_t{c.state} * c.inputs;
+        const auto rank = [row](const pulse& p) { return row[port_of(p)].priority; };
+        for (std::size_t i = 1; i < batch_.size(); ++i) {
+            const pulse p = batch_[i];
+            std::size_t j = i;
+            for (; j > 0 && rank(batch_[j - 1]) > rank(p); --j) batch_[j] = batch_[j - 1];
+            batch_[j] = p;
+        }
+        for (const pulse& p : batch_) {
+            if (result_.stopped_on_violation) break;
+            deliver(time_of(p), cell_of(p), port_of(p));
+        }
+    }
+
     void report(std::uint32_t cell, violation_kind kind, tick_t t, std::uint8_t port, tick_t other_t,
                 std::uint8_t other_port) {
         result_.violations.push_back({cell, kind, t, port, other_t, other_port});
@@ -311,10 +363,15 @@ private:
         }
         last[port] = t;
         c.state = tr.dest;
+        // As PyLSE's FSM: a transition with a transition time leaves the cell busy until it
+        // ends; any other transition leaves it settled, so the window never outlives the next
+        // transition (which matters only after a violation, as runs go on past them here).
         if (tr.hold && c.hold > 0) {
             c.hold_start = t;
             c.hold_end = t + c.hold;
             c.hold_port = port;
+        } else {
+            c.hold_end = never;
         }
         if (tr.fire == 0) return;
         if (tr.stochastic) {
@@ -342,6 +399,7 @@ private:
     std::vector<pulse> external_;
     std::size_t next_external_ = 0;
     pulse_heap heap_;
+    std::vector<pulse> batch_;  // simultaneous pulses at one cell, reused
     std::uint64_t seq_ = 0;
     // Injected pulses count on their own: their order among themselves is the order they
     // were injected in, whatever the circuit emitted meanwhile.

@@ -3,7 +3,8 @@
 // plain arrays (per-instance state, transition tables, output edges); the hot loop then pops
 // pulses from its own binary heap keyed by (time in fs, instance, port, sequence), so the
 // same circuit and seed give the same pulses in the same order, and no pulse allocates or
-// looks up a name.
+// looks up a name. Pulses that reach one cell at one femtosecond come off the heap together
+// and are handled in the sim_options' simultaneous_order.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -28,11 +29,24 @@ struct violation {
     std::uint8_t other_port = 0;
 };
 
+// The order in which pulses that reach one cell at the same femtosecond are handled. Either is
+// deterministic: the same circuit gives the same pulses.
+enum class simultaneous_order : std::uint8_t {
+    // PyLSE's: by the priority of their transitions out of the cell's state when the pulses
+    // arrive (the order the library lists them in). The default.
+    priority,
+    // By input port (the cell's inputs in the library's order), whatever the state.
+    port,
+};
+
+std::string_view simultaneous_order_name(simultaneous_order o);
+
 struct sim_options {
     std::uint64_t seed = 0;
     bool jitter = false;      // Gaussian delay variability, PyLSE style
     bool stop_on_violation = false;
     tick_t stop = -1;         // pulses at or after this are not delivered; -1: run until none are left
+    simultaneous_order order = simultaneous_order::priority;
 };
 
 struct sim_result {

@@ -17,6 +17,10 @@ struct transition {
     bool setup = false;       // an input less than the cell's setup time before is a violation
     bool hold = false;        // an input less than the cell's hold time after is a violation
     bool stochastic = false;  // fires only with the instance's pass probability
+    // Rank among the transitions out of the same state, 0 first: the order in which inputs
+    // that arrive at one femtosecond are handled (PyLSE's rule: the order the transitions
+    // from a state are listed in).
+    std::uint8_t priority = 0;
 };
 
 enum class cell_kind : std::uint8_t { fsm, integrate_and_fire };

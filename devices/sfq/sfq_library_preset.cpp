@@ -69,6 +69,7 @@ void read_transitions(const config_node& cell, sfq::cell_type& ct) {
     const std::size_t n_in = ct.inputs.size();
     ct.table.assign(ct.states.size() * n_in, {});
     std::vector<bool> seen(ct.table.size(), false);
+    std::vector<std::uint8_t> listed_from(ct.states.size(), 0);  // transitions read per source state
     for (const config_node& t : at.items("a list of transition tables")) {
         t.table("a table { from = ..., on = ..., to = ..., fire = [...] }");
         t.allow_only({"from", "on", "to", "fire", "setup", "hold", "stochastic"});
@@ -83,6 +84,8 @@ void read_transitions(const config_node& cell, sfq::cell_type& ct) {
         seen[slot] = true;
         sfq::transition& tr = ct.table[slot];
         tr.dest = static_cast<std::uint16_t>(to);
+        // At most 255 inputs, so one per (state, input) fits in 8 bits.
+        tr.priority = listed_from[static_cast<std::size_t>(from)]++;
         const config_node fire = t.child("fire");
         if (fire.present()) {
             for (const config_node& item : fire.items("a list of output names")) {

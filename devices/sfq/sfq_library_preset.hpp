@@ -12,7 +12,8 @@
 //                    that feeds network spikes into a circuit ([sfq] beside a network)
 //   [cells.<name>]   description; inputs, outputs, states (lists of names; states[0] is the
 //                    initial one); transitions = [{ from, on, to, fire = [...], setup, hold,
-//                    stochastic }], one for every (state, input); jjs (a whole number), delay,
+//                    stochastic }], one for every (state, input), those out of one state in
+//                    their priority order (simultaneous inputs); jjs (a whole number), delay,
 //                    setup, hold (times; setup and hold default to none), energy (optional
 //                    calibrated energy per firing); kind = "integrate_and_fire" for the
 //                    parametric neuron (no states or transitions)

@@ -23,6 +23,9 @@ struct instance {
     std::string name;  // "fa0/x1" inside subcircuits
     const cell_type* type = nullptr;
     std::optional<double> delay;   // s; overrides the library's
+    // s; override the library's hold window (PyLSE's transition_time) and setup time on the
+    // transitions that have one, as PyLSE's transition_time and past_constraints overrides do.
+    std::optional<double> hold, setup;
     double pass_probability = 1;   // stochastic transitions fire with this probability
     std::uint32_t threshold = 1;   // integrate_and_fire
     std::uint32_t inh_weight = 1;  // integrate_and_fire

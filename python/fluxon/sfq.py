@@ -74,10 +74,11 @@ class _Body:
         self._open = []
 
     def add(self, name, cell=None, *, circuit=None, bias=None, p=None, threshold=None, inh_weight=None,
-            delay=None):
+            delay=None, hold=None, setup=None):
         """Adds a cell instance (`cell`, a library cell name) or a subcircuit instance (`circuit`).
         bias (A) or p: a stochastic synapse's weight; threshold, inh_weight: a neuron's;
-        delay (s): overrides the library's. Returns the name."""
+        delay, hold, setup (s): override the library's firing delay, hold window (PyLSE's
+        transition_time) and setup time for this instance. Returns the name."""
         if name in self._instances:
             raise ValueError(f"instance '{name}' is already defined")
         entry = {}
@@ -95,6 +96,10 @@ class _Body:
             entry["inh_weight"] = int(inh_weight)
         if delay is not None:
             entry["delay"] = _fs(delay, f"instance {name} delay")
+        if hold is not None:
+            entry["hold"] = _fs(hold, f"instance {name} hold")
+        if setup is not None:
+            entry["setup"] = _fs(setup, f"instance {name} setup")
         self._instances[name] = entry["cell"] if list(entry) == ["cell"] else entry
         return name
 
@@ -142,11 +147,14 @@ class Subcircuit(_Body):
 class Circuit(_Body):
     """A top-level SFQ circuit: instances, wires, input pulse trains, outputs, what to record,
     and how to run (library, technology "rsfq" | "ersfq", seed, policy "error" | "warn" |
-    "record", jitter, stop time in s)."""
+    "record", jitter, stop time in s, and the order of pulses reaching one cell in one
+    femtosecond: simultaneous "priority" (PyLSE's, the default) | "port")."""
 
-    def __init__(self, library=None, technology="rsfq", seed=0, policy="error", jitter=False, stop=None):
+    def __init__(self, library=None, technology="rsfq", seed=0, policy="error", jitter=False, stop=None,
+                 simultaneous="priority"):
         super().__init__()
-        self.settings = {"technology": technology, "seed": int(seed), "policy": policy, "jitter": bool(jitter)}
+        self.settings = {"technology": technology, "seed": int(seed), "policy": policy, "jitter": bool(jitter),
+                         "simultaneous": simultaneous}
         if library is not None:
             self.settings["library"] = str(library)
         if stop is not None:

@@ -115,6 +115,35 @@ def test_violations_are_reported_with_both_pulses_and_policy_error_raises():
     assert e.value.node == "d" and "setup violation" in str(e.value)
 
 
+def test_hold_and_setup_overrides_and_the_simultaneous_order():
+    # PyLSE v0.1.0 (commit 5f7e65d): inv(a at 10, clk at 10 and 50, transition_time=0,
+    # past_constraints=0) -> q [19.6] ps: clk is handled first (INV lists it first in idle).
+    def inv(**settings):
+        c = sfq.Circuit(policy="record", **settings)
+        c.add("g", "not", hold=0.0, setup=0.0)
+        c.input("a", times=[10e-12])
+        c.input("clk", times=[10e-12, 50e-12])
+        c.connect("a", "g.a")
+        c.connect("clk", "g.clk")
+        c.output("q", "g.q")
+        return c.run()
+
+    r = inv()
+    assert not r.violations
+    np.testing.assert_array_equal(r.outputs_fs["q"], [19_600])
+    np.testing.assert_array_equal(inv(simultaneous="port").outputs_fs["q"], [59_600])  # a first
+    assert r.device.stats["simultaneous"] == "priority"
+
+    c = sfq.Circuit()
+    c.add("j", "jtl", hold=1e-12)
+    c.input("a", times=[1e-12])
+    c.connect("a", "j.a")
+    c.output("q", "j.q")
+    with pytest.raises(fluxon.ConfigError) as e:
+        c.run()
+    assert e.value.key == "circuit.instances.j.hold" and "instance 'j'" in str(e.value)
+
+
 def test_bad_circuits_name_the_key_and_instance():
     c = sfq.Circuit()
     c.add("g", "and")

@@ -191,14 +191,14 @@ private:
             cell = *at.node().value<std::string>();
         } else {
             at.table("a cell name such as \"jtl\", or a table { cell = \"synapse\", bias = \"72 uA\" }");
-            at.allow_only({"cell", "circuit", "bias", "p", "threshold", "inh_weight", "delay"});
+            at.allow_only({"cell", "circuit", "bias", "p", "threshold", "inh_weight", "delay", "hold", "setup"});
             if (at.child("cell").present()) cell = preset::read_text(at.child("cell"), "a cell name");
             if (at.child("circuit").present()) circuit = preset::read_text(at.child("circuit"), "a subcircuit name");
             if (cell.empty() == circuit.empty()) at.fail("give exactly one of 'cell' and 'circuit'");
         }
         scoped_instance si;
         if (!circuit.empty()) {
-            for (const char* key : {"bias", "p", "threshold", "inh_weight", "delay"}) {
+            for (const char* key : {"bias", "p", "threshold", "inh_weight", "delay", "hold", "setup"}) {
                 if (at.child(key).present()) at.child(key).fail("a subcircuit instance takes no cell parameters");
             }
             si.cell = false;
@@ -264,6 +264,26 @@ private:
         }
         if (neuron && !at.child("threshold").present()) at.fail("a neuron needs its threshold ('threshold = 4')");
         if (at.child("delay").present()) inst.delay = static_cast<double>(read_time(at.child("delay"))) * 1e-15;
+        inst.hold = read_window(at, type, inst.name, "hold", &sfq::transition::hold);
+        inst.setup = read_window(at, type, inst.name, "setup", &sfq::transition::setup);
+    }
+
+    // An instance's own hold or setup time (PyLSE's transition_time and past_constraints
+    // overrides): it replaces the library's on the transitions that check one, so a cell
+    // with no such transition has nothing to override, which is refused rather than ignored.
+    static std::optional<double> read_window(const config_node& at, const sfq::cell_type& type,
+                                             const std::string& instance, const char* key,
+                                             bool sfq::transition::*flag) {
+        const config_node n = at.child(key);
+        if (!n.present()) return std::nullopt;
+        const bool used = std::any_of(type.table.begin(), type.table.end(),
+                                      [flag](const sfq::transition& t) { return t.*flag; });
+        if (!used) {
+            n.fail(fmt::format("instance '{}': cell '{}' has no transition that checks a {} time, so '{}' "
+                               "would change nothing",
+                               instance, type.name, key, key));
+        }
+        return static_cast<double>(read_time(n)) * 1e-15;  // read_time refuses negative times
     }
 
     pins instantiate(const std::string& circuit, const std::string& prefix, const config_node& at) {
@@ -486,8 +506,8 @@ sfq_circuit read_circuit(const config_node& root, const std::string& origin) {
     root.allow_only({"circuit", "subcircuits"});
     const config_node c = root.require("circuit", "a [circuit] table");
     c.table("a [circuit] table");
-    c.allow_only({"library", "technology", "seed", "policy", "jitter", "stop", "outputs", "record", "open",
-                  "wires", "fanout", "fanin", "instances", "inputs", "description"});
+    c.allow_only({"library", "technology", "seed", "policy", "jitter", "stop", "simultaneous", "outputs", "record",
+                  "open", "wires", "fanout", "fanin", "instances", "inputs", "description"});
     sfq_circuit out;
     out.origin = origin;
     const config_node lib = c.child("library");
@@ -509,6 +529,10 @@ sfq_circuit read_circuit(const config_node& root, const std::string& origin) {
         out.jitter = *j.node().value<bool>();
     }
     if (c.child("stop").present()) out.stop = read_time(c.child("stop"));
+    out.order = read_choice<sfq::simultaneous_order>(c.child("simultaneous"),
+                                                     {{"priority", sfq::simultaneous_order::priority},
+                                                      {"port", sfq::simultaneous_order::port}},
+                                                     sfq::simultaneous_order::priority);
 
     std::vector<std::string> in_names;
     std::vector<std::pair<std::string, std::vector<tick_t>>> trains;

@@ -6,11 +6,13 @@
 //   [circuit]
 //   library = "sfq_default"    technology = "rsfq" | "ersfq"    seed = 1
 //   policy = "error" | "warn" | "record"    jitter = false    stop = "2 ns" (optional)
+//   simultaneous = "priority" | "port"     # order of pulses at one cell in one fs
 //   outputs = ["s0"]           record = ["x.q"]    open = ["d.rst"]
 //   wires = ["a -> x.a", "x.q -> s0"]               # "inst.port" or a circuit pin
 //   fanout = { clk = ["x.clk", "y.clk"] }           # a splitter tree from one source
 //   fanin = { "n.exc" = ["s1.q", "s2.q"] }          # a merger tree into one input
 //   [circuit.instances]   x = "xor" | { cell = "synapse", bias = "72 uA" } | { circuit = "fa" }
+//                         | { cell = "and", delay = "9 ps", hold = "2 ps", setup = "1 ps" }
 //   [circuit.inputs.a]    times = ["10 ps", ...] | period + count (+ start) | period + bits
 //   [subcircuits.fa]      inputs, outputs, instances, wires, fanout, fanin, open
 //
@@ -22,6 +24,7 @@
 #include <string>
 #include <string_view>
 
+#include "devices/sfq/pulse_sim.hpp"
 #include "devices/sfq/sfq_netlist.hpp"
 #include "devices/sfq/sfq_library_preset.hpp"
 
@@ -35,6 +38,7 @@ struct sfq_circuit {
     std::uint64_t seed = 0;
     bool jitter = false;
     tick_t stop = -1;    // fs; -1: until no pulse is left
+    sfq::simultaneous_order order = sfq::simultaneous_order::priority;
     std::string text;    // the circuit file's text
     std::string origin;  // its path, or "python"
 };

@@ -115,6 +115,7 @@ public:
         o.seed = s.circuit.seed;
         o.jitter = s.circuit.jitter;
         o.stop = s.circuit.stop;
+        o.order = s.circuit.order;
         o.stop_on_violation = s.circuit.policy == sfq::violation_policy::error;
         sim_.emplace(s_.circuit.net, s_.circuit.library.params, o);
     }
@@ -172,6 +173,7 @@ public:
         r.stats.add("", "technology", std::string(technology_name(s_.circuit.tech)));
         r.stats.add("", "policy", std::string(policy_name(s_.circuit.policy)));
         r.stats.add("", "jitter", std::int64_t{s_.circuit.jitter});
+        r.stats.add("", "simultaneous", std::string(sfq::simultaneous_order_name(s_.circuit.order)));
         r.stats.add("", "seed", static_cast<std::uint64_t>(s_.circuit.seed));
         r.stats.add("", "converter_delay", cost_.latency, "s");
         r.stats.add("", "converter_energy", cost_.energy, "J");

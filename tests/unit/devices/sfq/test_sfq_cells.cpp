@@ -90,7 +90,7 @@ TEST_CASE("sfq: a merger of near-coincident pulses flags the second inside its 8
 
     CHECK(run_sfq(fmt::format(fmt::runtime(merger_circuit), "18200 fs")).violations.empty());
     CHECK(run_sfq(fmt::format(fmt::runtime(merger_circuit), "18199 fs")).violations.size() == 1);
-    // Simultaneous pulses: b is handled second (port order) and falls in a's window.
+    // Simultaneous pulses: b is handled second (the merger lists a before b) and falls in a's window.
     const auto same = run_sfq(fmt::format(fmt::runtime(merger_circuit), "10 ps"));
     CHECK(same.violations.size() == 1);
 }
@@ -309,9 +309,10 @@ times = ["70 ps"]
 
 namespace {
 
-TEST_CASE("sfq: simultaneous pulses are handled in input-port order") {
-    // Both inputs of an inverted C element at 10 ps: a (port 0) comes first and fires q; b then
-    // resets the cell, opening its 5 ps hold window; b again at 12 ps falls inside it.
+TEST_CASE("sfq: simultaneous pulses are handled in the order of the state's transitions") {
+    // Both inputs of an inverted C element at 10 ps: in idle it lists a before b (PyLSE's
+    // C_INV), so a comes first and fires q; b then resets the cell, opening its 5 ps hold
+    // window; b again at 12 ps falls inside it.
     const auto r = fluxon::test::run_sfq(R"(
 [circuit]
 policy = "record"
