@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libhdf5-dev libtbb-dev libboost-dev libboost-graph-dev libmetis-dev
-  libtomlplusplus-dev libarchive-dev libcli11-dev libfmt-dev nlohmann-json3-dev doctest-dev
+  libtomlplusplus-dev libarchive-dev libeigen3-dev libcli11-dev libfmt-dev nlohmann-json3-dev doctest-dev
   pybind11-dev python3-dev python3-numpy python3-h5py python3-matplotlib python3-pytest python3-tqdm
 )
 if [[ "${1:-}" == "--tests" ]]; then

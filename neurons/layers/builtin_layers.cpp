@@ -10,6 +10,7 @@
 #include "neurons/layers/layer.hpp"
 #include "neurons/layers/lif_layer.hpp"
 #include "neurons/layers/linear.hpp"
+#include "neurons/layers/lmu_layer.hpp"
 #include "neurons/layers/max_pool2d.hpp"
 #include "neurons/layers/nir_neurons.hpp"
 #include "neurons/layers/relu.hpp"
@@ -39,6 +40,7 @@ layer_registry builtin_layers() {
     registry.add(make_requantize_layer());
     registry.add(make_if_layer());
     registry.add(make_lif_layer());
+    registry.add(make_lmu_layer());
     registry.add(make_identity_layer());
     registry.add(make_delay_layer());
     registry.add(make_nir_i_layer());

@@ -122,3 +122,45 @@ def bitlinear(x, w, activation_bits=8):
     s_x = q_max / max(np.abs(x).max(), 1e-5)
     x_q = np.clip(np.rint(x * s_x), -q_max - 1, q_max)
     return (w_t @ x_q) / (s_x * s_w), w_t, x_q
+
+
+def expm(a):
+    """Matrix exponential by scaling and squaring a 30-term Taylor series (numpy only)."""
+    norm = np.abs(a).sum(axis=1).max()
+    squarings = max(0, int(np.ceil(np.log2(norm))) + 1) if norm > 0 else 0
+    scaled = a / 2.0 ** squarings
+    term = np.eye(len(a))
+    total = np.eye(len(a))
+    for k in range(1, 30):
+        term = term @ scaled / k
+        total = total + term
+    for _ in range(squarings):
+        total = total @ total
+    return total
+
+
+def lmu_memory(order, theta):
+    """Voelker et al. 2019's (A, B) with theta folded in, discretised by zero-order hold."""
+    i = np.arange(order)[:, None]
+    j = np.arange(order)[None, :]
+    r = (2 * np.arange(order) + 1)[:, None] / theta
+    a = r * np.where(i < j, -1.0, (-1.0) ** (i - j + 1))
+    b = r[:, 0] * (-1.0) ** np.arange(order)
+    m = np.zeros((order + 1, order + 1))
+    m[:order, :order] = a
+    m[:order, order] = b
+    e = expm(m)
+    return e[:order, :order], e[:order, order]
+
+
+def lmu_steps(x_steps, order, theta, e_x, e_h, e_m, w_x, w_h, w_m, bias, f=np.tanh):
+    a_d, b_d = lmu_memory(order, theta)
+    m = np.zeros(order)
+    h = np.zeros(len(bias))
+    out = []
+    for x in x_steps:
+        u = e_x @ x + e_h @ h + e_m @ m
+        m = a_d @ m + b_d * u
+        h = f(w_x @ x + w_h @ h + w_m @ m + bias)
+        out.append(h)
+    return np.array(out)

@@ -414,3 +414,25 @@ def test_bit_serial_inputs_skip_zero_planes_and_bbs_sends_the_complement():
     assert counts() == 0
     with pytest.raises(fluxon.UserError, match="layer 'y' is bit-serial with 2 bits, but at step 0 an input event is 5"):
         counts(bit_serial_bits=2)
+
+
+def test_an_lmu_cell_steps_as_voelkers_equations():
+    """lmu (order 6, theta 10 steps, tanh) over 2 samples of 12 steps, every array given,
+    against a numpy implementation of Voelker et al. 2019's cell with its own expm."""
+    rng = np.random.default_rng(3)
+    n_in, hidden, order, steps = 3, 5, 6, 12
+    arrays = dict(input_encoders=rng.normal(size=n_in), hidden_encoders=rng.normal(size=hidden),
+                  memory_encoders=rng.normal(size=order), input_kernel=rng.normal(size=(hidden, n_in)),
+                  hidden_kernel=rng.normal(size=(hidden, hidden)) * 0.5,
+                  memory_kernel=rng.normal(size=(hidden, order)), bias=rng.normal(size=hidden) * 0.1)
+    x = rng.normal(size=(2 * steps, n_in)) * (rng.random((2 * steps, n_in)) < 0.6)
+    net = fluxon.Network(dt="1 ms", duration=None)
+    net.layer("x", "input", data=x, steps_per_sample=steps)
+    net.layer("lmu", "lmu", input="x", order=order, theta=10, record=True, **arrays)
+    r = net.build().run()
+    got = outputs_per_step(r, "lmu", hidden, 2 * steps)
+    expected = np.concatenate([
+        ref.lmu_steps(x[k * steps:(k + 1) * steps], order, 10.0, arrays["input_encoders"], arrays["hidden_encoders"],
+                      arrays["memory_encoders"], arrays["input_kernel"], arrays["hidden_kernel"],
+                      arrays["memory_kernel"], arrays["bias"]) for k in range(2)])
+    np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
