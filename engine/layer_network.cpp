@@ -366,6 +366,15 @@ void layer_network::report(stats_tree& stats, std::vector<data_table>& tables) c
     stats.add("", "dense_ops", static_cast<double>(total.dense_ops) * per, "");
     stats.add("", "membrane_updates", static_cast<double>(total.membrane_updates) * per, "");
     stats.add("", "accumulate_only", static_cast<double>(total.accumulate_only) * per, "");
+    // The spiking-transformer papers' energy convention (Spikformer, Spike-driven Transformer
+    // V1/V2, LMUFormer; workloads.md §3.4): 4.6 pJ per MAC and 0.9 pJ per AC, Horowitz's 32-bit
+    // float figures at 45 nm (ISSCC 2014), applied to the effective operations. A convention to
+    // compare with the papers, not a model of any hardware.
+    constexpr double e_mac_45nm = 4.6e-12, e_ac_45nm = 0.9e-12;
+    stats.add("", "energy_45nm",
+              (e_mac_45nm * static_cast<double>(total.effective_macs) + e_ac_45nm * static_cast<double>(total.effective_acs)) *
+                      per,
+              "J");
     stats.add("", "bit_ops", static_cast<double>(total.bit_ops) * per, "");
 
     data_table t{"layers"};

@@ -436,3 +436,12 @@ def test_an_lmu_cell_steps_as_voelkers_equations():
                       arrays["memory_encoders"], arrays["input_kernel"], arrays["hidden_kernel"],
                       arrays["memory_kernel"], arrays["bias"]) for k in range(2)])
     np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
+
+
+def test_the_papers_45nm_energy_convention_is_4_6_pj_per_mac_and_0_9_pj_per_ac():
+    net = fluxon.Network(dt="1 ms", duration="2 ms")
+    net.layer("x", "input", data=np.array([[3.0, 0, 1], [1, 1, 0]]))
+    net.layer("y", "linear", input="x", weight=np.array([[1.0, 0, 2], [0, 0, -1]]))
+    stats = net.build().run().layers["stats"]
+    # 3 MACs (step 1, graded) and 1 AC (step 2, binary), one sample.
+    assert stats["energy_45nm"] == pytest.approx(3 * 4.6e-12 + 1 * 0.9e-12, rel=1e-15)
