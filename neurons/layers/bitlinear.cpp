@@ -128,16 +128,7 @@ public:
 
 private:
     static const tensor& weight(const layer_context& ctx) {
-        const tensor* w = ctx.array("weight");
-        const auto in = static_cast<std::int64_t>(ctx.input.size());
-        if (w == nullptr || w->shape.size() != 2 || w->shape[0] < 1) {
-            throw config_error(fmt::format("layer '{}' needs 'weight' of shape [out_features, {}] for its input of "
-                                           "shape {}{}",
-                                           ctx.name, in, to_string(ctx.input),
-                                           w == nullptr ? std::string() : ", got " + to_string(*w)),
-                               key_site(ctx, "weight"));
-        }
-        return require_shape(ctx, "weight", {w->shape[0], in});
+        return require_input_matrix(ctx, "weight", "out_features");
     }
 
     param_schema schema_;

@@ -91,6 +91,18 @@ const tensor& require_shape(const layer_context& ctx, std::string_view name, con
     return *t;
 }
 
+const tensor& require_input_matrix(const layer_context& ctx, std::string_view name, std::string_view rows_word) {
+    const tensor* w = ctx.array(name);
+    const auto in = static_cast<std::int64_t>(ctx.input.size());
+    if (w == nullptr || w->shape.size() != 2 || w->shape[0] < 1) {
+        throw config_error(fmt::format("layer '{}' needs '{}' of shape [{}, {}] for its input of shape {}{}", ctx.name,
+                                       name, rows_word, in, to_string(ctx.input),
+                                       w == nullptr ? std::string() : ", got " + to_string(*w)),
+                           key_site(ctx, name));
+    }
+    return require_shape(ctx, name, {w->shape[0], in});
+}
+
 std::uint32_t whole(const validated_params& params, const std::string& name, const layer_context& ctx) {
     const double v = params.get(name);
     if (v != std::floor(v) || v < 0 || v > 1e9) {

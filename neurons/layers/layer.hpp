@@ -171,5 +171,8 @@ error_site key_site(const layer_context& ctx, std::string_view name);
 // the array, the expected and the given shape), or a whole-number parameter.
 const tensor& require_shape(const layer_context& ctx, std::string_view name, const std::vector<std::int64_t>& shape);
 std::uint32_t whole(const validated_params& params, const std::string& name, const layer_context& ctx);
+// The array `name` as a matrix [rows, the input's size] (a linear map of the flat input; rows
+// any number >= 1), naming `rows_word` ("out_features", "hidden") in its error.
+const tensor& require_input_matrix(const layer_context& ctx, std::string_view name, std::string_view rows_word);
 
 }  // namespace fluxon

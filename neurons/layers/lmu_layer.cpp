@@ -172,18 +172,11 @@ private:
         const double theta = params.get("theta");
         s.f = static_cast<lmu_activation>(params.get("activation"));
         s.in = ctx.input.size();
-        const tensor* w_x = ctx.array("input_kernel");
-        if (w_x == nullptr || w_x->shape.size() != 2 || w_x->shape[0] < 1) {
-            throw config_error(fmt::format("layer '{}' needs 'input_kernel' of shape [hidden, {}] for its input of "
-                                           "shape {}{}",
-                                           ctx.name, s.in, to_string(ctx.input),
-                                           w_x == nullptr ? std::string() : ", got " + to_string(*w_x)),
-                               key_site(ctx, "input_kernel"));
-        }
+        const tensor* w_x = &require_input_matrix(ctx, "input_kernel", "hidden");
         s.hidden = static_cast<std::size_t>(w_x->shape[0]);
         const auto in = static_cast<std::int64_t>(s.in), hidden = static_cast<std::int64_t>(s.hidden),
                    order = static_cast<std::int64_t>(s.order);
-        s.w_x = require_shape(ctx, "input_kernel", {hidden, in}).values;
+        s.w_x = w_x->values;
         s.e_x = require_shape(ctx, "input_encoders", {in}).values;
         s.e_h = optional_array(ctx, "hidden_encoders", {hidden});
         s.e_m = optional_array(ctx, "memory_encoders", {order});

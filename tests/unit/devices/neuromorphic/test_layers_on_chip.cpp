@@ -19,7 +19,8 @@ namespace {
 // x (1 entry) -> fc (weights 1 and 0.5) -> n (2 IF neurons that never fire). The sequential
 // mapper puts {x0, n0} on core 0 and n1 on core 1. x has events at steps 0 (value 1) and 2
 // (value 2, graded); step 1 is silent.
-std::string layered_run(const std::string& preset, const std::string& hardware = "") {
+std::string layered_run(const std::string& preset, const std::string& hardware = "",
+                        const std::string& weight = "[[1], [0.5]]") {
     return R"([run]
 dt = "1 ms"
 [layers.x]
@@ -28,7 +29,7 @@ data = [[1], [0], [2]]
 [layers.fc]
 kind = "linear"
 input = "x"
-weight = [[1], [0.5]]
+weight = )" + weight + R"(
 [layers.n]
 kind = "nir_if"
 input = "fc"
@@ -83,24 +84,8 @@ TEST_CASE("chip: a layer's synaptic rows that do not fit on their core are read 
     // With one synapse per core, x0's row at core 1 (two synapses, 8 bytes: one 64-byte burst)
     // lives in DRAM and is read for each of x's two events; its row at core 0 stays on chip.
     temp_file preset("unitchip1", unit_chip_text(1));
-    const std::string config = R"([run]
-dt = "1 ms"
-[layers.x]
-kind = "input"
-data = [[1], [0], [2]]
-[layers.fc]
-kind = "linear"
-input = "x"
-weight = [[1], [1], [1]]
-[layers.n]
-kind = "nir_if"
-input = "fc"
-v_threshold = [10]
-[hardware]
-preset = ")" + preset.path.string() + R"("
-mapper = "sequential"
-synapse_dram = "ddr4_3200"
-)";
+    const std::string config =
+            layered_run(preset.path.string(), "synapse_dram = \"ddr4_3200\"\n", "[[1], [1], [1]]");
     simulation sim(io::parse_config_text(config, "layers.toml"), test_models(), test_families());
     const run_result r = sim.run();
     CHECK(count(r, "chip", "dram_reads") == 2);
