@@ -153,10 +153,29 @@ layer_network::layer_network(const std::vector<net::layer_spec>& specs, const la
         ctx.dt = dt;
         ctx.site = layer_site(s);
         if (ctx.site.key.empty()) ctx.site.key = "layers." + s.name;
+        if (const std::size_t operands = kind.separate_inputs(); operands > 0) {
+            // Operands, not a sum: each input keeps its shape, and none may close a cycle.
+            if (s.inputs.size() != operands) {
+                throw config_error(fmt::format("layer '{}' (kind {}) takes {} inputs, in order; it names {}", s.name,
+                                               s.kind, operands, s.inputs.size()),
+                                   layer_site(s, "input"));
+            }
+            for (std::size_t k = 0; k < s.inputs.size(); ++k) {
+                if (order.delayed[i][k]) {
+                    throw network_error(fmt::format("layer '{}' takes '{}' from later in a cycle; an operand of {} "
+                                                    "must come from an earlier layer",
+                                                    s.name, s.inputs[k], s.kind),
+                                        layer_site(s, "input"));
+                }
+                b.inputs.push_back(position.at(s.inputs[k]));
+                ctx.inputs.push_back(layers_[position.at(s.inputs[k])].shape);
+            }
+            ctx.input = ctx.inputs.front();
+        }
         // A delayed input's shape is known only once its layer is built; it is checked then.
-        bool have_shape = false;
+        bool have_shape = !ctx.inputs.empty();
         std::string shape_from;
-        for (std::size_t k = 0; k < s.inputs.size(); ++k) {
+        for (std::size_t k = 0; ctx.inputs.empty() && k < s.inputs.size(); ++k) {
             if (order.delayed[i][k]) {
                 b.previous_inputs.push_back(position.at(s.inputs[k]));
                 continue;
@@ -256,14 +275,18 @@ void layer_network::handle(const event& ev, unit_context& ctx) {
     for (built_layer& layer : layers_) {
         layer.output.clear();
         const event_batch* input = nullptr;
-        if (layer.inputs.size() == 1 && (sample_start || layer.previous_inputs.empty())) {
+        operands_.clear();
+        if (layer.kind->separate_inputs() > 0) {
+            for (const std::size_t from : layer.inputs) operands_.push_back(&layers_[from].output);
+            input = operands_.front();
+        } else if (layer.inputs.size() == 1 && (sample_start || layer.previous_inputs.empty())) {
             input = &layers_[layer.inputs.front()].output;
         } else if (!layer.inputs.empty()) {
             sum_inputs(layer, sample_start);
             input = &summed_;
         }
         static const event_batch none;
-        layer.op->step(layer_step{step, sample_start, input ? input : &none, &layer.output, &layer.counts});
+        layer.op->step(layer_step{step, sample_start, input ? input : &none, &layer.output, &layer.counts, operands_});
         if (logging_ && !layer.routes) log_layer(layer, input);
         layer.events += layer.output.size();
         if (layer.recorded) {

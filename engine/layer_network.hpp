@@ -105,6 +105,7 @@ private:
     std::uint32_t steps_per_sample_ = 0;
     std::int64_t steps_ = 0;
     event_batch summed_, scratch_;
+    std::vector<const event_batch*> operands_;
 };
 
 }  // namespace fluxon

@@ -17,6 +17,7 @@
 #include "neurons/layers/requantize.hpp"
 #include "neurons/layers/scale.hpp"
 #include "neurons/layers/sign.hpp"
+#include "neurons/layers/spiking_attention.hpp"
 #include "neurons/layers/sum_pool2d.hpp"
 #include "neurons/layers/threshold.hpp"
 
@@ -41,6 +42,7 @@ layer_registry builtin_layers() {
     registry.add(make_if_layer());
     registry.add(make_lif_layer());
     registry.add(make_lmu_layer());
+    registry.add(make_spiking_attention_layer());
     registry.add(make_identity_layer());
     registry.add(make_delay_layer());
     registry.add(make_nir_i_layer());

@@ -83,6 +83,9 @@ struct layer_step {
     const event_batch* input = nullptr;  // the summed inputs; empty for an input layer
     event_batch* output = nullptr;       // appended to, by increasing index
     layer_counts* counts = nullptr;
+    // Kinds that take their inputs apart (layer_kind::separate_inputs): each input's batch, in
+    // the order the layer names them; `input` is then the first.
+    std::span<const event_batch* const> inputs;
 };
 
 class layer_op {
@@ -114,6 +117,7 @@ struct layer_array_def {
 struct layer_context {
     std::string name;                              // the layer's name
     tensor_shape input;                            // shape of its (summed) input; empty for an input layer
+    std::vector<tensor_shape> inputs;              // separate_inputs kinds: each input's shape, in order
     // By layer_array_def name. They outlive the layer's op (the run's description holds them),
     // so an op may refer to them instead of copying.
     const std::map<std::string, tensor>* arrays = nullptr;
@@ -141,6 +145,9 @@ public:
     virtual std::span<const layer_array_def> arrays() const = 0;
     // False for input layers, which take no input and produce the run's data.
     virtual bool takes_input() const { return true; }
+    // True for kinds whose inputs are distinct operands rather than a sum (attention's Q, K
+    // and V): the layer gets each input's batch and shape; 0 for any count.
+    virtual std::size_t separate_inputs() const { return 0; }
     // The output shape, after checking the parameters and arrays against the input shape;
     // throws config_error at ctx.site naming the layer, the array and the mismatch.
     virtual tensor_shape output_shape(const validated_params& params, const layer_context& ctx) const = 0;

@@ -445,3 +445,61 @@ def test_the_papers_45nm_energy_convention_is_4_6_pj_per_mac_and_0_9_pj_per_ac()
     stats = net.build().run().layers["stats"]
     # 3 MACs (step 1, graded) and 1 AC (step 2, binary), one sample.
     assert stats["energy_45nm"] == pytest.approx(3 * 4.6e-12 + 1 * 0.9e-12, rel=1e-15)
+
+
+def attention_network(mode, q, k, v, steps_per_sample=0, **params):
+    net = fluxon.Network(dt="1 ms", duration=None)
+    for name, data in (("q", q), ("k", k), ("v", v)):
+        net.layer(name, "input", data=data, steps_per_sample=steps_per_sample)
+    net.layer("a", "spiking_attention", input=["q", "k", "v"], mode=mode, record=True, **params)
+    return net
+
+
+def test_spiking_attention_linear_is_q_kt_v_scaled_with_dynamic_operands():
+    """Spikformer's SSA without its LIFs: A = Q (K^T V) 0.125 per head, over spike streams that
+    change every step; ACs are the pair products of K^T V plus Q's adds."""
+    rng = np.random.default_rng(4)
+    heads, tokens, d, steps = 2, 5, 4, 3
+    q, k, v = ((rng.random((steps, heads, tokens, d)) < 0.4).astype(float) for _ in range(3))
+    r = attention_network("linear", q, k, v).build().run()
+    got = outputs_per_step(r, "a", heads * tokens * d, steps)
+    expected = np.stack([np.einsum("hnd,hde->hne", q[t], np.einsum("hnd,hne->hde", k[t], v[t])) * 0.125
+                         for t in range(steps)]).reshape(steps, -1)
+    np.testing.assert_array_equal(got, expected)
+    acs = 0
+    for t in range(steps):
+        acs += int((k[t].sum(-1) * v[t].sum(-1)).sum())
+        kv = np.einsum("hnd,hne->hde", k[t], v[t])
+        acs += int(sum((kv[h, i] != 0).sum() for h in range(heads) for n in range(tokens) for i in range(d)
+                       if q[t, h, n, i]))
+    row = list(r.layers["tables"]["layers"]["name"]).index("a")
+    assert r.layers["tables"]["layers"]["effective_acs"][row] == acs
+
+
+def test_spiking_attention_mask_is_sdt_v1s_sdsa_with_a_stateful_talking_heads_lif():
+    rng = np.random.default_rng(8)
+    tokens, d, steps = 6, 5, 4
+    q, k, v = ((rng.random((steps, tokens, d)) < 0.5).astype(float) for _ in range(3))
+    r = attention_network("mask", q, k, v, steps_per_sample=2).build().run()
+    got = outputs_per_step(r, "a", tokens * d, steps)
+    expected, mem = [], np.zeros(d)
+    for t in range(steps):
+        if t % 2 == 0:
+            mem = np.zeros(d)
+        kv = (k[t] * v[t]).sum(0)
+        h = mem + (kv - mem) / 2.0
+        fired = h >= 0.5
+        mem = np.where(fired, 0.0, h)
+        expected.append((q[t] * fired).reshape(-1))
+    np.testing.assert_array_equal(got, np.array(expected))
+    with pytest.raises(fluxon.ConfigError, match="Q has shape \\[6, 5\\] but K has \\[6, 4\\]"):
+        attention_network("mask", q, k[..., :4], v).build()
+    with pytest.raises(fluxon.ConfigError, match="takes 3 inputs, in order; it names 2"):
+        net = fluxon.Network(dt="1 ms", duration=None)
+        net.layer("q", "input", data=q)
+        net.layer("a", "spiking_attention", input=["q", "q"])
+        net.build()
+    with pytest.raises(fluxon.NetworkError, match="multiplies activation streams"):
+        net = attention_network("linear", q, k, v)
+        net.hardware("loihi")
+        net.build()

@@ -19,7 +19,7 @@ crossbar_layer_op::crossbar_layer_op(std::unique_ptr<layer_op> exact, const cros
 
 void crossbar_layer_op::step(const layer_step& s) {
     exact_out_.clear();
-    exact_->step(layer_step{s.step, s.sample_start, s.input, &exact_out_, s.counts});
+    exact_->step(layer_step{s.step, s.sample_start, s.input, &exact_out_, s.counts, s.inputs});
     const event_batch& in = *s.input;
     acc_ = bias_;
     double scale = 0;

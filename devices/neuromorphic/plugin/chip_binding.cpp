@@ -80,6 +80,15 @@ chip_binding::chip_binding(const chip_settings& settings, const net::experiment_
                                settings.fidelity_site);
         }
         for (const built_layer& l : net.layers->layers()) {
+            if (l.kind->separate_inputs() > 0) {
+                error_site site = settings.site;
+                site.node = l.name;
+                throw network_error(fmt::format("layer '{}' ({}) multiplies activation streams with each other: its "
+                                                "operands change every step, which a chip's programmed synapses "
+                                                "cannot hold; dynamic operands on a chip are not modelled yet",
+                                                l.name, l.kind->name()),
+                                    site);
+            }
             if (l.computed_by.empty()) continue;
             error_site site = settings.site;
             site.node = l.name;
