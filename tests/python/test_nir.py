@@ -251,3 +251,50 @@ def test_the_nmnist_example_runs_the_cnn_on_chips_and_arrays_and_agrees_with_its
     config = fluxon.load_config(ROOT / "examples" / "nir" / "nmnist_cnn_loihi.toml").run()
     assert f"{config.total_energy * 1e6:.4g} uJ" == " ".join(rows["chip loihi"][4:6])
     assert "1.204e+06 effective MACs" in out
+
+
+def write_graph(path, nodes, edges):
+    """A NIR file as nir.write lays it out: nodes {name: {field: value}}, edges [(src, dst)]."""
+    with h5py.File(path, "w") as f:
+        f["version"] = "1.0.0"
+        g = f.create_group("node")
+        g["type"] = "NIRGraph"
+        g["edges"] = np.array(edges, dtype=object)
+        group = g.create_group("nodes")
+        for name, fields in nodes.items():
+            n = group.create_group(name)
+            for key, value in fields.items():
+                n[key] = value
+
+
+def test_damaged_and_inconsistent_graphs_name_the_node_and_the_field(tmp_path):
+    truncated = tmp_path / "truncated.nir"
+    truncated.write_bytes((LIF / "lif_norse.nir").read_bytes()[:1500])
+    with pytest.raises(fluxon.IoError, match="truncated.nir"):
+        fluxon.nir.load(truncated, np.zeros((3, 1)), dt=1e-4).build()
+
+    io = {"in": {"type": "Input", "shape": np.array([2])}, "out": {"type": "Output", "shape": np.array([3])}}
+    text_weight = tmp_path / "text.nir"
+    write_graph(text_weight, {**io, "fc": {"type": "Linear", "weight": "ones"}}, [("in", "fc"), ("fc", "out")])
+    with pytest.raises(fluxon.IoError, match=r"NIR node 'fc' \(Linear\): 'weight' holds text where numbers were "
+                                             r"expected"):
+        fluxon.nir.load(text_weight, np.zeros((3, 2)), dt=1e-3).build()
+
+    mismatch = tmp_path / "mismatch.nir"
+    write_graph(mismatch, {**io, "fc": {"type": "Linear", "weight": np.ones((3, 4))}}, [("in", "fc"), ("fc", "out")])
+    with pytest.raises(fluxon.ConfigError, match=r"layer 'fc': 'weight' has shape \[3, 4\], expected \[3, 2\]"):
+        fluxon.nir.load(mismatch, np.zeros((3, 2)), dt=1e-3).build()
+
+    strides = tmp_path / "strides.nir"
+    conv = {"type": "Conv2d", "weight": np.ones((1, 1, 3, 3)), "bias": np.zeros(1), "stride": np.array([1, 2]),
+            "padding": np.array([0, 0]), "dilation": np.array([1, 1]), "groups": 1}
+    write_graph(strides, {"in": {"type": "Input", "shape": np.array([1, 6, 6])}, "c": conv,
+                          "out": {"type": "Output", "shape": np.array([1, 4, 2])}}, [("in", "c"), ("c", "out")])
+    with pytest.raises(fluxon.IoError, match=r"NIR node 'c' \(Conv2d\): 'stride' is 1, 2; fluxon's conv and pool "
+                                             r"layers take one whole number >= 0 for every axis"):
+        fluxon.nir.load(strides, np.zeros((3, 1, 6, 6)), dt=1e-3).build()
+
+    dangling = tmp_path / "dangling.nir"
+    write_graph(dangling, {**io, "fc": {"type": "Linear", "weight": np.ones((3, 2))}}, [("in", "fc"), ("fc", "outt")])
+    with pytest.raises(fluxon.IoError, match=r"an edge to 'outt', which is no node; the nodes are: fc, in, out"):
+        fluxon.nir.load(dangling, np.zeros((3, 2)), dt=1e-3).build()
