@@ -1,4 +1,5 @@
 #include "neurons/layers/avg_pool2d.hpp"
+#include "neurons/layers/batch_norm.hpp"
 #include "neurons/layers/bitlinear.hpp"
 #include "neurons/layers/conv1d.hpp"
 #include "neurons/layers/conv2d.hpp"
@@ -34,6 +35,7 @@ layer_registry builtin_layers() {
     registry.add(make_avg_pool2d_layer());
     registry.add(make_max_pool2d_layer());
     registry.add(make_flatten_layer());
+    registry.add(make_batch_norm_layer());
     registry.add(make_threshold_layer());
     registry.add(make_sign_layer());
     registry.add(make_relu_layer());

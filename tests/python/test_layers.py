@@ -503,3 +503,18 @@ def test_spiking_attention_mask_is_sdt_v1s_sdsa_with_a_stateful_talking_heads_li
         net = attention_network("linear", q, k, v)
         net.hardware("loihi")
         net.build()
+
+
+def test_batch_norm_is_pytorch_eval_per_channel_and_zero_inputs_still_shift():
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(3, 2, 2, 2)) * (rng.random((3, 2, 2, 2)) < 0.5)
+    mean, var = np.array([0.5, -1.0]), np.array([4.0, 0.25])
+    gamma, beta = np.array([2.0, -1.0]), np.array([0.0, 0.5])
+    net = fluxon.Network(dt="1 ms", duration=None)
+    net.layer("x", "input", data=x)
+    net.layer("bn", "batch_norm", input="x", running_mean=mean, running_var=var, weight=gamma, bias=beta,
+              record=True)
+    got = outputs_per_step(net.build().run(), "bn", 8, 3)
+    c = (slice(None), None, None)
+    expected = np.stack([((f - mean[c]) / np.sqrt(var[c] + 1e-5) * gamma[c] + beta[c]).reshape(-1) for f in x])
+    np.testing.assert_array_equal(got, expected)
