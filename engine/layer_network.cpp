@@ -103,6 +103,61 @@ void check_keys(const net::layer_spec& spec, const layer_kind& kind) {
     }
 }
 
+// A kind whose inputs are operands (attention's Q, K, V): each in the order named, with its own
+// shape; none may close a cycle, since an operand of the previous step would mean another op.
+void wire_operands(const net::layer_spec& s, const layer_kind& kind, const std::vector<bool>& delayed,
+                   const std::map<std::string, std::size_t>& position, const std::vector<built_layer>& built,
+                   built_layer& b, layer_context& ctx) {
+    if (s.inputs.size() != kind.separate_inputs()) {
+        throw config_error(fmt::format("layer '{}' (kind {}) takes {} inputs, in order; it names {}", s.name, s.kind,
+                                       kind.separate_inputs(), s.inputs.size()),
+                           layer_site(s, "input"));
+    }
+    for (std::size_t k = 0; k < s.inputs.size(); ++k) {
+        if (delayed[k]) {
+            throw network_error(fmt::format("layer '{}' takes '{}' from later in a cycle; an operand of {} must come "
+                                            "from an earlier layer",
+                                            s.name, s.inputs[k], s.kind),
+                                layer_site(s, "input"));
+        }
+        b.inputs.push_back(position.at(s.inputs[k]));
+        ctx.inputs.push_back(built[position.at(s.inputs[k])].shape);
+    }
+    ctx.input = ctx.inputs.front();
+}
+
+// Inputs that are summed: all of one shape. A delayed input's shape is known only once its
+// layer is built; the constructor checks it then.
+void wire_summed_inputs(const net::layer_spec& s, const std::vector<bool>& delayed,
+                        const std::map<std::string, std::size_t>& position, const std::vector<built_layer>& built,
+                        built_layer& b, layer_context& ctx) {
+    bool have_shape = false;
+    std::string shape_from;
+    for (std::size_t k = 0; k < s.inputs.size(); ++k) {
+        if (delayed[k]) {
+            b.previous_inputs.push_back(position.at(s.inputs[k]));
+            continue;
+        }
+        const built_layer& in = built[position.at(s.inputs[k])];
+        b.inputs.push_back(position.at(s.inputs[k]));
+        if (!have_shape) {
+            ctx.input = in.shape;
+            shape_from = s.inputs[k];
+            have_shape = true;
+        } else if (in.shape != ctx.input) {
+            throw network_error(fmt::format("layer '{}' sums its inputs, but '{}' has shape {} and '{}' {}", s.name,
+                                            shape_from, to_string(ctx.input), s.inputs[k], to_string(in.shape)),
+                                layer_site(s, "input"));
+        }
+    }
+    if (!have_shape && !s.inputs.empty()) {
+        throw network_error(fmt::format("layer '{}' takes only layers of a cycle ({}) that run after it, so its input "
+                                        "shape is unknown; feed the cycle from a layer outside it",
+                                        s.name, fmt::join(s.inputs, ", ")),
+                            layer_site(s, "input"));
+    }
+}
+
 }  // namespace
 
 layer_network::layer_network(const std::vector<net::layer_spec>& specs, const layer_registry& kinds, double dt,
@@ -153,50 +208,10 @@ layer_network::layer_network(const std::vector<net::layer_spec>& specs, const la
         ctx.dt = dt;
         ctx.site = layer_site(s);
         if (ctx.site.key.empty()) ctx.site.key = "layers." + s.name;
-        if (const std::size_t operands = kind.separate_inputs(); operands > 0) {
-            // Operands, not a sum: each input keeps its shape, and none may close a cycle.
-            if (s.inputs.size() != operands) {
-                throw config_error(fmt::format("layer '{}' (kind {}) takes {} inputs, in order; it names {}", s.name,
-                                               s.kind, operands, s.inputs.size()),
-                                   layer_site(s, "input"));
-            }
-            for (std::size_t k = 0; k < s.inputs.size(); ++k) {
-                if (order.delayed[i][k]) {
-                    throw network_error(fmt::format("layer '{}' takes '{}' from later in a cycle; an operand of {} "
-                                                    "must come from an earlier layer",
-                                                    s.name, s.inputs[k], s.kind),
-                                        layer_site(s, "input"));
-                }
-                b.inputs.push_back(position.at(s.inputs[k]));
-                ctx.inputs.push_back(layers_[position.at(s.inputs[k])].shape);
-            }
-            ctx.input = ctx.inputs.front();
-        }
-        // A delayed input's shape is known only once its layer is built; it is checked then.
-        bool have_shape = !ctx.inputs.empty();
-        std::string shape_from;
-        for (std::size_t k = 0; ctx.inputs.empty() && k < s.inputs.size(); ++k) {
-            if (order.delayed[i][k]) {
-                b.previous_inputs.push_back(position.at(s.inputs[k]));
-                continue;
-            }
-            const built_layer& in = layers_[position.at(s.inputs[k])];
-            b.inputs.push_back(position.at(s.inputs[k]));
-            if (!have_shape) {
-                ctx.input = in.shape;
-                shape_from = s.inputs[k];
-                have_shape = true;
-            } else if (in.shape != ctx.input) {
-                throw network_error(fmt::format("layer '{}' sums its inputs, but '{}' has shape {} and '{}' {}", s.name,
-                                                shape_from, to_string(ctx.input), s.inputs[k], to_string(in.shape)),
-                                    layer_site(s, "input"));
-            }
-        }
-        if (!have_shape && !s.inputs.empty()) {
-            throw network_error(fmt::format("layer '{}' takes only layers of a cycle ({}) that run after it, so its "
-                                            "input shape is unknown; feed the cycle from a layer outside it",
-                                            s.name, fmt::join(s.inputs, ", ")),
-                                layer_site(s, "input"));
+        if (kind.separate_inputs() > 0) {
+            wire_operands(s, kind, order.delayed[i], position, layers_, b, ctx);
+        } else {
+            wire_summed_inputs(s, order.delayed[i], position, layers_, b, ctx);
         }
         input_shapes.push_back(ctx.input);
         const validated_params params = validate_params(kind.schema(), s.params, ctx.site);
