@@ -14,5 +14,6 @@ PYBIND11_MODULE(_core, m) {
     register_crossbar(m);
     register_sfq(m);
     register_events(m);
+    register_nir(m);
     m.attr("__version__") = fluxon::version;
 }

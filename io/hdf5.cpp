@@ -1,6 +1,8 @@
 #include "io/hdf5.hpp"
 
 #include <filesystem>
+#include <functional>
+#include <numeric>
 
 #include "engine/base/errors.hpp"
 
@@ -426,6 +428,44 @@ dataset group::create_scalar(std::string_view name, hid_t stored) const {
     return dataset(file_path(), target, std::move(id));
 }
 
+dataset group::write_array_raw(std::string_view name, hid_t stored, hid_t memory, const void* data,
+                               std::span<const hsize_t> dims, bool compress) const {
+    const std::string target = child_path(name);
+    const hsize_t elements = std::accumulate(dims.begin(), dims.end(), hsize_t{1}, std::multiplies<>());
+    dataspace_handle space(dims.empty() ? H5Screate(H5S_SCALAR)
+                                        : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr));
+    if (!space) h5::fail(file_path(), target, "make a dataspace for");
+    plist_handle dcpl(H5Pcreate(H5P_DATASET_CREATE));
+    if (!dcpl) h5::fail(file_path(), target, "make creation properties for");
+    if (compress && !dims.empty() && elements > 0) {
+        if (H5Pset_chunk(dcpl.get(), static_cast<int>(dims.size()), dims.data()) < 0 ||
+            H5Pset_deflate(dcpl.get(), 4) < 0)
+            h5::fail(file_path(), target, "set compression for");
+    }
+    dataset_handle id(H5Dcreate2(location(), str(name).c_str(), stored, space.get(), H5P_DEFAULT, dcpl.get(),
+                                 H5P_DEFAULT));
+    if (!id) h5::fail(file_path(), target, "create dataset");
+    if (elements > 0 && H5Dwrite(id.get(), memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+        h5::fail(file_path(), target, "write");
+    return dataset(file_path(), target, std::move(id));
+}
+dataset group::write_string_table(std::string_view name, std::span<const std::string> values, hsize_t cols) const {
+    const std::string target = child_path(name);
+    if (cols == 0 || values.size() % cols != 0) h5::fail(file_path(), target, "shape a table of strings for");
+    const hsize_t dims[2] = {values.size() / cols, cols};
+    dataspace_handle space(H5Screate_simple(2, dims, nullptr));
+    if (!space) h5::fail(file_path(), target, "make a dataspace for");
+    datatype_handle type = utf8_string_type(file_path(), target);
+    dataset_handle id(H5Dcreate2(location(), str(name).c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT,
+                                 H5P_DEFAULT));
+    if (!id) h5::fail(file_path(), target, "create dataset");
+    std::vector<const char*> pointers;
+    pointers.reserve(values.size());
+    for (const std::string& v : values) pointers.push_back(v.c_str());
+    if (!pointers.empty() && H5Dwrite(id.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()) < 0)
+        h5::fail(file_path(), target, "write");
+    return dataset(file_path(), target, std::move(id));
+}
 dataset group::write_string(std::string_view name, std::string_view value) const {
     datatype_handle type = utf8_string_type(file_path(), child_path(name));
     dataset d = create_scalar(name, type.get());

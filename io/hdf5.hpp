@@ -271,6 +271,18 @@ public:
         return d;
     }
     dataset write_string(std::string_view name, std::string_view value) const;
+    // Fixed-size n-D dataset of shape `dims` holding `data` in C order (empty dims: a scalar).
+    // Compressed like h5py's compression="gzip" (deflate level 4, one chunk for the whole
+    // array) when `compress` and the array is neither a scalar nor empty, which HDF5 cannot
+    // chunk.
+    template <number T>
+    dataset write_array(std::string_view name, std::span<const T> data, std::span<const hsize_t> dims,
+                        bool compress) const {
+        return write_array_raw(name, file_type<T>(), native_type<T>(), data.data(), dims, compress);
+    }
+    // A 2-D dataset [values.size() / cols, cols] of variable-length UTF-8 strings, row-major
+    // (a table of names, such as NIR's edges).
+    dataset write_string_table(std::string_view name, std::span<const std::string> values, hsize_t cols) const;
 
     std::string read_string(std::string_view relative_path) const {
         return open_dataset(relative_path).read_string();
@@ -291,6 +303,8 @@ private:
     dataset write_vector_raw(std::string_view name, hid_t stored, hid_t memory, const void* data,
                              std::size_t n) const;
     dataset create_scalar(std::string_view name, hid_t stored) const;
+    dataset write_array_raw(std::string_view name, hid_t stored, hid_t memory, const void* data,
+                            std::span<const hsize_t> dims, bool compress) const;
 
     group_handle id_;
 };

@@ -38,6 +38,7 @@ nir_node read_node(const h5::group& at, const std::string& name) {
         const h5::dataset_type type = d.type();
         if (type.type_class == H5T_INTEGER || type.type_class == H5T_FLOAT) {
             node.arrays[field] = read_numbers(d);
+            if (type.type_class == H5T_INTEGER) node.integers.insert(field);
         } else if (type.type_class == H5T_STRING && d.size() == 1) {
             node.strings[field] = d.read_string();
         } else {
@@ -71,7 +72,56 @@ nir_graph read_graph(const h5::group& at) {
     return graph;
 }
 
+void write_graph(const h5::group& at, const nir_graph& graph);
+
+void write_field(const h5::group& at, const std::string& field, const tensor& t, bool integer) {
+    const std::vector<hsize_t> dims(t.shape.begin(), t.shape.end());
+    if (integer) {
+        std::vector<std::int64_t> values(t.values.size());
+        for (std::size_t k = 0; k < values.size(); ++k) values[k] = static_cast<std::int64_t>(t.values[k]);
+        at.write_array<std::int64_t>(field, values, dims, true);
+    } else {
+        at.write_array<double>(field, t.values, dims, true);
+    }
+}
+
+void write_node(const h5::group& at, const nir_node& node) {
+    at.write_string("type", node.type);
+    for (const auto& [field, t] : node.arrays) write_field(at, field, t, node.integers.count(field) != 0);
+    for (const auto& [field, text] : node.strings) at.write_string(field, text);
+    if (node.graph) write_graph(at, *node.graph);
+}
+
+void write_graph(const h5::group& at, const nir_graph& graph) {
+    std::vector<std::string> ends;
+    ends.reserve(2 * graph.edges.size());
+    for (const auto& [from, to] : graph.edges) {
+        ends.push_back(from);
+        ends.push_back(to);
+    }
+    at.write_string_table("edges", ends, 2);
+    const h5::group nodes = at.create_group("nodes");
+    for (const nir_node& node : graph.nodes) {
+        // A '/' would make HDF5 nest groups, and the node would come back under another name.
+        if (node.name.empty() || node.name.find('/') != std::string::npos || node.name == "." || node.name == "..") {
+            fail(at.file_path(), nodes.path(), fmt::format("the node name '{}' cannot name an HDF5 group", node.name));
+        }
+        write_node(nodes.create_group(node.name), node);
+    }
+}
+
 }  // namespace
+
+void write_nir(const nir_document& doc, const std::string& path) {
+    h5::silence_errors();
+    h5::file file = h5::file::create(path);
+    const h5::group root = file.root();
+    root.write_string("version", doc.version.empty() ? nir_written_version : doc.version);
+    const h5::group top = root.create_group("node");
+    top.write_string("type", "NIRGraph");
+    write_graph(top, doc.graph);
+    file.close();
+}
 
 nir_document read_nir(const std::string& path) {
     h5::silence_errors();

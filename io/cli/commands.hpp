@@ -50,6 +50,12 @@ struct nir_args {
     bool quiet = false;
 };
 
+struct export_nir_args {
+    std::string config, output;
+    std::vector<std::string> overrides;  // --set key=value, in order
+    bool quiet = false;
+};
+
 int run_command(const run_args& args);
 // Runs `spec` as `fluxon run` does: a run file at `output` (none when empty) and a summary.
 int run_experiment(const net::experiment_spec& spec, const std::string& output, bool quiet);
@@ -57,6 +63,7 @@ int dram_command(const dram_args& args);
 int sweep_command(const sweep_args& args);
 int sfq_command(const sfq_args& args);
 int nir_command(const nir_args& args);
+int export_nir_command(const export_nir_args& args);
 int inspect_command(const std::string& path);
 // Every model and layer kind, or the one called `name`.
 int models_command(const std::string& name);

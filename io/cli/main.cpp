@@ -67,6 +67,14 @@ void add_nir(CLI::App& app, nir_args& args) {
     cmd->add_flag("-q,--quiet", args.quiet, "No summary");
 }
 
+void add_export_nir(CLI::App& app, export_nir_args& args) {
+    CLI::App* cmd = app.add_subcommand("export-nir", "Write the layers of a config file as a NIR graph (see docs/nir.md)");
+    cmd->add_option("config", args.config, "Config file (TOML) with [layers.*] or [nir] sections")->required();
+    cmd->add_option("-o,--output", args.output, "NIR file to write (.nir, HDF5)")->required();
+    cmd->add_option("--set", args.overrides, "Override a config value: key=value (repeatable)")->allow_extra_args(false);
+    cmd->add_flag("-q,--quiet", args.quiet, "No summary");
+}
+
 int dispatch(int argc, char** argv) {
     CLI::App app{"fluxon: event-driven simulation of spiking and neuromorphic systems"};
     app.set_version_flag("--version", fluxon::version);
@@ -82,6 +90,8 @@ int dispatch(int argc, char** argv) {
     add_sfq(app, sfq);
     nir_args nir;
     add_nir(app, nir);
+    export_nir_args export_nir;
+    add_export_nir(app, export_nir);
     app.add_subcommand("inspect", "Summarize a run file")
         ->add_option("run_file", inspect_path, "Run file (HDF5)")->required();
     std::string model_name;
@@ -101,6 +111,7 @@ int dispatch(int argc, char** argv) {
     if (app.got_subcommand("dram")) return dram_command(dram);
     if (app.got_subcommand("sfq")) return sfq_command(sfq);
     if (app.got_subcommand("nir")) return nir_command(nir);
+    if (app.got_subcommand("export-nir")) return export_nir_command(export_nir);
     if (app.got_subcommand("inspect")) return inspect_command(inspect_path);
     if (app.got_subcommand("presets")) return presets_command(preset_name);
     return models_command(model_name);

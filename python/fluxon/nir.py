@@ -14,7 +14,7 @@ import numpy as np
 from . import _core
 from .network import Network
 
-__all__ = ["load", "run", "output_names"]
+__all__ = ["load", "run", "output_names", "save"]
 
 
 def output_names(path):
@@ -66,3 +66,15 @@ def run(path, input, dt, integration="euler", reset="hard", steps_per_sample=Non
         dense[rows, ids] = values
         outputs[name] = dense.reshape((steps,) + shape)
     return outputs
+
+
+def save(network, path):
+    """Writes the layers of `network` (a Network: its net.layer(...) layers and the graph of its
+    net.nir(...)) to `path` as a NIR file that NIR's own reader opens (docs/nir.md, "Export").
+    Input layers become Input nodes of their data's per-step shape (the data is not written);
+    an identity layer nothing takes becomes an Output node, and any other layer nothing takes
+    gets one named "output_<layer>". A kind NIR cannot express (relu, sign, requantize,
+    max_pool2d, if, lif, threshold with strict=0, a subtractive reset) raises NetworkError
+    naming the layer; the description is checked as build() checks it."""
+    import os
+    _core.save_nir(network.description(), os.fspath(path))
