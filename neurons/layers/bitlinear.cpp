@@ -57,7 +57,12 @@ public:
                 else if (column[i] < 0) acc_[i] -= xq;
             }
             ops += nonzero_[j];
-            if (serial_.bits > 0) s.counts->bit_ops += nonzero_[j] * serial_.passes(q, name_, s.step);
+            // A ternary weight is one bit plane: weights sent bit-serially cost one pass each.
+            if (serial_.weights) {
+                s.counts->bit_ops += nonzero_[j];
+            } else if (serial_.bits > 0) {
+                s.counts->bit_ops += nonzero_[j] * serial_.passes(q, name_, s.step);
+            }
         }
         s.counts->effective_macs += ops;
         s.counts->accumulate_only += ops;

@@ -53,7 +53,11 @@ public:
         for (std::size_t e = 0; e < in.size(); ++e) {
             const std::uint64_t met = scatter(in.index[e], in.value[e]);
             ops += met;
-            if (serial_.bits > 0) s.counts->bit_ops += met * serial_.passes(in.value[e], name_, s.step);
+            if (serial_.weights) {
+                s.counts->bit_ops += weight_passes_met_;
+            } else if (serial_.bits > 0) {
+                s.counts->bit_ops += met * serial_.passes(in.value[e], name_, s.step);
+            }
         }
         const bool binary = in.binary();
         (binary ? s.counts->effective_acs : s.counts->effective_macs) += ops;
@@ -67,6 +71,7 @@ private:
         const std::size_t taps = std::size_t{kh_} * kw_;
         weights_.assign(std::size_t{c_in_} * taps * cout_group_, 0.0);
         nonzero_.assign(std::size_t{c_in_} * taps, 0);
+        weight_passes_.assign(serial_.weights ? std::size_t{c_in_} * taps : 0, 0);
         for (std::size_t c = 0; c < c_in_; ++c) {
             const std::size_t group = c / cin_group_, local = c % cin_group_;
             for (std::size_t t = 0; t < taps; ++t) {
@@ -75,6 +80,7 @@ private:
                     const double w = weight.values[(co * cin_group_ + local) * taps + t];
                     weights_[(c * taps + t) * cout_group_ + j] = w;
                     nonzero_[c * taps + t] += w != 0.0;
+                    if (serial_.weights) weight_passes_[c * taps + t] += serial_.passes_of(static_cast<std::uint64_t>(std::abs(w)));
                     ternary_ = ternary_ && (w == 0.0 || w == 1.0 || w == -1.0);
                 }
             }
@@ -91,6 +97,7 @@ private:
         const std::uint32_t* channel_nonzero = &nonzero_[c * taps];
         const std::size_t first_out = (c / cin_group_) * cout_group_;
         std::uint64_t ops = 0;
+        weight_passes_met_ = 0;
         for (std::uint32_t r = rows_.first[y]; r < rows_.first[y + 1]; ++r) {
             const std::size_t row_tap = std::size_t{rows_.kernel_index[r]} * kw_;
             const std::size_t row_out = std::size_t{rows_.out_index[r]} * cols_.out;
@@ -98,6 +105,7 @@ private:
                 const std::size_t t = row_tap + cols_.kernel_index[q];
                 if (channel_nonzero[t] == 0) continue;  // nothing to add, nothing to count
                 ops += channel_nonzero[t];
+                if (serial_.weights) weight_passes_met_ += weight_passes_[c * taps + t];
                 const double* w = channel_weights + t * cout_group_;
                 double* a = &acc_[(row_out + cols_.out_index[q]) * c_out_ + first_out];
                 for (std::size_t j = 0; j < cout_group_; ++j) a[j] += w[j] * v;
@@ -158,6 +166,8 @@ private:
     std::uint64_t dense_ = 0;
     std::vector<double> weights_, bias_acc_, acc_;
     std::vector<std::uint32_t> nonzero_;
+    std::vector<std::uint64_t> weight_passes_;  // bit-serial weights: per (input channel, tap)
+    std::uint64_t weight_passes_met_ = 0;       // of the event being scattered
 };
 
 class conv_kind final : public layer_kind {
@@ -213,6 +223,9 @@ private:
                             dilation = whole(params, "dilation", ctx);
         conv_setup s;
         s.serial = bit_serial::lowered(params, ctx);
+        if (s.serial.weights && ctx.array("weight") != nullptr) {
+            for (const double v : ctx.array("weight")->values) s.serial.weight_passes(v, ctx);
+        }
         s.name = ctx.name;
         s.groups = whole(params, "groups", ctx);
         s.c_in = ctx.input.dims[0];

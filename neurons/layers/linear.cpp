@@ -1,5 +1,7 @@
 #include "neurons/layers/linear.hpp"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "neurons/layers/bit_serial.hpp"
@@ -23,12 +25,14 @@ public:
         in_ = static_cast<std::size_t>(weight.shape[1]);
         columns_.resize(in_ * out_);
         nonzero_.assign(in_, 0);
+        weight_passes_.assign(serial_.weights ? in_ : 0, 0);
         for (std::size_t i = 0; i < out_; ++i) {
             for (std::size_t j = 0; j < in_; ++j) {
                 const double w = weight.values[i * in_ + j];
                 columns_[j * out_ + i] = w;
                 nonzero_[j] += w != 0.0;
                 ternary_ = ternary_ && (w == 0.0 || w == 1.0 || w == -1.0);
+                if (serial_.weights) weight_passes_[j] += serial_.passes_of(static_cast<std::uint64_t>(std::abs(w)));
             }
         }
         bias_ = bias != nullptr ? bias->values : std::vector<double>(out_, 0.0);
@@ -45,7 +49,11 @@ public:
             const double* column = &columns_[j * out_];
             for (std::size_t i = 0; i < out_; ++i) acc_[i] += column[i] * v;
             ops += nonzero_[j];
-            if (serial_.bits > 0) s.counts->bit_ops += nonzero_[j] * serial_.passes(v, name_, s.step);
+            if (serial_.weights) {
+                s.counts->bit_ops += weight_passes_[j];
+            } else if (serial_.bits > 0) {
+                s.counts->bit_ops += nonzero_[j] * serial_.passes(v, name_, s.step);
+            }
         }
         const bool binary = in.binary();
         (binary ? s.counts->effective_acs : s.counts->effective_macs) += ops;
@@ -71,6 +79,7 @@ private:
     std::size_t in_ = 0, out_ = 0;
     std::vector<double> columns_, bias_, acc_;
     std::vector<std::uint64_t> nonzero_;
+    std::vector<std::uint64_t> weight_passes_;  // bit-serial weights: per column, the passes of its weights
 };
 
 class linear_kind final : public layer_kind {
@@ -85,8 +94,11 @@ public:
     std::span<const layer_array_def> arrays() const override { return linear_arrays; }
 
     tensor_shape output_shape(const validated_params& params, const layer_context& ctx) const override {
-        bit_serial::lowered(params, ctx);
+        const bit_serial serial = bit_serial::lowered(params, ctx);
         const tensor& w = weight(ctx);
+        if (serial.weights) {
+            for (const double v : w.values) serial.weight_passes(v, ctx);
+        }
         return tensor_shape{{static_cast<std::uint32_t>(w.shape[0])}};
     }
 

@@ -176,7 +176,7 @@ def test_bad_layered_networks_name_the_layer():
         build(y=("lnear", {"input": "x"}))
     with pytest.raises(fluxon.NetworkError, match="takes 'z', which is no layer"):
         build(y=("linear", {"input": "z", "weight": np.ones((2, 3))}))
-    with pytest.raises(fluxon.ConfigError, match="has no setting 'wieght'; it takes: bit_serial_bits, bbs, weight, bias"):
+    with pytest.raises(fluxon.ConfigError, match="has no setting 'wieght'; it takes: bit_serial_bits, bbs, bit_serial_operand, weight, bias"):
         build(y=("linear", {"input": "x", "wieght": np.ones((2, 3))}))
     with pytest.raises(fluxon.NetworkError, match="takes only layers of a cycle"):
         build(a=("linear", {"input": "b", "weight": np.ones((3, 3))}),
@@ -412,6 +412,19 @@ def test_bit_serial_inputs_skip_zero_planes_and_bbs_sends_the_complement():
     assert counts(bit_serial_bits=3) == 2 + 3 + 2
     assert counts(bit_serial_bits=3, bbs=1) == 2 + 1 + 2
     assert counts() == 0
+
+    # The weights as the bit-serial operand: weights 5 (2 planes) and -7 (3; BBS on 3 bits: 1),
+    # every input event meets both: 3 events x 5 passes, or x 3 with BBS.
+    def weight_counts(**serial):
+        net = fluxon.Network(dt="1 ms", duration=None)
+        net.layer("x", "input", data=np.array([[5.0], [7.0], [-6.0]]))
+        net.layer("y", "linear", input="x", weight=np.array([[5.0], [-7.0]]), bit_serial_operand="weights",
+                  **serial)
+        return net.build().run().layers["tables"]["layers"]["bit_ops"][-1]
+    assert weight_counts(bit_serial_bits=3) == 3 * (2 + 3)
+    assert weight_counts(bit_serial_bits=3, bbs=1) == 3 * (2 + 1)
+    with pytest.raises(fluxon.ConfigError, match="sends its weights bit-serially with 2 bits, but a weight is 5"):
+        weight_counts(bit_serial_bits=2)
     with pytest.raises(fluxon.UserError, match="layer 'y' is bit-serial with 2 bits, but at step 0 an input event is 5"):
         counts(bit_serial_bits=2)
 
@@ -518,3 +531,14 @@ def test_batch_norm_is_pytorch_eval_per_channel_and_zero_inputs_still_shift():
     c = (slice(None), None, None)
     expected = np.stack([((f - mean[c]) / np.sqrt(var[c] + 1e-5) * gamma[c] + beta[c]).reshape(-1) for f in x])
     np.testing.assert_array_equal(got, expected)
+
+
+def test_bit_serial_weights_of_a_conv_count_each_tap_an_event_meets():
+    """One input channel, one output channel, 2x2 kernel [[1, 2], [3, 0]] (passes 1, 1, 2, 0)
+    on a 2x2 input with padding 0: the one output window holds every input, so an event at
+    (y, x) meets only the tap (y, x); events at (0,0), (1,0) and (1,1) cost 1 + 2 + 0 passes."""
+    net = fluxon.Network(dt="1 ms", duration=None)
+    net.layer("x", "input", data=np.array([[[[1.0, 0], [4, 9]]]]))
+    net.layer("c", "conv2d", input="x", weight=np.array([[[[1.0, 2], [3, 0]]]]), bit_serial_bits=2,
+              bit_serial_operand="weights")
+    assert net.build().run().layers["tables"]["layers"]["bit_ops"][-1] == 1 + 2 + 0
