@@ -431,7 +431,8 @@ def sweep_table(sweep):
 
 def sweep_metrics(sweep, parameter, path, rows=None):
     """Each metric of a sweep against one swept parameter, on a numeric axis when its values
-    are numbers or quantities ("20 ms"), one line per combination of the other parameters.
+    are numbers or quantities ("20 ms"), one line per combination of the other parameters
+    that vary.
 
     sweep is a Sweep or the path of its index.json; rows are sweep_table(sweep), passed when
     the caller already has them (each run is opened once then).
@@ -452,7 +453,8 @@ def sweep_metrics(sweep, parameter, path, rows=None):
     else:
         x, unit = axis
         x_label = f"{parameter} ({unit})" if unit else parameter
-    others = [p for p in sweep.parameters if p != parameter]
+    # lines are told apart by the other keys that vary; one given a single value names none
+    others = [p for p in sweep.parameters if p != parameter and len({str(row[p]) for row in rows}) > 1]
     groups = {}
     for i, row in enumerate(rows):
         groups.setdefault(", ".join(f"{p}={row[p]}" for p in others), []).append(i)
@@ -482,8 +484,11 @@ def _draw_metric(ax, x, rows, metric, groups):
     scale, label = _si_scale(np.abs(finite).max() if finite.size else 0.0, unit)
     for i, (group, members) in enumerate(groups.items()):
         members = sorted(members, key=lambda m: x[m])
-        ax.plot(x[members], values[members] / scale, marker="o", color=_COLOURS[i % len(_COLOURS)],
-                label=group or None)
+        # shapes and shrinking sizes keep lines visible where they coincide
+        ax.plot(x[members], values[members] / scale, marker="osD^v"[i % 5], markersize=max(3.0, 8.0 - i),
+                color=_COLOURS[i % len(_COLOURS)], label=group or None)
+    if np.all(x == np.round(x)):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     name = metric[:metric.rfind("(")].strip() if unit else metric
     ax.set_ylabel(f"{name} ({label})" if label else name, fontsize="small")
     ax.set_title(name, fontsize="medium")

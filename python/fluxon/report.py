@@ -167,7 +167,9 @@ def _sweep_sections(sweep, directory):
     section = _Section(f"Sweep of {len(sweep)} runs")
     header = list(dict.fromkeys(k for row in rows for k in row))
     section.table(header, [[_number(row.get(k, "")) for k in header] for row in rows])
-    for parameter in sweep.parameters:
+    # a key given one value is a setting of the whole sweep, not an axis to plot against
+    varied = [p for p in sweep.parameters if len({str(row[p]) for row in rows}) > 1]
+    for parameter in varied:
         section.figure(directory, _file_name("sweep", parameter), f"every metric against {parameter}",
                        lambda path, p=parameter: plot.sweep_metrics(sweep, p, path, rows=rows))
     return [section]
