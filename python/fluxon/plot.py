@@ -188,9 +188,11 @@ def _spikes_of(run, population, neurons):
 def _mark_spikes(ax, times, trace, spike_times, top, colour):
     if len(spike_times) == 0 or times.size == 0:
         return
-    # a stroke rises from where the trace is at the spike to a common height above every trace
+    # a stroke rises from the last sample before the spike (a sample at the spike's time holds
+    # the reset already) to a common height above every trace
+    before = np.clip(np.searchsorted(times, spike_times, side="left") - 1, 0, times.size - 1)
     span = max(top - np.min(trace), 1e-12)
-    ax.vlines(spike_times, np.interp(spike_times, times, trace), top + 0.15 * span, colors=colour, linewidth=1)
+    ax.vlines(spike_times, trace[before], top + 0.15 * span, colors=colour, linewidth=1)
 
 
 def energy_breakdown(run, path):

@@ -28,6 +28,9 @@ _DEVICE_FIGURES = {
 }
 
 
+_MAX_TRACES = 3
+
+
 def report(source, directory=None):
     """Write the report of a run (a Run, or a run file path) or a sweep (a Sweep, its
     index.json, or the directory holding it) into `directory`, and return the path of its
@@ -112,8 +115,12 @@ def _spikes_section(run, directory):
         section.figure(directory, "populations.png", "every population's raster, and its rate below",
                        lambda path: plot.population_overview(run, path))
     for population, variable in run.probes():
-        section.figure(directory, _file_name("probe", population, variable), f"{population}.{variable}",
-                       lambda path, p=population, v=variable: plot.probe_traces(run, p, v, path))
+        # more than a few overlaid traces over a whole run are a tangle, whatever was probed
+        probed = run.probe(population, variable)[1].tolist()
+        shown = probed[:_MAX_TRACES]
+        caption = f"{population}.{variable} of neuron(s) {shown}" + (f" of the {len(probed)} probed" if len(probed) > len(shown) else "")
+        section.figure(directory, _file_name("probe", population, variable), caption,
+                       lambda path, p=population, v=variable, n=shown: plot.probe_traces(run, p, v, path, neurons=n))
     return section
 
 
