@@ -210,28 +210,43 @@ def energy_breakdown(run, path):
         totals = energy_by_component(r.ledger())
         if not totals:
             raise RunFileError(f"{r.path}: the energy ledger has no entries")
-    types = sorted({t for t, _ in totals})
+    per_type = {}
+    for (ty, _), energy in totals.items():
+        per_type[ty] = per_type.get(ty, 0.0) + energy
+    types = sorted(per_type, key=lambda ty: -per_type[ty])  # the largest on top
     actions = sorted({a for _, a in totals})
-    per_type = [sum(e for (t, _), e in totals.items() if t == ty) for ty in types]
-    scale, unit = _si_scale(max(per_type), "J")
+    scale, unit = _si_scale(max(per_type.values()), "J")
 
-    fig, ax = _figure(width=max(5.0, 1.2 * len(types) + 3.0))
-    # tab10 repeats colours beyond ten actions, and a mixed system's ledger has twenty
-    colours = matplotlib.colormaps["tab20" if len(actions) > 10 else "tab10"].colors
-    bottom = np.zeros(len(types))
+    # horizontal bars: a mixed system's ledger has a dozen types with long names, which
+    # upright bars would rotate and squeeze; the legend's rows set the height as well
+    legend_columns = 1 if len(actions) <= 14 else 2
+    height = max(3.0, 0.32 * len(types) + 1.3, 0.2 * math.ceil(len(actions) / legend_columns) + 1.2)
+    fig, ax = _figure(width=9.0, height=height)
+    colours = _action_colours(len(actions))
+    left = np.zeros(len(types))
     for i, action in enumerate(actions):
-        heights = np.array([totals.get((t, action), 0.0) for t in types]) / scale
-        ax.bar(types, heights, bottom=bottom, label=action, color=colours[i % len(colours)])
-        bottom += heights
+        widths = np.array([totals.get((t, action), 0.0) for t in types]) / scale
+        ax.barh(types, widths, left=left, label=action, color=colours[i])
+        left += widths
     # a bar's number and share, since small components are slivers beside a dominant one
-    for x, height in enumerate(bottom):
-        ax.text(x, height, f"{height:.3g}\n{height / bottom.sum():.1%}", ha="center", va="bottom", fontsize="x-small")
-    ax.set_ylim(0, bottom.max() * 1.2)
-    ax.set_ylabel(f"energy ({unit})")
-    ax.set_title(f"energy by component: {sum(per_type) / scale:.4g} {unit} in total")
-    _legend_outside(ax, title="action")
-    ax.tick_params(axis="x", labelrotation=30)
+    total = left.sum()
+    for y, width in enumerate(left):
+        ax.text(width, y, f" {width:.3g} ({width / total:.1%})", va="center", fontsize="x-small")
+    ax.set_xlim(0, left.max() * 1.3)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"energy ({unit})")
+    ax.set_title(f"energy by component: {total:.4g} {unit} in total")
+    _legend_outside(ax, title="action", ncols=legend_columns)
     return _save(fig, path)
+
+
+def _action_colours(n):
+    """n distinct colours: tab10 up to ten, then tab20, then tab20 and tab20b together (a
+    mixed system's ledger has over twenty actions)."""
+    if n <= 10:
+        return list(matplotlib.colormaps["tab10"].colors)[:n]
+    colours = list(matplotlib.colormaps["tab20"].colors) + list(matplotlib.colormaps["tab20b"].colors)
+    return [colours[i % len(colours)] for i in range(n)]
 
 
 def _rate_bin(duration, dt):
