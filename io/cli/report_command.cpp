@@ -36,8 +36,10 @@ fs::path package_dir() {
 }
 
 void prepend_python_path(const fs::path& dir) {
-    const char* old = std::getenv("PYTHONPATH");
-    const std::string value = dir.string() + (old != nullptr && *old != '\0' ? ":" + std::string(old) : "");
+    std::string value = dir.string();
+    if (const char* old = std::getenv("PYTHONPATH"); old != nullptr && *old != '\0') {
+        value.append(":").append(old);
+    }
     ::setenv("PYTHONPATH", value.c_str(), 1);
 }
 
