@@ -109,13 +109,15 @@ def _tile_patch(x, y):
 
 
 def _draw_link_bars(names, load, what, instance, path, limit=30):
-    order = np.argsort(-load, kind="stable")[:limit]
+    # idle links would fill the chart with empty rows; they are counted in the title instead
+    busy = int(np.count_nonzero(load))
+    order = np.argsort(-load, kind="stable")[:max(1, min(limit, busy))]
     fig, ax = _figure(width=8.0, height=max(3.0, 0.25 * order.size + 1.2))
     ax.barh(np.arange(order.size), load[order], color="C0")
     ax.set_yticks(np.arange(order.size), [str(n) for n in names[order]], fontsize="x-small")
     ax.invert_yaxis()
     ax.set_xlabel(what)
-    shown = f"the {order.size} busiest of {names.size} links" if names.size > order.size else f"{names.size} links"
+    shown = f"the {order.size} busiest of {names.size} links, {names.size - busy} idle"
     ax.set_title(f"{instance}: NoC link load, {shown}", fontsize="medium")
     return _save(fig, path)
 

@@ -27,6 +27,9 @@ RUNS = {
              {"populations.png", "probe_exc_v.png"}),
     "cuba_loihi": (["run", "examples/cuba_loihi.toml", "--set", "run.duration=50 ms"],
                    {"populations.png", "energy.png", "device_chip.png"}),
+    # a tree has no grid to draw links on: its links become bars
+    "cuba_loihi_tree": (["run", "examples/cuba_loihi.toml", "--set", "run.duration=20 ms", "--set",
+                         "hardware.topology=tree"], {"populations.png", "energy.png", "device_chip.png"}),
     "lsm_crossbar": (["run", "examples/lsm_crossbar.toml", "--set", "run.duration=100 ms"],
                      {"populations.png", "energy.png", "device_crossbar.png"}),
     "mixed_system": (["run", "examples/mixed_system.toml", "--set", "run.duration=20 ms"],
