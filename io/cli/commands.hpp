@@ -56,6 +56,11 @@ struct export_nir_args {
     bool quiet = false;
 };
 
+struct report_args {
+    std::string source;  // a run file, or a sweep's index.json or directory
+    std::string output;  // "": fluxon.report's default
+};
+
 int run_command(const run_args& args);
 // Runs `spec` as `fluxon run` does: a run file at `output` (none when empty) and a summary.
 int run_experiment(const net::experiment_spec& spec, const std::string& output, bool quiet);
@@ -65,6 +70,8 @@ int sfq_command(const sfq_args& args);
 int nir_command(const nir_args& args);
 int export_nir_command(const export_nir_args& args);
 int inspect_command(const std::string& path);
+// Runs fluxon.report on Python (io/cli/report_command.cpp); returns only on failure.
+int report_command(const report_args& args);
 // Every model and layer kind, or the one called `name`.
 int models_command(const std::string& name);
 int presets_command(const std::string& name);

@@ -1,4 +1,4 @@
-// `fluxon`: batch runs, sweeps and inspection of run files from the command line.
+// `fluxon`: batch runs, sweeps, inspection and reports of run files from the command line.
 // Exit codes: 0 success, 2 user error, 3 internal error, 130 interrupted (Ctrl-C).
 #include <exception>
 #include <iostream>
@@ -75,6 +75,13 @@ void add_export_nir(CLI::App& app, export_nir_args& args) {
     cmd->add_flag("-q,--quiet", args.quiet, "No summary");
 }
 
+void add_report(CLI::App& app, report_args& args) {
+    CLI::App* cmd = app.add_subcommand("report", "Figures and an index.html of a run file or a sweep (see docs/analysis.md)");
+    cmd->add_option("source", args.source, "Run file (HDF5), or a sweep's index.json or directory")->required();
+    cmd->add_option("-o,--output", args.output,
+                    "Directory to write (default: RUN_report/ beside a run file, report/ in a sweep's directory)");
+}
+
 int dispatch(int argc, char** argv) {
     CLI::App app{"fluxon: event-driven simulation of spiking and neuromorphic systems"};
     app.set_version_flag("--version", fluxon::version);
@@ -92,6 +99,8 @@ int dispatch(int argc, char** argv) {
     add_nir(app, nir);
     export_nir_args export_nir;
     add_export_nir(app, export_nir);
+    report_args report;
+    add_report(app, report);
     app.add_subcommand("inspect", "Summarize a run file")
         ->add_option("run_file", inspect_path, "Run file (HDF5)")->required();
     std::string model_name;
@@ -113,6 +122,7 @@ int dispatch(int argc, char** argv) {
     if (app.got_subcommand("nir")) return nir_command(nir);
     if (app.got_subcommand("export-nir")) return export_nir_command(export_nir);
     if (app.got_subcommand("inspect")) return inspect_command(inspect_path);
+    if (app.got_subcommand("report")) return report_command(report);
     if (app.got_subcommand("presets")) return presets_command(preset_name);
     return models_command(model_name);
 }
