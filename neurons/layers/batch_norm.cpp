@@ -64,10 +64,7 @@ public:
         return ctx.input;
     }
     layer_static static_figures(const validated_params&, const layer_context& ctx) const override {
-        layer_static s;
-        for (const layer_array_def& a : batch_norm_arrays) s.parameters += array_numbers(ctx, a.name);
-        s.footprint_bytes = 4 * s.parameters;
-        return s;
+        return array_statics(ctx, batch_norm_arrays);
     }
     std::unique_ptr<layer_op> make(const validated_params& params, const layer_context& ctx) const override {
         return std::make_unique<batch_norm_op>(per_entry(ctx, "running_mean", std::nullopt), deviation(params, ctx),

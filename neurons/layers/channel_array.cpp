@@ -51,4 +51,11 @@ std::uint64_t array_numbers(const layer_context& ctx, std::string_view name) {
     return t == nullptr ? 0 : t->size();
 }
 
+layer_static array_statics(const layer_context& ctx, std::span<const layer_array_def> arrays) {
+    layer_static s;
+    for (const layer_array_def& a : arrays) s.parameters += array_numbers(ctx, a.name);
+    s.footprint_bytes = 4 * s.parameters;
+    return s;
+}
+
 }  // namespace fluxon

@@ -10,6 +10,7 @@
 // Channel is the outermost dimension because that is where conv and BatchNorm put it, so
 // per-channel quantisation scales and folded BatchNorm thresholds land where they belong.
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -29,6 +30,9 @@ std::string channel_shapes(const tensor_shape& input);
 
 // The numbers in the array `name`, 0 when it was not given (static figures).
 std::uint64_t array_numbers(const layer_context& ctx, std::string_view name);
+// The static figures of a kind whose parameters are its arrays: every number they hold, at 4
+// bytes each (float32, as NeuroBench counts).
+layer_static array_statics(const layer_context& ctx, std::span<const layer_array_def> arrays);
 
 
 }  // namespace fluxon

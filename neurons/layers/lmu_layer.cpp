@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "neurons/layers/channel_array.hpp"
 #include "neurons/layers/legendre_memory.hpp"
 
 namespace fluxon {
@@ -148,17 +149,13 @@ public:
         return tensor_shape{{static_cast<std::uint32_t>(lowered(params, ctx).hidden)}};
     }
     layer_static static_figures(const validated_params&, const layer_context& ctx) const override {
-        layer_static s;
-        for (const layer_array_def& a : lmu_arrays) {
-            if (const tensor* t = ctx.array(a.name)) s.parameters += t->size();
-        }
+        layer_static s = array_statics(ctx, lmu_arrays);
         for (const char* w : {"input_kernel", "hidden_kernel", "memory_kernel"}) {
             if (const tensor* t = ctx.array(w)) {
                 s.weights += t->size();
                 for (const double v : t->values) s.zero_weights += v == 0.0;
             }
         }
-        s.footprint_bytes = 4 * s.parameters;
         return s;
     }
     std::unique_ptr<layer_op> make(const validated_params& params, const layer_context& ctx) const override {

@@ -145,10 +145,7 @@ public:
     }
 
     layer_static static_figures(const validated_params&, const layer_context& ctx) const override {
-        layer_static s;
-        for (const layer_array_def& a : arrays_) s.parameters += array_numbers(ctx, a.name);
-        s.footprint_bytes = 4 * s.parameters;
-        return s;
+        return array_statics(ctx, arrays_);
     }
 
     std::unique_ptr<layer_op> make(const validated_params& params, const layer_context& ctx) const override {
