@@ -3,16 +3,20 @@
 // the TOML document it stands for and read by the config reader (io/config.hpp), with bare
 // numbers taken as SI values. Here only the Python types are checked; every error is a
 // config_error at the dotted key of the culprit. The document, serialized, is the config text.
+#include <array>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <limits>
 #include <string_view>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <pybind11/numpy.h>
 
 #include "bindings/bindings.hpp"
 #include "engine/base/errors.hpp"
+#include "engine/base/quantity.hpp"
 #include "io/config.hpp"
 
 namespace fluxon::py_bindings {
@@ -57,6 +61,80 @@ bool is_numpy_scalar(py::handle value) {
     return py::isinstance(value, generic);
 }
 
+// The SI exponents (m, kg, s, A, K, mol, cd) of an object that carries units, read by duck
+// typing so that the bindings never import a unit library: Brian2's Quantity has `.dim`, a
+// Dimension whose `_dims` holds them; other libraries may expose `.dimensions` the same way.
+// nullopt when `value` carries no units; an error naming `key` when it carries units fluxon
+// cannot read (taken as a bare number, `20*mV` would become 20 of the key's default unit).
+std::optional<std::array<double, 7>> si_exponents(py::handle value, const std::string& key) {
+    for (const char* attribute : {"dim", "dimensions"}) {
+        if (!py::hasattr(value, attribute)) continue;
+        py::object dims = value.attr(attribute);
+        if (py::hasattr(dims, "_dims")) dims = dims.attr("_dims");
+        if (py::isinstance<py::sequence>(dims) && !py::isinstance<py::str>(dims) && py::len(dims) == 7) {
+            std::array<double, 7> out{};
+            std::size_t i = 0;
+            for (const auto& d : dims) out[i++] = d.cast<double>();
+            return out;
+        }
+        fail(key, fmt::format("{} {} carries units that fluxon cannot read; give the value as text with a unit, "
+                              "like \"20 ms\"",
+                              type_name(value), std::string(py::repr(value))));
+    }
+    for (const char* attribute : {"dimensionality", "units", "unit"}) {
+        if (py::hasattr(value, attribute)) {
+            fail(key, fmt::format("{} {} carries units that fluxon cannot read; give the value as text with a "
+                                  "unit, like \"20 ms\"",
+                                  type_name(value), std::string(py::repr(value))));
+        }
+    }
+    return std::nullopt;
+}
+
+// A quantity with units as fluxon text in the SI unit of its dimension ("0.02 s", "1e-09 S"),
+// so that the config reader checks the dimension against the key and names the key when it
+// does not fit. The number is the SI value with every bit (fmt prints the shortest exact form).
+std::string si_text(double value, dimension dim, const std::string& key) {
+    return fmt::format("{} {}", finite(value, key), si_unit(dim));
+}
+
+toml::array quantity_array(const py::array& values, dimension dim, const std::string& key) {
+    toml::array out;
+    if (values.ndim() > 1) {
+        for (py::ssize_t i = 0; i < values.shape(0); ++i) {
+            out.push_back(quantity_array(values[py::int_(i)].cast<py::array>(), dim,
+                                         element_key(key, static_cast<std::size_t>(i))));
+        }
+        return out;
+    }
+    const auto typed = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(values);
+    if (!typed) throw py::error_already_set();
+    out.reserve(static_cast<std::size_t>(typed.size()));
+    for (py::ssize_t i = 0; i < typed.size(); ++i) {
+        out.push_back(si_text(typed.data()[i], dim, element_key(key, static_cast<std::size_t>(i))));
+    }
+    return out;
+}
+
+template <typename Put>
+void convert(py::handle value, const std::string& key, Put&& put);
+
+// A value with units: dimensionless ones are plain numbers, others fluxon quantity text.
+template <typename Put>
+void convert_quantity(py::handle value, const std::array<double, 7>& exponents, const std::string& key, Put&& put) {
+    const std::optional<dimension> dim = dimension_from_si_exponents(exponents);
+    // The SI values: Brian2 keeps them in the array it derives from, which asarray returns.
+    const py::array si = py::module_::import("numpy").attr("asarray")(value, "float64");
+    if (!dim) {
+        fail(key, fmt::format("{} has a dimension (SI exponents m, kg, s, A, K, mol, cd = {}) for which fluxon has "
+                              "no unit; fluxon's units are s, V, A, S, F, Ohm, Hz, J, W",
+                              std::string(py::repr(value)), fmt::join(exponents, ", ")));
+    }
+    if (*dim == dimension::dimensionless) return convert(si, key, put);
+    if (si.ndim() == 0) return put(si_text(si.attr("item")().cast<double>(), *dim, key));
+    put(quantity_array(si, *dim, key));
+}
+
 // Hands the TOML value for `value` to `put`.
 template <typename Put>
 void convert(py::handle value, const std::string& key, Put&& put) {
@@ -68,6 +146,7 @@ void convert(py::handle value, const std::string& key, Put&& put) {
     if (py::isinstance<py::list>(value) || py::isinstance<py::tuple>(value)) {
         return put(from_sequence(value.cast<py::sequence>(), key));
     }
+    if (const auto exponents = si_exponents(value, key)) return convert_quantity(value, *exponents, key, put);
     if (py::isinstance<py::array>(value)) {
         const py::array array = value.cast<py::array>();
         if (array.ndim() != 0) return put(from_array(array, key));

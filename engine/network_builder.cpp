@@ -64,6 +64,7 @@ public:
         out_.dt = run.dt;
         out_.duration = run.duration;
         out_.dt_ticks = run.dt_ticks;
+        out_.stamp_offset_steps = spec_.run.convention == timing_convention::brian2 ? 1 : 0;
         out_.end_ticks = run.end_ticks;
         out_.threads = run.threads;
         out_.seed = spec_.run.seed;
@@ -128,7 +129,7 @@ private:
     block_context context_for(std::size_t p, std::uint32_t first, std::uint32_t size) const {
         const auto& ps = spec_.network.populations[p];
         return block_context{out_.dt, spec_.run.seed, static_cast<std::uint32_t>(p), ps.size, first, size,
-                             &ps.arrays, with_node(ps.site, ps.name)};
+                             &ps.arrays, with_node(ps.site, ps.name), spec_.run.convention};
     }
 
     void plan_slices() {
@@ -162,7 +163,7 @@ private:
         }
         const net::projection_context ctx{out_.populations[pre].size, out_.populations[post].size, pre == post,
                                           target.receptors()[receptor].weight_dim, out_.dt, spec_.run.seed,
-                                          static_cast<std::uint32_t>(e)};
+                                          static_cast<std::uint32_t>(e), target.receptors()[receptor].sign};
         return {ctx, pre, post, static_cast<std::uint32_t>(receptor)};
     }
 
@@ -554,6 +555,7 @@ void check_experiment(const net::experiment_spec& spec, const model_registry& mo
         ctx.arrays = &p.arrays;
         ctx.site = site;
         ctx.dt = run.dt;
+        ctx.convention = spec.run.convention;
         model.check(params, ctx);
     }
 }

@@ -50,6 +50,9 @@ struct built_network {
     double dt = 0, duration = 0;
     tick_t dt_ticks = 0, end_ticks = 0;
     std::uint32_t window_steps = 1;
+    // Recorded spikes are stamped this many steps before the step that emitted them (1 under
+    // Brian2's convention); a spike at step 0 is stamped 0.
+    std::int64_t stamp_offset_steps = 0;
     int threads = 1;
     std::uint64_t seed = 0;
     std::vector<built_population> populations;

@@ -1,5 +1,6 @@
 #include "engine/recording.hpp"
 
+#include <algorithm>
 #include <limits>
 
 namespace fluxon {
@@ -19,7 +20,7 @@ void collect_spikes(built_network& net, std::size_t stream, std::span<record_sin
             if (pos[s] < steps.size()) step = std::min(step, steps[pos[s]]);
         }
         if (step == std::numeric_limits<std::int64_t>::max()) break;
-        const double t = net.base.to_seconds(step * net.dt_ticks);
+        const double t = net.base.to_seconds(std::max<std::int64_t>(step - net.stamp_offset_steps, 0) * net.dt_ticks);
         for (std::size_t s = 0; s < slices.size(); ++s) {
             const auto& steps = slices[s]->recorded_steps();
             const auto& rec_ids = slices[s]->recorded_ids();

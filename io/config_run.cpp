@@ -32,6 +32,13 @@ void read_run_integers(const config_node& run, net::run_spec& spec) {
 }
 
 void read_run_settings(const config_node& run, net::run_spec& spec) {
+    if (const config_node convention = run.child("convention"); convention.present()) {
+        const std::string word = read_string(convention, "\"nest\" or \"brian2\"");
+        if (word != "nest" && word != "brian2") {
+            convention.fail(fmt::format("convention must be \"nest\" or \"brian2\", got \"{}\"", word));
+        }
+        spec.convention = word == "brian2" ? timing_convention::brian2 : timing_convention::nest;
+    }
     if (const config_node base = run.child("time_base"); base.present()) {
         spec.time_base = read_string(base, "\"ps\" or \"fs\"");
         if (spec.time_base != "ps" && spec.time_base != "fs") {

@@ -133,7 +133,10 @@ void connect(const connector_spec& c, const projection_context& ctx, const synap
 }
 
 synapse_values::synapse_values(const projection_spec& spec, const projection_context& ctx, std::size_t n)
-    : dt_(ctx.dt),
+    : spec_(spec),
+      sign_(ctx.sign),
+      weight_dim_(ctx.weight_dim),
+      dt_(ctx.dt),
       default_delay_{value_spec::kind::constant, {ctx.dt, spec.site}, {}, {}, spec.site},
       delay_spec_(delay_spec_of(spec, default_delay_)),
       weight_rng_(derive_seed(ctx.seed, stream_kind::weights, ctx.index)),
@@ -146,11 +149,51 @@ synapse_values::synapse_values(const projection_spec& spec, const projection_con
     }
 }
 
+// The sign conventions differ between simulators: Brian2 and NEST write inhibitory current
+// weights negative, PyNN writes them positive and lets the receptor flip them. fluxon's
+// receptors never flip, so a weight of the wrong sign is refused rather than silently excite.
+error_site synapse_values::weight_site() const {
+    error_site site = spec_.weight.site.key.empty() ? spec_.site : spec_.weight.site;
+    if (site.node.empty()) site.node = spec_.name;
+    return site;
+}
+
+void synapse_values::refuse_sign(double w) const {
+    const bool want_negative = sign_ == weight_sign::non_positive;
+    const std::string unit(si_unit(weight_dim_));
+    const std::string advice =
+        want_negative
+            ? fmt::format("inhibitory weights are written negative in fluxon, as in Brian2 and NEST "
+                          "(the receptor does not flip the sign); a PyNN-style positive weight w is -w here, "
+                          "e.g. {:.6g} {}",
+                          -w, unit)
+            : fmt::format("receptor '{}' takes conductances, which cannot be negative; inhibition comes from "
+                          "the model's reversal potential",
+                          spec_.receptor);
+    throw config_error(fmt::format("projection '{}': weight #{} = {:.6g} {} onto receptor '{}' of population '{}' is {}; {}",
+                                   spec_.name, weights_drawn_ - 1, w, unit, spec_.receptor, spec_.post,
+                                   want_negative ? "positive and would excite" : "negative", advice),
+                       weight_site());
+}
+
+// Brian2 users get here first: no delay is Brian2's default. The engine hands spikes over at
+// window ends, so a spike cannot reach a target before that target's next step.
+void synapse_values::refuse_zero_delay(double d) const {
+    throw config_error(
+        fmt::format("delay #{} = {} s: the smallest delay is one step (dt = {} s). Brian2's default of no delay "
+                    "(a spike changes its targets before their next integration step) has no exact equivalent: "
+                    "with delay = dt every spike acts one step later than in Brian2 (for CUBA the mean rate "
+                    "moves by about 1 %); write delay = dt to accept that",
+                    drawn_, d, dt_),
+        delay_spec_.site);
+}
+
 // Given delays must lie on the dt grid; random ones (uniform/normal) are rounded to it.
 std::uint16_t synapse_values::next_delay() {
     const double d = delays_.next();
     const double s = d / dt_;
     const double r = std::nearbyint(s);
+    if (r == 0 && std::fabs(s) <= 1e-6) refuse_zero_delay(d);
     if ((!round_ && std::fabs(s - r) > 1e-6 * std::max(1.0, r)) || r < 1 || r > 65535) {
         throw config_error(fmt::format("delay #{} = {} s must be a whole number of steps of dt = {} s, "
                                        "from 1 to 65535 steps",

@@ -8,6 +8,7 @@
 #include "engine/base/rng.hpp"
 #include "networks/spec.hpp"
 #include "networks/values.hpp"
+#include "neurons/model.hpp"
 
 namespace fluxon::net {
 
@@ -27,6 +28,7 @@ struct projection_context {
     double dt = 0;
     std::uint64_t seed = 0;
     std::uint32_t index = 0;  // projection index: picks the random streams
+    weight_sign sign = weight_sign::any;  // what the target receptor accepts
 };
 
 using synapse_sink = std::function<void(std::uint32_t pre, std::uint32_t post)>;
@@ -41,12 +43,26 @@ void connect(const connector_spec& c, const projection_context& ctx, const synap
 class synapse_values {
 public:
     synapse_values(const projection_spec& spec, const projection_context& ctx, std::size_t n);
-    float next_weight() { return static_cast<float>(weights_.next()); }
+    // The next weight; config_error when its sign is one the target receptor refuses.
+    float next_weight() {
+        const double w = weights_.next();
+        ++weights_drawn_;
+        if (sign_ != weight_sign::any && (sign_ == weight_sign::non_positive ? w > 0 : w < 0)) refuse_sign(w);
+        return static_cast<float>(w);
+    }
     // Delay in steps; config_error unless it is a whole number of steps from 1 to 65535.
     std::uint16_t next_delay();
     const value_spec& default_delay() const { return default_delay_; }
 
 private:
+    [[noreturn]] void refuse_sign(double w) const;
+    error_site weight_site() const;
+    [[noreturn]] void refuse_zero_delay(double d) const;
+
+    const projection_spec& spec_;
+    weight_sign sign_;
+    dimension weight_dim_;
+    std::size_t weights_drawn_ = 0;
     double dt_;
     value_spec default_delay_;
     const value_spec& delay_spec_;

@@ -124,6 +124,7 @@ struct run_spec {
     // costs (about 2000 LIF updates, measured on the CI machine).
     std::uint32_t min_slice = 2048;
     std::string time_base = "ps";
+    timing_convention convention = timing_convention::nest;
     double flush_interval = 2.0;  // wall-clock seconds between flushes of the run file
     error_site site;
 };

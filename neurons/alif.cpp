@@ -101,7 +101,7 @@ public:
 
     std::unique_ptr<neuron_block> make_block(const validated_params& p,
                                              const block_context& ctx) const override {
-        alif_hot h{lower_exp_current_lif(p, ctx.dt, ctx.site)};
+        alif_hot h{lower_exp_current_lif(p, ctx)};
         h.beta = p.get("beta");
         h.p_aa = std::exp(-ctx.dt / p.get("tau_adapt"));
         return std::make_unique<alif_block>(h, ctx.size);

@@ -119,7 +119,7 @@ public:
         h.minus_dt_over_c = -dt / p.get("c_m");
         h.p_ee = std::exp(-dt / p.get("tau_syn_exc"));
         h.p_ii = std::exp(-dt / p.get("tau_syn_inh"));
-        h.refractory_steps = refractory_steps(p.get("t_ref"), dt, ctx.site);
+        h.refractory_steps = refractory_steps(p.get("t_ref"), dt, ctx.convention, ctx.site);
         return std::make_unique<coba_lif_block>(h, ctx.size);
     }
 

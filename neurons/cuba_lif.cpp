@@ -93,7 +93,7 @@ public:
         h.w_in = p.get("w_in");
         h.reset_subtract = p.get("reset") == 1.0;
         h.reset_jump = h.v_th - h.v_reset;
-        h.refractory_steps = refractory_steps(p.get("t_ref"), dt, ctx.site);
+        h.refractory_steps = refractory_steps(p.get("t_ref"), dt, ctx.convention, ctx.site);
         h.p_vv = std::exp(-dt / tau_mem);
         h.p_vi = p.get("r") * exp_synapse_to_membrane(dt, tau_mem, tau_syn);
         h.p_ii = std::exp(-dt / tau_syn);

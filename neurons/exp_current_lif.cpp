@@ -36,7 +36,8 @@ void check_membrane_resistance(const validated_params& p, const error_site& site
     }
 }
 
-exp_current_lif_hot lower_exp_current_lif(const validated_params& p, double dt, const error_site& site) {
+exp_current_lif_hot lower_exp_current_lif(const validated_params& p, const block_context& ctx) {
+    const double dt = ctx.dt;
     const double tau_m = p.get("tau_m");
     exp_current_lif_hot h{};
     h.v_rest = p.get("v_rest");
@@ -44,7 +45,7 @@ exp_current_lif_hot lower_exp_current_lif(const validated_params& p, double dt, 
     h.v_reset = p.get("v_reset");
     h.reset_subtract = p.get("reset") == 1.0;
     h.reset_jump = h.v_th - h.v_reset;
-    h.refractory_steps = refractory_steps(p.get("t_ref"), dt, site);
+    h.refractory_steps = refractory_steps(p.get("t_ref"), dt, ctx.convention, ctx.site);
     h.p_vv = std::exp(-dt / tau_m);
     h.p_ve = exp_synapse_to_membrane(dt, tau_m, p.get("tau_syn_exc"));
     h.p_vi = exp_synapse_to_membrane(dt, tau_m, p.get("tau_syn_inh"));

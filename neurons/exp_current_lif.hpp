@@ -28,7 +28,7 @@ void check_exp_current_lif(const validated_params& p, const error_site& site);
 // External currents need the membrane resistance r_m.
 void check_membrane_resistance(const validated_params& p, const error_site& site);
 
-exp_current_lif_hot lower_exp_current_lif(const validated_params& p, double dt, const error_site& site);
+exp_current_lif_hot lower_exp_current_lif(const validated_params& p, const block_context& ctx);
 
 // The model side they share: receptors "exc"/"inh" (voltage weights), the parameter checks,
 // external currents through r_m, and v starting at v_rest with the synaptic state at 0.
@@ -47,7 +47,8 @@ public:
     }
 
 private:
-    std::array<receptor_def, 2> receptors_{{{"exc", dimension::voltage}, {"inh", dimension::voltage}}};
+    std::array<receptor_def, 2> receptors_{
+        {{"exc", dimension::voltage}, {"inh", dimension::voltage, weight_sign::non_positive}}};
 };
 
 }  // namespace fluxon

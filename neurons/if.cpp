@@ -99,7 +99,7 @@ public:
         h.v_reset = p.get("v_reset");
         h.reset_subtract = p.get("reset") == 1.0;
         h.reset_jump = h.v_th - h.v_reset;
-        h.refractory_steps = refractory_steps(p.get("t_ref"), ctx.dt, ctx.site);
+        h.refractory_steps = refractory_steps(p.get("t_ref"), ctx.dt, ctx.convention, ctx.site);
         const double c_m = p.get("c_m");
         h.p_vext = std::isnan(c_m) ? 0.0 : ctx.dt / c_m;
         return std::make_unique<if_block>(h, ctx.size);

@@ -65,7 +65,7 @@ public:
 
     std::unique_ptr<neuron_block> make_block(const validated_params& p,
                                              const block_context& ctx) const override {
-        return std::make_unique<lif_block>(lower_exp_current_lif(p, ctx.dt, ctx.site), ctx.size);
+        return std::make_unique<lif_block>(lower_exp_current_lif(p, ctx), ctx.size);
     }
 
 private:

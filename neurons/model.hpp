@@ -22,9 +22,15 @@ struct state_var {
     dimension dim;
 };
 
+// The sign a receptor's weights must have. Models whose receptors do not flip signs (the
+// current-based inhibitory receptors) refuse weights that would act against the receptor's
+// name, because a PyNN-style positive inhibitory weight would otherwise excite without a word.
+enum class weight_sign { any, non_positive, non_negative };
+
 struct receptor_def {
     std::string name;
     dimension weight_dim;  // dimension of a synaptic weight onto this receptor
+    weight_sign sign = weight_sign::any;
 };
 
 // Everything a block may need to know about where it sits; fixed for the run.
@@ -37,6 +43,7 @@ struct block_context {
     std::uint32_t size = 0;           // neurons in this block
     const std::map<std::string, std::vector<double>>* arrays = nullptr;  // model-specific data
     error_site site;                  // where the population was declared
+    timing_convention convention = timing_convention::nest;
 };
 
 // Input for one step. `receptors[r][i]` holds the summed weights that arrive at the start of

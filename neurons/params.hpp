@@ -28,6 +28,16 @@ struct param_def {
 
 using param_schema = std::vector<param_def>;
 
+// Which simulator's conventions a run follows where simulators differ while integrating the
+// same equations (docs/models.md, "Timing conventions"). Both run the same steps; they differ in
+// the time a spike is stamped with, how long t_ref holds the membrane, and the step at which a
+// spike source's time is emitted.
+//   nest:   a spike is stamped with the grid point at which the membrane was found above
+//           threshold; t_ref holds it from that point for t_ref.
+//   brian2: a spike is stamped with the start of the step over which the membrane crossed
+//           (one step earlier); t_ref holds it until the stamp plus t_ref.
+enum class timing_convention { nest, brian2 };
+
 using param_inputs = std::map<std::string, quantity_input>;
 
 

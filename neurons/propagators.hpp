@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "engine/base/errors.hpp"
+#include "neurons/params.hpp"
 
 namespace fluxon {
 
@@ -15,8 +16,11 @@ inline double exp_synapse_to_membrane(double dt, double tau_m, double tau_s) {
     return tau_s / (tau_s - tau_m) * (std::exp(-dt / tau_s) - std::exp(-dt / tau_m));
 }
 
-// Refractory period as a whole number of steps; refuses periods that are not on the dt grid.
-inline std::int32_t refractory_steps(double t_ref, double dt, const error_site& site) {
+// Refractory period as the number of steps the membrane is held after the step at whose start
+// the neuron spiked; refuses periods that are not on the dt grid. Under Brian2's convention the
+// spike is stamped one step before that start and the hold ends at stamp + t_ref, one step
+// sooner (Brian2 integrates again once timestep(t - lastspike) >= timestep(refractory)).
+inline std::int32_t refractory_steps(double t_ref, double dt, timing_convention convention, const error_site& site) {
     const double steps = t_ref / dt;
     const double rounded = std::nearbyint(steps);
     if (std::fabs(steps - rounded) > 1e-6 * std::max(1.0, rounded)) {
@@ -24,7 +28,9 @@ inline std::int32_t refractory_steps(double t_ref, double dt, const error_site& 
                                std::to_string(dt) + " s",
                            site);
     }
-    return static_cast<std::int32_t>(rounded);
+    const auto steps_held = static_cast<std::int32_t>(rounded);
+    if (convention == timing_convention::brian2) return steps_held > 0 ? steps_held - 1 : 0;
+    return steps_held;
 }
 
 }  // namespace fluxon

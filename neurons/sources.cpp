@@ -14,14 +14,25 @@ namespace {
 
 constexpr double inf = std::numeric_limits<double>::infinity();
 
+// Steps between a source spike's stamp and the step that emits it. Under Brian2's convention a
+// spike stamped t acts on the integration that starts at t + dt + delay (Brian2 delivers it
+// after that step's update), which the engine does when it emits the spike one step later.
+std::int64_t emission_delay(const block_context& ctx) {
+    return ctx.convention == timing_convention::brian2 ? 1 : 0;
+}
+
 class poisson_block final : public neuron_block {
 public:
-    poisson_block(double lambda, std::uint64_t stream, std::uint32_t first_id, std::uint32_t n)
-        : p0_(std::exp(-lambda)), lambda_(lambda), stream_(stream), first_id_(first_id), n_(n) {}
+    poisson_block(double lambda, std::uint64_t stream, std::uint32_t first_id, std::uint32_t n, std::int64_t lag)
+        : p0_(std::exp(-lambda)), lambda_(lambda), stream_(stream), first_id_(first_id), n_(n), lag_(lag) {}
 
     void step(const step_input& in, std::vector<std::uint32_t>& spikes) override {
+        // The draw is keyed by the step the spikes are stamped with, so both conventions give
+        // the same trains, stamped alike.
+        const std::int64_t stamp = in.step - lag_;
+        if (stamp < 0) return;
         for (std::uint32_t i = 0; i < n_; ++i) {
-            const double u = counter_uniform(stream_, first_id_ + i, static_cast<std::uint64_t>(in.step));
+            const double u = counter_uniform(stream_, first_id_ + i, static_cast<std::uint64_t>(stamp));
             if (u < p0_) continue;
             // Inversion of the Poisson CDF; beyond the first term this is rare at realistic rates.
             double term = p0_, cdf = p0_;
@@ -40,6 +51,7 @@ private:
     double p0_, lambda_;
     std::uint64_t stream_;
     std::uint32_t first_id_, n_;
+    std::int64_t lag_;  // emission_delay
 };
 
 class poisson_model final : public neuron_model {
@@ -68,7 +80,7 @@ public:
         return std::make_unique<poisson_block>(p.get("rate") * ctx.dt,
                                                derive_seed(ctx.seed, stream_kind::neuron_noise,
                                                            ctx.population_index),
-                                               ctx.first_id, ctx.size);
+                                               ctx.first_id, ctx.size, emission_delay(ctx));
     }
     double initial_value(std::size_t, const validated_params&) const override { return 0; }
 
@@ -141,7 +153,7 @@ public:
         for (std::size_t k = 0; k < times.size(); ++k) {
             const auto id = static_cast<std::uint32_t>(ids[k]);
             if (id < ctx.first_id || id >= ctx.first_id + ctx.size) continue;
-            events.emplace_back(spike_step(times[k], ctx.dt), id - ctx.first_id);
+            events.emplace_back(spike_step(times[k], ctx.dt) + emission_delay(ctx), id - ctx.first_id);
         }
         std::sort(events.begin(), events.end());
         return std::make_unique<spike_times_block>(std::move(events));

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -96,6 +97,21 @@ std::string_view si_unit(dimension d) {
         case dimension::power: return "W";
     }
     return "?";
+}
+
+std::optional<dimension> dimension_from_si_exponents(const std::array<double, 7>& exponents) {
+    using e = std::array<double, 7>;  // m, kg, s, A, K, mol, cd
+    static constexpr std::pair<dimension, e> table[] = {
+        {dimension::dimensionless, {0, 0, 0, 0, 0, 0, 0}}, {dimension::time, {0, 0, 1, 0, 0, 0, 0}},
+        {dimension::voltage, {2, 1, -3, -1, 0, 0, 0}},     {dimension::current, {0, 0, 0, 1, 0, 0, 0}},
+        {dimension::conductance, {-2, -1, 3, 2, 0, 0, 0}}, {dimension::capacitance, {-2, -1, 4, 2, 0, 0, 0}},
+        {dimension::resistance, {2, 1, -3, -2, 0, 0, 0}},  {dimension::frequency, {0, 0, -1, 0, 0, 0, 0}},
+        {dimension::energy, {2, 1, -2, 0, 0, 0, 0}},       {dimension::power, {2, 1, -3, 0, 0, 0, 0}},
+    };
+    for (const auto& [d, dims] : table) {
+        if (dims == exponents) return d;
+    }
+    return std::nullopt;
 }
 
 namespace {

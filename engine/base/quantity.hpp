@@ -1,5 +1,6 @@
 #pragma once
 // Physical quantities at the edge: "20 ms", "-50 mV", "1.5 nA" are parsed once into SI doubles.
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,11 @@ enum class dimension { dimensionless, time, voltage, current, conductance, capac
 std::string_view dimension_name(dimension d);
 // The SI unit symbol for a dimension ("s", "V", ...; "1" for dimensionless).
 std::string_view si_unit(dimension d);
+
+// The dimension whose exponents of the SI base units (m, kg, s, A, K, mol, cd) are `exponents`,
+// for quantities that arrive from other unit libraries (Brian2's Dimension keeps them in that
+// order); nullopt when fluxon has no unit of that dimension.
+std::optional<dimension> dimension_from_si_exponents(const std::array<double, 7>& exponents);
 
 struct parsed_quantity {
     double value = 0;  // SI

@@ -126,11 +126,13 @@ class Network:
     dt and duration are strings with units or numbers in seconds (duration=None: a run without
     populations lasts until its input layers' data and its devices' work end); the seed draws
     connectivity, initial values and noise; threads (and min_slice, the fewest neurons of a
-    population's per-thread slice) do not change results.
+    population's per-thread slice) do not change results. convention ("nest" or "brian2";
+    None: the run's default, "nest") picks how spikes are stamped and how long t_ref holds the
+    membrane (docs/models.md, "Timing conventions").
     """
 
     def __init__(self, dt="0.1 ms", duration="1 s", seed=1, threads=1, time_base="ps",
-                 flush_interval=2.0, min_slice=2048):
+                 flush_interval=2.0, min_slice=2048, convention=None):
         self.dt = dt
         self.duration = duration
         self.seed = seed
@@ -138,6 +140,7 @@ class Network:
         self.min_slice = min_slice
         self.time_base = time_base
         self.flush_interval = flush_interval
+        self.convention = convention
         self.populations = {}
         self.projections = {}
         self.currents = {}
@@ -334,6 +337,8 @@ class Network:
                "min_slice": self.min_slice, "time_base": self.time_base, "flush_interval": self.flush_interval}
         if self.duration is None:
             del run["duration"]
+        if self.convention is not None:
+            run["convention"] = self.convention
         described = {
             "run": run,
             "populations": {name: pop.description() for name, pop in self.populations.items()},

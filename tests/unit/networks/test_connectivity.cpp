@@ -209,3 +209,102 @@ TEST_CASE("run: a duration beyond the time base names the duration") {
         CHECK(err.site().key == "run.duration");
     }
 }
+
+TEST_CASE("connectivity: no delay, Brian2's default, is refused with what delay = dt means instead") {
+    projection_spec spec;
+    spec.name = "d";
+    spec.connector.k = kind::all_to_all;
+    spec.weight = test::constant("1 mV");
+    spec.delay = test::constant("0 ms");
+    spec.delay_given = true;
+    try {
+        build_synapses(spec, {2, 2, false, dimension::voltage, 1e-4, 1, 0});
+        FAIL("expected a config error");
+    } catch (const config_error& err) {
+        const std::string what = err.what();
+        CHECK(what.find("Brian2") != std::string::npos);
+        CHECK(what.find("one step later") != std::string::npos);
+    }
+}
+
+TEST_CASE("connectivity: weights of the sign a receptor refuses are errors naming the projection") {
+    projection_spec spec;
+    spec.name = "inh_exc";
+    spec.post = "exc";
+    spec.receptor = "inh";
+    spec.connector.k = kind::all_to_all;
+    spec.weight = test::constant("9 mV");
+    const projection_context inhibitory{2, 2, false, dimension::voltage, 1e-4, 1, 0, weight_sign::non_positive};
+    try {
+        build_synapses(spec, inhibitory);
+        FAIL("expected a config error");
+    } catch (const config_error& err) {
+        CHECK(err.site().node == "inh_exc");
+        const std::string what = err.what();
+        CHECK(what.find("would excite") != std::string::npos);
+        CHECK(what.find("-0.009 V") != std::string::npos);
+    }
+    spec.weight = test::constant("-9 mV");
+    CHECK(build_synapses(spec, inhibitory).size() == 4);
+    spec.weight = test::constant("0 mV");
+    CHECK(build_synapses(spec, inhibitory).size() == 4);
+    // A normal distribution straddling zero is caught at the first positive draw.
+    spec.weight.k = value_spec::kind::normal;
+    spec.weight.a = test::q("-1 mV");
+    spec.weight.b = test::q("2 mV");
+    CHECK_THROWS_AS(build_synapses(spec, inhibitory), config_error);
+    spec.weight = test::constant("-6 nS");
+    CHECK_THROWS_AS(build_synapses(spec, {2, 2, false, dimension::conductance, 1e-4, 1, 0, weight_sign::non_negative}),
+                    config_error);
+}
+
+TEST_CASE("network: a positive weight onto lif's inh receptor is refused, onto exc it is not") {
+    auto e = test::experiment("0.1 ms", "1 ms");
+    e.network.populations.push_back(test::population("a", 3, "lif"));
+    e.network.projections.push_back(test::projection("i", "a", "a", "inh", kind::all_to_all, "9 mV"));
+    CHECK_THROWS_AS(simulation{e}, config_error);
+    e.network.projections[0].receptor = "exc";
+    CHECK_NOTHROW(simulation{e});
+}
+
+namespace {
+
+// Spike steps of one lif neuron driven far above threshold (it fires whenever t_ref lets it),
+// and of a spike_times source with spikes at 0.2 and 0.5 ms, under a convention.
+std::pair<std::vector<long>, std::vector<long>> convention_run(timing_convention convention) {
+    auto e = test::experiment("0.1 ms", "3 ms");
+    e.run.convention = convention;
+    e.network.populations.push_back(test::population(
+        "n", 1, "lif", {{"v_rest", test::q("100 mV")}, {"tau_m", test::q("1 ms")}, {"t_ref", test::q("0.5 ms")}}));
+    e.network.populations.push_back(test::spike_source("src", 1, {0.2e-3, 0.5e-3}, {0, 0}));
+    e.spikes.push_back(test::record_all("n"));
+    e.spikes.push_back(test::record_all("src"));
+    simulation sim(e);
+    sim.run();
+    const auto steps = [&](const char* name) {
+        std::vector<long> out;
+        for (const double t : sim.spikes(name).times) out.push_back(std::lround(t / 1e-4));
+        return out;
+    };
+    return {steps("n"), steps("src")};
+}
+
+}  // namespace
+
+TEST_CASE("conventions: brian2 stamps a step earlier and holds t_ref one step less; sources keep their times") {
+    const auto [nest, nest_src] = convention_run(timing_convention::nest);
+    const auto [brian, brian_src] = convention_run(timing_convention::brian2);
+    // The neuron starts at its default v = v_rest, above threshold, and fires at the first test
+    // in both; one step of integration from the reset crosses again. NEST holds 5 steps and
+    // crosses in the 6th; Brian2 holds 4 and crosses in the 5th (refractory = 5 steps in Brian2's
+    // terms, counted from the stamp).
+    REQUIRE(nest.size() > 3);
+    REQUIRE(brian.size() > 3);
+    for (std::size_t k = 1; k < nest.size(); ++k) CHECK(nest[k] - nest[k - 1] == 6);
+    for (std::size_t k = 2; k < brian.size(); ++k) CHECK(brian[k] - brian[k - 1] == 5);
+    CHECK(nest.front() == 0);
+    CHECK(brian.front() == 0);  // found at step 0, stamped 0 rather than -dt
+    CHECK(brian[1] == 4);       // found at step 5 (4 held), stamped 4
+    CHECK(nest_src == std::vector<long>{2, 5});
+    CHECK(brian_src == std::vector<long>{2, 5});
+}
