@@ -158,7 +158,7 @@ public:
         return std::make_unique<py_simulation>(std::move(*spec));
     }
 
-    run_result run(const py::object& output, const py::object& progress, bool keep_in_memory) {
+    run_result run(const py::object& output, const py::object& progress, bool keep_in_memory, bool overwrite) {
         if (running_) throw user_error("this simulation is already running", {});
         if (!progress.is_none() && !PyCallable_Check(progress.ptr())) {
             throw py::type_error("progress must be None or a callable taking (t_reached, t_end)");
@@ -167,6 +167,7 @@ public:
         std::unique_ptr<io::run_file_output> file;
         if (!output.is_none()) {
             const std::string path = fspath(output);
+            io::refuse_existing_output(path, overwrite, "overwrite=True");
             py::gil_scoped_release nogil;
             file = std::make_unique<io::run_file_output>(path, *sim_);
         }
@@ -330,12 +331,15 @@ Simulation(config, overrides=[])         from a config file, with "dotted.key=va
         .def(py::init(&py_simulation::from_config), py::arg("config"), py::arg("overrides") = std::vector<std::string>{})
         .def(
             "run",
-            [](py::object self, const py::object& output, const py::object& progress, bool keep_in_memory) {
-                run_result r = self.cast<py_simulation&>().run(output, progress, keep_in_memory);
+            [](py::object self, const py::object& output, const py::object& progress, bool keep_in_memory,
+               bool overwrite) {
+                run_result r = self.cast<py_simulation&>().run(output, progress, keep_in_memory, overwrite);
                 return py_run_result{std::move(r), self, output.is_none() ? output : py::str(fspath(output))};
             },
             py::arg("output") = py::none(), py::arg("progress") = py::none(), py::arg("keep_in_memory") = true,
-            "Runs for the configured duration (once); progress is None or a callable (t_reached, t_end).")
+            py::arg("overwrite") = false,
+            "Runs for the configured duration (once); progress is None or a callable (t_reached, t_end); an "
+            "existing output file is refused unless overwrite=True.")
         .def(
             "spikes", [](py::object self, const std::string& population) {
                 return self.cast<const py_simulation&>().spikes(self, population);

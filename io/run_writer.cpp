@@ -4,12 +4,15 @@
 #include <array>
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <limits>
 #include <optional>
 #include <set>
 #include <type_traits>
 #include <utility>
 #include <variant>
+
+#include <fmt/format.h>
 
 #include "engine/base/errors.hpp"
 #include "io/hdf5.hpp"
@@ -518,6 +521,14 @@ struct run_writer::impl {
         }
     }
 };
+
+void refuse_existing_output(const std::string& path, bool overwrite, std::string_view how) {
+    std::error_code ec;
+    if (overwrite || !std::filesystem::exists(path, ec)) return;
+    error_site site;
+    site.file = path;
+    throw io_error(fmt::format("the file already exists; pass {} to overwrite it", how), site);
+}
 
 run_writer::run_writer(const std::string& path, const run_layout& layout, double flush_interval_s) {
     validate_layout(path, layout);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/base/device_report.hpp"
@@ -72,6 +73,11 @@ struct run_layout {
     // written under /devices/<instance> with status "running"; finish_device adds the rest.
     std::vector<device_report> devices;
 };
+
+// Refuses to replace an existing file at `path` unless `overwrite`: throws io_error naming the
+// file and saying how to overwrite it (`how`: "--force" on the command line, "overwrite=True" in
+// Python). Callers check before building anything, so a refused run costs nothing.
+void refuse_existing_output(const std::string& path, bool overwrite, std::string_view how);
 
 class run_writer {
 public:

@@ -1,6 +1,6 @@
 """The Vogels-Abbott CUBA network from Python; the same network as examples/cuba.toml.
 
-Run:  python3 examples/python/cuba.py [run_file]      (default cuba_py.h5)
+Run:  python3 examples/python/cuba.py [run_file]      (default cuba_py.h5; replaced if it exists)
 
 `fluxon run examples/cuba.toml` and this script give bit-identical spikes: both describe
 the same experiment, and the seed fixes connectivity and initial state.
@@ -32,7 +32,7 @@ def build(n_exc=3200, n_inh=800, duration="1 s", seed=1):
 
 def main(output):
     sim = build().build()
-    result = sim.run(output=output, progress=True)
+    result = sim.run(output=output, progress=True, overwrite=True)
     for name, pop in sim.populations.items():
         times, _ = result.spikes(name)
         rate = analysis.population_rate(times, pop["size"], 0.0, result.time_reached)

@@ -1,7 +1,7 @@
 """The CUBA network mapped onto the Loihi preset, from Python; the same run as
 examples/cuba_loihi.toml.
 
-Run:  python3 examples/python/cuba_loihi.py [run_file]      (default cuba_loihi_py.h5)
+Run:  python3 examples/python/cuba_loihi.py [run_file]      (default cuba_loihi_py.h5; replaced if it exists)
 
 METIS places the 4000 neurons on Loihi cores, the weights become 8-bit fixed point, and the
 ledger charges every neuron update, spike message, link hop and synaptic op with the costs of
@@ -45,7 +45,7 @@ def build(n_exc=3200, n_inh=800, duration="1 s", seed=1):
 
 def main(output):
     sim = build().build()
-    result = sim.run(output=output, progress=True)
+    result = sim.run(output=output, progress=True, overwrite=True)
     chip = result.devices["chip"]  # the [hardware] device: statistics, tables and ledger
     hw, energy = chip.stats, chip.ledger_attrs
     print(f"{result.n_spikes} spikes, {result.synaptic_events} synaptic events on "

@@ -1,7 +1,7 @@
 """A zero-shot liquid state machine on resistive memory: the reservoir's weights are the
 devices' own variation, and only a linear readout is trained.
 
-Run:  python3 examples/python/lsm_crossbar.py [run_file]      (default lsm_crossbar_py.h5)
+Run:  python3 examples/python/lsm_crossbar.py [run_file]      (default lsm_crossbar_py.h5; replaced if it exists)
 
 Task: four classes of Poisson-coded inputs. Each class is a fixed profile of firing rates
 over 40 input channels (5 to 20 Hz, drawn once); a sample is 100 ms of Poisson spikes from
@@ -99,7 +99,7 @@ def main(output, per_class=150, seed=1):
     times, ids, labels, starts = make_samples(per_class, seed)
     duration = f"{len(labels) * (SAMPLE + GAP)} s"
     sim = build(times, ids, duration, seed=seed).build()
-    result = sim.run(output=output)
+    result = sim.run(output=output, overwrite=True)
     software = build(times, ids, duration, seed=seed, crossbar=False).build()
     software.run()
     train = np.zeros(len(labels), dtype=bool)

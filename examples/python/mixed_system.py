@@ -1,7 +1,7 @@
 """One run on a system of several device families, from Python; the same run as
 examples/mixed_system.toml.
 
-Run:  python3 examples/python/mixed_system.py [run_file]      (default mixed_system_py.h5)
+Run:  python3 examples/python/mixed_system.py [run_file]      (default mixed_system_py.h5; replaced if it exists)
 
 The CUBA network runs on a Loihi chip (devices/neuromorphic/presets/loihi.toml) whose synaptic
 rows that do not fit a core's synapse memory live in DDR4 DRAM
@@ -55,7 +55,7 @@ def build(duration="0.2 s", seed=1):
 
 
 def main(output):
-    result = build().build().run(output=output, progress=True)
+    result = build().build().run(output=output, progress=True, overwrite=True)
     print(f"{result.n_spikes} spikes, {result.synaptic_events} synaptic events")
     for name, device in result.devices.items():
         energy = device.ledger_attrs["total_energy"]

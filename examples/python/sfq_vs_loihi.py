@@ -1,7 +1,7 @@
 """One small spiking network, two substrates: a digital neuromorphic chip (the Loihi preset) and
 a superconducting SFQ circuit (the SFQ mapper), with their ledgers side by side.
 
-Run:  python3 examples/python/sfq_vs_loihi.py [run_file_prefix]
+Run:  python3 examples/python/sfq_vs_loihi.py [run_file_prefix]      (writes PREFIX_loihi.h5 and PREFIX_sfq.h5, replacing them)
 
 The network: 8 inputs spiking regularly (spike_times, 100 Hz for 200 ms), 16 hidden LIF
 neurons (all-to-all, positive weights), 4 output neurons (half of the hidden neurons excite,
@@ -59,13 +59,13 @@ def si(value, unit):
 def main(prefix="sfq_vs_loihi"):
     net, input_spikes = build()
     net.hardware("loihi", mapper="sequential")
-    chip_result = net.build().run(output=f"{prefix}_loihi.h5")
+    chip_result = net.build().run(output=f"{prefix}_loihi.h5", overwrite=True)
     chip = chip_result.devices["chip"]
     chip_out = chip_result.spikes_per_population["out"]
 
     del net.device_settings["neuromorphic"]  # the same description, without the chip
     mapping = sfq.map_network(net, threshold=9)
-    circuit = mapping.run(output=f"{prefix}_sfq.h5")
+    circuit = mapping.run(output=f"{prefix}_sfq.h5", overwrite=True)
     sfq_out = sum(len(circuit.recorded[f"out_{i}.q"]) for i in range(N_OUT))
     sfq_time = max((t[-1] for t in circuit.recorded.values() if len(t)), default=0.0)
 

@@ -23,6 +23,7 @@ struct run_args {
     bool seed_given = false;
     std::uint64_t seed = 0;
     bool quiet = false;
+    bool force = false;  // --force: replace an existing run file
 };
 
 struct sweep_args {
@@ -31,23 +32,27 @@ struct sweep_args {
     int jobs = 0;                   // 0: cores / threads per run
     int threads = 0;                // 0: as the config says
     bool quiet = false;
+    bool force = false;             // --force: replace an earlier sweep's index and run files
 };
 
 struct dram_args {
     std::string trace, output;
     std::string preset = "ddr4_3200";
     bool quiet = false;
+    bool force = false;
 };
 
 struct sfq_args {
     std::string circuit, output;
     bool quiet = false;
+    bool force = false;
 };
 
 struct nir_args {
     std::string model, input, dt, output;
     std::string integration = "euler", reset = "hard";
     bool quiet = false;
+    bool force = false;
 };
 
 struct export_nir_args {
@@ -63,7 +68,8 @@ struct report_args {
 
 int run_command(const run_args& args);
 // Runs `spec` as `fluxon run` does: a run file at `output` (none when empty) and a summary.
-int run_experiment(const net::experiment_spec& spec, const std::string& output, bool quiet);
+// An existing `output` is refused (io_error) unless `force`.
+int run_experiment(const net::experiment_spec& spec, const std::string& output, bool quiet, bool force);
 int dram_command(const dram_args& args);
 int sweep_command(const sweep_args& args);
 int sfq_command(const sfq_args& args);

@@ -24,6 +24,7 @@ void add_run(CLI::App& app, run_args& args) {
     cmd->add_option("--set", args.overrides, "Override a config value: key=value, e.g. run.seed=3 (repeatable)")
         ->allow_extra_args(false);
     cmd->add_flag("-q,--quiet", args.quiet, "No progress bar and no summary");
+    cmd->add_flag("--force", args.force, "Replace the run file if it exists");
 }
 
 void add_sweep(CLI::App& app, sweep_args& args) {
@@ -38,6 +39,7 @@ void add_sweep(CLI::App& app, sweep_args& args) {
     cmd->add_option("--threads", args.threads, "Threads per run (overrides run.threads)")
         ->check(CLI::PositiveNumber);
     cmd->add_flag("-q,--quiet", args.quiet, "No per-run progress lines");
+    cmd->add_flag("--force", args.force, "Replace the index and run files of an earlier sweep in the directory");
 }
 
 void add_dram(CLI::App& app, dram_args& args) {
@@ -46,6 +48,7 @@ void add_dram(CLI::App& app, dram_args& args) {
     cmd->add_option("-o,--output", args.output, "Run file to write (HDF5, see docs/run_file.md)")->required();
     cmd->add_option("--preset", args.preset, "DRAM preset name or preset file (see fluxon presets)");
     cmd->add_flag("-q,--quiet", args.quiet, "No summary");
+    cmd->add_flag("--force", args.force, "Replace the run file if it exists");
 }
 
 void add_sfq(CLI::App& app, sfq_args& args) {
@@ -53,6 +56,7 @@ void add_sfq(CLI::App& app, sfq_args& args) {
     cmd->add_option("circuit", args.circuit, "Circuit file (TOML, see docs/sfq.md)")->required();
     cmd->add_option("-o,--output", args.output, "Run file to write (HDF5, see docs/run_file.md)");
     cmd->add_flag("-q,--quiet", args.quiet, "No summary");
+    cmd->add_flag("--force", args.force, "Replace the run file if it exists");
 }
 
 void add_nir(CLI::App& app, nir_args& args) {
@@ -65,6 +69,7 @@ void add_nir(CLI::App& app, nir_args& args) {
     cmd->add_option("--reset", args.reset, "hard (NIR's, default) or subtract (snnTorch's default)");
     cmd->add_option("-o,--output", args.output, "Run file to write (HDF5, see docs/run_file.md)");
     cmd->add_flag("-q,--quiet", args.quiet, "No summary");
+    cmd->add_flag("--force", args.force, "Replace the run file if it exists");
 }
 
 void add_export_nir(CLI::App& app, export_nir_args& args) {

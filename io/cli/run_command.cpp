@@ -14,6 +14,7 @@
 #include "io/config.hpp"
 #include "io/run_file_output.hpp"
 #include "io/run_reader.hpp"
+#include "io/run_writer.hpp"
 
 namespace fluxon::cli {
 namespace {
@@ -28,7 +29,8 @@ std::vector<std::string> all_overrides(const run_args& args) {
 
 }  // namespace
 
-int run_experiment(const net::experiment_spec& spec, const std::string& output, bool quiet) {
+int run_experiment(const net::experiment_spec& spec, const std::string& output, bool quiet, bool force) {
+    if (!output.empty()) io::refuse_existing_output(output, force, "--force");
     // The network refers to its models and devices to their families for the whole run, so
     // the registries outlive it.
     const model_registry models = builtin_models();
@@ -68,7 +70,7 @@ int run_experiment(const net::experiment_spec& spec, const std::string& output, 
 }
 
 int run_command(const run_args& args) {
-    return run_experiment(io::load_config(args.config, all_overrides(args)), args.output, args.quiet);
+    return run_experiment(io::load_config(args.config, all_overrides(args)), args.output, args.quiet, args.force);
 }
 
 int inspect_command(const std::string& path) {

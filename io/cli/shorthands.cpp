@@ -19,10 +19,11 @@ std::string absolute_if_file(const std::string& path) {
     return std::filesystem::absolute(path, ec).lexically_normal().string();
 }
 
-int run_config(const toml::table& config, const std::string& command, const std::string& output, bool quiet) {
+int run_config(const toml::table& config, const std::string& command, const std::string& output, bool quiet,
+               bool force) {
     std::ostringstream text;
     text << config << "\n";
-    return run_experiment(io::parse_config_text(text.str(), "fluxon " + command), output, quiet);
+    return run_experiment(io::parse_config_text(text.str(), "fluxon " + command), output, quiet, force);
 }
 
 }  // namespace
@@ -34,7 +35,7 @@ int dram_command(const dram_args& args) {
             {"run", toml::table{{"dt", "1 ps"}}},
             {"dram", toml::table{{"preset", absolute_if_file(args.preset)}, {"trace", absolute_if_file(args.trace)}}},
     };
-    return run_config(config, "dram", args.output, args.quiet);
+    return run_config(config, "dram", args.output, args.quiet, args.force);
 }
 
 int sfq_command(const sfq_args& args) {
@@ -42,7 +43,7 @@ int sfq_command(const sfq_args& args) {
             {"run", toml::table{{"time_base", "fs"}, {"dt", "1 fs"}}},
             {"sfq", toml::table{{"circuit", absolute_if_file(args.circuit)}, {"inputs", toml::table{}}}},
     };
-    return run_config(config, "sfq", args.output, args.quiet);
+    return run_config(config, "sfq", args.output, args.quiet, args.force);
 }
 
 int nir_command(const nir_args& args) {
@@ -53,7 +54,7 @@ int nir_command(const nir_args& args) {
                                 {"integration", args.integration},
                                 {"reset", args.reset}}},
     };
-    return run_config(config, "nir", args.output, args.quiet);
+    return run_config(config, "nir", args.output, args.quiet, args.force);
 }
 
 }  // namespace fluxon::cli

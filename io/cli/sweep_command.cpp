@@ -24,6 +24,7 @@
 #include "io/cli/sweep_grid.hpp"
 #include "io/config.hpp"
 #include "io/run_file_output.hpp"
+#include "io/run_writer.hpp"
 
 namespace fluxon::cli {
 namespace {
@@ -125,6 +126,15 @@ void run_all(std::vector<sweep_run>& runs, const fs::path& outdir, int jobs, boo
     });
 }
 
+// An earlier sweep's results in the directory (its index or a run file this sweep would write)
+// are refused unless --force.
+void refuse_earlier_sweep(const sweep_args& args, const std::vector<sweep_run>& runs) {
+    io::refuse_existing_output((fs::path(args.outdir) / "index.json").string(), args.force, "--force");
+    for (const sweep_run& run : runs) {
+        io::refuse_existing_output((fs::path(args.outdir) / run.file).string(), args.force, "--force");
+    }
+}
+
 int default_jobs(const std::vector<sweep_run>& runs) {
     int threads = 1;
     for (const sweep_run& run : runs) threads = std::max(threads, run.spec.run.threads);
@@ -207,6 +217,7 @@ int sweep_command(const sweep_args& args) {
     // Shared by every run (models are immutable) and alive until the last one has finished.
     const model_registry models = builtin_models();
     std::vector<sweep_run> runs = prepare_runs(args, make_grid(axes), models);
+    refuse_earlier_sweep(args, runs);
 
     std::error_code ec;
     fs::create_directories(args.outdir, ec);

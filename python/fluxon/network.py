@@ -438,10 +438,11 @@ def _progress_reporter(progress):
 class Simulation(_core.Simulation):
     __doc__ = _core.Simulation.__doc__
 
-    def run(self, output=None, progress=None, keep_in_memory=True):
+    def run(self, output=None, progress=None, keep_in_memory=True, overwrite=False):
         """Runs for the configured duration; a Simulation runs once.
 
-        output: path of the run file to write (None: no file). progress: True for a progress
+        output: path of the run file to write (None: no file); an existing file raises
+        fluxon.IoError before anything runs unless overwrite=True. progress: True for a progress
         bar (tqdm if installed, else a stderr line), or a callable (t_reached, t_end) called
         at most every ~0.1 s of wall time. keep_in_memory: keep spikes and probes for
         spikes()/probe(). The GIL is released while the core runs. Ctrl-C (or an exception in
@@ -450,7 +451,7 @@ class Simulation(_core.Simulation):
         """
         callback, close = _progress_reporter(progress)
         try:
-            return super().run(output, callback, keep_in_memory)
+            return super().run(output, callback, keep_in_memory, overwrite)
         finally:
             close()
 

@@ -45,16 +45,16 @@ def _shape(text):
     return tuple(int(d) for d in inner.split(",")) if inner else ()
 
 
-def run(path, input, dt, integration="euler", reset="hard", steps_per_sample=None, output=None):
+def run(path, input, dt, integration="euler", reset="hard", steps_per_sample=None, output=None, overwrite=False):
     """Runs the graph on `input` ([steps, *shape], or a dict by Input node) and returns a dict
     from each Output node's name to an array [steps, *output_shape]: 1.0 where a spiking node
     fired, the value of v for LI, CubaLI and I nodes, 0 elsewhere (no event). `output` also
-    writes the run file."""
+    writes the run file (an existing one only with overwrite=True)."""
     arrays = input if isinstance(input, dict) else {None: input}
     steps = max(np.shape(a)[0] for a in arrays.values())
     net = load(path, input, dt, integration=integration, reset=reset, steps_per_sample=steps_per_sample)
     sim = net.build()
-    result = sim.run(output=output)
+    result = sim.run(output=output, overwrite=overwrite)
     table = result.layers["tables"]["layers"]
     shapes = dict(zip(table["name"], table["shape"]))
     outputs = {}

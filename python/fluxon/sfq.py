@@ -222,30 +222,32 @@ class Circuit(_Body):
                 _table(lines, f"subcircuits.{_key(name)}.instances", sub._instances)
         return "\n".join(lines)
 
-    def run(self, output=None):
-        """Simulates the circuit; output: also write a run file. Returns a Result. Raises
+    def run(self, output=None, overwrite=False):
+        """Simulates the circuit; output: also write a run file (an existing one only with
+        overwrite=True). Returns a Result. Raises
         fluxon.ConfigError / NetworkError / UserError naming the key and instance at fault."""
-        return run_text(self.to_toml(), output=output)
+        return run_text(self.to_toml(), output=output, overwrite=overwrite)
 
 
-def _run(sfq_section, output):
+def _run(sfq_section, output, overwrite):
     """The circuit alone as the device "sfq" of a run without a network or duration: it runs
     on its own input trains to its last pulse (fs time base, dt = 1 fs)."""
     from .network import Simulation
     description = {"run": {"time_base": "fs", "dt": "1 fs"}, "sfq": dict(sfq_section, inputs={})}
-    result = Simulation(description).run(output=None if output is None else os.fspath(output))
+    result = Simulation(description).run(output=None if output is None else os.fspath(output), overwrite=overwrite)
     return Result(result.devices["sfq"], result.wall_time, result)
 
 
-def run_file(path, output=None):
-    """Runs a circuit file (docs/sfq.md); returns a Result."""
-    return _run({"circuit": os.fspath(path)}, output)
+def run_file(path, output=None, overwrite=False):
+    """Runs a circuit file (docs/sfq.md); returns a Result. An existing output file is
+    refused (fluxon.IoError) unless overwrite=True."""
+    return _run({"circuit": os.fspath(path)}, output, overwrite)
 
 
-def run_text(text, output=None, origin="python"):
+def run_text(text, output=None, origin="python", overwrite=False):
     """Runs circuit-file text (docs/sfq.md); returns a Result. Errors name the text as
     "python" (`origin` is kept for callers that named it otherwise)."""
-    return _run({"circuit_text": text}, output)
+    return _run({"circuit_text": text}, output, overwrite)
 
 
 class Mapping:
@@ -258,8 +260,8 @@ class Mapping:
         self.recorded = list(raw["recorded"])
         self.utilization = {k: raw[k] for k in ("neurons", "inputs", "synapses", "mergers", "splitters", "cells")}
 
-    def run(self, output=None):
-        return run_text(self.text, output=output, origin="mapped network")
+    def run(self, output=None, overwrite=False):
+        return run_text(self.text, output=output, origin="mapped network", overwrite=overwrite)
 
     def __repr__(self):
         return f"<sfq.Mapping {self.utilization}>"

@@ -33,6 +33,18 @@ if expect_exit 0 "run tiny.toml" "$FLUXON" run "$DATA/tiny.toml" -o "$TMP/tiny.h
     contains "$TMP/out" "complete" "run prints the summary"
 fi
 
+# An existing run file is refused (named, with the way to replace it) unless --force.
+if [[ -f $TMP/tiny.h5 ]]; then
+    cp "$TMP/tiny.h5" "$TMP/tiny_before.h5"
+    if expect_exit 2 "run onto an existing run file" "$FLUXON" run "$DATA/tiny.toml" -o "$TMP/tiny.h5"; then
+        contains "$TMP/err" "$TMP/tiny.h5: the file already exists; pass --force to overwrite it" \
+            "the refusal names the file and --force"
+        cmp -s "$TMP/tiny.h5" "$TMP/tiny_before.h5" && pass "the refused file is untouched" ||
+            fail "a refused run changed $TMP/tiny.h5"
+    fi
+    expect_exit 0 "run --force replaces it" "$FLUXON" run "$DATA/tiny.toml" -o "$TMP/tiny.h5" --force --quiet
+fi
+
 # --seed and --threads are applied and recorded.
 if expect_exit 0 "run with --seed/--threads/--set" "$FLUXON" run "$DATA/tiny.toml" -o "$TMP/seeded.h5" \
     --seed 3 --threads 2 --set 'run.duration=20 ms' --quiet; then
@@ -80,6 +92,18 @@ PY
     then pass "index.json has 4 entries as docs/run_file.md says"; else fail "index.json: $(cat "$TMP/sweep/index.json")"; fi
     contains "$TMP/out" "run_0003.h5" "sweep prints the table"
 fi
+# The same sweep again into its directory is refused (its index named) unless --force.
+if expect_exit 2 "sweep onto an earlier sweep" "$FLUXON" sweep "$DATA/tiny.toml" --set run.seed=1,2 \
+    --set 'projections.input.weight=10 mV,20 mV' -d "$TMP/sweep" --quiet; then
+    contains "$TMP/err" "$TMP/sweep/index.json: the file already exists; pass --force" "the refusal names the index"
+fi
+rm -f "$TMP/sweep/index.json"
+if expect_exit 2 "sweep onto an earlier sweep's run files" "$FLUXON" sweep "$DATA/tiny.toml" --set run.seed=1,2 \
+    -d "$TMP/sweep" --quiet; then
+    contains "$TMP/err" "$TMP/sweep/run_0000.h5: the file already exists; pass --force" "the refusal names the run file"
+fi
+expect_exit 0 "sweep --force replaces them" "$FLUXON" sweep "$DATA/tiny.toml" --set run.seed=1,2 \
+    -d "$TMP/sweep" --quiet --force && contains "$TMP/sweep/index.json" '"run.seed"' "the new index is written"
 # Commas inside brackets belong to the value: two grid points, recorded as given.
 if expect_exit 0 "sweep over bracketed values" "$FLUXON" sweep "$DATA/tiny.toml" \
     --set 'record.spikes=["exc"],["stim","exc"]' -d "$TMP/sweep_lists" --quiet; then
@@ -139,6 +163,10 @@ if expect_exit 0 "dram trace" "$FLUXON" dram "$DATA/small.trace" -o "$TMP/dram.h
     contains "$TMP/out" "trace (3 rows)" "one latency per trace request"
     expect_exit 0 "inspect a dram run" "$FLUXON" inspect "$TMP/dram.h5" && contains "$TMP/out" "busy_until        72.5 ns" "inspect shows when the memory finished"
 fi
+if expect_exit 2 "dram onto an existing run file" "$FLUXON" dram "$DATA/small.trace" -o "$TMP/dram.h5"; then
+    contains "$TMP/err" "$TMP/dram.h5: the file already exists; pass --force" "the dram refusal names the file"
+fi
+expect_exit 0 "dram --force replaces it" "$FLUXON" dram "$DATA/small.trace" -o "$TMP/dram.h5" --force --quiet
 printf '0x0 READ 0\n0x40 FETCH 5\n' >"$TMP/bad.trace"
 if expect_exit 2 "a malformed trace line" "$FLUXON" dram "$TMP/bad.trace" -o "$TMP/bad.h5"; then
     contains "$TMP/err" "bad.trace:2" "the error names the trace line"

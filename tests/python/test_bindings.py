@@ -597,6 +597,22 @@ def long_cuba():
     return cuba(n_exc=3200, n_inh=800, duration="1000 s").build()
 
 
+def test_an_existing_run_file_is_refused_unless_overwrite(tmp_path):
+    net, _ = small_net()
+    out = tmp_path / "run.h5"
+    net.build().run(output=out)
+    before = out.read_bytes()
+    with pytest.raises(fluxon.IoError) as info:
+        net.build().run(output=out)
+    assert info.value.file == str(out)
+    assert "already exists" in str(info.value) and "overwrite=True" in str(info.value)
+    assert out.read_bytes() == before  # refused before anything was written
+    result = net.build().run(output=out, overwrite=True)
+    assert result.status == "complete"
+    with analysis.open_run(out) as run:
+        assert run.status == "complete"
+
+
 def test_keyboard_interrupt_from_the_progress_callback(tmp_path):
     sim = long_cuba()
     seen = []

@@ -37,6 +37,15 @@ def test_a_miss_then_a_hit(tmp_path):
     assert "device dram (dram, preset ddr4_3200" in fluxon.summarize_run(tmp_path / "two.h5")
 
 
+def test_an_existing_run_file_is_replaced_only_with_overwrite(tmp_path):
+    trace = write(tmp_path / "one.trace", "0x0 READ 0\n")
+    fluxon.dram_trace(trace, output=tmp_path / "one.h5")
+    with pytest.raises(fluxon.IoError, match="overwrite=True") as info:
+        fluxon.dram_trace(trace, output=tmp_path / "one.h5")
+    assert info.value.file == str(tmp_path / "one.h5")
+    assert fluxon.dram_trace(trace, output=tmp_path / "one.h5", overwrite=True).status == "complete"
+
+
 def test_every_shipped_dram_preset_serves_a_trace(tmp_path):
     trace = write(tmp_path / "mix.trace", "".join(f"0x{64 * i:x} {'WRITE' if i % 3 else 'READ'} {i}\n"
                                                   for i in range(200)))

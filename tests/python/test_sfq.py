@@ -245,8 +245,8 @@ def test_same_circuit_and_seed_give_bit_identical_run_files(tmp_path):
     jittered = tmp_path / "jitter.toml"
     jittered.write_text(example.read_text().replace('policy = "record"', 'policy = "record"\njitter = true'))
     for circuit in (example, jittered):
-        sfq.run_file(circuit, output=tmp_path / "one.h5")
-        sfq.run_file(circuit, output=tmp_path / "two.h5")
+        sfq.run_file(circuit, output=tmp_path / "one.h5", overwrite=True)
+        sfq.run_file(circuit, output=tmp_path / "two.h5", overwrite=True)
         one, two = datasets(tmp_path / "one.h5"), datasets(tmp_path / "two.h5")
         assert one.keys() == two.keys() and "devices/sfq/tables/outputs/time_fs" in one
         assert all(one[k] == two[k] for k in one)
