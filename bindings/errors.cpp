@@ -11,6 +11,8 @@
 // Every instance carries the error site as attributes file, line, key, node, resource (None
 // when not applicable) and detail (the message without the site). The classes take the same
 // fields as keywords, so Python code (fluxon.network) raises them exactly like C++ does.
+#include <new>
+
 #include <pybind11/pybind11.h>
 
 #include "bindings/bindings.hpp"
@@ -117,6 +119,10 @@ void translate(std::exception_ptr p) {
         raise_as(c.internal, e);
     } catch (const error& e) {
         raise_as(c.base, e);
+    } catch (const std::bad_alloc&) {
+        PyErr_SetString(PyExc_MemoryError,
+                        "out of memory: the run needs more memory than this machine has available; make the "
+                        "network or the recordings smaller");
     }
 }
 

@@ -51,9 +51,13 @@ std::int64_t from_int(py::handle value, const std::string& key) {
     fail(key, fmt::format("the integer {} does not fit in a signed 64-bit integer", std::string(py::str(value))));
 }
 
-toml::table from_dict(const py::dict& dict, const std::string& key);
-toml::array from_sequence(const py::sequence& sequence, const std::string& key);
-toml::array from_array(const py::array& array, const std::string& key);
+// Descriptions nest a few levels (a layer's weights as nested lists, a handful more); a deeper
+// one is refused before the recursion below could exhaust the stack.
+constexpr int max_depth = 100;
+
+toml::table from_dict(const py::dict& dict, const std::string& key, int depth);
+toml::array from_sequence(const py::sequence& sequence, const std::string& key, int depth);
+toml::array from_array(const py::array& array, const std::string& key, int depth);
 
 bool is_numpy_scalar(py::handle value) {
     // numpy is imported by pybind11's array support anyway; the handle lives as long as it.
@@ -117,11 +121,12 @@ toml::array quantity_array(const py::array& values, dimension dim, const std::st
 }
 
 template <typename Put>
-void convert(py::handle value, const std::string& key, Put&& put);
+void convert(py::handle value, const std::string& key, int depth, Put&& put);
 
 // A value with units: dimensionless ones are plain numbers, others fluxon quantity text.
 template <typename Put>
-void convert_quantity(py::handle value, const std::array<double, 7>& exponents, const std::string& key, Put&& put) {
+void convert_quantity(py::handle value, const std::array<double, 7>& exponents, const std::string& key, int depth,
+                      Put&& put) {
     const std::optional<dimension> dim = dimension_from_si_exponents(exponents);
     // The SI values: Brian2 keeps them in the array it derives from, which asarray returns.
     const py::array si = py::module_::import("numpy").attr("asarray")(value, "float64");
@@ -130,51 +135,54 @@ void convert_quantity(py::handle value, const std::array<double, 7>& exponents, 
                               "no unit; fluxon's units are s, V, A, S, F, Ohm, Hz, J, W",
                               std::string(py::repr(value)), fmt::join(exponents, ", ")));
     }
-    if (*dim == dimension::dimensionless) return convert(si, key, put);
+    if (*dim == dimension::dimensionless) return convert(si, key, depth, put);
     if (si.ndim() == 0) return put(si_text(si.attr("item")().cast<double>(), *dim, key));
     put(quantity_array(si, *dim, key));
 }
 
-// Hands the TOML value for `value` to `put`.
+// Hands the TOML value for `value`, `depth` levels down the description, to `put`.
 template <typename Put>
-void convert(py::handle value, const std::string& key, Put&& put) {
+void convert(py::handle value, const std::string& key, int depth, Put&& put) {
+    if (depth > max_depth) {
+        fail(key, fmt::format("the description nests more than {} levels deep here", max_depth));
+    }
     if (PyBool_Check(value.ptr())) return put(value.cast<bool>());
     if (PyLong_Check(value.ptr())) return put(from_int(value, key));
     if (PyFloat_Check(value.ptr())) return put(finite(value.cast<double>(), key));
     if (py::isinstance<py::str>(value)) return put(value.cast<std::string>());
-    if (py::isinstance<py::dict>(value)) return put(from_dict(value.cast<py::dict>(), key));
+    if (py::isinstance<py::dict>(value)) return put(from_dict(value.cast<py::dict>(), key, depth + 1));
     if (py::isinstance<py::list>(value) || py::isinstance<py::tuple>(value)) {
-        return put(from_sequence(value.cast<py::sequence>(), key));
+        return put(from_sequence(value.cast<py::sequence>(), key, depth + 1));
     }
-    if (const auto exponents = si_exponents(value, key)) return convert_quantity(value, *exponents, key, put);
+    if (const auto exponents = si_exponents(value, key)) return convert_quantity(value, *exponents, key, depth, put);
     if (py::isinstance<py::array>(value)) {
         const py::array array = value.cast<py::array>();
-        if (array.ndim() != 0) return put(from_array(array, key));
-        return convert(array.attr("item")(), key, put);
+        if (array.ndim() != 0) return put(from_array(array, key, depth + 1));
+        return convert(array.attr("item")(), key, depth, put);
     }
-    if (is_numpy_scalar(value)) return convert(value.attr("item")(), key, put);
+    if (is_numpy_scalar(value)) return convert(value.attr("item")(), key, depth, put);
     fail(key, fmt::format("expected a number, a string, a list, a dict or a numpy array, got {}",
                           type_name(value)));
 }
 
-toml::table from_dict(const py::dict& dict, const std::string& key) {
+toml::table from_dict(const py::dict& dict, const std::string& key, int depth) {
     toml::table out;
     for (const auto& [name, value] : dict) {
         if (!py::isinstance<py::str>(name)) {
             fail(key, fmt::format("names must be strings, got {} {}", type_name(name), std::string(py::repr(name))));
         }
         const std::string child = py::str(name);
-        convert(value, key.empty() ? child : key + "." + child,
+        convert(value, key.empty() ? child : key + "." + child, depth,
                 [&](auto&& v) { out.insert_or_assign(child, std::forward<decltype(v)>(v)); });
     }
     return out;
 }
 
-toml::array from_sequence(const py::sequence& sequence, const std::string& key) {
+toml::array from_sequence(const py::sequence& sequence, const std::string& key, int depth) {
     toml::array out;
     std::size_t index = 0;
     for (const auto& item : sequence) {
-        convert(item, element_key(key, index++), [&](auto&& v) { out.push_back(std::forward<decltype(v)>(v)); });
+        convert(item, element_key(key, index++), depth, [&](auto&& v) { out.push_back(std::forward<decltype(v)>(v)); });
     }
     return out;
 }
@@ -206,11 +214,15 @@ toml::array from_typed_array(const py::array& array, const std::string& key) {
 }
 
 // An n-D array becomes nested lists (layer weights), row by row.
-toml::array from_array(const py::array& array, const std::string& key) {
+toml::array from_array(const py::array& array, const std::string& key, int depth) {
+    if (depth > max_depth) {
+        fail(key, fmt::format("the description nests more than {} levels deep here", max_depth));
+    }
     if (array.ndim() > 1) {
         toml::array out;
         for (py::ssize_t i = 0; i < array.shape(0); ++i) {
-            out.push_back(from_array(array[py::int_(i)].cast<py::array>(), element_key(key, static_cast<std::size_t>(i))));
+            out.push_back(from_array(array[py::int_(i)].cast<py::array>(), element_key(key, static_cast<std::size_t>(i)),
+                                     depth + 1));
         }
         return out;
     }
@@ -231,7 +243,7 @@ net::experiment_spec spec_from_python(const py::dict& description) {
     io::config_options options;
     options.numbers_are_si = true;
     options.whole_float_ids = true;
-    return io::convert_config_table(from_dict(description, ""), "python", options);
+    return io::convert_config_table(from_dict(description, "", 0), "python", options);
 }
 
 }  // namespace fluxon::py_bindings

@@ -95,12 +95,23 @@ private:
         }
     }
 
-    // Refuses, before anything large is allocated, a network whose synapses cannot fit in the
-    // memory this machine has available. While a projection is being built its synapses exist
-    // twice: as drawn (14 bytes each) and in CSR form (8-10 bytes each).
+    // Bytes a population's slices hold per neuron whatever its synapses: its state arrays and at
+    // least two slots of its delay ring per receptor (population_slice), 8 bytes each, and a
+    // word of spike flags and bookkeeping. A lower bound: a run refused on it cannot fit.
+    static double bytes_per_neuron(const neuron_model& model) {
+        const auto states = static_cast<double>(model.state_vars().size());
+        const auto receptors = static_cast<double>(model.receptors().size());
+        return 8.0 * (states + 2.0 * receptors + 1.0);
+    }
+
+    // Refuses, before anything large is allocated, a network whose neurons and synapses cannot
+    // fit in the memory this machine has available, naming the population or projection that
+    // needs the most. While a projection is being built its synapses exist twice: as drawn (14
+    // bytes each) and in CSR form (8-10 bytes each).
     void check_memory(const net::indexed_network& net) const {
         using kind = net::connector_spec::kind;
         double expected = 0, largest = 0;
+        const net::projection_spec* largest_projection = nullptr;
         for (const auto& pr : spec_.network.projections) {
             const double pre = out_.populations[net.population_index.at(pr.pre)].size;
             const double post = out_.populations[net.population_index.at(pr.post)].size;
@@ -114,16 +125,40 @@ private:
                 case kind::explicit_list: n = static_cast<double>(pr.connector.pre_ids.size()); break;
             }
             expected += n;
+            if (n >= largest) largest_projection = &pr;
             largest = std::max(largest, n);
         }
-        const double bytes = expected * 10.0 + largest * 14.0;
-        const double available = available_memory_bytes();
-        if (available > 0 && bytes > available) {
-            throw user_error(fmt::format("the network needs about {:.1f} GiB for {:.3g} synapses but only {:.1f} GiB "
-                                         "of memory is available",
-                                         bytes / (1 << 30), expected, available / (1 << 30)),
-                             error_site{.resource = "memory"});
+        const double synapse_bytes = expected * 10.0 + largest * 14.0;
+        double neuron_bytes = 0, largest_population = -1;
+        std::size_t biggest = 0;
+        for (std::size_t p = 0; p < out_.populations.size(); ++p) {
+            const double b = out_.populations[p].size * bytes_per_neuron(*out_.populations[p].model);
+            neuron_bytes += b;
+            if (b > largest_population) {
+                largest_population = b;
+                biggest = p;
+            }
         }
+        const double available = available_memory_bytes();
+        if (!(available > 0) || synapse_bytes + neuron_bytes <= available) return;
+        constexpr double gib = 1 << 30;
+        const std::string total = fmt::format("the network needs about {:.1f} GiB ({:.1f} GiB for its neurons, {:.1f} GiB "
+                                              "for its {:.3g} synapses) but only {:.1f} GiB of memory is available",
+                                              (synapse_bytes + neuron_bytes) / gib, neuron_bytes / gib,
+                                              synapse_bytes / gib, expected, available / gib);
+        if (neuron_bytes >= synapse_bytes) {
+            const auto& ps = spec_.network.populations[biggest];
+            error_site site = with_node(ps.site, ps.name);
+            site.resource = "memory";
+            throw network_error(fmt::format("population '{}' holds {} neurons, about {:.1f} GiB of state: {}", ps.name,
+                                            ps.size, largest_population / gib, total),
+                                site);
+        }
+        error_site site = with_node(largest_projection->site, largest_projection->name);
+        site.resource = "memory";
+        throw network_error(fmt::format("projection '{}' draws about {:.3g} synapses: {}", largest_projection->name,
+                                        largest, total),
+                            site);
     }
 
     block_context context_for(std::size_t p, std::uint32_t first, std::uint32_t size) const {
@@ -537,7 +572,11 @@ run_settings resolve_run(const net::run_spec& run) {
         throw config_error(fmt::format("duration = {} s is not a whole number of steps of dt = {} s", s.duration, s.dt),
                            run.duration.site);
     }
-    if (run.threads < 1) throw config_error(fmt::format("threads must be >= 1, got {}", run.threads), run.site);
+    if (run.threads < 1 || run.threads > net::max_threads) {
+        error_site site = run.site;
+        site.key = "run.threads";
+        throw config_error(fmt::format("threads must be between 1 and {}, got {}", net::max_threads, run.threads), site);
+    }
     s.threads = run.threads;
     return s;
 }

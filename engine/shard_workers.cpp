@@ -1,6 +1,11 @@
 #include "engine/shard_workers.hpp"
 
+#include <system_error>
 #include <utility>
+
+#include <fmt/format.h>
+
+#include "engine/base/errors.hpp"
 
 namespace fluxon {
 namespace {
@@ -34,7 +39,22 @@ std::uint64_t wait_for(const std::atomic<std::uint64_t>& flag, std::uint64_t tar
 
 shard_workers::shard_workers(std::size_t shards, job work)
     : work_(std::move(work)), finished_(new signal[shards]), errors_(shards) {
-    for (std::size_t s = 1; s < shards; ++s) threads_.emplace_back([this, s] { worker(s); });
+    try {
+        threads_.reserve(shards - 1);
+        for (std::size_t s = 1; s < shards; ++s) threads_.emplace_back([this, s] { worker(s); });
+    } catch (const std::system_error& e) {
+        // The system refused a thread (a process or memory limit): the ones started end, and
+        // the run is refused by name instead of terminating on a joinable std::thread.
+        const std::size_t started = threads_.size();
+        post(quit);
+        for (auto& t : threads_) t.join();
+        error_site site;
+        site.key = "run.threads";
+        site.resource = "threads";
+        throw user_error(fmt::format("the system could not start {} threads ({} started: {}); ask for fewer threads",
+                                     shards, started + 1, e.what()),
+                         site);
+    }
 }
 
 shard_workers::~shard_workers() {

@@ -17,8 +17,10 @@ void read_run_integers(const config_node& run, net::run_spec& spec) {
     }
     if (const config_node threads = run.child("threads"); threads.present()) {
         const std::int64_t value = read_integer(threads, "an integer >= 1");
-        if (value < 1 || value > std::numeric_limits<int>::max()) {
-            threads.fail(fmt::format("threads must be >= 1, got {}", value));
+        if (value < 1 || value > net::max_threads) {
+            threads.fail(fmt::format("threads must be between 1 and {} (results do not depend on it; more threads "
+                                     "than cores only slow a run down), got {}",
+                                     net::max_threads, value));
         }
         spec.threads = static_cast<int>(value);
     }

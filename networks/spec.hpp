@@ -111,6 +111,11 @@ struct probe_spec {
     error_site site;
 };
 
+// The most threads a run may ask for (run.threads): results never depend on the number, more
+// threads than cores only slow a run down, and a fixed bound (not one of this machine's cores)
+// keeps a config valid on every machine. 1024 covers the largest shared-memory nodes.
+inline constexpr int max_threads = 1024;
+
 struct run_spec {
     quantity_input dt{0.1e-3, {}};
     quantity_input duration{1.0, {}};

@@ -147,6 +147,7 @@ public:
     // Finds the next command to issue, advancing through arrivals and refresh deadlines; false
     // when nothing is left (refresh only counts when due before `horizon`).
     bool plan(dram_clock horizon) {
+        horizon_ = horizon;
         for (;;) {
             admit();
             update_mode();
@@ -170,8 +171,9 @@ public:
             touch_rank(c.at.rank);
         else
             touch(entries_[static_cast<std::size_t>(c.entry)].bank);
+        const bool refresh = c.command == dram_command::ref;
         if (c.entry == none) {
-            if (c.command == dram_command::ref) next_due_[c.at.rank] += params_.timing.refi;
+            if (refresh) next_due_[c.at.rank] += params_.timing.refi;
         } else {
             queued& e = entries_[static_cast<std::size_t>(c.entry)];
             if (!e.decided) {
@@ -192,6 +194,7 @@ public:
         ++stats_.commands[k];
         ++stats_.channels[channel_].commands[k];
         if (observer_) observer_({c.clock, c.command, channel_, c.at});
+        if (refresh) skip_idle_refreshes(c.at.rank, c.clock);
     }
 
     // Background figures for the channel's ranks from clock 0 up to `end` (they replace what
@@ -261,6 +264,34 @@ private:
         } else {
             draining_ = !(writes == 0 || (reads > 0 && writes <= params_.write_low));
         }
+    }
+
+    // After a REF on an idle channel (empty queues): the rank's next refreshes, due tREFI apart
+    // before the next arrival (or, with none left, the batch's last arrival or the horizon),
+    // would each issue when due on a rank with every bank closed, changing nothing but the REF
+    // count and the rank's background (tRFC active each). All but the last of them are
+    // accounted at once, so an idle gap of any length costs O(1); the last issues as usual and
+    // leaves the rank's timing state as the whole sequence would. Not with an observer, which
+    // asked to see every command.
+    void skip_idle_refreshes(std::uint32_t rank, dram_clock issued) {
+        if (observer_ || queued_[0] + queued_[1] > 0 || state_.rank_active(rank)) return;
+        dram_clock until = horizon_;
+        if (next_pending_ < order_.size()) {
+            until = std::min(until, requests_[order_[next_pending_]].arrival);
+        } else if (!requests_.empty()) {
+            // Refresh goes on at least until the batch's last request has arrived and completed.
+            until = std::min(until, requests_.back().arrival);
+        }
+        const dram_clock refi = params_.timing.refi, next = next_due_[rank];
+        // The next REF must not wait for this one's tRFC: then every one issues when due.
+        if (until == never || next >= until || issued + params_.timing.rfc > next) return;
+        const dram_clock skipped = (until - 1 - next) / refi;  // due next + k tREFI < until: k <= skipped
+        if (skipped < 1) return;
+        next_due_[rank] += skipped * refi;
+        const auto k = static_cast<std::size_t>(dram_command::ref);
+        stats_.commands[k] += static_cast<std::uint64_t>(skipped);
+        stats_.channels[channel_].commands[k] += static_cast<std::uint64_t>(skipped);
+        state_.add_idle_refreshes(rank, skipped);
     }
 
     bool refresh_due(std::uint32_t rank, dram_clock horizon) const {
@@ -447,6 +478,7 @@ private:
     std::vector<dram_clock> next_due_;  // per rank: when its next REF falls due
     dram_clock now_ = 0;
     dram_clock last_issue_ = -1;
+    dram_clock horizon_ = never;  // of the last plan()
     bool draining_ = false;
     choice planned_;
     // Per bank of the queue being served: its last answer, exact when computed at epoch_.

@@ -229,6 +229,13 @@ void dram_state::refresh(std::uint32_t rank, dram_clock clock) {
     raise(r.active_until, done);
 }
 
+void dram_state::add_idle_refreshes(std::uint32_t rank, dram_clock count) {
+    check_rank(rank);
+    rank_state& r = ranks_[rank];
+    if (r.open_banks > 0 || count < 0) throw internal_error("DRAM idle refreshes on an active rank");
+    r.active_sum += count * params_.timing.rfc;
+}
+
 bool dram_state::rank_active(std::uint32_t rank) const {
     check_rank(rank);
     return ranks_[rank].open_banks > 0;

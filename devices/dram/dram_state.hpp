@@ -43,6 +43,10 @@ public:
     // auto-precharge's actual time) or the rank was refreshing. `until` must not precede the last
     // command issued to the rank.
     dram_clock active_clocks(std::uint32_t rank, dram_clock until) const;
+    // Accounts `count` refreshes of `rank` that the controller counted without issuing them, in
+    // an idle stretch between two REFs it issued (dram_controller.cpp): each keeps the rank
+    // active for tRFC, as issuing it would.
+    void add_idle_refreshes(std::uint32_t rank, dram_clock count);
     // The clock at which the data of a RD/WR issued at `clock` has finished moving.
     dram_clock data_end(dram_command command, dram_clock clock) const;
 

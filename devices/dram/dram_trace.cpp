@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <limits>
@@ -47,7 +48,8 @@ bool parse_whole(std::string_view token, int base, std::uint64_t& value, bool& o
 
 class trace_parser {
 public:
-    trace_parser(const std::string& path, std::uint64_t capacity) : path_(path), capacity_(capacity) {}
+    trace_parser(const std::string& path, std::uint64_t capacity, dram_clock last_cycle)
+        : path_(path), capacity_(capacity), last_cycle_(last_cycle) {}
 
     // Parses one line (without its '\n'); appends its request, if it holds one.
     void line(std::string_view text, int number, std::vector<dram_request>& out) {
@@ -127,6 +129,11 @@ private:
             fail(text, fmt::format("'{}' is not a cycle: {}", token, why));
         }
         const auto clock = static_cast<dram_clock>(value);
+        if (clock > last_cycle_) {
+            fail_plain(fmt::format("cycle {} is beyond cycle {}, the last a run can reach at this memory's clock "
+                                   "(2^62 ps, about 53 days; docs/dram.md)",
+                                   clock, last_cycle_));
+        }
         if (previous_line_ > 0 && clock < previous_) {
             fail_plain(fmt::format(
                 "cycle {} is before cycle {} on line {}: requests must be in arrival order", clock,
@@ -139,6 +146,7 @@ private:
 
     const std::string& path_;
     std::uint64_t capacity_;
+    dram_clock last_cycle_;
     int line_ = 0;
     dram_clock previous_ = 0;
     int previous_line_ = 0;  // 0: no request yet
@@ -167,11 +175,11 @@ std::string read_all(const std::string& path) {
 
 }  // namespace
 
-std::vector<dram_request> read_dram_trace(const std::string& path, std::uint64_t capacity_bytes) {
+std::vector<dram_request> read_dram_trace(const std::string& path, std::uint64_t capacity_bytes, dram_clock last_cycle) {
     const std::string text = read_all(path);
     std::vector<dram_request> requests;
     requests.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
-    trace_parser parser(path, capacity_bytes);
+    trace_parser parser(path, capacity_bytes, last_cycle);
     std::string_view rest = text;
     int number = 0;
     while (!rest.empty()) {
@@ -181,6 +189,11 @@ std::vector<dram_request> read_dram_trace(const std::string& path, std::uint64_t
         rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
     }
     return requests;
+}
+
+dram_clock last_trace_cycle(double tck) {
+    const double cycles = std::floor(0x1p62 * 1e-12 / tck);
+    return cycles >= 0x1p63 ? std::numeric_limits<dram_clock>::max() : static_cast<dram_clock>(cycles);
 }
 
 }  // namespace fluxon

@@ -2,6 +2,7 @@
 // Exit codes: 0 success, 2 user error, 3 internal error, 130 interrupted (Ctrl-C).
 #include <exception>
 #include <iostream>
+#include <new>
 
 #include <CLI/CLI.hpp>
 
@@ -139,6 +140,12 @@ int main(int argc, char** argv) {
         return dispatch(argc, argv);
     } catch (const fluxon::user_error& e) {
         std::cerr << "fluxon: error: " << e.what() << std::endl;
+        return exit_user_error;
+    } catch (const std::bad_alloc&) {
+        // Not a bug: the run needed more memory than the machine gave it.
+        std::cerr << "fluxon: error: out of memory: the run needs more memory than this machine has available; "
+                     "make the network or the recordings smaller"
+                  << std::endl;
         return exit_user_error;
     } catch (const std::exception& e) {
         std::cerr << "fluxon: internal error: " << e.what() << std::endl;

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <thread>
 
@@ -91,6 +92,10 @@ void run_one(sweep_run& run, const fs::path& outdir, const model_registry& model
     } catch (const user_error& e) {
         run.status = "failed";
         run.message = e.what();
+        run.failure = exit_user_error;
+    } catch (const std::bad_alloc&) {
+        run.status = "failed";
+        run.message = "out of memory: the run needs more memory than this machine has available";
         run.failure = exit_user_error;
     } catch (const std::exception& e) {
         run.status = "failed";

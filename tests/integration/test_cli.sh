@@ -153,6 +153,22 @@ if expect_exit 2 "network beyond the fan-out of truenorth" "$FLUXON" run "$DATA/
     contains "$TMP/err" "fan_out_per_neuron" "fan-out error names the limit"
 fi
 
+# Unbounded resources are refused by name, before anything runs.
+if expect_exit 2 "threads beyond 1024" "$FLUXON" run "$DATA/tiny.toml" -o "$TMP/threads.h5" --threads 1025; then
+    contains "$TMP/err" "key 'run.threads'" "the threads error names the key"
+    contains "$TMP/err" "between 1 and 1024" "the threads error gives the bound"
+fi
+expect_exit 2 "threads = 2^31 - 1" "$FLUXON" run "$DATA/tiny.toml" -o "$TMP/threads.h5" --set run.threads=2147483647
+# (4e9 LIF neurons hold at least 128 GiB of state: only a bigger machine would try to build them.)
+available_kib=$(awk '/^MemAvailable:/ {print $2}' /proc/meminfo)
+if [[ ${available_kib:-0} -gt $((128 * 1024 * 1024)) ]]; then
+    pass "4e9 neurons: skipped, this machine has more than 128 GiB available"
+elif expect_exit 2 "4e9 neurons" "$FLUXON" run "$DATA/tiny.toml" -o "$TMP/huge.h5" --set populations.exc.size=4000000000 \
+    --set 'projections.input.connector={ type = "explicit", pre = [0], post = [0] }'; then
+    contains "$TMP/err" "population 'exc' holds 4000000000 neurons" "the memory error names the population"
+    if grep -q "internal error" "$TMP/err"; then fail "a memory error is not internal"; else pass "a memory error is a user error"; fi
+fi
+
 # DRAM traces
 if expect_exit 0 "dram trace" "$FLUXON" dram "$DATA/small.trace" -o "$TMP/dram.h5"; then
     contains "$TMP/out" "device dram (dram, preset ddr4_3200" "the trace runs as the device dram"
@@ -170,6 +186,16 @@ expect_exit 0 "dram --force replaces it" "$FLUXON" dram "$DATA/small.trace" -o "
 printf '0x0 READ 0\n0x40 FETCH 5\n' >"$TMP/bad.trace"
 if expect_exit 2 "a malformed trace line" "$FLUXON" dram "$TMP/bad.trace" -o "$TMP/bad.h5"; then
     contains "$TMP/err" "bad.trace:2" "the error names the trace line"
+fi
+# An idle gap of 10^15 clocks is not simulated refresh by refresh; tREFI = 12480 clocks, so the
+# REFs due before the last completion (10^15 + 48) number floor((10^15 + 47) / 12480).
+printf '0x0 READ 0\n0x40 READ 1000000000000000\n' >"$TMP/gap.trace"
+if expect_exit 0 "a dram trace with an idle gap of 10^15 clocks" "$FLUXON" dram "$TMP/gap.trace" -o "$TMP/gap.h5"; then
+    contains "$TMP/out" "channel/refresh               80128205128" "every refresh of the gap is counted"
+fi
+printf '0x0 READ 0\n0x40 READ 9000000000000000000\n' >"$TMP/far.trace"
+if expect_exit 2 "a dram cycle beyond 2^62 ps" "$FLUXON" dram "$TMP/far.trace" -o "$TMP/far.h5"; then
+    contains "$TMP/err" "far.trace:2: cycle 9000000000000000000 is beyond cycle" "the error names the trace line"
 fi
 expect_exit 2 "an unknown dram preset" "$FLUXON" dram "$DATA/small.trace" -o "$TMP/bad.h5" --preset ddr9
 

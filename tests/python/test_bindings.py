@@ -380,6 +380,29 @@ def test_unknown_model_parameter_is_a_config_error_with_key():
         ("populations.inh.params.tau_mm", "inh", None, None)
 
 
+def test_a_description_nested_too_deep_is_a_config_error_not_a_crash():
+    deep = "20 ms"
+    for _ in range(30_000):
+        deep = [deep]
+    description = {"run": {"dt": "0.1 ms", "duration": "1 ms"},
+                   "populations": {"exc": {"size": 1, "model": "lif", "params": {"tau_m": deep}}}}
+    with pytest.raises(fluxon.ConfigError) as info:
+        fluxon.Simulation(description)
+    assert info.value.key.startswith("populations.exc.params.tau_m[0][0]")
+    assert info.value.node == "exc"
+    assert "nests more than 100 levels" in str(info.value)
+
+
+def test_threads_beyond_the_bound_are_a_config_error():
+    for threads in (1025, 2**31 - 1):
+        net = fluxon.Network(dt="0.1 ms", duration="1 ms", threads=threads)
+        net.population("exc", 2, "lif", **LIF)
+        with pytest.raises(fluxon.ConfigError) as info:
+            net.build()
+        assert info.value.key == "run.threads"
+        assert "between 1 and 1024" in str(info.value)
+
+
 def test_unknown_population_is_a_network_error():
     net, exc = small_net()
     net.project("p", exc, "nope", receptor="exc", connector=fluxon.all_to_all(), weight="1 mV")

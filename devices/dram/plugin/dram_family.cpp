@@ -318,7 +318,8 @@ public:
             s->trace = preset::relative_to_config(trace, read_string(trace, "a DRAM trace file path"));
             std::error_code ec;
             if (!std::filesystem::is_regular_file(s->trace, ec)) trace.fail(fmt::format("no trace file '{}'", s->trace));
-            s->requests = read_dram_trace(s->trace, s->preset.params.org.capacity_bytes());
+            s->requests = read_dram_trace(s->trace, s->preset.params.org.capacity_bytes(),
+                                          last_trace_cycle(s->preset.params.timing.tck));
         }
         if (const config_node list = section.child("projections"); list.present()) {
             s->every_projection = false;

@@ -314,3 +314,27 @@ TEST_CASE("network builder: check_experiment refuses a projection to an unknown 
     event_engine engine(1);
     CHECK_THROWS_AS(build_network(e, models(), engine), network_error);
 }
+
+// Neurons hold state too: 4e9 LIF neurons (hundreds of GiB of state arrays) are refused by name
+// before anything is allocated, instead of running into std::bad_alloc.
+TEST_CASE("network builder: a population whose state cannot fit in memory is refused by name") {
+    auto e = experiment("0.1 ms", "1 ms");
+    e.network.populations.push_back(population("small", 10, "lif"));
+    e.network.populations.push_back(population("big", 4'000'000'000u, "lif"));
+    const double needed = 4e9 * 8.0 * 4;  // a lower bound: at least 4 words per LIF neuron
+    if (available_memory_bytes() > needed) {
+        MESSAGE("this machine has more than " << needed / (1 << 30) << " GiB available: nothing to refuse");
+        return;
+    }
+    event_engine engine(1);
+    try {
+        build_network(e, models(), engine);
+        FAIL("expected a memory error");
+    } catch (const network_error& err) {
+        CHECK(err.site().resource == "memory");
+        CHECK(err.site().node == "big");
+        CHECK_MESSAGE(std::string(err.what()).find("population 'big' holds 4000000000 neurons") != std::string::npos,
+                      err.what());
+        CHECK(std::string(err.what()).find("GiB of memory is available") != std::string::npos);
+    }
+}

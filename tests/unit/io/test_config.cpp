@@ -448,6 +448,12 @@ TEST_CASE("config errors: bad values") {
     expect_error(proj + "connector = \"all_to_all\"\n", 6, "projections.p.connector");
     CHECK(mentions(expect_error("[run]\nseed = -1\n", 2, "run.seed"), ">= 0"));
     expect_error("[run]\nthreads = 0\n", 2, "run.threads");
+    // A bound independent of the machine (networks/spec.hpp): beyond it a run only aborted or
+    // exhausted memory starting threads.
+    CHECK(mentions(expect_error("[run]\nthreads = 1025\n", 2, "run.threads"), "between 1 and 1024"));
+    expect_error("[run]\nthreads = 100000\n", 2, "run.threads");
+    expect_error("[run]\nthreads = 2147483647\n", 2, "run.threads");
+    CHECK(parse_config_text("[run]\nthreads = 1024\n", "t.toml").run.threads == 1024);
     expect_error("[run]\nmin_slice = 0\n", 2, "run.min_slice");
     expect_error("[run]\nmin_slice = 1.5\n", 2, "run.min_slice");
     expect_error("[run]\ntime_base = \"ns\"\n", 2, "run.time_base");

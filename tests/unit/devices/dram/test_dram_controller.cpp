@@ -452,3 +452,60 @@ TEST_CASE("dram: throughput on a random trace") {
                              << ", conflicts " << system.stats().outcomes[2]);
     CHECK(system.stats().reads + system.stats().writes == requests.size());
 }
+
+// An idle gap is not simulated refresh by refresh: 10^15 clocks (about 7 days at 0.625 ns)
+// between two reads finish at once, with every REF counted. One rank, tREFI 12480: REFs fall
+// due at 12480 k and are issued while due before the last completion, 10^15 + tRCD + CL +
+// tBURST = 10^15 + 48 (the second read finds its bank closed by the refreshes).
+TEST_CASE("dram: an idle gap of 10^15 clocks costs no more than a short one") {
+    const dram_params p = test::ddr4_3200();
+    dram_system system(p);
+    const dram_clock gap = 1'000'000'000'000'000;
+    const std::vector<dram_request> requests{read_at(address(1, 0, 0), 0), read_at(address(2, 0, 0), gap)};
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::vector<dram_clock> done = system.run(requests);
+    CHECK(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < 1.0);
+    const dram_stats& s = system.stats();
+    CHECK(done[1] == gap + 48);
+    CHECK(s.end == gap + 48);
+    const std::uint64_t refreshes = (gap + 48 - 1) / 12480;  // dues 12480 k < end: 80 128 205 128
+    CHECK(refreshes == 80'128'205'128ull);
+    CHECK(commands(s, dram_command::ref) == refreshes);
+    CHECK(s.channels[0].commands[static_cast<std::size_t>(dram_command::ref)] == refreshes);
+    CHECK(commands(s, dram_command::act) == 2);
+    CHECK(commands(s, dram_command::prea) == 1);  // the first REF closes the first read's row
+    // Active: the first row open until that PREA at 12480, tRFC per REF, the last 48 clocks.
+    CHECK(s.active_clocks == 12480 + 560 * static_cast<dram_clock>(refreshes) + 48);
+    CHECK(s.active_clocks + s.precharged_clocks == s.end);
+}
+
+// Accounting an idle stretch at once gives exactly what issuing every REF gives (an observer
+// makes the controller issue them one by one), on two ranks and over several gaps and batches.
+TEST_CASE("dram: idle refreshes accounted at once match issuing each one") {
+    for (const std::uint32_t ranks : {1u, 2u}) {
+        CAPTURE(ranks);
+        const dram_params p = test::ddr4_3200(ranks);
+        std::vector<dram_request> first, second;
+        dram_clock at = 0;
+        for (std::uint32_t k = 0; k < 40; ++k) {
+            at += k % 5 == 0 ? 3'000'000 + 777 * k : 50;
+            first.push_back(read_at(address(k % 9, k % 4, k % 3, k, k % ranks, ranks), at));
+        }
+        for (std::uint32_t k = 0; k < 10; ++k) {
+            at += 1'000'003;
+            second.push_back(write_at(address(k, 1, 2, 0, k % ranks, ranks), at));
+        }
+        dram_system fast(p), slow(p);
+        recorded log;
+        log.attach(slow);
+        CHECK(fast.serve(first) == slow.serve(first));
+        CHECK(fast.serve(second) == slow.serve(second));
+        const dram_stats &a = fast.stats(), &b = slow.stats();
+        CHECK(a.commands == b.commands);
+        CHECK(a.commands[static_cast<std::size_t>(dram_command::ref)] > 1000);
+        CHECK(a.end == b.end);
+        CHECK(a.active_clocks == b.active_clocks);
+        CHECK(a.precharged_clocks == b.precharged_clocks);
+        CHECK(a.outcomes == b.outcomes);
+    }
+}

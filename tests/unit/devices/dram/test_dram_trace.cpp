@@ -2,6 +2,7 @@
 // io_error naming the file and the line.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -136,4 +137,20 @@ TEST_CASE("io: dram trace a million lines parse") {
     CHECK(requests[999999].write);  // 999999 % 3 == 0
     CHECK(requests[999999].arrival == 499999);
     CHECK_FALSE(requests[1000].write);
+}
+
+TEST_CASE("io: dram trace cycles beyond 2^62 ps of memory time are refused at their line") {
+    const fluxon::dram_clock last = fluxon::last_trace_cycle(0.625e-9);
+    CHECK(last == static_cast<fluxon::dram_clock>(std::floor(0x1p62 * 1e-12 / 0.625e-9)));
+    const temp_trace ok("last", "0x0 READ " + std::to_string(last) + "\n");
+    CHECK(read_dram_trace(ok.path.string(), capacity, last).size() == 1);
+    const temp_trace far("far", "0x0 READ 0\n0x40 READ 9223372036854775000\n");
+    try {
+        read_dram_trace(far.path.string(), capacity, last);
+        FAIL("expected an io_error");
+    } catch (const fluxon::io_error& e) {
+        CHECK(e.site().file == far.path.string());
+        CHECK(e.site().line == 2);
+        CHECK_MESSAGE(e.detail().find("beyond cycle " + std::to_string(last)) != std::string::npos, e.what());
+    }
 }
