@@ -11,6 +11,7 @@
 #include "engine/base/quantity.hpp"
 #include "engine/base/config_node.hpp"
 #include "engine/base/preset_values.hpp"
+#include "devices/noc/noc_timing.hpp"
 
 namespace fluxon {
 namespace detail {
@@ -27,6 +28,23 @@ using preset::read_source;
 using preset::read_text;
 using preset::sourced_value;
 using preset::table_at;
+
+// A chip's times run on 64-bit hardware femtoseconds (devices/noc/noc_timing.hpp): a preset
+// time they cannot hold is refused at its key, not later with a message that names nothing.
+void check_hardware_time(const config_node& at, double seconds) {
+    constexpr double largest = static_cast<double>(std::numeric_limits<hw_time>::max()) / hw_fs_per_second;
+    if (!(seconds * static_cast<double>(hw_fs_per_second) < 0x1p63)) {
+        at.fail(fmt::format("{:g} s is beyond the chip's hardware time, 64-bit femtoseconds (at most {:.4g} s)",
+                            seconds, largest));
+    }
+}
+
+// An action whose latency the hardware time holds.
+action_cost read_timed_action(const config_node& section, std::string_view name) {
+    action_cost cost = read_action(section, name);
+    check_hardware_time(section.child(name).child("latency"), cost.latency);
+    return cost;
+}
 
 std::uint64_t read_sourced_count(const config_node& section, std::string_view name, std::uint64_t min,
                                  std::uint64_t max, std::string_view example, std::string& source) {
@@ -77,10 +95,11 @@ void read_noc(const config_node& root, chip_params& chip) {
     const double rate = read_quantity(bandwidth, dimension::frequency);
     if (rate <= 0) bandwidth.fail("expected a positive link bandwidth: link_cycle = 1 / bandwidth");
     out.link_cycle = 1.0 / rate;
+    check_hardware_time(bandwidth, out.link_cycle);
 
-    out.hop_east_west = read_action(noc, "hop_east_west");
-    out.hop_north_south = read_action(noc, "hop_north_south");
-    out.hop_tree = read_action(noc, "hop_tree");
+    out.hop_east_west = read_timed_action(noc, "hop_east_west");
+    out.hop_north_south = read_timed_action(noc, "hop_north_south");
+    out.hop_tree = read_timed_action(noc, "hop_tree");
 }
 
 void read_barrier(const config_node& section, chip_params& chip) {
@@ -104,6 +123,7 @@ void read_barrier(const config_node& section, chip_params& chip) {
                                      chip.barrier_sync.back().first));
         }
         chip.barrier_sync.emplace_back(tiles, read_quantity(pair[1], dimension::time));
+        check_hardware_time(pair[1], chip.barrier_sync.back().second);
     }
 }
 
@@ -133,11 +153,11 @@ chip_params read_chip(const config_node& root) {
     const config_node actions =
         table_at(root, "actions", "an [actions] section",
                  {"synapse_op", "update_active", "update_inactive", "message_out", "message_in"});
-    chip.synapse_op = read_action(actions, "synapse_op");
-    chip.update_active = read_action(actions, "update_active");
-    chip.update_inactive = read_action(actions, "update_inactive");
-    chip.message_out = read_action(actions, "message_out");
-    chip.message_in = read_action(actions, "message_in");
+    chip.synapse_op = read_timed_action(actions, "synapse_op");
+    chip.update_active = read_timed_action(actions, "update_active");
+    chip.update_inactive = read_timed_action(actions, "update_inactive");
+    chip.message_out = read_timed_action(actions, "message_out");
+    chip.message_in = read_timed_action(actions, "message_in");
 
     const config_node statics =
         table_at(root, "static", "a [static] section", {"core_power", "barrier_sync"});

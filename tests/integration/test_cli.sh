@@ -153,6 +153,19 @@ if expect_exit 2 "network beyond the fan-out of truenorth" "$FLUXON" run "$DATA/
     contains "$TMP/err" "fan_out_per_neuron" "fan-out error names the limit"
 fi
 
+# A chip preset file whose latency the hardware time cannot hold names the file, line and key.
+"$FLUXON" presets loihi >"$TMP/slow_chip.toml"
+sed -i 's/^synapse_op = { energy = \("[^"]*"\), latency = "[^"]*"/synapse_op = { energy = \1, latency = "1e10 s"/' \
+    "$TMP/slow_chip.toml"
+line=$(grep -n '^synapse_op = .*1e10 s' "$TMP/slow_chip.toml" | cut -d: -f1)
+if [[ -z $line ]]; then
+    fail "could not edit the loihi preset's synapse_op latency"
+elif expect_exit 2 "a chip preset latency beyond the hardware time" "$FLUXON" run "$DATA/tiny.toml" \
+    -o "$TMP/slow_chip.h5" --set hardware.preset="$TMP/slow_chip.toml"; then
+    contains "$TMP/err" "slow_chip.toml:$line: key 'actions.synapse_op.latency'" "the error names the preset file, line and key"
+    contains "$TMP/err" "1e+10 s is beyond the chip's hardware time" "the error says what does not fit"
+fi
+
 # Unbounded resources are refused by name, before anything runs.
 if expect_exit 2 "threads beyond 1024" "$FLUXON" run "$DATA/tiny.toml" -o "$TMP/threads.h5" --threads 1025; then
     contains "$TMP/err" "key 'run.threads'" "the threads error names the key"

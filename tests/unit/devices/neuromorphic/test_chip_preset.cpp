@@ -240,6 +240,22 @@ TEST_CASE("io: chip preset errors: missing keys and sections") {
                 "missing required key 'energy'");
 }
 
+TEST_CASE("io: chip preset errors: times beyond the hardware time name their key") {
+    // Hardware time is 64-bit femtoseconds, at most about 9223 s; 1e10 s used to fail only when
+    // the chip was built, naming neither the preset nor the key.
+    check_error(edited(R"(latency = "1 ns", source = "test" })", R"(latency = "1e10 s", source = "test" })"),
+                "actions.synapse_op.latency", "synapse_op", "1e+10 s is beyond the chip's hardware time");
+    check_error(edited(R"(latency = "4 ns")", R"(latency = "9300 s")"), "noc.hop_tree.latency", "hop_tree",
+                "beyond the chip's hardware time, 64-bit femtoseconds (at most 9223 s)");
+    check_error(edited(R"(value = "1 GHz")", R"(value = "1e-5 Hz")"), "noc.link_bandwidth.value", "link_bandwidth",
+                "beyond the chip's hardware time");
+    check_error(edited(R"([4, "400 ns"])", R"([4, "1e4 s"])"), "static.barrier_sync.points[1][1]", "barrier_sync",
+                "beyond the chip's hardware time");
+    CHECK(parse_chip_preset(edited(R"(latency = "1 ns", source = "test" })", R"(latency = "9000 s", source = "t" })"),
+                            "test.toml")
+              .params.synapse_op.latency == 9000.0);
+}
+
 TEST_CASE("io: chip preset errors: a bare number where a quantity is expected") {
     check_error(edited(R"(energy = "10 pJ")", "energy = 10e-12"), "actions.synapse_op.energy", "synapse_op",
                 "expected an energy such as \"23.6 pJ\"");
