@@ -22,14 +22,15 @@ std::string read_word(const config_node& at, std::initializer_list<std::string_v
     at.fail(fmt::format("\"{}\" is not one of {}", value, fmt::join(words, ", ")));
 }
 
-// The data of one Input node: [steps, *shape] where shape is the node's (files written by NIR
-// 0.x may hold a placeholder shape [1], which is not checked).
+// The data of one Input node: [steps, *shape] where shape is the node's. NIR 0.x exporters wrote
+// [1] when they did not know the input's shape (formats.md §1.6): for those files the data's
+// own shape is the only one there is, and the layers after the input check it.
 void give_data(const config_node& at, const net::run_spec& run, const nir_input& input, const std::string& version,
                net::layer_spec& layer) {
     tensor data = read_layer_array(at, run);
     const std::vector<std::int64_t> per_step(data.shape.begin() + (data.shape.empty() ? 0 : 1), data.shape.end());
-    const bool placeholder = version.starts_with("0.") && input.shape == std::vector<std::int64_t>{1};
-    if (!placeholder && per_step != input.shape) {
+    const bool shape_unknown = version.starts_with("0.") && input.shape == std::vector<std::int64_t>{1};
+    if (!shape_unknown && per_step != input.shape) {
         at.fail(fmt::format("the data has shape {}; the NIR Input node '{}' takes [steps, {}]", to_string(data),
                             input.name, fmt::join(input.shape, ", ")));
     }
