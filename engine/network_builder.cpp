@@ -1,10 +1,12 @@
 #include "engine/network_builder.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <exception>
 #include <fstream>
 #include <tuple>
+#include <unordered_map>
 #include <set>
 
 #include <fmt/format.h>
@@ -266,22 +268,47 @@ private:
         });
         const auto range = net::scan_delays(pr, ctx, n);
         const bool uniform = range.min == range.max;
+        std::uint32_t largest_slice = 0;
+        for (const auto& s : slices) largest_slice = std::max(largest_slice, s.size);
+        const weight_layout layout = choose_weight_layout(net::distinct_weights(pr, ctx, n, 256), largest_slice);
+        // Class of each distinct weight by bit pattern (a few entries; only used while building).
+        std::unordered_map<std::uint32_t, std::uint32_t> class_of;
+        for (std::size_t c = 0; c < layout.shared.size(); ++c) {
+            class_of.emplace(std::bit_cast<std::uint32_t>(layout.shared[c]), static_cast<std::uint32_t>(c));
+        }
         std::vector<std::vector<std::uint64_t>> cursor(tables.size());
         for (std::size_t s = 0; s < tables.size(); ++s) {
-            auto& rows = tables[s].row_start;
+            auto& t = tables[s];
+            auto& rows = t.row_start;
             for (std::size_t j = 0; j < ctx.pre_size; ++j) rows[j + 1] += rows[j];
-            tables[s].synapses.resize(rows.back());
-            if (!uniform) tables[s].delay.resize(rows.back());
-            tables[s].uniform_delay = range.min;
+            t.shared = layout.shared;
+            t.class_bits = layout.class_bits;
+            if (t.weights_shared()) {
+                t.packed.resize(rows.back());
+            } else {
+                t.synapses.resize(rows.back());
+            }
+            if (!uniform) t.delay.resize(rows.back());
+            t.uniform_delay = range.min;
             cursor[s].assign(rows.begin(), rows.end() - 1);
         }
+        const std::uint32_t class_shift = 32 - layout.class_bits;
         net::synapse_values values(pr, ctx, n);
         net::connect(pr.connector, ctx, [&](std::uint32_t pre, std::uint32_t post) {
             const std::size_t s = slice_of(post);
+            auto& t = tables[s];
             const std::uint64_t at = cursor[s][pre]++;
-            tables[s].synapses[at] = synapse{post - slices[s].first, values.next_weight()};
+            const std::uint32_t target = post - slices[s].first;
+            const float weight = values.next_weight();
+            if (t.class_bits > 0) {
+                t.packed[at] = target | class_of.at(std::bit_cast<std::uint32_t>(weight)) << class_shift;
+            } else if (t.weights_shared()) {
+                t.packed[at] = target;
+            } else {
+                t.synapses[at] = synapse{target, weight};
+            }
             const std::uint16_t delay = values.next_delay();
-            if (!uniform) tables[s].delay[at] = delay;
+            if (!uniform) t.delay[at] = delay;
         });
         return {std::move(tables), range};
     }

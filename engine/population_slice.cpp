@@ -60,12 +60,6 @@ void population_slice::track_input_groups(std::vector<input_group> groups, const
     late_ = late;
 }
 
-void population_slice::deliver(const synapse_table& table) {
-    if (table.sources.empty()) return;
-    if (touched_.empty()) return deliver_rows<false, false>(table);
-    if (late_ && late_->affects(table.pre_population)) return deliver_rows<true, true>(table);
-    deliver_rows<true, false>(table);
-}
 
 namespace {
 
@@ -75,33 +69,82 @@ constexpr std::size_t entry_lookahead = 12;
 constexpr std::size_t row_lookahead = 4;
 
 // Every cache line of a spike's row (rows are short, a few lines at most).
-void prefetch_row(const synapse_table& table, std::uint32_t pre) {
-    const auto* begin = reinterpret_cast<const char*>(table.synapses.data() + table.row_start[pre]);
-    const auto* end = reinterpret_cast<const char*>(table.synapses.data() + table.row_start[pre + 1]);
+template <class Entry>
+void prefetch_row(const std::uint64_t* row_start, const Entry* entries, std::uint32_t pre) {
+    const auto* begin = reinterpret_cast<const char*>(entries + row_start[pre]);
+    const auto* end = reinterpret_cast<const char*>(entries + row_start[pre + 1]);
     for (const char* line = begin; line < end; line += 64) __builtin_prefetch(line);
 }
 
+// A row entry's target and weight, for each layout of synapse_table.
+struct per_synapse_weights {
+    using entry = synapse;
+    explicit per_synapse_weights(const synapse_table& t) : entries(t.synapses.data()) {}
+    static std::uint32_t target(const synapse& e) { return e.target; }
+    static float weight(const synapse& e) { return e.weight; }
+    const synapse* entries;
+};
+
+struct one_shared_weight {
+    using entry = std::uint32_t;
+    explicit one_shared_weight(const synapse_table& t) : entries(t.packed.data()), value(t.shared[0]) {}
+    static std::uint32_t target(std::uint32_t e) { return e; }
+    float weight(std::uint32_t) const { return value; }
+    const std::uint32_t* entries;
+    float value;
+};
+
+struct classed_weights {
+    using entry = std::uint32_t;
+    explicit classed_weights(const synapse_table& t)
+        : entries(t.packed.data()), values(t.shared.data()), mask(t.target_mask()), shift(32 - t.class_bits) {}
+    std::uint32_t target(std::uint32_t e) const { return e & mask; }
+    float weight(std::uint32_t e) const { return values[e >> shift]; }
+    const std::uint32_t* entries;
+    const float* values;
+    std::uint32_t mask, shift;
+};
+
 }  // namespace
+
+void population_slice::deliver(const synapse_table& table) {
+    if (table.sources.empty()) return;
+    if (!table.weights_shared()) return deliver_layout<per_synapse_weights>(table);
+    if (table.class_bits == 0) return deliver_layout<one_shared_weight>(table);
+    deliver_layout<classed_weights>(table);
+}
+
+template <class Layout>
+void population_slice::deliver_layout(const synapse_table& table) {
+    const Layout layout(table);
+    if (touched_.empty()) return deliver_rows<false, false>(table, layout);
+    if (late_ && late_->affects(table.pre_population)) return deliver_rows<true, true>(table, layout);
+    deliver_rows<true, false>(table, layout);
+}
 
 // Inputs due at the very next step go straight into the block's accumulator when it has one
 // (the common case of a one-step delay): the ring slot then stays untouched and the step can
 // skip reading it. Either way the additions happen in the same order, so results do not depend
 // on the slicing. Track marks the neurons that receive input (a chip counts their updates as
 // active); Late applies a device's late deliveries (a chip's congestion in timed fidelity).
-template <bool Track, bool Late>
-void population_slice::deliver_rows(const synapse_table& table) {
+template <bool Track, bool Late, class Layout>
+void population_slice::deliver_rows(const synapse_table& table, const Layout& layout) {
     const spike_window& first = table.sources.front()->window(window_ - 1);
     const std::size_t n_steps = first.steps.size();
     const bool uniform = table.delay.empty();
     double* const direct = accumulators_.empty() ? nullptr : accumulators_[table.receptor];
-    const auto add = [&](std::int64_t arrival, const synapse& k) {
+    using entry = typename Layout::entry;
+    const entry* const entries = layout.entries;
+    const std::uint64_t* const row_start = table.row_start.data();
+    const auto add = [&](std::int64_t arrival, entry k) {
+        const std::uint32_t target = layout.target(k);
         if (direct && arrival == next_step_) {
-            direct[k.target] += k.weight;
+            direct[target] += layout.weight(k);
         } else {
-            ring_slot(arrival, table.receptor)[k.target] += k.weight;
+            ring_slot(arrival, table.receptor)[target] += layout.weight(k);
             slot_used_[static_cast<std::size_t>(arrival) & slot_mask_] = 1;
         }
-        if constexpr (Track) touched_[(static_cast<std::size_t>(arrival) & slot_mask_) * size_ + k.target] = 1;
+        if constexpr (Track) touched_[(static_cast<std::size_t>(arrival) & slot_mask_) * size_ + target] = 1;
     };
     std::int64_t events = 0;
     for (std::size_t q = 0; q < n_steps; ++q) {
@@ -124,30 +167,30 @@ void population_slice::deliver_rows(const synapse_table& table) {
         // them was two thirds of delivery when only the next row was fetched).
         const std::uint32_t* const pre_ids = step_pre_.data();
         const std::size_t n_pre = step_pre_.size();
-        for (std::size_t s = 0; s < std::min(n_pre, entry_lookahead); ++s) __builtin_prefetch(&table.row_start[pre_ids[s]]);
-        for (std::size_t s = 0; s < std::min(n_pre, row_lookahead); ++s) prefetch_row(table, pre_ids[s]);
+        for (std::size_t s = 0; s < std::min(n_pre, entry_lookahead); ++s) __builtin_prefetch(&row_start[pre_ids[s]]);
+        for (std::size_t s = 0; s < std::min(n_pre, row_lookahead); ++s) prefetch_row(row_start, entries, pre_ids[s]);
         for (std::size_t s = 0; s < n_pre; ++s) {
-            if (s + entry_lookahead < n_pre) __builtin_prefetch(&table.row_start[pre_ids[s + entry_lookahead]]);
-            if (s + row_lookahead < n_pre) prefetch_row(table, pre_ids[s + row_lookahead]);
+            if (s + entry_lookahead < n_pre) __builtin_prefetch(&row_start[pre_ids[s + entry_lookahead]]);
+            if (s + row_lookahead < n_pre) prefetch_row(row_start, entries, pre_ids[s + row_lookahead]);
             const std::uint32_t pre = pre_ids[s];
-            const synapse* row = table.synapses.data() + table.row_start[pre];
-            const synapse* row_end = table.synapses.data() + table.row_start[pre + 1];
+            const entry* row = entries + row_start[pre];
+            const entry* row_end = entries + row_start[pre + 1];
             events += row_end - row;
             std::span<const late_entry> late;
             if constexpr (Late) late = late_->of(table.pre_population, pre, step);
             if (uniform && late.empty()) {
-                for (const synapse* k = row; k < row_end; ++k) uniform_target[k->target] += k->weight;
+                for (const entry* k = row; k < row_end; ++k) uniform_target[layout.target(*k)] += layout.weight(*k);
                 if constexpr (Track) {
-                    for (const synapse* k = row; k < row_end; ++k) uniform_touched[k->target] = 1;
+                    for (const entry* k = row; k < row_end; ++k) uniform_touched[layout.target(*k)] = 1;
                 }
                 continue;
             }
-            for (const synapse* k = row; k < row_end; ++k) {
-                const auto index = static_cast<std::size_t>(k - table.synapses.data());
+            for (const entry* k = row; k < row_end; ++k) {
+                const auto index = static_cast<std::size_t>(k - entries);
                 std::int64_t arrival = step + (uniform ? table.uniform_delay : table.delay[index]);
                 if constexpr (Late) {
                     for (const late_entry& e : late) {
-                        if (e.group == group_of_[k->target]) arrival += e.extra_steps;
+                        if (e.group == group_of_[layout.target(*k)]) arrival += e.extra_steps;
                     }
                 }
                 add(arrival, *k);
@@ -188,7 +231,7 @@ void population_slice::deliver_steps(step_projection& projection) {
         if (!touched_.empty()) {
             std::uint8_t* touched = touched_.data() + (static_cast<std::size_t>(arrival) & slot_mask_) * size_;
             for (const std::uint32_t pre : step_pre_) {
-                for (auto k = table.row_start[pre]; k < table.row_start[pre + 1]; ++k) touched[table.synapses[k].target] = 1;
+                for (auto k = table.row_start[pre]; k < table.row_start[pre + 1]; ++k) touched[table.target(k)] = 1;
             }
         }
     }

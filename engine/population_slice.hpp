@@ -83,8 +83,10 @@ public:
 private:
     void deliver(const synapse_table& table);
     void deliver_steps(step_projection& projection);
-    template <bool Track, bool Late>
-    void deliver_rows(const synapse_table& table);
+    template <class Layout>
+    void deliver_layout(const synapse_table& table);
+    template <bool Track, bool Late, class Layout>
+    void deliver_rows(const synapse_table& table, const Layout& layout);
     void count_active(std::int64_t step, spike_window& w);
     double* ring_slot(std::int64_t step, std::size_t receptor) {
         return ring_.data() + ((static_cast<std::size_t>(step) & slot_mask_) * receptors_ + receptor) * size_;

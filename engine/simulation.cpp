@@ -325,8 +325,8 @@ void simulation::synapses(const std::string& projection, std::vector<std::uint32
                 for (std::size_t j = 0; j + 1 < t.row_start.size(); ++j) {
                     for (auto k = t.row_start[j]; k < t.row_start[j + 1]; ++k) {
                         pre.push_back(static_cast<std::uint32_t>(j));
-                        post.push_back(slice->first_id() + t.synapses[k].target);
-                        weight.push_back(t.synapses[k].weight);
+                        post.push_back(slice->first_id() + t.target(k));
+                        weight.push_back(t.weight(k));
                         delay.push_back((t.delay.empty() ? t.uniform_delay : t.delay[k]) * net.dt);
                     }
                 }

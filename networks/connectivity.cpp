@@ -1,8 +1,10 @@
 #include "networks/connectivity.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
+#include <unordered_set>
 
 #include <boost/random/uniform_01.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
@@ -221,6 +223,24 @@ delay_range scan_delays(const projection_spec& spec, const projection_context& c
         }
     }
     return range;
+}
+
+std::vector<float> distinct_weights(const projection_spec& spec, const projection_context& ctx, std::size_t n,
+                                    std::size_t limit) {
+    const auto kind = spec.weight.k;
+    if (n == 0 || (kind != value_spec::kind::constant && kind != value_spec::kind::array)) return {};
+    synapse_values values(spec, ctx, n);
+    // A constant is one value: drawing it once checks it as drawing it n times would.
+    const std::size_t draws = kind == value_spec::kind::constant ? 1 : n;
+    std::vector<float> distinct;
+    std::unordered_set<std::uint32_t> seen;
+    for (std::size_t k = 0; k < draws; ++k) {
+        const float w = values.next_weight();
+        if (!seen.insert(std::bit_cast<std::uint32_t>(w)).second) continue;
+        if (distinct.size() == limit) return {};
+        distinct.push_back(w);
+    }
+    return distinct;
 }
 
 synapse_list build_synapses(const projection_spec& spec, const projection_context& ctx) {

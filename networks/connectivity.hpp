@@ -79,6 +79,12 @@ struct delay_range {
 // Checks every delay of the projection's n synapses and returns their range.
 delay_range scan_delays(const projection_spec& spec, const projection_context& ctx, std::size_t n);
 
+// The distinct weights (by bit pattern, in order of first appearance) of the projection's n
+// synapses when they take at most `limit` values; empty when they take more, or are drawn
+// from a distribution (then every synapse has its own). Checks each weight's sign.
+std::vector<float> distinct_weights(const projection_spec& spec, const projection_context& ctx, std::size_t n,
+                                    std::size_t limit);
+
 // Connectivity plus weights and delays as lists (for inspection and tests). Throws
 // config/network errors at the projection's site.
 synapse_list build_synapses(const projection_spec& spec, const projection_context& ctx);

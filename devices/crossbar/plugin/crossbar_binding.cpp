@@ -262,8 +262,7 @@ crossbar_binding::crossbar_binding(const crossbar_settings& settings, const net:
                 for (std::uint32_t j = 0; j + 1 < t.row_start.size(); ++j) {
                     for (auto k = t.row_start[j]; k < t.row_start[j + 1]; ++k) {
                         // Multapses share a cell: their weights add.
-                        w.values[std::size_t{j} * w.columns + slice->first_id() + t.synapses[k].target] +=
-                            t.synapses[k].weight;
+                        w.values[std::size_t{j} * w.columns + slice->first_id() + t.target(k)] += t.weight(k);
                     }
                 }
             }

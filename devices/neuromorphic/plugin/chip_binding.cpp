@@ -29,7 +29,7 @@ connectivity_walk walk_of(const built_network& net) {
                     if (t.projection != e) continue;
                     for (std::uint32_t j = 0; j + 1 < t.row_start.size(); ++j) {
                         for (auto k = t.row_start[j]; k < t.row_start[j + 1]; ++k) {
-                            visit(pre, j, post, slice->first_id() + t.synapses[k].target);
+                            visit(pre, j, post, slice->first_id() + t.target(k));
                         }
                     }
                 }
@@ -152,11 +152,13 @@ void chip_binding::quantize_weights() {
         }
     };
     each_table([&](synapse_table& t) {
-        for (const auto& s : t.synapses) max_abs[t.projection] = std::max(max_abs[t.projection], std::fabs(double{s.weight}));
+        for (std::size_t k = 0; k < t.size(); ++k) {
+            max_abs[t.projection] = std::max(max_abs[t.projection], std::fabs(double{t.weight(k)}));
+        }
     });
     for (std::size_t e = 0; e < max_abs.size(); ++e) exponents_[e] = weight_exponent(max_abs[e], chip_.weight_bits);
     each_table([&](synapse_table& t) {
-        for (auto& s : t.synapses) s.weight = static_cast<float>(quantize_weight(s.weight, exponents_[t.projection]));
+        t.transform_weights([&](float w) { return static_cast<float>(quantize_weight(w, exponents_[t.projection])); });
     });
 }
 

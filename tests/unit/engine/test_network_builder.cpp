@@ -62,7 +62,7 @@ net::experiment_spec tiny(int threads, std::uint32_t min_slice, const std::strin
 
 std::vector<std::uint32_t> targets_of(const synapse_table& t) {
     std::vector<std::uint32_t> out;
-    for (const synapse& s : t.synapses) out.push_back(s.target);
+    for (std::size_t k = 0; k < t.size(); ++k) out.push_back(t.target(k));
     return out;
 }
 
@@ -142,7 +142,10 @@ TEST_CASE("network builder: populations, projections and ticks of a tiny network
     CHECK(t.receptor == 0);  // exc is the LIF's first receptor
     CHECK(t.row_start == std::vector<std::uint64_t>{0, 5, 10, 15});
     CHECK(targets_of(t) == std::vector<std::uint32_t>{0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1, 2, 3, 4});
-    for (const synapse& s : t.synapses) CHECK(s.weight == doctest::Approx(5e-4).epsilon(1e-6));
+    // One weight for all: the rows hold targets only.
+    CHECK(t.weights_shared());
+    CHECK(t.bytes_per_synapse() == 4);
+    for (std::size_t k = 0; k < t.size(); ++k) CHECK(t.weight(k) == doctest::Approx(5e-4).epsilon(1e-6));
     // 1 ms at dt = 0.1 ms: 10 steps for every synapse, so no per-synapse delays.
     CHECK(t.uniform_delay == 10);
     CHECK(t.delay.empty());
