@@ -28,6 +28,24 @@ namespace {
 // summation order) never depend on the thread count.
 constexpr std::uint32_t max_window_steps = 64;
 
+// Single precision is a property of a model's block: one without it is refused, not run in
+// double behind the user's back. Sources have no state to hold in either precision.
+void check_precision(const model_registry& models, const neuron_model& model, const std::string& population,
+                     const net::run_spec& run) {
+    if (run.precision != state_precision::single_precision || model.has_single_precision()) return;
+    if (model.is_source()) return;
+    std::vector<std::string> with;
+    for (const std::string& name : models.names()) {
+        if (models.find(name)->has_single_precision()) with.push_back(name);
+    }
+    error_site site = run.precision_site;
+    site.node = population;
+    throw config_error(fmt::format("population '{}' uses model '{}', which has no single-precision state; "
+                                   "precision = \"single\" is available for {} (or use \"double\")",
+                                   population, model.name(), fmt::join(with, ", ")),
+                       site);
+}
+
 error_site with_node(error_site site, const std::string& node) {
     if (site.node.empty()) site.node = node;
     return site;
@@ -90,6 +108,7 @@ private:
             const auto& ps = spec_.network.populations[p];
             const error_site site = with_node(ps.site, ps.name);
             const neuron_model& model = models_.get(ps.model, site);
+            check_precision(models_, model, ps.name, spec_.run);
             auto params = validate_params(model.schema(), ps.params, site);
             block_context ctx = context_for(p, 0, ps.size);
             model.check(params, ctx);
@@ -166,7 +185,7 @@ private:
     block_context context_for(std::size_t p, std::uint32_t first, std::uint32_t size) const {
         const auto& ps = spec_.network.populations[p];
         return block_context{out_.dt, spec_.run.seed, static_cast<std::uint32_t>(p), ps.size, first, size,
-                             &ps.arrays, with_node(ps.site, ps.name), spec_.run.convention};
+                             &ps.arrays, with_node(ps.site, ps.name), spec_.run.convention, spec_.run.precision};
     }
 
     void plan_slices() {
@@ -356,7 +375,7 @@ private:
             const auto vars = pop.model->state_vars();
             for (std::size_t v = 0; v < vars.size(); ++v) {
                 const double value = pop.model->initial_value(v, pop.params);
-                for (auto* slice : pop.slices) std::ranges::fill(slice->block().state(v), value);
+                for (auto* slice : pop.slices) slice->block().set_state(v, std::vector<double>(slice->size(), value));
             }
             for (const auto& init : spec_.network.populations[p].initial) {
                 const error_site site = with_node(init.site, pop.name);
@@ -373,8 +392,7 @@ private:
                 const auto values = net::draw_values(init.value, pop.size, vars[v].dim, rng,
                                                      "initial " + init.variable);
                 for (auto* slice : pop.slices) {
-                    auto state = slice->block().state(v);
-                    std::copy_n(values.begin() + slice->first_id(), slice->size(), state.begin());
+                    slice->block().set_state(v, std::span(values).subspan(slice->first_id(), slice->size()));
                 }
             }
         }
@@ -614,6 +632,7 @@ void check_experiment(const net::experiment_spec& spec, const model_registry& mo
     for (const auto& p : spec.network.populations) {
         const error_site site = with_node(p.site, p.name);
         const neuron_model& model = models.get(p.model, site);
+        check_precision(models, model, p.name, spec.run);
         const auto params = validate_params(model.schema(), p.params, site);
         block_context ctx{};
         ctx.population_size = p.size;
@@ -622,6 +641,7 @@ void check_experiment(const net::experiment_spec& spec, const model_registry& mo
         ctx.site = site;
         ctx.dt = run.dt;
         ctx.convention = spec.run.convention;
+        ctx.precision = spec.run.precision;
         model.check(params, ctx);
     }
 }

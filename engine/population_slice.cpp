@@ -24,11 +24,16 @@ population_slice::population_slice(std::unique_ptr<neuron_block> block, std::uin
     block_zeroes_inputs_ = block_->zeroes_inputs();
     slot_used_.assign(slots, 0);
     all_accumulate_ = receptors_ > 0;
+    bool all_single = receptors_ > 0;
     for (std::size_t r = 0; r < receptors_; ++r) {
         const auto acc = block_->input_accumulator(r);
         accumulators_.push_back(acc.size() == size_ ? acc.data() : nullptr);
-        all_accumulate_ = all_accumulate_ && accumulators_.back();
+        const auto single = block_->input_accumulator_single(r);
+        single_accumulators_.push_back(single.size() == size_ ? single.data() : nullptr);
+        all_single = all_single && single_accumulators_.back();
+        all_accumulate_ = all_accumulate_ && (accumulators_.back() || single_accumulators_.back());
     }
+    if (!all_single) single_accumulators_.clear();  // a block has one precision for all receptors
 }
 
 void population_slice::set_currents(std::vector<current_change> changes) {
@@ -117,9 +122,15 @@ void population_slice::deliver(const synapse_table& table) {
 template <class Layout>
 void population_slice::deliver_layout(const synapse_table& table) {
     const Layout layout(table);
-    if (touched_.empty()) return deliver_rows<false, false>(table, layout);
-    if (late_ && late_->affects(table.pre_population)) return deliver_rows<true, true>(table, layout);
-    deliver_rows<true, false>(table, layout);
+    if (!single_accumulators_.empty()) return deliver_into(table, layout, single_accumulators_[table.receptor]);
+    deliver_into(table, layout, accumulators_.empty() ? nullptr : accumulators_[table.receptor]);
+}
+
+template <class Layout, class Acc>
+void population_slice::deliver_into(const synapse_table& table, const Layout& layout, Acc* direct) {
+    if (touched_.empty()) return deliver_rows<false, false>(table, layout, direct);
+    if (late_ && late_->affects(table.pre_population)) return deliver_rows<true, true>(table, layout, direct);
+    deliver_rows<true, false>(table, layout, direct);
 }
 
 // Inputs due at the very next step go straight into the block's accumulator when it has one
@@ -127,12 +138,12 @@ void population_slice::deliver_layout(const synapse_table& table) {
 // skip reading it. Either way the additions happen in the same order, so results do not depend
 // on the slicing. Track marks the neurons that receive input (a chip counts their updates as
 // active); Late applies a device's late deliveries (a chip's congestion in timed fidelity).
-template <bool Track, bool Late, class Layout>
-void population_slice::deliver_rows(const synapse_table& table, const Layout& layout) {
+// The accumulator holds the block's state: doubles, or floats in single precision.
+template <bool Track, bool Late, class Layout, class Acc>
+void population_slice::deliver_rows(const synapse_table& table, const Layout& layout, Acc* const direct) {
     const spike_window& first = table.sources.front()->window(window_ - 1);
     const std::size_t n_steps = first.steps.size();
     const bool uniform = table.delay.empty();
-    double* const direct = accumulators_.empty() ? nullptr : accumulators_[table.receptor];
     using entry = typename Layout::entry;
     const entry* const entries = layout.entries;
     const std::uint64_t* const row_start = table.row_start.data();
@@ -149,14 +160,22 @@ void population_slice::deliver_rows(const synapse_table& table, const Layout& la
     std::int64_t events = 0;
     for (std::size_t q = 0; q < n_steps; ++q) {
         const std::int64_t step = first.steps[q];
-        double* uniform_target = nullptr;
+        Acc* uniform_direct = nullptr;
+        double* uniform_ring = nullptr;
         std::uint8_t* uniform_touched = nullptr;
         if (uniform) {
             const std::int64_t arrival = step + table.uniform_delay;
-            uniform_target = (direct && arrival == next_step_) ? direct : ring_slot(arrival, table.receptor);
-            if (uniform_target != direct) slot_used_[static_cast<std::size_t>(arrival) & slot_mask_] = 1;
+            if (direct && arrival == next_step_) {
+                uniform_direct = direct;
+            } else {
+                uniform_ring = ring_slot(arrival, table.receptor);
+                slot_used_[static_cast<std::size_t>(arrival) & slot_mask_] = 1;
+            }
             if constexpr (Track) uniform_touched = touched_.data() + (static_cast<std::size_t>(arrival) & slot_mask_) * size_;
         }
+        const auto add_row = [&](auto* target, const entry* row, const entry* row_end) {
+            for (const entry* k = row; k < row_end; ++k) target[layout.target(*k)] += layout.weight(*k);
+        };
         step_pre_.clear();
         for (const spike_log* source : table.sources) {
             const spike_window& w = source->window(window_ - 1);
@@ -179,7 +198,7 @@ void population_slice::deliver_rows(const synapse_table& table, const Layout& la
             std::span<const late_entry> late;
             if constexpr (Late) late = late_->of(table.pre_population, pre, step);
             if (uniform && late.empty()) {
-                for (const entry* k = row; k < row_end; ++k) uniform_target[layout.target(*k)] += layout.weight(*k);
+                uniform_direct ? add_row(uniform_direct, row, row_end) : add_row(uniform_ring, row, row_end);
                 if constexpr (Track) {
                     for (const entry* k = row; k < row_end; ++k) uniform_touched[layout.target(*k)] = 1;
                 }
@@ -206,6 +225,8 @@ void population_slice::deliver_steps(step_projection& projection) {
     const synapse_table& table = projection.table();
     if (table.sources.empty()) return;
     const spike_window& first = table.sources.front()->window(window_ - 1);
+    // A single-precision block's accumulator cannot take the projection's doubles: they go
+    // through the ring.
     double* const direct = accumulators_.empty() ? nullptr : accumulators_[table.receptor];
     std::int64_t events = 0;
     for (std::size_t q = 0; q < first.steps.size(); ++q) {
@@ -284,9 +305,8 @@ void population_slice::handle(const event& ev, unit_context& ctx) {
 
     for (auto& tap : probes_) {
         if ((step + 1) % tap.interval_steps != 0) continue;
-        const auto values = block_->state(tap.state_index);
         tap.sample_steps.push_back(step + 1);
-        for (std::uint32_t i : tap.local_ids) tap.values.push_back(values[i]);
+        block_->read_state(tap.state_index, tap.local_ids, tap.values);
     }
     ctx.schedule_self(id(), ev.time + dt_ticks_, priority_class::step, 0, 0);
 }

@@ -85,8 +85,10 @@ private:
     void deliver_steps(step_projection& projection);
     template <class Layout>
     void deliver_layout(const synapse_table& table);
-    template <bool Track, bool Late, class Layout>
-    void deliver_rows(const synapse_table& table, const Layout& layout);
+    template <class Layout, class Acc>
+    void deliver_into(const synapse_table& table, const Layout& layout, Acc* direct);
+    template <bool Track, bool Late, class Layout, class Acc>
+    void deliver_rows(const synapse_table& table, const Layout& layout, Acc* direct);
     void count_active(std::int64_t step, spike_window& w);
     double* ring_slot(std::int64_t step, std::size_t receptor) {
         return ring_.data() + ((static_cast<std::size_t>(step) & slot_mask_) * receptors_ + receptor) * size_;
@@ -96,6 +98,7 @@ private:
     bool block_zeroes_inputs_ = false;
     // Per receptor, the block's accumulator (null when inputs must go through the ring).
     std::vector<double*> accumulators_;
+    std::vector<float*> single_accumulators_;  // the same for a single-precision block (or empty)
     bool all_accumulate_ = false;        // every receptor has an accumulator
     std::vector<std::uint8_t> slot_used_;  // per ring slot: something was delivered into it
     std::int64_t next_step_ = 0;          // the step this slice runs next

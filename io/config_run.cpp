@@ -41,6 +41,14 @@ void read_run_settings(const config_node& run, net::run_spec& spec) {
         }
         spec.convention = word == "brian2" ? timing_convention::brian2 : timing_convention::nest;
     }
+    spec.precision_site = run.child("precision").site();
+    if (const config_node precision = run.child("precision"); precision.present()) {
+        const std::string word = read_string(precision, "\"double\" or \"single\"");
+        if (word != "double" && word != "single") {
+            precision.fail(fmt::format("precision must be \"double\" or \"single\", got \"{}\"", word));
+        }
+        spec.precision = word == "single" ? state_precision::single_precision : state_precision::double_precision;
+    }
     if (const config_node base = run.child("time_base"); base.present()) {
         spec.time_base = read_string(base, "\"ps\" or \"fs\"");
         if (spec.time_base != "ps" && spec.time_base != "fs") {

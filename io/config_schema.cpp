@@ -9,7 +9,7 @@ namespace {
 
 // Every leaf path of the format; docs/config.md describes each one.
 constexpr std::string_view schema_paths[] = {
-    "run.dt", "run.duration", "run.seed", "run.threads", "run.min_slice", "run.time_base", "run.flush_interval", "run.convention",
+    "run.dt", "run.duration", "run.seed", "run.threads", "run.min_slice", "run.time_base", "run.flush_interval", "run.convention", "run.precision",
     "populations.<name>.size", "populations.<name>.model", "populations.<name>.params.*",
     "populations.<name>.initial.*", "populations.<name>.times", "populations.<name>.ids",
     "populations.<name>.events.file", "populations.<name>.events.format", "populations.<name>.events.sensor",

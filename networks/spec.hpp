@@ -130,6 +130,8 @@ struct run_spec {
     std::uint32_t min_slice = 2048;
     std::string time_base = "ps";
     timing_convention convention = timing_convention::nest;
+    state_precision precision = state_precision::double_precision;
+    error_site precision_site;  // where `precision` was given (the run's site when it was not)
     double flush_interval = 2.0;  // wall-clock seconds between flushes of the run file
     error_site site;
 };

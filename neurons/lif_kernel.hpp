@@ -13,21 +13,28 @@
 
 namespace fluxon {
 
-struct lif_pass_args {
+// `T` is the precision of the block's state (double, or float for runs in single precision);
+// inputs and external currents are summed in double either way and rounded once when added.
+template <class T>
+struct lif_pass_args_of {
     const exp_current_lif_hot* hot = nullptr;
-    std::int64_t step = 0;
+    std::int64_t step = 0;  // a float block counts from its epoch, so that steps stay exact
     double *in_e = nullptr, *in_i = nullptr;  // summed inputs of the step (null: none), zeroed
     const double* i_ext = nullptr;            // external current per neuron (null: none)
-    double *v = nullptr, *ie = nullptr, *ii = nullptr, *free_at = nullptr;
+    T *v = nullptr, *ie = nullptr, *ii = nullptr, *free_at = nullptr;
     std::size_t n = 0;
     std::uint32_t* spikes = nullptr;  // room for n indices; the spiking neurons, in order
 };
+using lif_pass_args = lif_pass_args_of<double>;
 
 // Returns the number of spikes written.
-using lif_pass_fn = std::size_t (*)(const lif_pass_args&);
+template <class T>
+using lif_pass_fn_of = std::size_t (*)(const lif_pass_args_of<T>&);
+using lif_pass_fn = lif_pass_fn_of<double>;
 
 struct lif_kernels {
     lif_pass_fn pass[2][2][2] = {};  // [with inputs][with external current][subtractive reset]
+    lif_pass_fn_of<float> single[2][2][2] = {};  // the same in single precision
     const char* isa = "";
 };
 

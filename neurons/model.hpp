@@ -3,6 +3,7 @@
 // state variables) that makes blocks: structure-of-arrays state for a contiguous slice of a
 // population, advanced one step at a time. Spike sources (Poisson, spike times) are models too:
 // blocks with no receptors that emit spikes.
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -44,6 +45,7 @@ struct block_context {
     const std::map<std::string, std::vector<double>>* arrays = nullptr;  // model-specific data
     error_site site;                  // where the population was declared
     timing_convention convention = timing_convention::nest;
+    state_precision precision = state_precision::double_precision;
 };
 
 // Input for one step. `receptors[r][i]` holds the summed weights that arrive at the start of
@@ -67,12 +69,23 @@ public:
     virtual void step(const step_input& in, std::vector<std::uint32_t>& spikes) = 0;
     // State variable `index` (position in the model's state_vars()) for all neurons of the block.
     virtual std::span<double> state(std::size_t index) = 0;
+    // Sets state variable `index` of every neuron of the block (values.size() == block size).
+    virtual void set_state(std::size_t index, std::span<const double> values) {
+        std::ranges::copy(values, state(index).begin());
+    }
+    // Appends state variable `index` of neurons `ids` to `out` (a probe's sample).
+    virtual void read_state(std::size_t index, std::span<const std::uint32_t> ids, std::vector<double>& out) {
+        const auto values = state(index);
+        for (const std::uint32_t i : ids) out.push_back(values[i]);
+    }
     // True when step() leaves the receptor arrays zeroed.
     virtual bool zeroes_inputs() const { return false; }
     // The state array to which inputs on `receptor` may be added directly, before the step at
     // whose start they arrive, because the model adds them there by plain addition first thing
     // (exponential synapses). Empty when inputs must come through step_input.
     virtual std::span<double> input_accumulator(std::size_t /*receptor*/) { return {}; }
+    // The same for a block whose state is in single precision.
+    virtual std::span<float> input_accumulator_single(std::size_t /*receptor*/) { return {}; }
 };
 
 class neuron_model {
@@ -92,6 +105,8 @@ public:
     // Checks parameter combinations the schema cannot express and the population's arrays;
     // throws config_error at ctx.site. Called once per population before any block is made.
     virtual void check(const validated_params&, const block_context&) const {}
+    // True when make_block honours block_context::precision == single_precision.
+    virtual bool has_single_precision() const { return false; }
     virtual std::unique_ptr<neuron_block> make_block(const validated_params& params,
                                                      const block_context& ctx) const = 0;
     // Default initial value of each state variable (SI), for neurons the user does not set.

@@ -38,6 +38,11 @@ using param_schema = std::vector<param_def>;
 //           (one step earlier); t_ref holds it until the stamp plus t_ref.
 enum class timing_convention { nest, brian2 };
 
+// The precision of neuron state. Single halves the memory a step sweeps (where a LIF network
+// spends its time), as GeNN's and Brian2's float32 options do; spike trains then differ from a
+// double-precision run's after the first rounding difference (docs/models.md).
+enum class state_precision { double_precision, single_precision };
+
 using param_inputs = std::map<std::string, quantity_input>;
 
 

@@ -128,11 +128,13 @@ class Network:
     connectivity, initial values and noise; threads (and min_slice, the fewest neurons of a
     population's per-thread slice) do not change results. convention ("nest" or "brian2";
     None: the run's default, "nest") picks how spikes are stamped and how long t_ref holds the
-    membrane (docs/models.md, "Timing conventions").
+    membrane (docs/models.md, "Timing conventions"). precision ("double" or "single"; None:
+    "double") is the precision of neuron state: single is about twice as fast for LIF networks
+    and changes spike trains by rounding (docs/models.md, "Single precision").
     """
 
     def __init__(self, dt="0.1 ms", duration="1 s", seed=1, threads=1, time_base="ps",
-                 flush_interval=2.0, min_slice=2048, convention=None):
+                 flush_interval=2.0, min_slice=2048, convention=None, precision=None):
         self.dt = dt
         self.duration = duration
         self.seed = seed
@@ -141,6 +143,7 @@ class Network:
         self.time_base = time_base
         self.flush_interval = flush_interval
         self.convention = convention
+        self.precision = precision
         self.populations = {}
         self.projections = {}
         self.currents = {}
@@ -339,6 +342,8 @@ class Network:
             del run["duration"]
         if self.convention is not None:
             run["convention"] = self.convention
+        if self.precision is not None:
+            run["precision"] = self.precision
         described = {
             "run": run,
             "populations": {name: pop.description() for name, pop in self.populations.items()},
