@@ -1,6 +1,7 @@
 #include "neurons/sources.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -24,23 +25,33 @@ std::int64_t emission_delay(const block_context& ctx) {
 class poisson_block final : public neuron_block {
 public:
     poisson_block(double lambda, std::uint64_t stream, std::uint32_t first_id, std::uint32_t n, std::int64_t lag)
-        : p0_(std::exp(-lambda)), lambda_(lambda), stream_(stream), first_id_(first_id), n_(n), lag_(lag) {}
+        : keys_(n), lag_(lag) {
+        for (std::uint32_t i = 0; i < n; ++i) keys_[i] = counter_key(stream, first_id + i);
+        // The Poisson CDF at 0..max_count, summed term by term once here rather than per neuron
+        // and step: the same operations in the same order, so the same values (and trains).
+        double term = std::exp(-lambda), sum = term;
+        cdf_[0] = sum;
+        for (std::uint32_t k = 1; k <= max_count; ++k) {
+            term *= lambda / k;
+            sum += term;
+            cdf_[k] = sum;
+        }
+    }
 
     void step(const step_input& in, std::vector<std::uint32_t>& spikes) override {
         // The draw is keyed by the step the spikes are stamped with, so both conventions give
         // the same trains, stamped alike.
         const std::int64_t stamp = in.step - lag_;
         if (stamp < 0) return;
-        for (std::uint32_t i = 0; i < n_; ++i) {
-            const double u = counter_uniform(stream_, first_id_ + i, static_cast<std::uint64_t>(stamp));
-            if (u < p0_) continue;
+        const double p0 = cdf_[0];
+        const auto n = static_cast<std::uint32_t>(keys_.size());
+        for (std::uint32_t i = 0; i < n; ++i) {
+            const double u = counter_uniform_keyed(keys_[i], static_cast<std::uint64_t>(stamp));
+            if (u < p0) continue;
             // Inversion of the Poisson CDF; beyond the first term this is rare at realistic rates.
-            double term = p0_, cdf = p0_;
             std::uint32_t k = 0;
-            while (u >= cdf && k < 200) {  // P(k > 200) is below 1e-100 for means up to 20
+            while (u >= cdf_[k] && k < max_count) {
                 ++k;
-                term *= lambda_ / k;
-                cdf += term;
                 spikes.push_back(i);
             }
         }
@@ -48,10 +59,10 @@ public:
     std::span<double> state(std::size_t) override { return {}; }
 
 private:
-    double p0_, lambda_;
-    std::uint64_t stream_;
-    std::uint32_t first_id_, n_;
-    std::int64_t lag_;  // emission_delay
+    static constexpr std::uint32_t max_count = 200;  // P(k > 200) is below 1e-100 for means up to 20
+    std::array<double, max_count + 1> cdf_{};
+    std::vector<std::uint64_t> keys_;  // per neuron, its draws' hash before the step's
+    std::int64_t lag_;                 // emission_delay
 };
 
 class poisson_model final : public neuron_model {

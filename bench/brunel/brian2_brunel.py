@@ -69,7 +69,8 @@ def main():
     # C_E external inputs at eta nu_thr each: Brian2 draws their binomial count per step; fluxon
     # one Poisson train at C_E eta nu_thr per neuron, whose per-step count has nearly the same law.
     c_e = int(EPSILON * n_exc)
-    b2.PoissonInput(group, "ge", N=c_e, rate=external_rate_hz(args.N) / c_e * Hz, weight=we * mV)
+    # Kept referenced: Brian2's run collects the objects that are alive, through weak references.
+    drive = b2.PoissonInput(group, "ge", N=c_e, rate=external_rate_hz(args.N) / c_e * Hz, weight=we * mV)
     counter = b2.SpikeMonitor(group, record=False)
     b2.run(args.duration * b2.second, namespace=ns)
     t0 = time.time()

@@ -31,10 +31,19 @@ constexpr std::uint64_t derive_seed(std::uint64_t seed, stream_kind kind, std::u
     return mix64(h ^ (sub + 0x85ebca77c2b2ae63ULL));
 }
 
+// The part of a draw's hash that depends on its first coordinate only: a caller drawing for the
+// same `a` at many `b` (a neuron at every step) computes it once.
+constexpr std::uint64_t counter_key(std::uint64_t stream_seed, std::uint64_t a) {
+    return mix64(stream_seed ^ mix64(a + 0x9e3779b97f4a7c15ULL));
+}
+
+constexpr double counter_uniform_keyed(std::uint64_t key, std::uint64_t b) {
+    return static_cast<double>(mix64(key ^ b) >> 11) * 0x1.0p-53;
+}
+
 // Uniform in [0, 1) with 53 random bits, from the coordinates of one draw.
 constexpr double counter_uniform(std::uint64_t stream_seed, std::uint64_t a, std::uint64_t b) {
-    const std::uint64_t bits = mix64(mix64(stream_seed ^ mix64(a + 0x9e3779b97f4a7c15ULL)) ^ b);
-    return static_cast<double>(bits >> 11) * 0x1.0p-53;
+    return counter_uniform_keyed(counter_key(stream_seed, a), b);
 }
 
 // Standard normal from the coordinates of one draw (Box-Muller on two counter draws).
