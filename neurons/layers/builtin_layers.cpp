@@ -4,6 +4,7 @@
 #include "neurons/layers/conv1d.hpp"
 #include "neurons/layers/conv2d.hpp"
 #include "neurons/layers/delay.hpp"
+#include "neurons/layers/egru_layer.hpp"
 #include "neurons/layers/flatten.hpp"
 #include "neurons/layers/identity.hpp"
 #include "neurons/layers/if_layer.hpp"
@@ -44,6 +45,7 @@ layer_registry builtin_layers() {
     registry.add(make_if_layer());
     registry.add(make_lif_layer());
     registry.add(make_lmu_layer());
+    registry.add(make_egru_layer());
     registry.add(make_spiking_attention_layer());
     registry.add(make_identity_layer());
     registry.add(make_delay_layer());

@@ -69,6 +69,24 @@ error_site key_site(const layer_context& ctx, std::string_view name) {
     return site;
 }
 
+std::vector<double> optional_array(const layer_context& ctx, std::string_view name, const std::vector<std::int64_t>& shape) {
+    std::size_t size = 1;
+    for (const std::int64_t d : shape) size *= static_cast<std::size_t>(d);
+    if (ctx.array(name) == nullptr) return std::vector<double>(size, 0.0);
+    return require_shape(ctx, name, shape).values;
+}
+
+void require_finite(const layer_context& ctx, std::initializer_list<const std::vector<double>*> arrays) {
+    for (const auto* values : arrays) {
+        for (const double v : *values) {
+            if (!std::isfinite(v)) {
+                throw config_error(fmt::format("layer '{}': an array holds {}; every value must be finite", ctx.name, v),
+                                   ctx.site);
+            }
+        }
+    }
+}
+
 const tensor& require_shape(const layer_context& ctx, std::string_view name, const std::vector<std::int64_t>& shape) {
     const tensor* t = ctx.array(name);
     const error_site site = key_site(ctx, name);

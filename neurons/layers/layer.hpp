@@ -8,6 +8,7 @@
 // NeuroBench counts them. Nothing on the hot path looks a name up; a layer runs once per step,
 // never once per event through a virtual call.
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <span>
@@ -177,6 +178,10 @@ error_site key_site(const layer_context& ctx, std::string_view name);
 // Helpers for kinds: the array `name` with exactly `shape` (config_error naming the layer,
 // the array, the expected and the given shape), or a whole-number parameter.
 const tensor& require_shape(const layer_context& ctx, std::string_view name, const std::vector<std::int64_t>& shape);
+// The values of an optional array `name` that must have `shape` when given; zeros when not.
+std::vector<double> optional_array(const layer_context& ctx, std::string_view name, const std::vector<std::int64_t>& shape);
+// Refuses a non-finite value in any of `arrays` (config_error naming the layer).
+void require_finite(const layer_context& ctx, std::initializer_list<const std::vector<double>*> arrays);
 std::uint32_t whole(const validated_params& params, const std::string& name, const layer_context& ctx);
 // The array `name` as a matrix [rows, the input's size] (a linear map of the flat input; rows
 // any number >= 1), naming `rows_word` ("out_features", "hidden") in its error.

@@ -30,14 +30,6 @@ struct lmu_setup {
     lmu_activation f = lmu_activation::tanh;
 };
 
-// A matrix [rows, cols] row-major as given, or zeros.
-std::vector<double> optional_array(const layer_context& ctx, std::string_view name, std::vector<std::int64_t> shape) {
-    std::size_t size = 1;
-    for (const std::int64_t d : shape) size *= static_cast<std::size_t>(d);
-    if (ctx.array(name) == nullptr) return std::vector<double>(size, 0.0);
-    return require_shape(ctx, name, shape).values;
-}
-
 class lmu_op final : public layer_op {
 public:
     explicit lmu_op(lmu_setup s) : s_(std::move(s)), m_(s_.order, 0.0), h_(s_.hidden, 0.0), m_next_(s_.order), pre_(s_.hidden) {
@@ -180,15 +172,7 @@ private:
         s.w_h = optional_array(ctx, "hidden_kernel", {hidden, hidden});
         s.w_m = optional_array(ctx, "memory_kernel", {hidden, order});
         s.bias = optional_array(ctx, "bias", {hidden});
-        for (const auto* values : {&s.w_x, &s.e_x, &s.e_h, &s.e_m, &s.w_h, &s.w_m, &s.bias}) {
-            for (const double v : *values) {
-                if (!std::isfinite(v)) {
-                    throw config_error(fmt::format("layer '{}': an array holds {}; every value must be finite",
-                                                   ctx.name, v),
-                                       ctx.site);
-                }
-            }
-        }
+        require_finite(ctx, {&s.w_x, &s.e_x, &s.e_h, &s.e_m, &s.w_h, &s.w_m, &s.bias});
         s.memory = zero_order_hold(lmu_continuous(s.order, theta), 1.0);
         return s;
     }

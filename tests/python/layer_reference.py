@@ -164,3 +164,20 @@ def lmu_steps(x_steps, order, theta, e_x, e_h, e_m, w_x, w_h, w_m, bias, f=np.ta
         h = f(w_x @ x + w_h @ h + w_m @ m + bias)
         out.append(h)
     return np.array(out)
+
+
+def egru_steps(x_steps, w, u, b, threshold, reset="output"):
+    """Subramoney et al. 2023's EGRU cell (cuDNN form: r after U_z); w, u, b: dicts by gate."""
+    sigmoid = lambda a: 1.0 / (1.0 + np.exp(-a))  # noqa: E731
+    c = np.zeros(len(threshold))
+    y = np.zeros(len(threshold))
+    out = []
+    for x in x_steps:
+        gate_u = sigmoid(w["update"] @ x + u["update"] @ y + b["update"])
+        gate_r = sigmoid(w["reset"] @ x + u["reset"] @ y + b["reset"])
+        z = np.tanh(w["candidate"] @ x + gate_r * (u["candidate"] @ y) + b["candidate"])
+        subtract = y if reset == "output" else np.where(y != 0, threshold, 0.0)
+        c = gate_u * z + (1 - gate_u) * c - subtract
+        y = np.where(c > threshold, c, 0.0)
+        out.append(y)
+    return np.array(out)

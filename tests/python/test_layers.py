@@ -451,6 +451,38 @@ def test_an_lmu_cell_steps_as_voelkers_equations():
     np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.parametrize("reset", ["output", "threshold"])
+def test_an_egru_cell_steps_as_subramoney_et_al(reset):
+    """egru (8 units, 4 inputs) over 2 samples of 15 steps, every array given, against numpy;
+    the units emit in some steps and not others (activity sparsity), and the operations are
+    the input events' and the emitted events' column weights."""
+    rng = np.random.default_rng(5)
+    n_in, hidden, steps = 4, 8, 15
+    w = {g: rng.normal(size=(hidden, n_in)) for g in ("update", "reset", "candidate")}
+    u = {g: rng.normal(size=(hidden, hidden)) * (rng.random((hidden, hidden)) < 0.5) for g in ("update", "reset", "candidate")}
+    b = {g: rng.normal(size=hidden) * 0.2 for g in ("update", "reset", "candidate")}
+    threshold = rng.uniform(0.05, 0.3, size=hidden)
+    x = rng.normal(size=(2 * steps, n_in)) * (rng.random((2 * steps, n_in)) < 0.5)
+    arrays = {f"w_{g}": w[g] for g in w} | {f"u_{g}": u[g] for g in u} | {f"b_{g}": b[g] for g in b}
+    net = fluxon.Network(dt="1 ms", duration=None)
+    net.layer("x", "input", data=x, steps_per_sample=steps)
+    net.layer("egru", "egru", input="x", threshold=threshold, reset=reset, record=True, **arrays)
+    r = net.build().run()
+    got = outputs_per_step(r, "egru", hidden, 2 * steps)
+    expected = np.concatenate([ref.egru_steps(x[k * steps:(k + 1) * steps], w, u, b, threshold, reset)
+                               for k in range(2)])
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-14)
+    active = (expected != 0).sum(axis=1)
+    assert 0 < active.sum() < expected.size  # some units emit, not all
+    # Operations: each input event meets its column of the three W; each event of y[t-1]
+    # (within a sample) its column of the three U.
+    col_w = sum((w[g] != 0).sum(axis=0) for g in w)
+    col_u = sum((u[g] != 0).sum(axis=0) for g in u)
+    ops = sum(col_w[x[t] != 0].sum() for t in range(2 * steps))
+    ops += sum(col_u[expected[t - 1] != 0].sum() for t in range(2 * steps) if t % steps != 0)
+    assert r.layers["stats"]["effective_macs"] * 2 == ops  # the statistics are per sample
+
+
 def test_the_papers_45nm_energy_convention_is_4_6_pj_per_mac_and_0_9_pj_per_ac():
     net = fluxon.Network(dt="1 ms", duration="2 ms")
     net.layer("x", "input", data=np.array([[3.0, 0, 1], [1, 1, 0]]))
