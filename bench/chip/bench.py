@@ -94,8 +94,7 @@ def fluxon_run(fluxon, config):
         with h5py.File(out_file, "r") as f:
             c = f["counters"]
             chip = f["devices/chip"]
-            stats = {k: v[()] for k, v in chip["stats"].items()} if isinstance(chip["stats"], h5py.Group) else {}
-            stats.update({k: v for k, v in chip["stats"].attrs.items()})
+            stats = dict(chip["stats"].attrs.items())  # the device-level statistics by name
             ledger = f["ledger"]
             columns = {k: ledger[k][()] for k in ("component", "action", "count", "energy")}
             parts = energy_categories.fluxon_parts(
@@ -178,10 +177,16 @@ def prepare_cuba(args, tmp, fluxon_module):
         s = sim.synapses(name)
         synapses[name] = (p["pre"], p["post"], p["receptor"], s["pre"], s["post"], s["weight"])
     sim.run()
+    # The probe samples v after the first step; no input has arrived and nothing has spiked
+    # by then, so one step of the leak, inverted, gives the initial value.
+    leak = np.exp(-dt / workloads.LIF["tau_m"])
+    v_rest = workloads.LIF["v_rest"]
     initial = {}
     for pop in ("exc", "inh"):
         t, ids, v = sim.probe(pop, "v")
-        initial[pop] = np.asarray(v[0])[np.argsort(ids)]
+        if len(t) != 1 or abs(t[0] - dt) > 1e-12:
+            sys.exit(f"bench: expected one probe sample at t = dt, got {t}")
+        initial[pop] = v_rest + (np.asarray(v[0])[np.argsort(ids)] - v_rest) / leak
     populations = {name: info["size"] for name, info in sorted(sim.populations.items())}
     network = tmp / "cuba_sanafe.yaml"
     workloads.write_cuba_sanafe(network, dt, populations, synapses, initial, mapping)
@@ -191,11 +196,13 @@ def prepare_cuba(args, tmp, fluxon_module):
                 cores=len(set(m[3] for m in mapping)))
 
 
-def prepare_dvs(args, tmp, src):
+def prepare_dvs(args, tmp, src, fluxon_module):
     network = src / "snn" / "dvs.yaml"
     if not network.is_file():
         sys.exit(f"bench: SANA-FE's DVS example {network} is missing")
-    text, n_syn = workloads.dvs_config(network, tmp, args.dvs_steps)
+    preset = tmp / "loihi_unlimited_synapses.toml"
+    preset.write_text(workloads.unlimited_synapse_memory(fluxon_module.chip_presets()["loihi"]["text"]))
+    text, n_syn = workloads.dvs_config(network, tmp, args.dvs_steps, preset=preset.name)
     config = tmp / "dvs.toml"
     config.write_text(text)
     return dict(name="dvs (SANA-FE)", config=config, network=network, steps=args.dvs_steps, synapses=n_syn)
@@ -247,7 +254,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = pathlib.Path(tmp_name)
         for workload in args.workloads:
-            w = prepare_cuba(args, tmp, fluxon_module) if workload == "cuba" else prepare_dvs(args, tmp, src)
+            w = prepare_cuba(args, tmp, fluxon_module) if workload == "cuba" else prepare_dvs(args, tmp, src, fluxon_module)
             runs = {"fluxon": [], "sanafe": []}
             for _ in range(args.repeat):
                 runs["fluxon"].append(run_isolated(fluxon_run, str(fluxon_cli), str(w["config"])))
