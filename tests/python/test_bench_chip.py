@@ -136,14 +136,15 @@ wall_time:
   neuron_processing: 0.010000
   message_processing: 0.020000
   scheduler: 0.003000
-  setup: 0.000500
+  setup: 9223343823641.609375
   energy: 0.001500
 """
 
 
 def test_run_summary_parser():
     fig = sanafe_run.summary_figures(sanafe_run.parse_summary(SUMMARY))
-    assert fig["sim_wall"] == pytest.approx(0.035)
+    # SANA-FE's `setup` entry is garbage at 8951ab0 (an unset time point) and is left out.
+    assert fig["sim_wall"] == pytest.approx(0.0345)
     assert (fig["steps"], fig["synaptic_events"], fig["spikes"], fig["messages"]) == (100, 1234, 7, 56)
     assert fig["energy"] == 7.678e-08 and fig["energy_parts"]["synapse"] == 4.1444e-08
     assert fig["hardware_time"] == 1.25e-4
