@@ -19,8 +19,8 @@ Workloads (bench/chip/workloads.py):
 For each it runs both simulators `--repeat` times, interleaved, each run in its own process,
 one thread each, and prints the median run (by simulation loop time) with the range:
 synaptic events per second of the loop, set-up time, peak memory, the energy each model
-reports (total and per synaptic event), and the ratios fluxon / SANA-FE; then where each
-model's energy goes.
+reports (total and per synaptic event), the modelled chip's time for the run, and the ratios
+fluxon / SANA-FE; then where each model's energy goes.
 
 Definitions. "sim" is the simulation loop as each simulator times it (fluxon: /counters/
 wall_time of the run file; SANA-FE: the sum of the wall_time entries of its run summary).
@@ -142,8 +142,8 @@ def si(value, unit):
         return f"0 {unit}"
     for factor, prefix in ((1, ""), (1e-3, "m"), (1e-6, "u"), (1e-9, "n"), (1e-12, "p"), (1e-15, "f")):
         if abs(value) >= factor:
-            return f"{value / factor:.3g} {prefix}{unit}"
-    return f"{value:.3g} {unit}"
+            return f"{value / factor:.4g} {prefix}{unit}"
+    return f"{value:.4g} {unit}"
 
 
 def sanafe_source(args):
@@ -273,7 +273,8 @@ def main():
                              f"{r['startup']:.2f}", f"{starts[0]:.2f}-{starts[-1]:.2f}",
                              f"{r['synaptic_events']:,}", f"{r['synaptic_events'] / r['sim_wall']:.3g}",
                              f"{r['peak_rss'] / 2**20:.0f}", f"{r['spikes']:,}", f"{r['messages']:,}",
-                             si(r["energy"], "J"), si(r["energy"] / max(r["synaptic_events"], 1), "J")])
+                             si(r["energy"], "J"), si(r["energy"] / max(r["synaptic_events"], 1), "J"),
+                             si(r["hardware_time"], "s")])
                 energy_rows.append([w["name"], key] + [si(r["energy_parts"].get(c, 0.0), "J")
                                                         for c in energy_categories.CATEGORIES] + [si(r["energy"], "J")])
             eps = lambda r: r["synaptic_events"] / r["sim_wall"]
@@ -290,7 +291,8 @@ def main():
     print(f"medians of {args.repeat} interleaved runs each, one thread each (ranges: fastest-slowest); "
           f"SANA-FE timing model '{args.sanafe_timing}'")
     print(table(rows, ["workload", "simulator", "sim s", "sim s range", "set-up s", "set-up range",
-                       "syn. events", "events/s", "peak MiB", "spikes", "messages", "energy", "per event"]))
+                       "syn. events", "events/s", "peak MiB", "spikes", "messages", "energy", "per event",
+                       "chip time"]))
     print()
     print("energy by category (the median run's)")
     print(table(energy_rows, ["workload", "model"] + list(energy_categories.CATEGORIES) + ["total"]))
