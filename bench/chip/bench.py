@@ -74,6 +74,9 @@ def run_isolated(fn, *args):
             code = 0
         except SystemExit as e:
             print(e, file=sys.stderr)
+        except Exception:  # noqa: BLE001 - the child must report whatever stopped it, then exit
+            import traceback
+            traceback.print_exc()
         finally:
             os._exit(code)
     os.close(write)

@@ -158,13 +158,13 @@ def dvs_config(sanafe_file, out_dir, steps, preset="loihi", dt=1e-3, hardware=Tr
                  f"params = {{ v_th = \"{float(v_th):g} mV\", v_reset = \"{float(v_reset):g} mV\", "
                  f"c_m = \"{c_m * 1e12:g} pF\" }}\n\n")
         biases = np.asarray(g.values("bias", 0.0), dtype=np.float64)
-        for value in sorted(set(biases[biases != 0].tolist())):
+        for k, value in enumerate(sorted(set(biases[biases != 0].tolist()))):
             ids = np.flatnonzero(biases == value)
-            ids_file = out_dir / f"bias_{name}_{len(text)}.npy"
+            ids_file = out_dir / f"bias_{name}_{k}.npy"
             np.save(ids_file, ids.astype(np.int64))
-            amplitude = value * 1e-3 * c_m / dt
-            text += (f"[currents.bias_{name}_{int(round(value * 1000))}]\ntarget = \"{_name(name)}\"\n"
-                     f"ids = {{ file = \"{ids_file.name}\" }}\namplitude = \"{amplitude * 1e12:.17g} pA\"\n\n")
+            amplitude_pa = value * (c_m * 1e12) / (dt * 1e3)  # mV · pF / ms = pA
+            text += (f"[currents.bias_{name}_{k}]\ntarget = \"{_name(name)}\"\n"
+                     f"ids = {{ file = \"{ids_file.name}\" }}\namplitude = \"{amplitude_pa:.17g} pA\"\n\n")
     synapses = 0
     for k, e in enumerate(edges):
         stem = out_dir / f"edges{k}"

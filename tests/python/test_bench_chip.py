@@ -228,3 +228,76 @@ def test_bench_without_sanafe_says_what_it_needs(tmp_path):
     done = subprocess.run([sys.executable, str(BENCH / "bench.py"), "--sanafe", str(tmp_path)],
                           capture_output=True, text=True, env=env)
     assert done.returncode == 2 and f"no SANA-FE simulator at {tmp_path}/sim" in done.stderr
+
+
+def test_dvs_config_expresses_a_sanafe_network_as_if_populations(tmp_path):
+    (tmp_path / "net.yaml").write_text("""network:
+  name: small
+  groups:
+    - name: 0
+      attributes: {soma_hw_name: loihi_lif, threshold: 5, reset: 0, leak_decay: 0.99975585937}
+      neurons:
+        - {0: {bias: 0}}
+        - {1: {bias: 6}}
+        - {2: {bias: 2.5}}
+        - {3: {bias: 6}}
+    - name: 1
+      attributes: {threshold: 7, reset: 0}
+      neurons:
+        - 0..0: {}
+  edges:
+  - 0 -> 1:
+      type: conv2d
+      input_width: 2
+      input_height: 2
+      input_channels: 1
+      kernel_width: 2
+      kernel_height: 2
+      kernel_count: 1
+      stride_width: 1
+      stride_height: 1
+      weight: [1, -2, 3, -4]
+mappings:
+- {'0.0': {core: '0.0'}}
+""")
+    text, n = workloads.dvs_config(tmp_path / "net.yaml", tmp_path, 20, preset="p.toml")
+    assert n == 4
+    assert '[populations.g0]\nsize = 4\nmodel = "if"\nparams = { v_th = "5 mV", v_reset = "0 mV", c_m = "1 pF" }' in text
+    assert '[populations.g1]\nsize = 1\nmodel = "if"' in text and 'duration = "20 ms"' in text
+    # The biases, 2.5 and 6 units a step, as currents of bias·c_m/dt on their neurons.
+    assert np.load(tmp_path / "bias_0_0.npy").tolist() == [2]
+    assert np.load(tmp_path / "bias_0_1.npy").tolist() == [1, 3]
+    assert 'amplitude = "2.5 pA"' in text and 'amplitude = "6 pA"' in text
+    assert np.load(tmp_path / "edges0_pre.npy").tolist() == [0, 1, 2, 3]
+    assert np.load(tmp_path / "edges0_post.npy").tolist() == [0, 0, 0, 0]
+    np.testing.assert_allclose(np.load(tmp_path / "edges0_w.npy"), [1e-3, -2e-3, 3e-3, -4e-3])
+    assert 'preset = "p.toml"' in text
+
+
+def test_unlimited_synapse_memory_keeps_the_costs():
+    preset = ('name = "loihi"\n[capacity]\nneurons_per_core = { value = 1024, source = "a" }\n'
+              'synapses_per_core = { value = 58254, source = "b" }\nfan_in_per_core = { value = 4096, source = "c" }\n'
+              '[actions]\nsynapse_op = { energy = "23.6 pJ", latency = "3.5 ns", source = "d" }\n')
+    out = workloads.unlimited_synapse_memory(preset)
+    assert 'name = "loihi_unlimited_synapses"' in out
+    assert "synapses_per_core = { value = 0, source = " in out and "fan_in_per_core = { value = 0, source = " in out
+    assert 'neurons_per_core = { value = 1024, source = "a" }' in out and 'energy = "23.6 pJ"' in out
+    with pytest.raises(ValueError, match="were not found"):
+        workloads.unlimited_synapse_memory('name = "x"\n')
+
+
+def test_cuba_export_writes_the_converted_network(tmp_path):
+    dt = 1e-4
+    attrs, factor = workloads.cuba_to_loihi_lif(dt)
+    synapses = {"exc_inh": ("exc", "inh", "exc", np.array([0, 1]), np.array([0, 0]), np.array([1.6e-3, 1.6e-3])),
+                "inh_exc": ("inh", "exc", "inh", np.array([0]), np.array([1]), np.array([-9e-3]))}
+    initial = {"exc": np.array([-0.06, -0.055]), "inh": np.array([-0.05])}
+    mapping = [("exc", 0, 1, "0.0"), ("inh", 0, 0, "0.1")]
+    workloads.write_cuba_sanafe(tmp_path / "c.yaml", dt, {"exc": 2, "inh": 1}, synapses, initial, mapping)
+    g, e, m = sanafe_network.read(tmp_path / "c.yaml")
+    assert g["exc"].values("potential") == pytest.approx([0.0, 5000.0])
+    assert g["inh"].defaults["leak_decay"] == attrs["leak_decay"] and g["inh"].defaults["refractory_delay"] == 51
+    assert g["exc"].defaults["synapse_hw_name"] == "loihi_sparse_synapse"
+    assert e[0].weights.tolist() == pytest.approx([1.6e-3 * factor["exc"]] * 2)
+    assert e[1].weights.tolist() == pytest.approx([-9e-3 * factor["inh"]])
+    assert m["inh"].tolist() == ["0.1"]
