@@ -23,7 +23,8 @@ reports (total and per synaptic event), the modelled chip's time for the run, an
 fluxon / SANA-FE; then where each model's energy goes.
 
 Definitions. "sim" is the simulation loop as each simulator times it (fluxon: /counters/
-wall_time of the run file; SANA-FE: the sum of the wall_time entries of its run summary).
+wall_time of the run file; SANA-FE: the sum of the wall_time entries of its run summary but
+`setup`, which SANA-FE 8951ab0 mismeasures, see sanafe_run.py).
 "set-up" is the process's wall time minus the loop: reading the description, building and
 mapping the network, and writing results. Synaptic events are those the chip model processed
 (fluxon: the chip's synaptic_events; SANA-FE: total_spikes, its synapse-unit count). Peak
