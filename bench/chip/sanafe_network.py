@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 
-from yaml_subset import load as load_yaml
+import yaml
 
 
 class NetworkFileError(ValueError):
@@ -133,8 +133,12 @@ def _edge_blocks(name, value, groups, source):
 def read(path):
     """(groups by name in file order, edge blocks merged per (pre, post) in file order, mapping)
     where mapping maps a group name to an int array of core addresses 'tile.core' per neuron."""
-    doc = load_yaml(path)
     source = str(path)
+    try:
+        with open(path) as f:
+            doc = yaml.safe_load(f)
+    except yaml.YAMLError as e:
+        raise NetworkFileError(f"{source}: not YAML SANA-FE reads: {e}") from None
     if not isinstance(doc, dict) or "network" not in doc:
         raise NetworkFileError(f"{source}: no 'network' section")
     net = doc["network"]

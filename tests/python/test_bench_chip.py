@@ -16,51 +16,6 @@ import energy_categories  # noqa: E402
 import sanafe_network  # noqa: E402
 import sanafe_run  # noqa: E402
 import workloads  # noqa: E402
-import yaml_subset  # noqa: E402
-
-
-def test_yaml_subset_reads_block_and_flow_styles():
-    text = """
-# a comment
-network:
-  name: demo   # trailing comment
-  groups:
-    - name: in
-      attributes: [log_spikes: true, threshold: 1.0]
-      neurons:
-        - 0..2: [soma: {threshold: 2}, bias: -0.5]
-        - 3
-    - name: 5
-      attributes: {soma_hw_name: loihi_lif, reset: 0, leak_decay: 0.99975585937,
-        threshold: 420}
-  edges:
-  - in -> 5:
-      type: dense
-      weight: [1, -2,
-        3.5e-1, 4]
-mappings:
-- {'5.0': {core: '0.0'}}
-- in.0..3: [core: 1.2]
-"""
-    doc = yaml_subset.loads(text)
-    groups = doc["network"]["groups"]
-    assert doc["network"]["name"] == "demo"
-    assert groups[0]["attributes"] == [{"log_spikes": True}, {"threshold": 1.0}]
-    assert groups[0]["neurons"] == [{"0..2": [{"soma": {"threshold": 2}}, {"bias": -0.5}]}, 3]
-    assert groups[1]["name"] == 5
-    assert groups[1]["attributes"] == {"soma_hw_name": "loihi_lif", "reset": 0,
-                                       "leak_decay": 0.99975585937, "threshold": 420}
-    assert doc["network"]["edges"] == [{"in -> 5": {"type": "dense", "weight": [1, -2, 0.35, 4]}}]
-    assert doc["mappings"] == [{"5.0": {"core": "0.0"}}, {"in.0..3": [{"core": 1.2}]}]
-
-
-def test_yaml_subset_refuses_what_it_does_not_read():
-    with pytest.raises(yaml_subset.YamlError, match=r"<text>:2: a flow collection"):
-        yaml_subset.loads("a: 1\nb: [1, 2,\n  3\n")
-    with pytest.raises(yaml_subset.YamlError, match=r":1: YAML beyond the subset"):
-        yaml_subset.loads("a: &anchor 1\n")
-    with pytest.raises(yaml_subset.YamlError, match=r":2: key 'a' given twice"):
-        yaml_subset.loads("a: 1\na: 2\n")
 
 
 def sanafe_conv2d_loops(w_in, h_in, c_in, kw, kh, kc, sw, sh, weights):
