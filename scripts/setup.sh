@@ -11,7 +11,7 @@ packages=(
   pybind11-dev python3-dev python3-numpy python3-h5py python3-matplotlib python3-pytest python3-tqdm
 )
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(python3-brian python3-venv python3-pip python3-setuptools python3-wheel)
+  packages+=(python3-brian python3-venv python3-pip python3-setuptools python3-wheel python3-yaml)
 fi
 
 missing=()
