@@ -55,7 +55,7 @@ struct probe_stream {
     double interval = 0;  // s
 };
 
-// A projection's synapses as built ([record] weights): one entry per synapse, in the
+// A projection's synapses as the run uses them ([record] weights; on a chip, rounded): one entry per synapse, in the
 // projection's order; weights in SI (`weight_unit`: "V" or "A", as the receptor takes them).
 struct weight_record {
     std::string projection, pre, post, receptor, weight_unit;

@@ -104,7 +104,7 @@ struct layer_record_spec {
     error_site site;
 };
 
-// A projection whose synapses (pre, post, weight, delay) the run file holds, as built.
+// A projection whose synapses (pre, post, weight, delay) the run file holds, as the run uses them.
 struct weight_record_spec {
     std::string projection;
     error_site site;

@@ -10,8 +10,9 @@
 namespace fluxon::cli {
 
 std::string presets_description() {
+    const device_registry registry = builtin_families();
     std::vector<std::string> families;
-    for (const device_family* f : builtin_families().all()) {
+    for (const device_family* f : registry.all()) {
         families.push_back(fmt::format("{} ([{}])", f->name(), f->section()));
     }
     return fmt::format("List the presets of every device family, or print one. Families: {}", fmt::join(families, ", "));

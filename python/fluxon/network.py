@@ -204,7 +204,8 @@ class Network:
 
     def record_weights(self, *projections):
         """Write the synapses of these projections (every projection without a name) into the
-        run file as built: /weights/<projection>/pre, post, weight (SI) and delay (s), as
+        run file as the run uses them (on a chip, rounded to its fixed point):
+        /weights/<projection>/pre, post, weight (SI) and delay (s), as
         `[record] weights` does (docs/run_file.md)."""
         for name in projections:
             if not isinstance(name, str):

@@ -178,7 +178,7 @@ TEST_CASE("a point that cannot run fails before any point runs, naming the point
 
 TEST_CASE("each point's rates equal those of a single run with its values, bit for bit") {
     const model_registry models = builtin_models();
-    const std::vector<sweep_axis> axes{parse_axis("projections.drive.weight=1.5 mV,3 mV"),
+    const std::vector<sweep_axis> axes{parse_axis("projections.drive.weight=3 mV,4 mV"),
                                        parse_axis("projections.recurrent.weight=0.5 mV,1.5 mV")};
     const sweep_request request = request_for(axes, {{"projections.drive.weight", "projections.recurrent.weight"}});
     const std::vector<sweep_point> points = prepare_sweep(request, models, builtin_families());
@@ -188,12 +188,12 @@ TEST_CASE("each point's rates equal those of a single run with its values, bit f
     const std::vector<sweep_point_result> results = run_sweep(points, options, models);
     const sweep_table table = tabulate_sweep(axes, points, results);
     const std::vector<double>& rate = reals(table.metrics, "rate/exc");
-    CHECK(rate[0] == single_run_rate({"projections.drive.weight=1.5 mV", "projections.recurrent.weight=0.5 mV"}, "exc"));
-    CHECK(rate[1] == single_run_rate({"projections.drive.weight=3 mV", "projections.recurrent.weight=1.5 mV"}, "exc"));
+    CHECK(rate[0] == single_run_rate({"projections.drive.weight=3 mV", "projections.recurrent.weight=0.5 mV"}, "exc"));
+    CHECK(rate[1] == single_run_rate({"projections.drive.weight=4 mV", "projections.recurrent.weight=1.5 mV"}, "exc"));
     CHECK(rate[1] > rate[0]);
     CHECK(rate[0] > 0);
     CHECK(reals(table.metrics, "rate/noise")[0] == doctest::Approx(40).epsilon(0.15));
-    CHECK(reals(table.parameters, "projections.drive.weight") == std::vector<double>{1.5e-3, 3e-3});
+    CHECK(reals(table.parameters, "projections.drive.weight") == std::vector<double>{3e-3, 4e-3});
     CHECK(table.parameters.find("projections.drive.weight")->unit == "V");
     CHECK(std::get<std::vector<std::int64_t>>(table.metrics.find("synaptic_events")->values)[0] > 0);
     CHECK(table.metrics.find("energy") == nullptr);  // no device, no energy column
