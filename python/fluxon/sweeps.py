@@ -105,6 +105,8 @@ def sweep(source, parameters, link=(), directory=None, jobs=None, threads=None, 
         if not texts:
             raise ValueError(f"{key}: no values to sweep")
         axes.append((key, texts))
+    if isinstance(link, str):
+        link = [k.strip() for k in link.split(",")]  # "a,b", as --link takes it
     if link and all(isinstance(k, str) for k in link):
         link = [link]  # one group given flat: ("a", "b")
     links = [[str(k) for k in group] for group in link]

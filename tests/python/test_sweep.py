@@ -81,6 +81,9 @@ def test_linked_keys_give_n_points_not_n_squared(config):
     assert table["run.seed"].tolist() == [1, 2, 1, 2, 1, 2] and table.units["run.seed"] == "1"
     rate = single_rate(config, [f"{DRIVE}=4 mV", "run.seed=1", f"{RECURRENT}=1.5 mV"])
     assert table["rate/exc"][4] == rate > 0
+    as_text = fluxon.sweep(config, {DRIVE: ["3 mV", "4 mV"], RECURRENT: ["1 mV", "1.5 mV"]}, link=f"{DRIVE},{RECURRENT}")
+    assert as_text.points == 2
+    assert as_text["rate/exc"][1] == single_rate(config, [f"{DRIVE}=4 mV", f"{RECURRENT}=1.5 mV"])
     with pytest.raises(fluxon.UserError, match="has 2 values and"):
         fluxon.sweep(config, {DRIVE: ["1 mV", "2 mV", "3 mV"], RECURRENT: ["1 mV", "2 mV"]}, link=[(DRIVE, RECURRENT)])
 
