@@ -479,7 +479,9 @@ def sweep_metrics(sweep, parameter, path, rows=None):
     others = [p for p in sweep.parameters if p != parameter and len({str(row[p]) for row in rows}) > 1]
     groups = {}
     for i, row in enumerate(rows):
-        groups.setdefault(", ".join(f"{p}={row[p]}" for p in others), []).append(i)
+        # the values as typed ("1.2 mV") name a line better than their SI numbers
+        given = sweep.runs[i].get("given", {}) if len(sweep.runs) == len(rows) else {}
+        groups.setdefault(", ".join(f"{p}={given.get(p, row[p])}" for p in others), []).append(i)
 
     n_cols = min(2, len(metrics))
     n_rows = math.ceil(len(metrics) / n_cols)
