@@ -74,6 +74,9 @@ def test_units_say_what_the_numbers_are(run_file):
             assert weights.attrs["pre"] == "exc" and weights.attrs["post"] == "inh"
             assert weights["weight"].attrs["units"] == "V" and weights["delay"].attrs["units"] == "s"
             assert weights["pre"].shape == weights["weight"].shape and weights["weight"].shape[0] > 1000
+            out = subprocess.run([os.environ["FLUXON_CLI"], "inspect", str(path)], capture_output=True, text=True)
+            assert f"exc_inh          {weights['weight'].shape[0]} synapses" in out.stdout, out.stdout
+            assert "not read" not in out.stdout
         if kind == "chip":
             stats = f["devices/chip/stats"].attrs
             assert stats["mesh_width"] * stats["mesh_height"] == stats["tiles"] > 1
