@@ -20,6 +20,7 @@ void register_crossbar(py::module_& m);
 void register_sfq(py::module_& m);
 void register_events(py::module_& m);
 void register_nir(py::module_& m);
+void register_sweep(py::module_& m);
 
 // The experiment a network description (the Python builder's dict, shaped like a config
 // file: docs/python.md), read as that config file would be (io/config.hpp) except that bare

@@ -15,5 +15,6 @@ PYBIND11_MODULE(_core, m) {
     register_sfq(m);
     register_events(m);
     register_nir(m);
+    register_sweep(m);
     m.attr("__version__") = fluxon::version;
 }

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "io/config_schema.hpp"
@@ -61,6 +63,32 @@ net::probe_spec read_probe(const config_node& item) {
     return probe;
 }
 
+constexpr std::string_view weights_expectation = "\"all\" or a list of projection names";
+
+std::vector<net::weight_record_spec> read_weights(const config_node& at,
+                                                  const std::vector<net::projection_spec>& projections) {
+    std::vector<net::weight_record_spec> weights;
+    if (at.node().is_string()) {
+        const std::string word = read_string(at, weights_expectation);
+        if (word != "all") at.fail(fmt::format("expected {}, got string \"{}\"", weights_expectation, word));
+        for (const net::projection_spec& p : projections) weights.push_back({p.name, at.with_owner(p.name).site()});
+        return weights;
+    }
+    for (const config_node& item : at.items(std::string(weights_expectation))) {
+        const std::string name = read_string(item, "a projection name");
+        const bool known = std::any_of(projections.begin(), projections.end(),
+                                       [&](const net::projection_spec& p) { return p.name == name; });
+        if (!known) {
+            std::string names;
+            for (const net::projection_spec& p : projections) names += (names.empty() ? "" : ", ") + p.name;
+            item.fail(fmt::format("no projection '{}' to record the weights of; the projections are: {}", name,
+                                  names.empty() ? "none" : names));
+        }
+        weights.push_back({name, item.with_owner(name).site()});
+    }
+    return weights;
+}
+
 }  // namespace
 
 void read_record(const config_node& record, const std::vector<net::population_spec>& populations,
@@ -76,6 +104,9 @@ void read_record(const config_node& record, const std::vector<net::population_sp
             const std::string name = read_string(item, "a layer name");
             spec.layer_records.push_back({name, item.with_owner(name).site()});
         }
+    }
+    if (const config_node weights = record.child("weights"); weights.present()) {
+        spec.weight_records = read_weights(weights, spec.network.projections);
     }
     if (const config_node probes = record.child("probes"); probes.present()) {
         for (const config_node& item : probes.items("an array of tables [[record.probes]]")) {

@@ -25,7 +25,7 @@ constexpr std::string_view schema_paths[] = {
     "currents.<name>.amplitudes", "currents.<name>.amplitude",
     "record.spikes.[].population", "record.spikes.[].ids",
     "record.probes.[].population", "record.probes.[].variable", "record.probes.[].ids",
-    "record.probes.[].interval", "record.layers",
+    "record.probes.[].interval", "record.layers", "record.weights",
     "layers.<name>.*",
     "nir.file", "nir.integration", "nir.reset", "nir.input", "nir.steps_per_sample"};
 

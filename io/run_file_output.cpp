@@ -1,5 +1,7 @@
 #include "io/run_file_output.hpp"
 
+#include <algorithm>
+
 #include "engine/network_builder.hpp"
 #include "fluxon_version.hpp"
 
@@ -26,6 +28,17 @@ run_layout layout_of(const simulation& sim) {
                             static_cast<double>(p.interval_steps) * net.dt});
     }
     l.devices = sim.describe_devices();
+    for (const net::weight_record_spec& w : spec.weight_records) {
+        const auto p = std::find_if(net.projections.begin(), net.projections.end(),
+                                    [&](const built_projection& b) { return b.name == w.projection; });
+        if (p == net.projections.end()) continue;  // checked when the config was read
+        weight_record r{p->name, p->pre, p->post, p->receptor, "", {}, {}, {}, {}};
+        for (const receptor_def& receptor : net.populations[p->post_index].model->receptors()) {
+            if (receptor.name == p->receptor) r.weight_unit = std::string(si_unit(receptor.weight_dim));
+        }
+        sim.synapses(p->name, r.pre_ids, r.post_ids, r.weights, r.delays);
+        l.weights.push_back(std::move(r));
+    }
     return l;
 }
 

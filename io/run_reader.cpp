@@ -58,7 +58,7 @@ void read_root(const h5::group& root, run_summary& out) {
     out.threads = root.read_attr<std::int32_t>("threads");
     // Groups of other layouts (format 1's family groups) are named, so nobody thinks them empty.
     static constexpr std::string_view read_here[] = {"run", "config", "populations", "projections", "spikes",
-                                                     "probes", "counters", "ledger", "devices", "layers"};
+                                                     "probes", "counters", "ledger", "devices", "layers", "weights"};
     for (const std::string& child : root.children()) {
         if (std::find(std::begin(read_here), std::end(read_here), child) == std::end(read_here)) {
             out.unread_groups.push_back(child);
@@ -112,6 +112,14 @@ void read_spikes(const h5::group& root, run_summary& out) {
         s.mean_rate_hz = rate_hz(s.n_spikes, s.recorded_neurons, out.time_reached);
         s.graded = g.has("values");
         out.spikes.push_back(std::move(s));
+    }
+}
+
+void read_weights(const h5::group& root, run_summary& out) {
+    if (!root.has_group("weights")) return;
+    const h5::group group = root.open_group("weights");
+    for (const std::string& projection : group.children()) {
+        out.weights.emplace_back(projection, group.open_group(projection).open_dataset("weight").size());
     }
 }
 
@@ -320,6 +328,9 @@ void format_recordings(const run_summary& s, std::string& out) {
     for (const auto& p : s.probes)
         out += fmt::format("  {:<16} {} samples x {} neurons  [{}]  every {:g} s\n", p.population + "/" + p.variable,
                            p.n_samples, p.n_neurons, p.units, p.interval);
+    if (s.weights.empty()) return;
+    out += "weights:\n";
+    for (const auto& [projection, synapses] : s.weights) out += fmt::format("  {:<16} {} synapses\n", projection, synapses);
 }
 
 void format_counters(const run_summary& s, std::string& out) {
@@ -474,6 +485,7 @@ run_summary read_run_summary(const std::string& path) {
     read_projections(root, out);
     read_spikes(root, out);
     read_probes(root, out);
+    read_weights(root, out);
     read_counters(root, out);
     read_ledger(root, out);
     read_devices(root, out);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/base/device_report.hpp"
@@ -94,6 +95,8 @@ struct run_summary {
     std::vector<projection_summary> projections;
     std::vector<spike_summary> spikes;
     std::vector<probe_summary> probes;
+    // Projections whose synapses the file holds (/weights), with their number of synapses.
+    std::vector<std::pair<std::string, std::uint64_t>> weights;
     std::optional<counters_summary> counters;  // absent when the run never finished
     std::optional<ledger_summary> ledger;      // absent when the file has no /ledger
     std::vector<device_summary> devices;           // in the order the run created them; none in version 1

@@ -16,6 +16,7 @@
 
 #include "engine/base/errors.hpp"
 #include "io/hdf5.hpp"
+#include "io/run_file_units.hpp"
 
 namespace fluxon::io {
 
@@ -285,6 +286,7 @@ struct run_writer::impl {
         write_run_group(root);
         try {
             write_layout(root, layout);
+            annotate_units(root);
             file.flush();
         } catch (const error& e) {
             mark_failed(std::string("could not create the run file: ") + e.detail());
@@ -319,6 +321,22 @@ struct run_writer::impl {
         create_probes(root, layout.probes);
         create_ledger(root);
         create_devices(root, layout.devices);
+        write_weights(root, layout.weights);
+    }
+
+    static void write_weights(const h5::group& root, const std::vector<weight_record>& records) {
+        if (records.empty()) return;
+        const h5::group weights = root.create_group("weights");
+        for (const weight_record& w : records) {
+            const h5::group g = weights.create_group(w.projection);
+            g.write_attr("pre", w.pre);
+            g.write_attr("post", w.post);
+            g.write_attr("receptor", w.receptor);
+            g.write_vector<std::uint32_t>("pre", w.pre_ids).write_attr("units", "1");
+            g.write_vector<std::uint32_t>("post", w.post_ids).write_attr("units", "1");
+            g.write_vector<double>("weight", w.weights).write_attr("units", w.weight_unit);
+            g.write_vector<double>("delay", w.delays).write_attr("units", "s");
+        }
     }
 
     static void write_config(const h5::group& root, const run_metadata& meta) {
@@ -494,6 +512,7 @@ struct run_writer::impl {
     void flush() {
         h5::silence_errors();
         write_pending();
+        annotate_units(file.root());
         file.flush();
         last_flush = clock::now();
     }
@@ -623,6 +642,7 @@ void run_writer::finish(const run_counters& counters, const std::string& status,
     impl_->status.write_string(status);
     impl_->message.write_string(message);
     impl_->finished = true;
+    annotate_units(impl_->file.root());
     impl_->close_file();
 }
 

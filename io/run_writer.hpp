@@ -55,6 +55,14 @@ struct probe_stream {
     double interval = 0;  // s
 };
 
+// A projection's synapses as the run uses them ([record] weights; on a chip, rounded): one entry per synapse, in the
+// projection's order; weights in SI (`weight_unit`: "V" or "A", as the receptor takes them).
+struct weight_record {
+    std::string projection, pre, post, receptor, weight_unit;
+    std::vector<std::uint32_t> pre_ids, post_ids;
+    std::vector<double> weights, delays;  // SI, s
+};
+
 struct run_counters {
     std::int64_t steps = 0, spikes = 0, synaptic_events = 0, events = 0;
     double wall_time = 0, build_time = 0;
@@ -72,6 +80,7 @@ struct run_layout {
     // What each attached device knows when the run starts (settings, preset, mapping tables),
     // written under /devices/<instance> with status "running"; finish_device adds the rest.
     std::vector<device_report> devices;
+    std::vector<weight_record> weights;  // under /weights/<projection>
 };
 
 // Refuses to replace an existing file at `path` unless `overwrite`: throws io_error naming the

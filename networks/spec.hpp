@@ -104,6 +104,12 @@ struct layer_record_spec {
     error_site site;
 };
 
+// A projection whose synapses (pre, post, weight, delay) the run file holds, as the run uses them.
+struct weight_record_spec {
+    std::string projection;
+    error_site site;
+};
+
 struct probe_spec {
     std::string population, variable;
     std::vector<std::int64_t> ids;  // empty: all neurons
@@ -144,6 +150,7 @@ struct experiment_spec {
     std::vector<spike_record_spec> spikes;
     std::vector<probe_spec> probes;
     std::vector<layer_record_spec> layer_records;
+    std::vector<weight_record_spec> weight_records;
     run_spec run;
     // Provenance: the exact text the experiment was read from.
     std::string config_text, config_source = "python", config_format = "json";

@@ -28,11 +28,12 @@ struct run_args {
 
 struct sweep_args {
     std::string config, outdir;
-    std::vector<std::string> axes;  // --set key=v1,v2,...
+    std::vector<std::string> axes;   // --set key=v1,v2,...
+    std::vector<std::string> links;  // --link key1,key2,...: swept keys that step together
     int jobs = 0;                   // 0: cores / threads per run
     int threads = 0;                // 0: as the config says
     bool quiet = false;
-    bool force = false;             // --force: replace an earlier sweep's index and run files
+    bool force = false;             // --force: sweep into a non-empty directory, replacing an earlier sweep
 };
 
 struct dram_args {
@@ -81,5 +82,7 @@ int report_command(const report_args& args);
 // Every model and layer kind, or the one called `name`.
 int models_command(const std::string& name);
 int presets_command(const std::string& name);
+// The help line of `fluxon presets`: every device family with its config section.
+std::string presets_description();
 
 }  // namespace fluxon::cli

@@ -29,18 +29,22 @@ void add_run(CLI::App& app, run_args& args) {
 }
 
 void add_sweep(CLI::App& app, sweep_args& args) {
-    CLI::App* cmd = app.add_subcommand("sweep", "Run the Cartesian grid of --set values, one run file each");
+    CLI::App* cmd = app.add_subcommand("sweep", "Run the grid of --set values (linked keys step together), one run file each");
     cmd->add_option("config", args.config, "Config file (TOML, see docs/config.md)")->required();
     cmd->add_option("--set", args.axes, "A swept key and its values: key=v1,v2,... (repeatable)")
         ->allow_extra_args(false)
         ->required();
-    cmd->add_option("-d,--dir", args.outdir, "Output directory for run_NNNN.h5 and index.json")->required();
+    cmd->add_option("--link", args.links,
+                    "Swept keys that step together instead of spanning a grid: key1,key2,... (repeatable)")
+        ->allow_extra_args(false);
+    cmd->add_option("-d,--dir", args.outdir, "Output directory for run_NNNN.h5, index.json and index.h5")->required();
     cmd->add_option("-j,--jobs", args.jobs, "Runs at once (default: cores / threads per run)")
         ->check(CLI::PositiveNumber);
     cmd->add_option("--threads", args.threads, "Threads per run (overrides run.threads)")
         ->check(CLI::PositiveNumber);
     cmd->add_flag("-q,--quiet", args.quiet, "No per-run progress lines");
-    cmd->add_flag("--force", args.force, "Replace the index and run files of an earlier sweep in the directory");
+    cmd->add_flag("--force", args.force,
+                  "Sweep into a directory that is not empty, removing an earlier sweep's index, run files and report");
 }
 
 void add_dram(CLI::App& app, dram_args& args) {
@@ -113,7 +117,7 @@ int dispatch(int argc, char** argv) {
     app.add_subcommand("models", "List the neuron models and layer kinds with their parameters, or show one")
         ->add_option("name", model_name, "A model or layer kind to show");
     std::string preset_name;
-    app.add_subcommand("presets", "List the presets of every device family, or print one")
+    app.add_subcommand("presets", presets_description())
         ->add_option("name", preset_name, "A preset name or preset file to print");
     try {
         app.parse(argc, argv);

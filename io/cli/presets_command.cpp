@@ -9,6 +9,15 @@
 
 namespace fluxon::cli {
 
+std::string presets_description() {
+    const device_registry registry = builtin_families();
+    std::vector<std::string> families;
+    for (const device_family* f : registry.all()) {
+        families.push_back(fmt::format("{} ([{}])", f->name(), f->section()));
+    }
+    return fmt::format("List the presets of every device family, or print one. Families: {}", fmt::join(families, ", "));
+}
+
 // Without a name: one line per shipped preset, family by family. With a name: its text, which
 // a user copies to start a preset of their own.
 int presets_command(const std::string& name) {

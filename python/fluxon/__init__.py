@@ -5,6 +5,7 @@ try:
     from .network import *  # noqa: F401,F403  (after _core: its Simulation adds progress bars)
     from .dram import dram_trace  # noqa: F401
     from . import nir  # noqa: F401  (NIR graphs: fluxon.nir.run, fluxon.nir.load)
+    from .sweeps import sweep, SweepTable  # noqa: F401  (parameter sweeps, as `fluxon sweep`)
 except ImportError as _e:  # analysis of saved runs works without the extension
     _core_import_error = _e
 from . import analysis  # noqa: E402

@@ -325,23 +325,30 @@ def energy_summary(run_or_path):
 # -- sweeps -------------------------------------------------------------------------------
 
 SWEEP_FORMAT = "fluxon-sweep"
-SWEEP_FORMAT_VERSION = 1
+SWEEP_FORMAT_VERSION = 2
+_SWEEP_FORMAT_VERSIONS = (1, 2)
 
 
 class Sweep:
     """A parameter sweep read from its index.json (see docs/run_file.md, "The sweep index").
 
     Attributes: path (absolute path of the index), config, parameters (swept keys, in
-    order), runs (list of dicts: path = absolute path of the run file, energy = the total
-    energy of the run's devices in J, or None for a run without a device, values = {key: value
-    as given on the command line}, status, message).
+    order), units ({key: unit of its values}: an SI symbol, "1" for plain numbers, "" for
+    text), links (groups of keys that stepped together), runs (list of dicts: path = absolute
+    path of the run file, energy = the total energy of the run's devices in J, or None for a
+    run without a device, values = {key: value}, given = {key: value as given on the command
+    line}, status, message). In format 2 a value is a number in `units` when the key's values
+    are quantities or numbers; in format 1 files (older fluxon) values are as given
+    ("20 ms") and units are empty.
     """
 
-    def __init__(self, path, config, parameters, runs):
+    def __init__(self, path, config, parameters, runs, units=None, links=()):
         self.path = path
         self.config = config
         self.parameters = parameters
         self.runs = runs
+        self.units = dict(units or {})
+        self.links = [list(group) for group in links]
 
     def __len__(self):
         return len(self.runs)
@@ -393,9 +400,9 @@ def load_sweep(index_path):
     if fmt != SWEEP_FORMAT:
         raise RunFileError(f"{path}: key 'format' is {fmt!r}, expected {SWEEP_FORMAT!r}")
     version = _index_key(index, "format_version", "the index", path)
-    if version != SWEEP_FORMAT_VERSION:
+    if version not in _SWEEP_FORMAT_VERSIONS:
         raise RunFileError(f"{path}: key 'format_version' is {version!r}, this fluxon reads "
-                           f"{SWEEP_FORMAT_VERSION}")
+                           f"{' and '.join(map(str, _SWEEP_FORMAT_VERSIONS))}")
     parameters = _index_key(index, "parameters", "the index", path)
     entries = _index_key(index, "runs", "the index", path)
     if not isinstance(parameters, list) or not isinstance(entries, list):
@@ -410,14 +417,17 @@ def load_sweep(index_path):
             raise RunFileError(f"{path}: {where}.file must be a string, got {file!r}")
         for key in parameters:
             _index_key(values, key, f"{where}.values", path)
+        given = entry.get("given", values)
         runs.append({
             "path": os.path.join(directory, file),
             "values": {key: values[key] for key in parameters},
+            "given": {key: str(given.get(key, values[key])) for key in parameters},
             "status": _index_key(entry, "status", where, path),
             "message": entry.get("message", ""),
             "energy": entry.get("energy"),  # J, for runs with a device
         })
-    return Sweep(path, index.get("config", ""), list(parameters), runs)
+    units = index.get("units", {}) if version >= 2 else {}
+    return Sweep(path, index.get("config", ""), list(parameters), runs, units, index.get("links", []))
 
 
 def format_table(rows):

@@ -151,6 +151,7 @@ class Network:
         self.probes = []
         self.layers = {}           # name -> {"kind", "input", settings...}, as [layers.<name>] holds it
         self.recorded_layers = []
+        self.recorded_weights = None  # None: no weights; [] with record_weights(): every projection
         self.device_settings = {}  # family name -> settings, as Network.device() wrote them
         self.nir_section = None    # the [nir] section Network.nir() wrote
 
@@ -203,6 +204,16 @@ class Network:
             entry["delay"] = delay
         self.projections[name] = entry
         return entry
+
+    def record_weights(self, *projections):
+        """Write the synapses of these projections (every projection without a name) into the
+        run file as the run uses them (on a chip, rounded to its fixed point):
+        /weights/<projection>/pre, post, weight (SI) and delay (s), as
+        `[record] weights` does (docs/run_file.md)."""
+        for name in projections:
+            if not isinstance(name, str):
+                raise TypeError(f"record_weights takes projection names, got {name!r}")
+        self.recorded_weights = (self.recorded_weights or []) + list(projections) if projections else []
 
     def current(self, name, target, amplitude=None, times=None, amplitudes=None, ids=None):
         """An external current into target (every neuron, or ids): a constant `amplitude` from
@@ -353,6 +364,8 @@ class Network:
                        "layers": list(self.recorded_layers)},
             "layers": {name: dict(entry) for name, entry in self.layers.items()},
         }
+        if self.recorded_weights is not None:
+            described["record"]["weights"] = list(self.recorded_weights) or "all"
         if self.nir_section is not None:
             described["nir"] = dict(self.nir_section)
         return described

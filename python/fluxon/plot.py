@@ -469,12 +469,19 @@ def sweep_metrics(sweep, parameter, path, rows=None):
         x, x_label = np.array([labels.index(str(row[parameter])) for row in rows], dtype=float), parameter
     else:
         x, unit = axis
+        if not unit and getattr(sweep, "units", {}).get(parameter, "") not in ("", "1"):
+            # a format 2 index holds quantities as SI numbers, their unit beside them
+            unit = sweep.units[parameter]
+            scale, unit = _si_scale(np.abs(x).max(), unit)
+            x = x / scale
         x_label = f"{parameter} ({unit})" if unit else parameter
     # lines are told apart by the other keys that vary; one given a single value names none
     others = [p for p in sweep.parameters if p != parameter and len({str(row[p]) for row in rows}) > 1]
     groups = {}
     for i, row in enumerate(rows):
-        groups.setdefault(", ".join(f"{p}={row[p]}" for p in others), []).append(i)
+        # the values as typed ("1.2 mV") name a line better than their SI numbers
+        given = sweep.runs[i].get("given", {}) if len(sweep.runs) == len(rows) else {}
+        groups.setdefault(", ".join(f"{p}={given.get(p, row[p])}" for p in others), []).append(i)
 
     n_cols = min(2, len(metrics))
     n_rows = math.ceil(len(metrics) / n_cols)

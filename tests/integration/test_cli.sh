@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # End-to-end checks of the `fluxon` command: run, errors with file/line/key, sweep and its
 # index, inspect, models, and Ctrl-C leaving an "interrupted" run file with exit code 130.
-# Usage: test_cli.sh FLUXON_BINARY DATA_DIR
+# Usage: test_cli.sh FLUXON_BINARY DATA_DIR [PYTHON]  (PYTHON, with h5py: default python3)
 set -u
 
-FLUXON=${1:?usage: test_cli.sh FLUXON_BINARY DATA_DIR}
-DATA=${2:?usage: test_cli.sh FLUXON_BINARY DATA_DIR}
+FLUXON=${1:?usage: test_cli.sh FLUXON_BINARY DATA_DIR [PYTHON]}
+DATA=${2:?usage: test_cli.sh FLUXON_BINARY DATA_DIR [PYTHON]}
+PYTHON=${3:-python3}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 source "$(dirname "$0")/cli_checks.sh"
@@ -81,29 +82,65 @@ if expect_exit 0 "sweep 2x2" "$FLUXON" sweep "$DATA/tiny.toml" --set run.seed=1,
     if python3 - "$TMP/sweep/index.json" <<'PY'
 import json, sys
 index = json.load(open(sys.argv[1]))
-assert index["format"] == "fluxon-sweep" and index["format_version"] == 1, index
+assert index["format"] == "fluxon-sweep" and index["format_version"] == 2, index
 assert index["parameters"] == ["run.seed", "projections.input.weight"], index["parameters"]
+assert index["units"] == {"run.seed": "1", "projections.input.weight": "V"}, index["units"]
 runs = index["runs"]
 assert len(runs) == 4, runs
 assert [r["file"] for r in runs] == ["run_%04d.h5" % i for i in range(4)], runs
-assert runs[1]["values"] == {"run.seed": 1, "projections.input.weight": "20 mV"}, runs[1]
+assert runs[1]["values"] == {"run.seed": 1, "projections.input.weight": 0.02}, runs[1]
+assert runs[1]["given"] == {"run.seed": "1", "projections.input.weight": "20 mV"}, runs[1]
 assert all(r["status"] == "complete" and r["message"] == "" for r in runs), runs
 PY
     then pass "index.json has 4 entries as docs/run_file.md says"; else fail "index.json: $(cat "$TMP/sweep/index.json")"; fi
     contains "$TMP/out" "run_0003.h5" "sweep prints the table"
+    contains "$TMP/out" "exc Hz" "the table shows each population's rate"
 fi
-# The same sweep again into its directory is refused (its index named) unless --force.
+# The same sweep again into its directory is refused (the directory named) unless --force.
 if expect_exit 2 "sweep onto an earlier sweep" "$FLUXON" sweep "$DATA/tiny.toml" --set run.seed=1,2 \
     --set 'projections.input.weight=10 mV,20 mV' -d "$TMP/sweep" --quiet; then
-    contains "$TMP/err" "$TMP/sweep/index.json: the file already exists; pass --force" "the refusal names the index"
+    contains "$TMP/err" "$TMP/sweep: the directory is not empty (it holds index.h5, index.json, run_0000.h5 and 3 more); pass --force" \
+        "the refusal names the directory and what it holds"
 fi
-rm -f "$TMP/sweep/index.json"
-if expect_exit 2 "sweep onto an earlier sweep's run files" "$FLUXON" sweep "$DATA/tiny.toml" --set run.seed=1,2 \
-    -d "$TMP/sweep" --quiet; then
-    contains "$TMP/err" "$TMP/sweep/run_0000.h5: the file already exists; pass --force" "the refusal names the run file"
+# --force leaves nothing of the earlier, larger sweep: 2 run files, not 4.
+echo "kept" >"$TMP/sweep/notes.txt"
+if expect_exit 0 "sweep --force replaces an earlier sweep" "$FLUXON" sweep "$DATA/tiny.toml" --set run.seed=1,2 \
+    -d "$TMP/sweep" --quiet --force; then
+    contains "$TMP/sweep/index.json" '"run.seed"' "the new index is written"
+    left=$(cd "$TMP/sweep" && ls | tr '\n' ' ')
+    [[ $left == "index.h5 index.json notes.txt run_0000.h5 run_0001.h5 " ]] && pass "no stale file of the earlier sweep survives" \
+        || fail "after --force the directory holds: $left"
 fi
-expect_exit 0 "sweep --force replaces them" "$FLUXON" sweep "$DATA/tiny.toml" --set run.seed=1,2 \
-    -d "$TMP/sweep" --quiet --force && contains "$TMP/sweep/index.json" '"run.seed"' "the new index is written"
+# Linked keys step together: 3 points, not 9; index.h5 holds the numbers for h5py.
+if expect_exit 0 "sweep with linked keys" "$FLUXON" sweep "$DATA/tiny.toml" \
+    --set 'projections.input.weight=10 mV,15 mV,20 mV' --set 'populations.exc.params.tau_m=10 ms,20 ms,30 ms' \
+    --link projections.input.weight,populations.exc.params.tau_m -d "$TMP/sweep_link" --quiet; then
+    n=$(ls "$TMP"/sweep_link/run_*.h5 2>/dev/null | wc -l)
+    [[ $n -eq 3 ]] && pass "linked keys give 3 points" || fail "linked sweep wrote $n run files"
+    if "$PYTHON" - "$TMP/sweep_link/index.h5" <<'PY'
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r") as f:
+    tau = f["parameters/populations.exc.params.tau_m"]
+    assert tau.attrs["units"] == "s" and tau.dtype == np.float64, dict(tau.attrs)
+    assert np.array_equal(tau[()], [0.01, 0.02, 0.03]), tau[()]
+    assert np.array_equal(f["parameters/projections.input.weight"][()], [0.01, 0.015, 0.02])
+    assert list(f["status"].asstr()[()]) == ["complete"] * 3
+    assert f["metrics/rate/exc"].attrs["units"] == "Hz" and np.all(f["metrics/rate/exc"][()] >= 0)
+    assert np.array_equal(f["metrics/rate/stim"][()], [60.0] * 3)  # 6 spikes of 2 neurons in 50 ms
+    assert list(f["links/0"].asstr()[()]) == ["projections.input.weight", "populations.exc.params.tau_m"]
+PY
+    then pass "index.h5 holds SI values and rates"; else fail "linked sweep index.h5"; fi
+fi
+if expect_exit 2 "linked keys of different lengths" "$FLUXON" sweep "$DATA/tiny.toml" --set run.seed=1,2 \
+    --set 'projections.input.weight=10 mV,15 mV,20 mV' --link run.seed,projections.input.weight -d "$TMP/sweep_badlink"; then
+    contains "$TMP/err" "projections.input.weight has 3 values and run.seed has 2" "the error names both keys"
+fi
+# A point that cannot run (the crossbar does not fit its one array) fails before any runs.
+if expect_exit 2 "a sweep with a point that does not fit" "$FLUXON" sweep "$DATA/tiny.toml" \
+    --set crossbar.preset=sram_cim_yin2022 --set crossbar.replicas=1,1,1,2 -d "$TMP/sweep_nofit"; then
+    [[ ! -e $TMP/sweep_nofit ]] && pass "nothing ran for a point that does not fit" || fail "the sweep ran points first"
+    contains "$TMP/err" "sweep point 3 (crossbar.preset=sram_cim_yin2022, crossbar.replicas=2)" "the error names the point and key"
+fi
 # Commas inside brackets belong to the value: two grid points, recorded as given.
 if expect_exit 0 "sweep over bracketed values" "$FLUXON" sweep "$DATA/tiny.toml" \
     --set 'record.spikes=["exc"],["stim","exc"]' -d "$TMP/sweep_lists" --quiet; then
@@ -233,6 +270,16 @@ if expect_exit 0 "presets loihi" "$FLUXON" presets loihi; then
     contains "$TMP/out" "Davies" "a printed preset cites its sources"
 fi
 expect_exit 2 "an unknown preset" "$FLUXON" presets loihy
+if expect_exit 0 "presets --help" "$FLUXON" presets --help; then
+    for family in neuromorphic crossbar dram sfq; do contains "$TMP/out" "$family" "presets --help names $family"; done
+fi
+if expect_exit 0 "models lif" "$FLUXON" models lif; then
+    contains "$TMP/out" "tau_m" "models lif shows the model"
+    if grep -q "izhikevich" "$TMP/out"; then fail "models lif shows other models too"; else pass "models lif shows only lif"; fi
+fi
+if expect_exit 2 "models of an unknown name" "$FLUXON" models lfi; then
+    contains "$TMP/err" "no model or layer kind 'lfi'; the models are:" "the error lists the valid names"
+fi
 if expect_exit 0 "presets lists crossbars" "$FLUXON" presets; then
     contains "$TMP/out" "reram_neurosim" "presets lists the crossbar presets"
 fi

@@ -378,9 +378,30 @@ def test_load_sweep(tmp_path):
     assert len(sweep) == 4
     assert sweep.runs[3] == {"path": str(tmp_path / "run_0003.h5"),
                              "values": {TAU: "20 ms", "run.seed": 2},
+                             "given": {TAU: "20 ms", "run.seed": "2"},
                              "status": "complete", "message": "", "energy": None}
+    assert sweep.units == {} and sweep.links == []  # format 1: values as given
     with sweep.open(2) as run:
         assert run.seed == 1 and run.spikes("P")[0].size == 3
+
+
+def test_load_sweep_format_2_has_si_values_and_units(tmp_path):
+    index = json.loads(make_sweep(tmp_path).read_text())
+    index["format_version"] = 2
+    index["units"] = {TAU: "s", "run.seed": "1"}
+    index["links"] = [[TAU, "run.seed"]]
+    for run in index["runs"]:
+        run["given"] = {TAU: run["values"][TAU], "run.seed": str(run["values"]["run.seed"])}
+        run["values"][TAU] = {"10 ms": 0.01, "20 ms": 0.02}[run["values"][TAU]]
+    (tmp_path / "index.json").write_text(json.dumps(index))
+    sweep = analysis.load_sweep(tmp_path / "index.json")
+    assert sweep.units == {TAU: "s", "run.seed": "1"} and sweep.links == [[TAU, "run.seed"]]
+    assert sweep.runs[3]["values"] == {TAU: 0.02, "run.seed": 2}
+    assert sweep.runs[3]["given"] == {TAU: "20 ms", "run.seed": "2"}
+    index["format_version"] = 3
+    (tmp_path / "index.json").write_text(json.dumps(index))
+    with pytest.raises(RunFileError, match="key 'format_version' is 3, this fluxon reads 1 and 2"):
+        analysis.load_sweep(tmp_path / "index.json")
 
 
 def test_tabulate_and_format_table(tmp_path):

@@ -198,6 +198,35 @@ def test_explicit_synapses_round_trip_from_any_numeric_dtype(dtype):
     assert syn["pre"].flags.owndata or syn["pre"].base is not None
 
 
+def test_weights_recorded_on_request_are_the_synapses_as_run(tmp_path):
+    import h5py
+
+    net = fluxon.Network(duration="1 ms")
+    src = net.spike_source("src", 4, times=np.array([0.0]), ids=np.array([0]))
+    dst = net.population("dst", 5, "lif", **LIF)
+    pre, post = np.array([0, 1, 3, 3]), np.array([4, 0, 2, 1])
+    weights = np.array([1e-3, -2e-3, 0.5e-3, 3e-3])
+    net.project("p", src, dst, receptor="exc", connector=fluxon.from_arrays(pre, post), weight=weights,
+                delay="0.2 ms")
+    net.project("q", src, dst, receptor="inh", connector=fluxon.all_to_all(), weight="-1 mV")
+    net.record_weights("p")
+    sim = net.build()
+    syn = sim.synapses("p")
+    sim.run(output=tmp_path / "w.h5")
+    with h5py.File(tmp_path / "w.h5", "r") as f:
+        assert list(f["weights"]) == ["p"]  # q was not asked for
+        g = f["weights/p"]
+        assert (g.attrs["pre"], g.attrs["post"], g.attrs["receptor"]) == ("src", "dst", "exc")
+        for column in ("pre", "post", "weight", "delay"):
+            assert g[column][()].tolist() == syn[column].tolist(), column
+        assert g["weight"].attrs["units"] == "V" and g["delay"].attrs["units"] == "s"
+        assert g["pre"].attrs["units"] == "1"
+    net.record_weights()  # every projection
+    net.build().run(output=tmp_path / "all.h5")
+    with h5py.File(tmp_path / "all.h5", "r") as f:
+        assert list(f["weights"]) == ["p", "q"] and f["weights/q/weight"].shape == (20,)
+
+
 def test_spike_source_from_numpy_arrays():
     net = fluxon.Network(dt="0.1 ms", duration="10 ms")
     src = net.spike_source("stim", 3, times=np.array([1e-3, 2e-3, 2e-3], dtype=np.float32),
@@ -405,7 +434,7 @@ def test_threads_beyond_the_bound_are_a_config_error():
 
 def test_unknown_population_is_a_network_error():
     net, exc = small_net()
-    net.project("p", exc, "nope", receptor="exc", connector=fluxon.all_to_all(), weight="1 mV")
+    net.project("p", exc, "nope", receptor="exc", connector=fluxon.all_to_all(), weight="-1 mV")
     with pytest.raises(fluxon.NetworkError) as info:
         net.build()
     assert (info.value.node, info.value.key) == ("p", "projections.p")
@@ -419,7 +448,7 @@ def test_names_are_checked_when_given():
     assert info.value.node == "exc"
     other, foreign = small_net()
     with pytest.raises(fluxon.NetworkError, match="another Network"):
-        net.project("p", foreign, exc, receptor="exc", connector=fluxon.all_to_all(), weight="1 mV")
+        net.project("p", foreign, exc, receptor="exc", connector=fluxon.all_to_all(), weight="-1 mV")
 
 
 def test_io_errors_name_the_file(tmp_path):
@@ -487,7 +516,7 @@ def make_bad_network(case):
     elif case == "unknown model":
         net.population("inh", 3, "lfi")
     elif case == "unknown receptor":
-        net.project("p", exc, exc, receptor="ampa", connector=fluxon.all_to_all(), weight="1 mV")
+        net.project("p", exc, exc, receptor="ampa", connector=fluxon.all_to_all(), weight="-1 mV")
     return net
 
 

@@ -105,6 +105,13 @@ public:
         const chip_params& chip = binding_.chip();
         r.stats.add("", "fidelity", std::string(settings_.options.timed ? "timed" : "annotated"));
         r.stats.add("", "topology", std::string(chip.noc.topology == noc_topology_kind::mesh ? "mesh" : "tree"));
+        // The chip's shape, so a reader lays out its tiles without parsing link names.
+        r.stats.add("", "tiles", std::int64_t{chip.tiles()});
+        r.stats.add("", "cores_per_tile", std::int64_t{chip.noc.cores_per_tile});
+        if (chip.noc.topology == noc_topology_kind::mesh) {
+            r.stats.add("", "mesh_width", std::int64_t{chip.noc.mesh_width});
+            r.stats.add("", "mesh_height", std::int64_t{chip.noc.mesh_height});
+        }
         r.stats.add("", "mapper", std::string(settings_.mapper == mapper_strategy::sequential ? "sequential" : "metis"));
         r.stats.add("", "step_period", settings_.options.step_period, "s");
         r.stats.add("", "weight_bits", std::int64_t{chip.weight_bits});

@@ -325,6 +325,23 @@ TEST_CASE("config: spike recording and probes") {
     CHECK(all.spikes[1].all);
 }
 
+TEST_CASE("config: weights recorded on request") {
+    CHECK(parse_config_text(full_config, "full.toml").weight_records.empty());
+    const auto some = parse_config_text(full_config, "full.toml", {"record.weights=[\"se\"]"});
+    REQUIRE(some.weight_records.size() == 1);
+    CHECK(some.weight_records[0].projection == "se");
+    const auto all = parse_config_text(full_config, "full.toml", {"record.weights=\"all\""});
+    REQUIRE(all.weight_records.size() == 3);  // in name order, as the projections are read
+    CHECK(all.weight_records[0].projection == "ee");
+    CHECK(all.weight_records[1].projection == "ne");
+    CHECK(all.weight_records[2].projection == "se");
+    const std::string bad = "[run]\n[populations.a]\nsize = 1\nmodel = \"lif\"\n[projections.aa]\npre = \"a\"\n"
+                            "post = \"a\"\nreceptor = \"exc\"\nconnector = { type = \"all_to_all\" }\nweight = \"1 mV\"\n"
+                            "[record]\nweights = [\"ab\"]\n";
+    CHECK(mentions(expect_error(bad, 12, "record.weights[0]"),
+                   "no projection 'ab' to record the weights of; the projections are: aa"));
+}
+
 TEST_CASE("config errors: TOML syntax") {
     const auto e = expect_error("[run]\ndt = 0.1 ms\n", 2, "");
     CHECK(mentions(e, "column"));
