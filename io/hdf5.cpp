@@ -476,19 +476,33 @@ dataset group::write_string(std::string_view name, std::string_view value) const
 // ---- file -------------------------------------------------------------------------------
 
 file file::create(const std::string& path) {
-    silence_errors();
     std::error_code ec;
     const std::filesystem::path parent = std::filesystem::path(path).parent_path();
     if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
         throw io_error("cannot create file: directory '" + parent.string() + "' does not exist", file_site(path));
+    return create_as(path, path);
+}
+
+file file::create_as(const std::string& name, const std::string& shown) {
+    silence_errors();
     plist_handle fapl(H5Pcreate(H5P_FILE_ACCESS));
     // Capping the format at 1.8 keeps the version-0 superblock, which carries no "open for
-    // writing" flag: a killed run then leaves a file plain h5py opens without h5clear.
+    // writing" flag: a file left by a killed writer opens in plain h5py without h5clear.
     if (!fapl || H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) < 0)
-        h5::fail(path, "/", "set the file format for");
-    file_handle id(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()));
-    if (!id) h5::fail(path, path, "create file");
-    return file(path, std::move(id));
+        h5::fail(shown, "/", "set the file format for");
+    file_handle id(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()));
+    if (!id) h5::fail(shown, shown, "create file");
+    return file(shown, std::move(id));
+}
+
+file file::open_read_write(const std::string& name, const std::string& shown) {
+    silence_errors();
+    plist_handle fapl(H5Pcreate(H5P_FILE_ACCESS));
+    if (!fapl || H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) < 0)
+        h5::fail(shown, "/", "set the file format for");
+    file_handle id(H5Fopen(name.c_str(), H5F_ACC_RDWR, fapl.get()));
+    if (!id) h5::fail(shown, shown, "open file for writing");
+    return file(shown, std::move(id));
 }
 
 file file::open_read_only(const std::string& path) {
@@ -521,6 +535,15 @@ void file::flush() const {
 void file::close() {
     if (!id_) return;
     if (H5Fclose(id_.release()) < 0) h5::fail(path_, path_, "close file");
+}
+
+void file::close_completely() {
+    if (!id_) return;
+    const ssize_t open = H5Fget_obj_count(id_.get(), H5F_OBJ_ALL | H5F_OBJ_LOCAL);
+    if (open != 1)
+        throw internal_error("h5::file::close_completely: " + std::to_string(open - 1) + " objects of " + path_ +
+                             " are still open");
+    close();
 }
 
 }  // namespace fluxon::io::h5

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "io/hdf5.hpp"
+#include "io/published_file.hpp"
 
 namespace fluxon::io {
 namespace {
@@ -114,13 +115,19 @@ void write_graph(const h5::group& at, const nir_graph& graph) {
 
 void write_nir(const nir_document& doc, const std::string& path) {
     h5::silence_errors();
-    h5::file file = h5::file::create(path);
-    const h5::group root = file.root();
-    root.write_string("version", doc.version.empty() ? nir_written_version : doc.version);
-    const h5::group top = root.create_group("node");
-    top.write_string("type", "NIRGraph");
-    write_graph(top, doc.graph);
-    file.close();
+    // Whole or not at all: a full disk or a kill leaves no half-written graph (nor replaces
+    // the file that was there).
+    published_file out(path);
+    h5::file file = h5::file::create_as(out.start_empty(), path);
+    {
+        const h5::group root = file.root();
+        root.write_string("version", doc.version.empty() ? nir_written_version : doc.version);
+        const h5::group top = root.create_group("node");
+        top.write_string("type", "NIRGraph");
+        write_graph(top, doc.graph);
+    }
+    file.close_completely();
+    out.publish();
 }
 
 nir_document read_nir(const std::string& path) {

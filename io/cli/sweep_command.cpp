@@ -1,5 +1,8 @@
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -169,13 +172,23 @@ void write_index(const sweep_args& args, const std::vector<sweep_axis>& axes,
     const fs::path partial = fs::path(args.outdir) / "index.json.partial";
     error_site site;
     site.file = path.string();
-    std::ofstream out(partial);
-    out << index.dump(2) << "\n";
-    out.close();
-    if (!out) throw io_error("cannot write the sweep index", site);
+    const std::string text = index.dump(2) + "\n";
+    // A full disk may fail any of these; the partial index goes then, with the reason.
+    std::FILE* out = std::fopen(partial.c_str(), "w");
+    int error_number = out == nullptr ? errno : 0;
+    if (out != nullptr) {
+        if (std::fwrite(text.data(), 1, text.size(), out) != text.size() || std::fflush(out) != 0) error_number = errno;
+        if (std::fclose(out) != 0 && error_number == 0) error_number = errno;
+    }
     std::error_code ec;
-    fs::rename(partial, path, ec);
-    if (ec) throw io_error("cannot write the sweep index: " + ec.message(), site);
+    std::string reason = error_number != 0 ? std::strerror(error_number) : "";
+    if (error_number == 0) {
+        fs::rename(partial, path, ec);
+        if (!ec) return;
+        reason = ec.message();
+    }
+    fs::remove(partial, ec);
+    throw io_error("cannot write the sweep index: " + reason, site);
 }
 
 void print_table(const std::vector<sweep_axis>& axes, const std::vector<sweep_run>& runs) {

@@ -1,0 +1,155 @@
+#include "io/published_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <vector>
+
+#include "engine/base/errors.hpp"
+
+namespace fluxon::io {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+[[noreturn]] void fail(const std::string& path, const std::string& what, int error_number) {
+    error_site site;
+    site.file = path;
+    throw io_error(what + ": " + std::strerror(error_number), site);
+}
+
+// Copies all of `from` into `to` (both at offset 0). In-kernel copy_file_range (a reflink on
+// file systems that share extents) where it works, plain reads and writes where it does not.
+// Returns 0 or the errno of the failure.
+int copy_all(int from, int to) {
+    struct stat info{};
+    if (::fstat(from, &info) != 0) return errno;
+    const auto size = static_cast<std::size_t>(info.st_size);
+    off_t in = 0, out = 0;
+    bool kernel_copy = true;
+    std::vector<char> buffer;
+    while (static_cast<std::size_t>(in) < size) {
+        const std::size_t left = size - static_cast<std::size_t>(in);
+        if (kernel_copy) {
+            const ssize_t n = ::copy_file_range(from, &in, to, &out, left, 0);
+            if (n > 0) continue;
+            if (n == 0) return EIO;  // the file shrank under us
+            if (errno == EINTR) continue;
+            if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP && errno != EBADF)
+                return errno;
+            kernel_copy = false;
+            buffer.resize(std::size_t{1} << 20);
+        }
+        const ssize_t got = ::pread(from, buffer.data(), std::min(left, buffer.size()), in);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return got == 0 ? EIO : errno;
+        for (ssize_t done = 0; done < got;) {
+            const ssize_t put = ::pwrite(to, buffer.data() + done, static_cast<std::size_t>(got - done), out);
+            if (put < 0 && errno == EINTR) continue;
+            if (put <= 0) return put == 0 ? EIO : errno;
+            done += put;
+            out += put;
+        }
+        in += got;
+    }
+    return 0;
+}
+
+}  // namespace
+
+published_file::published_file(const std::string& path) : path_(path), target_(path) {
+    std::error_code ec;
+    if (fs::is_symlink(path, ec)) {
+        const fs::path resolved = fs::weakly_canonical(path, ec);
+        if (!ec) target_ = resolved.string();
+    }
+}
+
+published_file::~published_file() { discard(); }
+
+const std::string& published_file::start_empty() {
+    discard();
+    const fs::path parent = fs::path(target_).parent_path();
+    const std::string directory = parent.empty() ? "." : parent.string();
+    std::error_code ec;
+    if (!fs::is_directory(directory, ec)) {
+        error_site site;
+        site.file = path_;
+        throw io_error("cannot create file: directory '" + directory + "' does not exist", site);
+    }
+    fd_ = ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
+    if (fd_ >= 0) {
+        working_name_ = "/proc/self/fd/" + std::to_string(fd_);
+        // Without /proc the unnamed file could not be opened by name, nor linked in.
+        if (::access(working_name_.c_str(), R_OK | W_OK) == 0) {
+            unnamed_ = true;
+            return working_name_;
+        }
+        ::close(fd_);
+        fd_ = -1;
+    } else if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
+        fail(path_, "cannot create file", errno);
+    }
+    unnamed_ = false;
+    working_name_ = target_ + ".writing";
+    fd_ = ::open(working_name_.c_str(), O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0666);
+    if (fd_ < 0) {
+        const int error_number = errno;
+        working_name_.clear();
+        fail(path_, "cannot create file '" + target_ + ".writing'", error_number);
+    }
+    return working_name_;
+}
+
+const std::string& published_file::start_from_published() {
+    start_empty();
+    const int from = ::open(target_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (from < 0) {
+        const int error_number = errno;
+        discard();
+        fail(path_, "cannot reopen the file to write on", error_number);
+    }
+    const int error_number = copy_all(from, fd_);
+    ::close(from);
+    if (error_number != 0) {
+        discard();
+        fail(path_, "cannot copy the file to write on", error_number);
+    }
+    return working_name_;
+}
+
+void published_file::publish() {
+    if (fd_ < 0) return;
+    int error_number = 0;
+    if (unnamed_) {
+        // linkat() cannot replace a name, so the copy gets a name of its own first; one left by
+        // a writer killed between these two calls is stale.
+        const std::string named = target_ + ".publishing";
+        ::unlink(named.c_str());
+        if (::linkat(AT_FDCWD, working_name_.c_str(), AT_FDCWD, named.c_str(), AT_SYMLINK_FOLLOW) != 0) {
+            error_number = errno;
+        } else if (::rename(named.c_str(), target_.c_str()) != 0) {
+            error_number = errno;
+            ::unlink(named.c_str());
+        }
+    } else if (::rename(working_name_.c_str(), target_.c_str()) != 0) {
+        error_number = errno;
+    }
+    discard();
+    if (error_number != 0) fail(path_, "cannot replace the file with its new version", error_number);
+}
+
+void published_file::discard() noexcept {
+    if (fd_ < 0) return;
+    ::close(fd_);
+    fd_ = -1;
+    if (!unnamed_) ::unlink(working_name_.c_str());  // gone already once published
+    working_name_.clear();
+}
+
+}  // namespace fluxon::io
