@@ -1,5 +1,8 @@
 #include "io/hdf5.hpp"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <functional>
 #include <numeric>
@@ -532,9 +535,59 @@ void file::flush() const {
     if (H5Fflush(id_.get(), H5F_SCOPE_GLOBAL) < 0) h5::fail(path_, path_, "flush file");
 }
 
+namespace {
+bool writable(hid_t id) {
+    unsigned intent = 0;
+    return H5Fget_intent(id, &intent) >= 0 && (intent & H5F_ACC_RDWR) != 0;
+}
+}  // namespace
+
+file::~file() {
+    if (!id_) return;
+    if (writable(id_.get()) && H5Fflush(id_.get(), H5F_SCOPE_LOCAL) < 0) {
+        H5Eclear2(H5E_DEFAULT);
+        discard_writes();
+        abandon();
+        return;
+    }
+    id_.reset();
+}
+
+void file::abandon() noexcept {
+    // HDF5 1.10.8 cannot close a file whose flush failed ("slist already enabled"), and a failed
+    // close leaves it half destroyed, which crashes the library when it closes what is left at
+    // exit. Left open, it is only memory.
+    (void)id_.release();
+}
+
 void file::close() {
     if (!id_) return;
+    // Flushed first, so that a failure leaves a file that still closes.
+    if (writable(id_.get()) && H5Fflush(id_.get(), H5F_SCOPE_LOCAL) < 0) {
+        const std::string detail = hdf5_message();
+        discard_writes();
+        abandon();
+        throw io_error("HDF5: cannot write '" + path_ + "'" + (detail.empty() ? "" : ": " + detail),
+                       file_site(path_));
+    }
     if (H5Fclose(id_.release()) < 0) h5::fail(path_, path_, "close file");
+}
+
+void file::discard_writes() noexcept {
+    if (!id_) return;
+    // Only the default (sec2) driver's handle is a descriptor.
+    const plist_handle fapl(H5Fget_access_plist(id_.get()));
+    void* handle = nullptr;
+    if (!fapl || H5Pget_driver(fapl.get()) != H5FD_SEC2 || H5Fget_vfd_handle(id_.get(), fapl.get(), &handle) < 0 ||
+        handle == nullptr) {
+        H5Eclear2(H5E_DEFAULT);
+        return;
+    }
+    // The default (sec2) driver's handle is its descriptor; an in-memory file takes its place.
+    const int memory = ::memfd_create("fluxon-discarded", MFD_CLOEXEC);
+    if (memory < 0) return;
+    ::dup2(memory, *static_cast<int*>(handle));
+    ::close(memory);
 }
 
 void file::close_completely() {

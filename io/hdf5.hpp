@@ -323,7 +323,8 @@ public:
 
     file(file&&) noexcept = default;
     file& operator=(file&&) noexcept = default;
-    ~file() = default;
+    // Closes quietly; a file whose last writes fail is closed with discard_writes().
+    ~file();
 
     const std::string& path() const noexcept { return path_; }
     hid_t id() const noexcept { return id_.get(); }
@@ -338,6 +339,12 @@ public:
     // Closes the file, which must have no object open, so that it is complete on disk when
     // this returns (with one still open, HDF5 would write it later).
     void close_completely();
+    // For a file that cannot be written any more (a full disk): what HDF5 still writes, until
+    // the file closes, goes to memory and is lost. HDF5 1.10 leaves a file whose close failed
+    // half destroyed, and crashes when it tries again at exit; a close after this succeeds.
+    void discard_writes() noexcept;
+    // Lets go of a file that cannot be closed (its flush failed) without closing it.
+    void abandon() noexcept;
 
 private:
     file(std::string path, file_handle id) : path_(std::move(path)), id_(std::move(id)) {}

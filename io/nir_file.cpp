@@ -111,6 +111,18 @@ void write_graph(const h5::group& at, const nir_graph& graph) {
     }
 }
 
+// What the graph takes on disk at most, with room to spare (the arrays are compressed).
+std::size_t bytes_of(const nir_graph& graph) {
+    std::size_t bytes = graph.edges.size() * 128 + 65536;
+    for (const nir_node& node : graph.nodes) {
+        bytes += 65536;
+        for (const auto& [field, t] : node.arrays) bytes += t.values.size() * sizeof(double) + 8192;
+        for (const auto& [field, text] : node.strings) bytes += text.size() + 8192;
+        if (node.graph) bytes += bytes_of(*node.graph);
+    }
+    return bytes;
+}
+
 }  // namespace
 
 void write_nir(const nir_document& doc, const std::string& path) {
@@ -119,6 +131,8 @@ void write_nir(const nir_document& doc, const std::string& path) {
     // the file that was there).
     published_file out(path);
     h5::file file = h5::file::create_as(out.start_empty(), path);
+    // A full disk is found before HDF5 writes (HDF5 1.10 cannot close a file it failed to write).
+    out.reserve(2 * bytes_of(doc.graph));
     {
         const h5::group root = file.root();
         root.write_string("version", doc.version.empty() ? nir_written_version : doc.version);

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -75,33 +76,18 @@ published_file::~published_file() { discard(); }
 const std::string& published_file::start_empty() {
     discard();
     const fs::path parent = fs::path(target_).parent_path();
-    const std::string directory = parent.empty() ? "." : parent.string();
     std::error_code ec;
-    if (!fs::is_directory(directory, ec)) {
+    if (!parent.empty() && !fs::is_directory(parent, ec)) {
         error_site site;
         site.file = path_;
-        throw io_error("cannot create file: directory '" + directory + "' does not exist", site);
+        throw io_error("cannot create file: directory '" + parent.string() + "' does not exist", site);
     }
-    fd_ = ::open(directory.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
-    if (fd_ >= 0) {
-        working_name_ = "/proc/self/fd/" + std::to_string(fd_);
-        // Without /proc the unnamed file could not be opened by name, nor linked in.
-        if (::access(working_name_.c_str(), R_OK | W_OK) == 0) {
-            unnamed_ = true;
-            return working_name_;
-        }
-        ::close(fd_);
-        fd_ = -1;
-    } else if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
-        fail(path_, "cannot create file", errno);
-    }
-    unnamed_ = false;
     working_name_ = target_ + ".writing";
     fd_ = ::open(working_name_.c_str(), O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0666);
     if (fd_ < 0) {
         const int error_number = errno;
         working_name_.clear();
-        fail(path_, "cannot create file '" + target_ + ".writing'", error_number);
+        fail(path_, "cannot create file", error_number);
     }
     return working_name_;
 }
@@ -125,30 +111,44 @@ const std::string& published_file::start_from_published() {
 
 void published_file::publish() {
     if (fd_ < 0) return;
-    int error_number = 0;
-    if (unnamed_) {
-        // linkat() cannot replace a name, so the copy gets a name of its own first; one left by
-        // a writer killed between these two calls is stale.
-        const std::string named = target_ + ".publishing";
-        ::unlink(named.c_str());
-        if (::linkat(AT_FDCWD, working_name_.c_str(), AT_FDCWD, named.c_str(), AT_SYMLINK_FOLLOW) != 0) {
-            error_number = errno;
-        } else if (::rename(named.c_str(), target_.c_str()) != 0) {
-            error_number = errno;
-            ::unlink(named.c_str());
-        }
-    } else if (::rename(working_name_.c_str(), target_.c_str()) != 0) {
-        error_number = errno;
-    }
-    discard();
+    release_reserve();
+    const int error_number = ::rename(working_name_.c_str(), target_.c_str()) == 0 ? 0 : errno;
+    ::close(fd_);
+    fd_ = -1;
+    if (error_number != 0) ::unlink(working_name_.c_str());
+    working_name_.clear();
     if (error_number != 0) fail(path_, "cannot replace the file with its new version", error_number);
 }
 
+void published_file::reserve(std::size_t bytes) {
+    if (fd_ < 0 || bytes == 0) return;
+    struct stat info{};
+    if (::fstat(fd_, &info) != 0) fail(path_, "cannot write the file", errno);
+    int error_number = 0;
+    do {
+        error_number = ::fallocate(fd_, FALLOC_FL_KEEP_SIZE, info.st_size, static_cast<off_t>(bytes)) == 0 ? 0 : errno;
+    } while (error_number == EINTR);
+    if (error_number == EOPNOTSUPP || error_number == ENOSYS) return;
+    if (error_number != 0) fail(path_, "cannot write the file", error_number);
+    reserved_end_ = std::max<std::size_t>(reserved_end_, static_cast<std::size_t>(info.st_size) + bytes);
+}
+
+void published_file::release_reserve() noexcept {
+    struct stat info{};
+    if (reserved_end_ == 0 || ::fstat(fd_, &info) != 0) return;
+    // What was set aside and not written would stay allocated past the end of the file.
+    if (reserved_end_ > static_cast<std::size_t>(info.st_size))
+        ::fallocate(fd_, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, info.st_size,
+                    static_cast<off_t>(reserved_end_ - static_cast<std::size_t>(info.st_size)));
+    reserved_end_ = 0;
+}
+
 void published_file::discard() noexcept {
+    reserved_end_ = 0;
     if (fd_ < 0) return;
     ::close(fd_);
     fd_ = -1;
-    if (!unnamed_) ::unlink(working_name_.c_str());  // gone already once published
+    ::unlink(working_name_.c_str());
     working_name_.clear();
 }
 

@@ -7,8 +7,10 @@
 // B-tree nodes, object headers and partly filled chunks in place, so a kill during a flush can
 // leave a file that opens but reads wrong values.
 //
-// The working copy is an unnamed file (O_TMPFILE) where the file system supports it, so a
-// killed writer leaves nothing behind; elsewhere it is `<path>.writing`, which a kill leaves.
+// The working copy is `<path>.writing`, which a killed writer leaves behind. (An unnamed
+// O_TMPFILE copy would vanish with it, but HDF5 opens files by a name it resolves with
+// realpath(), which /proc/self/fd/N does not survive.)
+#include <cstddef>
 #include <string>
 
 namespace fluxon::io {
@@ -21,7 +23,7 @@ public:
     published_file(const published_file&) = delete;
     published_file& operator=(const published_file&) = delete;
 
-    // A new, empty working copy; returns the name to open it by (until publish() or discard()).
+    // A new, empty working copy (replacing one a killed writer left); returns its name.
     // Throws io_error naming `path` when it cannot be created.
     const std::string& start_empty();
     // A working copy holding the bytes of the published file (so writing continues where the
@@ -31,6 +33,12 @@ public:
     // The working copy, closed by whoever wrote it, replaces the published file atomically.
     // Throws io_error naming `path` when it cannot; the working copy is dropped either way.
     void publish();
+    // Sets aside `bytes` of disk beyond the working copy's end, so that writing that much more
+    // cannot fail for want of space: a full disk is found here, before HDF5 meets it (HDF5 1.10
+    // cannot close a file whose flush failed). Throws io_error naming `path` ("No space left on
+    // device", "File too large"). Where the file system cannot set space aside (NFS), nothing
+    // is checked.
+    void reserve(std::size_t bytes);
     // Drops the working copy; the published file is left as it is. Never throws.
     void discard() noexcept;
 
@@ -40,11 +48,13 @@ public:
     const std::string& path() const noexcept { return path_; }
 
 private:
+    void release_reserve() noexcept;
+
     std::string path_;     // as the caller gave it, for messages
     std::string target_;   // `path_` with symbolic links followed
     std::string working_name_;
-    int fd_ = -1;          // the working copy
-    bool unnamed_ = false;  // O_TMPFILE: named only by /proc/self/fd/<fd_>
+    int fd_ = -1;          // the working copy, open while it exists
+    std::size_t reserved_end_ = 0;  // bytes of the working copy set aside, from its start
 };
 
 }  // namespace fluxon::io

@@ -126,12 +126,14 @@ struct spike_sink {
     std::vector<std::uint32_t> pending_ids;
     std::optional<h5::dataset> values;  // graded streams
     std::vector<double> pending_values;
+    std::size_t written = 0;  // bytes handed to HDF5, all datasets together
 };
 
 struct probe_sink {
     h5::dataset times, values;
     std::size_t width = 0;
     std::vector<double> pending_times, pending_values;
+    std::size_t written = 0;  // bytes handed to HDF5, both datasets together
 };
 
 // A device with a group under /devices, kept so finish() can sum the devices' ledgers.
@@ -258,6 +260,37 @@ void write_device_tables(const h5::group& device, const std::vector<data_table>&
     }
 }
 
+// What writing these takes on disk at most, with room to spare: compressed data can grow a
+// little, and each new dataset or group costs its object header and index.
+constexpr std::size_t dataset_slack = std::size_t{16} << 10;
+
+std::size_t bytes_of(const std::vector<data_table>& tables) {
+    std::size_t bytes = 0;
+    for (const data_table& t : tables) {
+        for (const data_column& c : t.columns) {
+            bytes += dataset_slack;
+            std::visit(
+                [&](const auto& values) {
+                    using V = std::decay_t<decltype(values)>;
+                    if constexpr (std::is_same_v<V, std::vector<std::string>>) {
+                        for (const std::string& v : values) bytes += v.size() + 32;
+                    } else {
+                        bytes += values.size() * sizeof(typename V::value_type);
+                    }
+                },
+                c.values);
+        }
+    }
+    return bytes;
+}
+
+std::size_t bytes_of(const stats_tree& stats) { return 7 * dataset_slack + stats.entries().size() * 256; }
+
+std::size_t bytes_of(const device_report& r) {
+    return bytes_of(r.tables) + bytes_of(r.stats) + r.preset_text.size() + 6 * dataset_slack +
+           r.ledger.component.size() * 512;
+}
+
 }  // namespace
 
 // HDF5 writes into a private working copy of the run file, and each flush publishes it
@@ -281,6 +314,7 @@ struct run_writer::impl {
     clock::time_point last_flush = clock::now();
     double publish_cost = 0;  // s, of the last publication (closing, renaming, copying, reopening)
     double reached = 0;
+    double published_reached = 0;  // the time reached the run file says
     std::size_t pending_bytes = 0;
     bool finished = false;
     // The I/O error that stopped the writer; the file was marked failed with what it had
@@ -290,11 +324,21 @@ struct run_writer::impl {
     impl(const std::string& p, const run_layout& layout, double interval)
         : path(p), out(p), flush_interval(interval) {
         file.emplace(h5::file::create_as(out.start_empty(), p));
-        const h5::group root = file->root();
         try {
-            write_root_attrs(root, layout.meta);
-            write_run_group(root);
-            write_layout(root, layout);
+            std::size_t bytes = (64 + 4 * (layout.populations.size() + layout.projections.size() +
+                                           layout.spikes.size() + layout.probes.size())) *
+                                    dataset_slack +
+                                2 * layout.meta.config_text.size();
+            for (const probe_stream& probe : layout.probes) bytes += probe.ids.size() * sizeof(std::uint32_t);
+            for (const spike_stream& spike : layout.spikes) bytes += spike.recorded_ids.size() * sizeof(std::uint32_t);
+            for (const device_report& d : layout.devices) bytes += bytes_of(d);
+            out.reserve(bytes);
+            {
+                const h5::group r = root();
+                write_root_attrs(r, layout.meta);
+                write_run_group(r);
+                write_layout(r, layout);
+            }
             commit();
             reopen();
             last_flush = clock::now();
@@ -426,20 +470,25 @@ struct run_writer::impl {
         }
     }
 
+    // A report that clashes with a device of the run is refused before anything is written.
+    void check_device(const device_report& r) const {
+        const auto entry = std::find_if(devices.begin(), devices.end(),
+                                        [&](const device_entry& d) { return d.instance == r.instance; });
+        if (entry == devices.end()) return;
+        const std::string family = root().open_group("devices/" + r.instance).read_attr_string("family");
+        if (r.family != family)
+            throw io_error("two devices are both named '" + r.instance + "' (a " + family + " device and a " +
+                               r.family + " device)",
+                           h5::file_site(path, r.instance));
+        if (entry->finished)
+            throw internal_error("run_writer::finish_device: device '" + r.instance + "' finished twice on " + path);
+    }
+
     void finish_device(const device_report& r) {
         const h5::group group = root().open_group("devices");
         auto entry = std::find_if(devices.begin(), devices.end(),
                                   [&](const device_entry& d) { return d.instance == r.instance; });
-        if (entry != devices.end()) {
-            const std::string family = group.open_group(r.instance).read_attr_string("family");
-            if (r.family != family)
-                throw io_error("two devices are both named '" + r.instance + "' (a " + family + " device and a " +
-                                   r.family + " device)",
-                               h5::file_site(path, r.instance));
-            if (entry->finished)
-                throw internal_error("run_writer::finish_device: device '" + r.instance + "' finished twice on " +
-                                     path);
-        } else {
+        if (entry == devices.end()) {
             create_device_group(group, r);
             devices.push_back({.instance = r.instance});
             entry = devices.end() - 1;
@@ -459,7 +508,6 @@ struct run_writer::impl {
         }
         g.write_attr("status", "complete");
         entry->finished = true;
-        flush();
     }
 
     // The run's ledger is the devices' ledgers together, in the order of their groups.
@@ -503,6 +551,13 @@ struct run_writer::impl {
     void guarded(Step step) {
         try {
             step();
+        } catch (const io_error& e) {
+            // Said where the user reads it, and in /run/message.
+            const std::string text =
+                fmt::format("{}; the file holds the run up to its last flush (t = {:g} s)", e.detail(), published_reached);
+            broken = std::make_exception_ptr(io_error(text, e.site()));
+            fail_safely(text);
+            std::rethrow_exception(broken);
         } catch (const std::exception& e) {
             broken = std::current_exception();
             fail_safely(e.what());
@@ -514,11 +569,32 @@ struct run_writer::impl {
         pending_bytes += bytes;
         // Into the working copy, which readers do not see: its time reached moves only when
         // every spike and sample up to it is there.
-        if (pending_bytes >= max_pending_bytes) write_pending();
+        if (pending_bytes >= max_pending_bytes) {
+            reserve_for_pending();
+            write_pending();
+        }
+    }
+
+    // Room for the buffered data and what HDF5 rewrites to append it: each dataset that grows
+    // rewrites its last, partly filled chunk elsewhere (a chunk is at most 512 KiB).
+    void reserve_for_pending(std::size_t more = 0) {
+        constexpr std::size_t chunk = 512 * 1024;
+        // Deflate grows incompressible data by well under 1 %.
+        std::size_t bytes = pending_bytes + pending_bytes / 8 + 4 * dataset_slack + more;
+        for (const spike_sink& s : spikes) {
+            if (s.pending_times.empty()) continue;
+            const std::size_t datasets = s.values ? 3 : 2;
+            bytes += std::min(datasets * chunk, s.written) + datasets * dataset_slack;
+        }
+        for (const probe_sink& p : probes) {
+            if (!p.pending_times.empty()) bytes += std::min(2 * chunk, p.written) + 2 * dataset_slack;
+        }
+        out.reserve(bytes);
     }
 
     void write_pending() {
         for (spike_sink& s : spikes) {
+            s.written += s.pending_times.size() * 12 + s.pending_values.size() * 8;
             s.times.append<double>(s.pending_times);
             s.ids.append<std::uint32_t>(s.pending_ids);
             if (s.values) s.values->append<double>(s.pending_values);
@@ -527,6 +603,7 @@ struct run_writer::impl {
             s.pending_values.clear();
         }
         for (probe_sink& p : probes) {
+            p.written += (p.pending_times.size() + p.pending_values.size()) * 8;
             p.times.append<double>(p.pending_times);
             p.values.append_rows<double>(p.pending_values, p.pending_times.size());
             p.pending_times.clear();
@@ -542,10 +619,15 @@ struct run_writer::impl {
 
     void flush() {
         h5::silence_errors();
+        reserve_for_pending();
         write_pending();
         time_reached.write_scalar(reached);
+        // Compressing and writing the new data, which an in-place flush did too, is not counted
+        // as the cost of publishing.
+        file->flush();
         const auto start = clock::now();
         commit();
+        published_reached = reached;
         reopen();
         last_flush = clock::now();
         publish_cost = std::chrono::duration<double>(last_flush - start).count();
@@ -596,6 +678,10 @@ struct run_writer::impl {
     void end(const std::string& end_status, const std::string& text, const run_counters* counters) {
         guarded([&] {
             h5::silence_errors();
+            std::size_t more = 0;
+            for (const device_entry& d : devices) more += d.ledger.component.size() * 512;
+            if (counters != nullptr) more += 16 * dataset_slack + counters->spikes_per_population.size() * 4096;
+            reserve_for_pending(more);
             write_pending();
             if (counters != nullptr) {
                 write_device_ledgers();
@@ -616,6 +702,8 @@ struct run_writer::impl {
     void fail_safely(const std::string& text) noexcept {
         finished = true;
         h5::silence_errors();
+        // A full disk is mostly found before HDF5 writes (published_file::reserve), so the working
+        // copy closes normally; one whose flush failed is let go (h5::file::close).
         close_handles();
         try {
             if (file) file->close();
@@ -718,6 +806,7 @@ void run_writer::flush() {
 void run_writer::write_layers(const stats_tree& stats, const std::vector<data_table>& tables) {
     impl_->require_open("write_layers");
     impl_->guarded([&] {
+        impl_->out.reserve(bytes_of(stats) + bytes_of(tables));
         const h5::group g = impl_->root().require_group("layers");
         write_device_stats(g, stats);
         write_device_tables(g, tables);
@@ -727,7 +816,12 @@ void run_writer::write_layers(const stats_tree& stats, const std::vector<data_ta
 void run_writer::finish_device(const device_report& report) {
     impl_->require_open("finish_device");
     validate_device(impl_->path, report);
-    impl_->guarded([&] { impl_->finish_device(report); });
+    impl_->check_device(report);
+    impl_->guarded([&] {
+        impl_->out.reserve(bytes_of(report));
+        impl_->finish_device(report);
+        impl_->flush();
+    });
 }
 
 void run_writer::finish(const run_counters& counters, const std::string& status,

@@ -116,7 +116,7 @@ def main():
 
 def run_on_full_tmpfs(disk, fluxon, source, config, ref):
     # The disk fills up during the run: the file holds everything up to its last flush.
-    rc, err, files, where = disk.run("run", [fluxon, "run", config, "-o", "out.h5", "-q"], size=3 << 20)
+    rc, err, files, where = disk.run("run", [fluxon, "run", config, "-o", "out.h5", "-q"], size=12 << 20)
     named_error("run", rc, err, "out.h5")
     expect(files == ["out.h5"], f"run: left {files}")
     if "out.h5" in files:

@@ -6,8 +6,9 @@ so kills land before, during and between flushes, while other processes load the
 the disk. A file left behind must open with plain h5py, every dataset in it must read, and it
 must hold exactly what a complete run of the same config holds up to the file's
 /run/time_reached: the same spikes (times and ids) and probe samples, nothing after it,
-nothing missing before it. `fluxon inspect` must read it too. No working copy may be left
-beside it. A kill before the first flush leaves no file, which is allowed.
+nothing missing before it. `fluxon inspect` must read it too. Nothing but the run's working
+copy (killed.h5.writing) may be left beside it. A kill before the first flush leaves no file,
+which is allowed.
 
     kill_stress.py FLUXON CONFIG [--kills N] [--duration "2 s"] [--flush S] [--set KEY=VALUE ...]
                    [--dir DIR] [--seed S] [--cpu-load N] [--disk-load N]
@@ -72,9 +73,17 @@ def main():
     reference = os.path.join(directory, "reference.h5")
     if os.path.exists(reference):
         os.remove(reference)
+    # When the file appears (after the network is built) and when the run ends, to aim the kills.
     start = time.monotonic()
-    subprocess.run(run_args(args.fluxon, args.config, reference, args.duration, args.flush, args.set), check=True)
+    proc = subprocess.Popen(run_args(args.fluxon, args.config, reference, args.duration, args.flush, args.set))
+    appears = None
+    while proc.poll() is None:
+        if appears is None and os.path.exists(reference):
+            appears = time.monotonic() - start
+        time.sleep(0.002)
     wall = time.monotonic() - start
+    assert proc.returncode == 0, f"the complete run exits {proc.returncode}"
+    appears = wall if appears is None else appears
     ref = read_run(reference)
     assert text(ref["run/status"]) == "complete"
 
@@ -87,10 +96,11 @@ def main():
                 os.remove(output)
             proc = subprocess.Popen(run_args(args.fluxon, args.config, output, args.duration, args.flush, args.set))
             # Most kills land while the run writes; some before its file exists or after it ended.
-            time.sleep(rng.uniform(0, 1.2 * wall))
+            time.sleep(rng.uniform(0.9 * appears, 1.1 * wall))
             proc.send_signal(signal.SIGKILL)
             proc.wait()
-            leftovers = [n for n in os.listdir(directory) if n.startswith("killed.h5.")]
+            # The working copy a kill leaves is expected; anything else is not.
+            leftovers = [n for n in os.listdir(directory) if n.startswith("killed.h5.") and n != "killed.h5.writing"]
             if not os.path.exists(output):
                 counts["no file"] += 1
                 problems = []
@@ -120,7 +130,7 @@ def main():
             path = os.path.join(directory, f"load{i}.bin")
             if os.path.exists(path):
                 os.remove(path)
-    print(f"{args.kills} kills (a complete run takes {wall:.2f} s): {counts['right']} files right "
+    print(f"{args.kills} kills (a complete run takes {wall:.2f} s, its file appears after {appears:.2f} s): {counts['right']} files right "
           f"({counts['complete']} of them complete), {counts['no file']} killed before the file existed, "
           f"{counts['wrong']} wrong")
     if not args.dir and counts["wrong"] == 0:

@@ -24,7 +24,8 @@ def text(value):
 
 def check(path, ref, fluxon, statuses):
     """What is wrong with the run file at `path` (empty: nothing): it must read whole, have one
-    of `statuses`, and hold what the complete run `ref` (read_run) holds up to its time reached."""
+    of `statuses`, and hold what the complete run `ref` (read_run) holds up to its time reached:
+    the spikes before it, the probe samples up to it."""
     problems = []
     try:
         run = read_run(path)
@@ -46,13 +47,15 @@ def check(path, ref, fluxon, statuses):
         if times.dtype != np.float64 or ids.dtype != np.uint32 or times.shape != ids.shape:
             problems.append(f"spikes/{pop}: {times.dtype}{times.shape} times, {ids.dtype}{ids.shape} ids")
             continue
-        if times.size and (times.max() > t or ids.max() >= n):
-            problems.append(f"spikes/{pop}: a spike after t = {t} or an id >= {n}")
+        # Reaching t means the steps before t ran: spikes are stamped with their step's start
+        # (docs/engine.md), so they come before t; probe samples are stamped with its end.
+        if times.size and (times.max() >= t or ids.max() >= n):
+            problems.append(f"spikes/{pop}: a spike at or after t = {t} or an id >= {n}")
         order = np.lexsort((ids, times))
         if not np.array_equal(order, np.arange(times.size)):
             problems.append(f"spikes/{pop}: not sorted by (time, id)")
         ref_times, ref_ids = ref[f"spikes/{pop}/times"], ref[f"spikes/{pop}/ids"]
-        keep = ref_times <= t
+        keep = ref_times < t
         if not (np.array_equal(times, ref_times[keep]) and np.array_equal(ids, ref_ids[keep])):
             problems.append(f"spikes/{pop}: {times.size} spikes up to t = {t}, the complete run has "
                             f"{int(keep.sum())} (or they differ)")
