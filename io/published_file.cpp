@@ -1,6 +1,7 @@
 #include "io/published_file.hpp"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -124,6 +125,11 @@ void published_file::reserve(std::size_t bytes) {
     if (fd_ < 0 || bytes == 0) return;
     struct stat info{};
     if (::fstat(fd_, &info) != 0) fail(path_, "cannot write the file", errno);
+    // Space set aside past the end is not held to the process's file size limit (ulimit -f).
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+        static_cast<rlim_t>(info.st_size) + bytes > limit.rlim_cur)
+        fail(path_, "cannot write the file", EFBIG);
     int error_number = 0;
     do {
         error_number = ::fallocate(fd_, FALLOC_FL_KEEP_SIZE, info.st_size, static_cast<off_t>(bytes)) == 0 ? 0 : errno;
