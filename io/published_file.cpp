@@ -1,6 +1,7 @@
 #include "io/published_file.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -84,10 +85,28 @@ const std::string& published_file::start_empty() {
         throw io_error("cannot create file: directory '" + parent.string() + "' does not exist", site);
     }
     working_name_ = target_ + ".writing";
-    fd_ = ::open(working_name_.c_str(), O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0666);
+    fd_ = ::open(working_name_.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0666);
     if (fd_ < 0) {
         const int error_number = errno;
         working_name_.clear();
+        fail(path_, "cannot create file", error_number);
+    }
+    // HDF5 locks the files it writes: a working copy that is locked belongs to a live writer
+    // (another run writing the same file), one that is not was left by a killed one. Where
+    // locks are not supported, there is no telling.
+    const bool locked = ::flock(fd_, LOCK_EX | LOCK_NB) == 0;
+    if (!locked && errno == EWOULDBLOCK) {
+        ::close(fd_);
+        fd_ = -1;
+        working_name_.clear();
+        error_site site;
+        site.file = path_;
+        throw io_error("another run is writing this file (its working copy " + target_ + ".writing is in use)", site);
+    }
+    const int error_number = ::ftruncate(fd_, 0) == 0 ? 0 : errno;
+    if (locked) ::flock(fd_, LOCK_UN);  // HDF5 takes its own
+    if (error_number != 0) {
+        discard();
         fail(path_, "cannot create file", error_number);
     }
     return working_name_;

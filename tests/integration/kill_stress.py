@@ -95,8 +95,14 @@ def main():
             if os.path.exists(output):
                 os.remove(output)
             proc = subprocess.Popen(run_args(args.fluxon, args.config, output, args.duration, args.flush, args.set))
-            # Most kills land while the run writes; some before its file exists or after it ended.
-            time.sleep(rng.uniform(0.9 * appears, 1.1 * wall))
+            # Most kills land while the run writes, a few before its file exists or after it ended.
+            if rng.random() < 0.1:
+                time.sleep(rng.uniform(0, appears))
+            else:
+                started = time.monotonic()
+                while not os.path.exists(output) and proc.poll() is None and time.monotonic() - started < 10 * wall:
+                    time.sleep(0.001)
+                time.sleep(rng.uniform(0, 1.1 * (wall - appears)))
             proc.send_signal(signal.SIGKILL)
             proc.wait()
             # The working copy a kill leaves is expected; anything else is not.

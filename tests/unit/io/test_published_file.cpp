@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -139,4 +141,27 @@ TEST_CASE("io: a published file follows a symbolic link and names the path in it
         CHECK(std::string(e.what()).find("No such file") != std::string::npos);
     }
     CHECK_FALSE(never.has_working_copy());
+}
+
+TEST_CASE("io: a working copy in use by another writer is refused, naming the file") {
+    scratch_dir dir;
+    const std::string path = dir.file("out.bin");
+    published_file first(path);
+    // HDF5 holds a lock on the files it writes; the first writer's copy is such a file.
+    const int held = ::open(first.start_empty().c_str(), O_RDWR | O_CLOEXEC);
+    REQUIRE(held >= 0);
+    REQUIRE(::flock(held, LOCK_EX | LOCK_NB) == 0);
+    write_text(first.working_name(), "first writer's data");
+    published_file second(path);
+    try {
+        second.start_empty();
+        FAIL("expected an io_error");
+    } catch (const io_error& e) {
+        CHECK(e.site().file == path);
+        CHECK(std::string(e.what()).find("another run is writing this file") != std::string::npos);
+    }
+    CHECK(read_text(first.working_name()) == "first writer's data");  // left alone
+    ::close(held);
+    // Once no one holds it, it is a killed writer's leftover and is started afresh.
+    CHECK(read_text(second.start_empty()).empty());
 }
