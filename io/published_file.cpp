@@ -168,6 +168,26 @@ void published_file::release_reserve() noexcept {
     reserved_end_ = 0;
 }
 
+bool published_file::reserve_in_place(std::size_t bytes) noexcept {
+    const int fd = ::open(target_.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat info{};
+    bool ok = ::fstat(fd, &info) == 0;
+    if (ok && ::fallocate(fd, FALLOC_FL_KEEP_SIZE, info.st_size, static_cast<off_t>(bytes)) != 0)
+        ok = errno == EOPNOTSUPP || errno == ENOSYS;
+    ::close(fd);
+    return ok;
+}
+
+void published_file::release_in_place() noexcept {
+    const int fd = ::open(target_.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) return;
+    struct stat info{};
+    if (::fstat(fd, &info) == 0)
+        ::fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, info.st_size, off_t{16} << 20);
+    ::close(fd);
+}
+
 void published_file::discard() noexcept {
     reserved_end_ = 0;
     if (fd_ < 0) return;

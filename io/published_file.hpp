@@ -39,6 +39,11 @@ public:
     // device", "File too large"). Where the file system cannot set space aside (NFS), nothing
     // is checked.
     void reserve(std::size_t bytes);
+    // For a change made to the published file in place (a last resort, when there is no room
+    // for a copy): sets aside `bytes` beyond its end, false when the disk has not that much.
+    bool reserve_in_place(std::size_t bytes) noexcept;
+    // Gives back what reserve_in_place() set aside and the change did not use.
+    void release_in_place() noexcept;
     // Drops the working copy; the published file is left as it is. Never throws.
     void discard() noexcept;
 

@@ -720,12 +720,15 @@ struct run_writer::impl {
         } catch (...) {
             out.discard();
         }
+        // Only with room set aside for it: a write that failed half way could damage the file.
+        if (!out.reserve_in_place(std::size_t{1} << 20)) return;
         try {
             h5::file in_place = h5::file::open_read_write(path, path);
             write_status(in_place, text);
             in_place.close();
         } catch (...) {
         }
+        out.release_in_place();
     }
 
     static void write_status(const h5::file& f, const std::string& text) {
