@@ -1,5 +1,8 @@
 #include "io/hdf5.hpp"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <functional>
 #include <numeric>
@@ -476,19 +479,33 @@ dataset group::write_string(std::string_view name, std::string_view value) const
 // ---- file -------------------------------------------------------------------------------
 
 file file::create(const std::string& path) {
-    silence_errors();
     std::error_code ec;
     const std::filesystem::path parent = std::filesystem::path(path).parent_path();
     if (!parent.empty() && !std::filesystem::is_directory(parent, ec))
         throw io_error("cannot create file: directory '" + parent.string() + "' does not exist", file_site(path));
+    return create_as(path, path);
+}
+
+file file::create_as(const std::string& name, const std::string& shown) {
+    silence_errors();
     plist_handle fapl(H5Pcreate(H5P_FILE_ACCESS));
     // Capping the format at 1.8 keeps the version-0 superblock, which carries no "open for
-    // writing" flag: a killed run then leaves a file plain h5py opens without h5clear.
+    // writing" flag: a file left by a killed writer opens in plain h5py without h5clear.
     if (!fapl || H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) < 0)
-        h5::fail(path, "/", "set the file format for");
-    file_handle id(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()));
-    if (!id) h5::fail(path, path, "create file");
-    return file(path, std::move(id));
+        h5::fail(shown, "/", "set the file format for");
+    file_handle id(H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()));
+    if (!id) h5::fail(shown, shown, "create file");
+    return file(shown, std::move(id));
+}
+
+file file::open_read_write(const std::string& name, const std::string& shown) {
+    silence_errors();
+    plist_handle fapl(H5Pcreate(H5P_FILE_ACCESS));
+    if (!fapl || H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) < 0)
+        h5::fail(shown, "/", "set the file format for");
+    file_handle id(H5Fopen(name.c_str(), H5F_ACC_RDWR, fapl.get()));
+    if (!id) h5::fail(shown, shown, "open file for writing");
+    return file(shown, std::move(id));
 }
 
 file file::open_read_only(const std::string& path) {
@@ -518,9 +535,68 @@ void file::flush() const {
     if (H5Fflush(id_.get(), H5F_SCOPE_GLOBAL) < 0) h5::fail(path_, path_, "flush file");
 }
 
+namespace {
+bool writable(hid_t id) {
+    unsigned intent = 0;
+    return H5Fget_intent(id, &intent) >= 0 && (intent & H5F_ACC_RDWR) != 0;
+}
+}  // namespace
+
+file::~file() {
+    if (!id_) return;
+    if (writable(id_.get()) && H5Fflush(id_.get(), H5F_SCOPE_LOCAL) < 0) {
+        H5Eclear2(H5E_DEFAULT);
+        discard_writes();
+        abandon();
+        return;
+    }
+    id_.reset();
+}
+
+void file::abandon() noexcept {
+    // HDF5 1.10.8 cannot close a file whose flush failed ("slist already enabled"), and a failed
+    // close leaves it half destroyed, which crashes the library when it closes what is left at
+    // exit. Left open, it is only memory.
+    (void)id_.release();
+}
+
 void file::close() {
     if (!id_) return;
+    // Flushed first, so that a failure leaves a file that still closes.
+    if (writable(id_.get()) && H5Fflush(id_.get(), H5F_SCOPE_LOCAL) < 0) {
+        const std::string detail = hdf5_message();
+        discard_writes();
+        abandon();
+        throw io_error("HDF5: cannot write '" + path_ + "'" + (detail.empty() ? "" : ": " + detail),
+                       file_site(path_));
+    }
     if (H5Fclose(id_.release()) < 0) h5::fail(path_, path_, "close file");
+}
+
+void file::discard_writes() noexcept {
+    if (!id_) return;
+    // Only the default (sec2) driver's handle is a descriptor.
+    const plist_handle fapl(H5Fget_access_plist(id_.get()));
+    void* handle = nullptr;
+    if (!fapl || H5Pget_driver(fapl.get()) != H5FD_SEC2 || H5Fget_vfd_handle(id_.get(), fapl.get(), &handle) < 0 ||
+        handle == nullptr) {
+        H5Eclear2(H5E_DEFAULT);
+        return;
+    }
+    // The default (sec2) driver's handle is its descriptor; an in-memory file takes its place.
+    const int memory = ::memfd_create("fluxon-discarded", MFD_CLOEXEC);
+    if (memory < 0) return;
+    ::dup2(memory, *static_cast<int*>(handle));
+    ::close(memory);
+}
+
+void file::close_completely() {
+    if (!id_) return;
+    const ssize_t open = H5Fget_obj_count(id_.get(), H5F_OBJ_ALL | H5F_OBJ_LOCAL);
+    if (open != 1)
+        throw internal_error("h5::file::close_completely: " + std::to_string(open - 1) + " objects of " + path_ +
+                             " are still open");
+    close();
 }
 
 }  // namespace fluxon::io::h5

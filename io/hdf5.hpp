@@ -314,11 +314,17 @@ public:
     // Creates or truncates `path`, in the HDF5 1.8 file format so that every reader since
     // HDF5 1.8 opens it and no "file open for writing" flag is left behind by a crash.
     static file create(const std::string& path);
+    // Creates (truncates) the file opened by `name` (a working copy, io/published_file.hpp);
+    // errors and objects name `shown`, the file the user knows.
+    static file create_as(const std::string& name, const std::string& shown);
     static file open_read_only(const std::string& path);
+    // Opens the file `name` for writing, in place; errors name `shown`.
+    static file open_read_write(const std::string& name, const std::string& shown);
 
     file(file&&) noexcept = default;
     file& operator=(file&&) noexcept = default;
-    ~file() = default;
+    // Closes quietly; a file whose last writes fail is closed with discard_writes().
+    ~file();
 
     const std::string& path() const noexcept { return path_; }
     hid_t id() const noexcept { return id_.get(); }
@@ -330,6 +336,15 @@ public:
     // Closes and reports a failure, which the destructor cannot. Objects still open keep
     // the file open until they close (HDF5's default "weak" close).
     void close();
+    // Closes the file, which must have no object open, so that it is complete on disk when
+    // this returns (with one still open, HDF5 would write it later).
+    void close_completely();
+    // For a file that cannot be written any more (a full disk): what HDF5 still writes, until
+    // the file closes, goes to memory and is lost. HDF5 1.10 leaves a file whose close failed
+    // half destroyed, and crashes when it tries again at exit; a close after this succeeds.
+    void discard_writes() noexcept;
+    // Lets go of a file that cannot be closed (its flush failed) without closing it.
+    void abandon() noexcept;
 
 private:
     file(std::string path, file_handle id) : path_(std::move(path)), id_(std::move(id)) {}

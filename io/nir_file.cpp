@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "io/hdf5.hpp"
+#include "io/published_file.hpp"
 
 namespace fluxon::io {
 namespace {
@@ -110,17 +111,37 @@ void write_graph(const h5::group& at, const nir_graph& graph) {
     }
 }
 
+// What the graph takes on disk at most, with room to spare (the arrays are compressed).
+std::size_t bytes_of(const nir_graph& graph) {
+    std::size_t bytes = graph.edges.size() * 128 + 65536;
+    for (const nir_node& node : graph.nodes) {
+        bytes += 65536;
+        for (const auto& [field, t] : node.arrays) bytes += t.values.size() * sizeof(double) + 8192;
+        for (const auto& [field, text] : node.strings) bytes += text.size() + 8192;
+        if (node.graph) bytes += bytes_of(*node.graph);
+    }
+    return bytes;
+}
+
 }  // namespace
 
 void write_nir(const nir_document& doc, const std::string& path) {
     h5::silence_errors();
-    h5::file file = h5::file::create(path);
-    const h5::group root = file.root();
-    root.write_string("version", doc.version.empty() ? nir_written_version : doc.version);
-    const h5::group top = root.create_group("node");
-    top.write_string("type", "NIRGraph");
-    write_graph(top, doc.graph);
-    file.close();
+    // Whole or not at all: a full disk or a kill leaves no half-written graph (nor replaces
+    // the file that was there).
+    published_file out(path);
+    h5::file file = h5::file::create_as(out.start_empty(), path);
+    // A full disk is found before HDF5 writes (HDF5 1.10 cannot close a file it failed to write).
+    out.reserve(2 * bytes_of(doc.graph));
+    {
+        const h5::group root = file.root();
+        root.write_string("version", doc.version.empty() ? nir_written_version : doc.version);
+        const h5::group top = root.create_group("node");
+        top.write_string("type", "NIRGraph");
+        write_graph(top, doc.graph);
+    }
+    file.close_completely();
+    out.publish();
 }
 
 nir_document read_nir(const std::string& path) {

@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 #include <ctime>
+#include <exception>
 #include <filesystem>
 #include <limits>
 #include <optional>
@@ -16,6 +17,7 @@
 
 #include "engine/base/errors.hpp"
 #include "io/hdf5.hpp"
+#include "io/published_file.hpp"
 #include "io/run_file_units.hpp"
 
 namespace fluxon::io {
@@ -125,12 +127,14 @@ struct spike_sink {
     std::vector<std::uint32_t> pending_ids;
     std::optional<h5::dataset> values;  // graded streams
     std::vector<double> pending_values;
+    std::size_t written = 0;  // bytes handed to HDF5, all datasets together
 };
 
 struct probe_sink {
     h5::dataset times, values;
     std::size_t width = 0;
     std::vector<double> pending_times, pending_values;
+    std::size_t written = 0;  // bytes handed to HDF5, both datasets together
 };
 
 // A device with a group under /devices, kept so finish() can sum the devices' ledgers.
@@ -257,42 +261,106 @@ void write_device_tables(const h5::group& device, const std::vector<data_table>&
     }
 }
 
+// What writing these takes on disk at most, with room to spare: compressed data can grow a
+// little, and each new dataset or group costs its object header and index.
+constexpr std::size_t dataset_slack = std::size_t{16} << 10;
+
+std::size_t bytes_of(const std::vector<data_table>& tables) {
+    std::size_t bytes = 0;
+    for (const data_table& t : tables) {
+        for (const data_column& c : t.columns) {
+            bytes += dataset_slack;
+            std::visit(
+                [&](const auto& values) {
+                    using V = std::decay_t<decltype(values)>;
+                    if constexpr (std::is_same_v<V, std::vector<std::string>>) {
+                        for (const std::string& v : values) bytes += v.size() + 32;
+                    } else {
+                        bytes += values.size() * sizeof(typename V::value_type);
+                    }
+                },
+                c.values);
+        }
+    }
+    return bytes;
+}
+
+std::size_t bytes_of(const stats_tree& stats) { return 7 * dataset_slack + stats.entries().size() * 256; }
+
+std::size_t bytes_of(const device_report& r) {
+    return bytes_of(r.tables) + bytes_of(r.stats) + r.preset_text.size() + 6 * dataset_slack +
+           r.ledger.component.size() * 512;
+}
+
 }  // namespace
 
-// Appended data is held in memory and only handed to HDF5 inside flush(). HDF5 rewrites the
-// last, partly filled chunk of each dataset in place (or frees and reuses its space) as it
-// grows; doing that between flushes silently corrupts already-flushed data in a file that
-// is then killed (measured with HDF5 1.10.8). SWMR mode would keep the file consistent, but
-// it leaves a "file open for SWMR write" flag that makes plain h5py refuse to open a killed
-// run. Writing only at flush leaves the file byte-for-byte as of the last flush, and
-// vulnerable only while a flush is in progress.
+// HDF5 writes into a private working copy of the run file, and each flush publishes it
+// whole (io/published_file.hpp): closed, renamed over the run file, then copied to go on
+// writing. HDF5 rewrites B-tree nodes, object headers and the last, partly filled chunk of
+// each dataset in place, or frees and reuses their space; a run killed during an in-place
+// flush left files that opened but held another dataset's values, undecodable chunks, or
+// fewer spikes than their time reached (HDF5 1.10.8). SWMR mode would keep the file
+// consistent, but it leaves a "file open for SWMR write" flag that makes plain h5py refuse to
+// open a killed run. A copy costs time in proportion to the file, so flushes are spaced to
+// keep publishing below about 5 % of the run (slower flushes for very large files).
 struct run_writer::impl {
     std::string path;
-    h5::file file;
+    published_file out;
+    std::optional<h5::file> file;  // the working copy, between publications
     h5::dataset status, message, time_reached;
     std::vector<spike_sink> spikes;
     std::vector<probe_sink> probes;
     std::vector<device_entry> devices;  // in the order of their groups under /devices
     double flush_interval = 2.0;
     clock::time_point last_flush = clock::now();
+    double publish_cost = 0;  // s, of the last publication (closing, renaming, copying, reopening)
     double reached = 0;
+    double published_reached = 0;  // the time reached the run file says
     std::size_t pending_bytes = 0;
     bool finished = false;
+    // The I/O error that stopped the writer; the file was marked failed with what it had
+    // published before.
+    std::exception_ptr broken;
 
     impl(const std::string& p, const run_layout& layout, double interval)
-        : path(p), file(h5::file::create(p)), flush_interval(interval) {
-        const h5::group root = file.root();
-        write_root_attrs(root, layout.meta);
-        write_run_group(root);
+        : path(p), out(p), flush_interval(interval) {
+        file.emplace(h5::file::create_as(out.start_empty(), p));
         try {
-            write_layout(root, layout);
-            annotate_units(root);
-            file.flush();
+            std::size_t bytes = (64 + 4 * (layout.populations.size() + layout.projections.size() +
+                                           layout.spikes.size() + layout.probes.size())) *
+                                    dataset_slack +
+                                2 * layout.meta.config_text.size();
+            for (const probe_stream& probe : layout.probes) bytes += probe.ids.size() * sizeof(std::uint32_t);
+            for (const spike_stream& spike : layout.spikes) bytes += spike.recorded_ids.size() * sizeof(std::uint32_t);
+            for (const device_report& d : layout.devices) bytes += bytes_of(d);
+            out.reserve(bytes);
+            {
+                const h5::group r = root();
+                write_root_attrs(r, layout.meta);
+                write_run_group(r);
+                write_layout(r, layout);
+                annotate_units(r);
+            }
+            commit();
+            reopen();
+            last_flush = clock::now();
         } catch (const error& e) {
-            mark_failed(std::string("could not create the run file: ") + e.detail());
+            // Nothing was published yet, so the working copy is the only one to mark.
+            try {
+                if (!status || !message) throw;
+                status.write_string("failed");
+                message.write_string(std::string("could not create the run file: ") + e.detail());
+                commit();
+            } catch (...) {
+                close_handles();
+                file.reset();
+                out.discard();
+            }
             throw;
         }
     }
+
+    h5::group root() const { return file->root(); }
 
     void write_root_attrs(const h5::group& root, const run_metadata& meta) const {
         root.write_attr("format", "fluxon-run");
@@ -369,10 +437,14 @@ struct run_writer::impl {
         }
     }
 
+    // Where each sink's datasets are, to reopen them in every new working copy.
+    std::vector<std::string> spike_groups, probe_groups;
+
     void create_spike_streams(const h5::group& root, const std::vector<spike_stream>& streams) {
         const h5::group group = root.create_group("spikes");
         for (const spike_stream& s : streams) {
             const h5::group g = group.create_group(s.population);
+            spike_groups.push_back(g.path());
             g.write_attr("n_neurons", s.n_neurons);
             g.write_attr("subset", s.all ? "all" : "list");
             if (!s.all) g.write_vector<std::uint32_t>("recorded_ids", s.recorded_ids);
@@ -393,6 +465,7 @@ struct run_writer::impl {
         const h5::group group = root.create_group("probes");
         for (const probe_stream& s : streams) {
             const h5::group g = group.require_group(s.population).create_group(s.variable);
+            probe_groups.push_back(g.path());
             g.write_attr("units", s.units);
             g.write_attr("interval", s.interval);
             g.write_vector<std::uint32_t>("ids", s.ids);
@@ -415,20 +488,25 @@ struct run_writer::impl {
         }
     }
 
+    // A report that clashes with a device of the run is refused before anything is written.
+    void check_device(const device_report& r) const {
+        const auto entry = std::find_if(devices.begin(), devices.end(),
+                                        [&](const device_entry& d) { return d.instance == r.instance; });
+        if (entry == devices.end()) return;
+        const std::string family = root().open_group("devices/" + r.instance).read_attr_string("family");
+        if (r.family != family)
+            throw io_error("two devices are both named '" + r.instance + "' (a " + family + " device and a " +
+                               r.family + " device)",
+                           h5::file_site(path, r.instance));
+        if (entry->finished)
+            throw internal_error("run_writer::finish_device: device '" + r.instance + "' finished twice on " + path);
+    }
+
     void finish_device(const device_report& r) {
-        const h5::group group = file.root().open_group("devices");
+        const h5::group group = root().open_group("devices");
         auto entry = std::find_if(devices.begin(), devices.end(),
                                   [&](const device_entry& d) { return d.instance == r.instance; });
-        if (entry != devices.end()) {
-            const std::string family = group.open_group(r.instance).read_attr_string("family");
-            if (r.family != family)
-                throw io_error("two devices are both named '" + r.instance + "' (a " + family + " device and a " +
-                                   r.family + " device)",
-                               h5::file_site(path, r.instance));
-            if (entry->finished)
-                throw internal_error("run_writer::finish_device: device '" + r.instance + "' finished twice on " +
-                                     path);
-        } else {
+        if (entry == devices.end()) {
             create_device_group(group, r);
             devices.push_back({.instance = r.instance});
             entry = devices.end() - 1;
@@ -448,7 +526,6 @@ struct run_writer::impl {
         }
         g.write_attr("status", "complete");
         entry->finished = true;
-        flush();
     }
 
     // The run's ledger is the devices' ledgers together, in the order of their groups.
@@ -463,11 +540,11 @@ struct run_writer::impl {
             static_energy += d.static_energy;
             dynamic_energy += d.dynamic_energy;
         }
-        if (any) fill_ledger(file.root().open_group("ledger"), rows, static_energy, dynamic_energy);
+        if (any) fill_ledger(root().open_group("ledger"), rows, static_energy, dynamic_energy);
     }
 
     void write_counters(const run_counters& counters) const {
-        const h5::group group = file.root().create_group("counters");
+        const h5::group group = root().create_group("counters");
         group.write_scalar("steps", counters.steps);
         group.write_scalar("spikes", counters.spikes);
         group.write_scalar("synaptic_events", counters.synaptic_events);
@@ -482,16 +559,60 @@ struct run_writer::impl {
     }
 
     void require_open(const char* operation) const {
+        if (broken) std::rethrow_exception(broken);
         if (finished) throw internal_error(std::string("run_writer::") + operation + " after finish() on " + path);
+    }
+
+    // Runs `step`, which writes; the first I/O error stops the writer: the run file is marked
+    // failed as of its last publication and the error goes on to the caller.
+    template <class Step>
+    void guarded(Step step) {
+        try {
+            step();
+        } catch (const io_error& e) {
+            // Said where the user reads it, and in /run/message.
+            const std::string text =
+                fmt::format("{}; the file holds the run up to its last flush (t = {:g} s)", e.detail(), published_reached);
+            broken = std::make_exception_ptr(io_error(text, e.site()));
+            fail_safely(text);
+            std::rethrow_exception(broken);
+        } catch (const std::exception& e) {
+            broken = std::current_exception();
+            fail_safely(e.what());
+            throw;
+        }
     }
 
     void note_pending(std::size_t bytes) {
         pending_bytes += bytes;
-        if (pending_bytes >= max_pending_bytes) flush();
+        // Into the working copy, which readers do not see: its time reached moves only when
+        // every spike and sample up to it is there.
+        if (pending_bytes >= max_pending_bytes) {
+            reserve_for_pending();
+            write_pending();
+        }
+    }
+
+    // Room for the buffered data and what HDF5 rewrites to append it: each dataset that grows
+    // rewrites its last, partly filled chunk elsewhere (a chunk is at most 512 KiB).
+    void reserve_for_pending(std::size_t more = 0) {
+        constexpr std::size_t chunk = 512 * 1024;
+        // Deflate grows incompressible data by well under 1 %.
+        std::size_t bytes = pending_bytes + pending_bytes / 8 + 4 * dataset_slack + more;
+        for (const spike_sink& s : spikes) {
+            if (s.pending_times.empty()) continue;
+            const std::size_t datasets = s.values ? 3 : 2;
+            bytes += std::min(datasets * chunk, s.written) + datasets * dataset_slack;
+        }
+        for (const probe_sink& p : probes) {
+            if (!p.pending_times.empty()) bytes += std::min(2 * chunk, p.written) + 2 * dataset_slack;
+        }
+        out.reserve(bytes);
     }
 
     void write_pending() {
         for (spike_sink& s : spikes) {
+            s.written += s.pending_times.size() * 12 + s.pending_values.size() * 8;
             s.times.append<double>(s.pending_times);
             s.ids.append<std::uint32_t>(s.pending_ids);
             if (s.values) s.values->append<double>(s.pending_values);
@@ -500,24 +621,38 @@ struct run_writer::impl {
             s.pending_values.clear();
         }
         for (probe_sink& p : probes) {
+            p.written += (p.pending_times.size() + p.pending_values.size()) * 8;
             p.times.append<double>(p.pending_times);
             p.values.append_rows<double>(p.pending_values, p.pending_times.size());
             p.pending_times.clear();
             p.pending_values.clear();
         }
         pending_bytes = 0;
-        time_reached.write_scalar(reached);
+    }
+
+    bool flush_due() const {
+        const std::chrono::duration<double> since = clock::now() - last_flush;
+        return since.count() >= std::max(flush_interval, 19 * publish_cost);
     }
 
     void flush() {
         h5::silence_errors();
+        reserve_for_pending();
         write_pending();
-        annotate_units(file.root());
-        file.flush();
+        time_reached.write_scalar(reached);
+        annotate_units(file->root());
+        // Compressing and writing the new data, which an in-place flush did too, is not counted
+        // as the cost of publishing.
+        file->flush();
+        const auto start = clock::now();
+        commit();
+        published_reached = reached;
+        reopen();
         last_flush = clock::now();
+        publish_cost = std::chrono::duration<double>(last_flush - start).count();
     }
 
-    void close_file() {
+    void close_handles() noexcept {
         for (spike_sink& s : spikes) {
             s.times.close();
             s.ids.close();
@@ -527,17 +662,99 @@ struct run_writer::impl {
         status.close();
         message.close();
         time_reached.close();
-        file.close();
     }
 
-    // Best effort, for paths that are already failing: nothing here may throw.
-    void mark_failed(const std::string& text) noexcept {
+    // The working copy becomes the run file.
+    void commit() {
+        close_handles();
+        file->close_completely();
+        file.reset();
+        out.publish();
+    }
+
+    // A new working copy of the run file, with every dataset the writer appends to open.
+    void reopen() {
+        file.emplace(h5::file::open_read_write(out.start_from_published(), path));
+        const h5::group r = root();
+        status = r.open_dataset("run/status");
+        message = r.open_dataset("run/message");
+        time_reached = r.open_dataset("run/time_reached");
+        for (std::size_t i = 0; i < spikes.size(); ++i) {
+            const h5::group g = r.open_group(spike_groups[i]);
+            spikes[i].times = g.open_dataset("times");
+            spikes[i].ids = g.open_dataset("ids");
+            if (spikes[i].values) spikes[i].values = g.open_dataset("values");
+        }
+        for (std::size_t i = 0; i < probes.size(); ++i) {
+            const h5::group g = r.open_group(probe_groups[i]);
+            probes[i].times = g.open_dataset("times");
+            probes[i].values = g.open_dataset("values");
+        }
+    }
+
+    // Ends the run file with `status` and what is buffered; on an I/O error, the file is marked
+    // failed as of its last publication and the error goes on.
+    void end(const std::string& end_status, const std::string& text, const run_counters* counters) {
+        guarded([&] {
+            h5::silence_errors();
+            std::size_t more = 0;
+            for (const device_entry& d : devices) more += d.ledger.component.size() * 512;
+            if (counters != nullptr) more += 16 * dataset_slack + counters->spikes_per_population.size() * 4096;
+            reserve_for_pending(more);
+            write_pending();
+            if (counters != nullptr) {
+                write_device_ledgers();
+                write_counters(*counters);
+            }
+            time_reached.write_scalar(reached);
+            status.write_string(end_status);
+            message.write_string(text);
+            finished = true;
+            annotate_units(file->root());
+            commit();
+        });
+    }
+
+    // For a writer that cannot go on: the working copy is dropped (it may be half written),
+    // and the run file, as last published, is marked failed with `text`. Through a new copy
+    // when there is room for one, else in place (a kill in that moment could damage it). The
+    // file is left as it is when neither works. Never throws.
+    void fail_safely(const std::string& text) noexcept {
+        finished = true;
+        h5::silence_errors();
+        // A full disk is mostly found before HDF5 writes (published_file::reserve), so the working
+        // copy closes normally; one whose flush failed is let go (h5::file::close).
+        close_handles();
         try {
-            if (status) status.write_string("failed");
-            if (message) message.write_string(text);
-            file.flush();
+            if (file) file->close();
         } catch (...) {
         }
+        file.reset();
+        out.discard();
+        try {
+            h5::file copy = h5::file::open_read_write(out.start_from_published(), path);
+            write_status(copy, text);
+            copy.close_completely();
+            out.publish();
+            return;
+        } catch (...) {
+            out.discard();
+        }
+        // Only with room set aside for it: a write that failed half way could damage the file.
+        if (!out.reserve_in_place(std::size_t{1} << 20)) return;
+        try {
+            h5::file in_place = h5::file::open_read_write(path, path);
+            write_status(in_place, text);
+            in_place.close();
+        } catch (...) {
+        }
+        out.release_in_place();
+    }
+
+    static void write_status(const h5::file& f, const std::string& text) {
+        const h5::group r = f.root();
+        r.open_dataset("run/status").write_string("failed");
+        r.open_dataset("run/message").write_string(text);
     }
 };
 
@@ -556,15 +773,9 @@ run_writer::run_writer(const std::string& path, const run_layout& layout, double
 
 run_writer::~run_writer() {
     if (!impl_ || impl_->finished) return;
-    h5::silence_errors();
     try {
-        impl_->write_pending();
-    } catch (...) {
-    }
-    impl_->mark_failed("the run ended without finishing its output (writer destroyed before finish())");
-    try {
-        impl_->close_file();
-    } catch (...) {
+        impl_->end("failed", "the run ended without finishing its output (writer destroyed before finish())", nullptr);
+    } catch (...) {  // the file is marked failed as far as it can be
     }
 }
 
@@ -586,7 +797,7 @@ void run_writer::append_spikes(std::size_t index, std::span<const double> times,
     sink.pending_times.insert(sink.pending_times.end(), times.begin(), times.end());
     sink.pending_ids.insert(sink.pending_ids.end(), ids.begin(), ids.end());
     sink.pending_values.insert(sink.pending_values.end(), values.begin(), values.end());
-    impl_->note_pending(times.size_bytes() + ids.size_bytes() + values.size_bytes());
+    impl_->guarded([&] { impl_->note_pending(times.size_bytes() + ids.size_bytes() + values.size_bytes()); });
 }
 
 void run_writer::append_probe(std::size_t index, std::span<const double> times,
@@ -601,56 +812,59 @@ void run_writer::append_probe(std::size_t index, std::span<const double> times,
                              " neurons");
     sink.pending_times.insert(sink.pending_times.end(), times.begin(), times.end());
     sink.pending_values.insert(sink.pending_values.end(), values.begin(), values.end());
-    impl_->note_pending(times.size_bytes() + values.size_bytes());
+    impl_->guarded([&] { impl_->note_pending(times.size_bytes() + values.size_bytes()); });
 }
 
 void run_writer::progress(double time_reached) {
     impl_->require_open("progress");
     impl_->reached = time_reached;
-    const std::chrono::duration<double> since = clock::now() - impl_->last_flush;
-    if (since.count() >= impl_->flush_interval) impl_->flush();
+    if (impl_->flush_due()) impl_->guarded([&] { impl_->flush(); });
 }
 
 void run_writer::flush() {
     impl_->require_open("flush");
-    impl_->flush();
+    impl_->guarded([&] { impl_->flush(); });
 }
 
 void run_writer::write_layers(const stats_tree& stats, const std::vector<data_table>& tables) {
     impl_->require_open("write_layers");
-    const h5::group g = impl_->file.root().require_group("layers");
-    write_device_stats(g, stats);
-    write_device_tables(g, tables);
+    impl_->guarded([&] {
+        impl_->out.reserve(bytes_of(stats) + bytes_of(tables));
+        const h5::group g = impl_->root().require_group("layers");
+        write_device_stats(g, stats);
+        write_device_tables(g, tables);
+    });
 }
 
 void run_writer::finish_device(const device_report& report) {
     impl_->require_open("finish_device");
     validate_device(impl_->path, report);
-    impl_->finish_device(report);
+    impl_->check_device(report);
+    impl_->guarded([&] {
+        impl_->out.reserve(bytes_of(report));
+        impl_->finish_device(report);
+        impl_->flush();
+    });
 }
 
 void run_writer::finish(const run_counters& counters, const std::string& status,
                         const std::string& message) {
+    if (status == "failed" && impl_->broken) return;  // marked failed when the writing failed
     impl_->require_open("finish");
     if (status != "complete" && status != "interrupted" && status != "failed")
         throw internal_error("run_writer::finish: status must be complete, interrupted or failed, not '" +
                              status + "'");
-    h5::silence_errors();
-    impl_->write_pending();
-    impl_->write_device_ledgers();
-    impl_->write_counters(counters);
-    impl_->status.write_string(status);
-    impl_->message.write_string(message);
-    impl_->finished = true;
-    annotate_units(impl_->file.root());
-    impl_->close_file();
+    if (status != "failed") {
+        impl_->end(status, message, &counters);
+        return;
+    }
+    // A run that failed reports its own error; one from the file would replace it.
+    try {
+        impl_->end(status, message, &counters);
+    } catch (...) {
+    }
 }
 
 const std::string& run_writer::path() const { return impl_->path; }
-
-}  // namespace fluxon::io
-
-namespace fluxon::io {
-
 
 }  // namespace fluxon::io

@@ -1,7 +1,8 @@
 #pragma once
 // Streams one run into an HDF5 file laid out as docs/run_file.md describes. The simulator
-// hands it batches at window ends; it appends, and flushes at most every flush_interval so a
-// killed run leaves a readable file up to its last flush.
+// hands it batches at window ends; it appends to a working copy and publishes the file whole
+// at most every flush_interval (io/published_file.hpp), so a run killed at any moment leaves a
+// file exactly as of its last flush, and a full disk a file marked failed as of its last flush.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -104,7 +105,8 @@ public:
     // Appends `n_samples` rows to probe `index`; values is row-major [n_samples, ids.size()].
     void append_probe(std::size_t index, std::span<const double> times,
                       std::span<const double> values);
-    // Records simulated progress and flushes if flush_interval has passed since the last one.
+    // Records simulated progress and flushes if flush_interval has passed since the last one
+    // (and publishing has cost at most 5 % of the time since).
     void progress(double time_reached);
     void flush();
     // What a device did (before finish): its statistics (replacing those written at the

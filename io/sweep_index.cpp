@@ -1,8 +1,10 @@
 #include "io/sweep_index.hpp"
 
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <regex>
 
 #include <fmt/format.h>
@@ -80,10 +82,19 @@ void write_json(const fs::path& directory, const sweep_index_info& info, const s
     }
     const fs::path path = directory / "index.json";
     const fs::path partial = directory / "index.json.partial";
-    std::ofstream out(partial);
-    out << index.dump(2) << "\n";
-    out.close();
-    if (!out) fail(path, "cannot write the sweep index");
+    const std::string text = index.dump(2) + "\n";
+    // A full disk may fail any of these; the partial index goes then, with the reason.
+    std::FILE* out = std::fopen(partial.c_str(), "w");
+    int error_number = out == nullptr ? errno : 0;
+    if (out != nullptr) {
+        if (std::fwrite(text.data(), 1, text.size(), out) != text.size() || std::fflush(out) != 0) error_number = errno;
+        if (std::fclose(out) != 0 && error_number == 0) error_number = errno;
+    }
+    if (error_number != 0) {
+        std::error_code ec;
+        fs::remove(partial, ec);
+        fail(path, std::string("cannot write the sweep index: ") + std::strerror(error_number));
+    }
     replace(partial, path);
 }
 

@@ -5,6 +5,7 @@
 #include <new>
 
 #include <CLI/CLI.hpp>
+#include <hdf5.h>
 
 #include "engine/base/errors.hpp"
 #include "fluxon_version.hpp"
@@ -140,6 +141,9 @@ int dispatch(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // HDF5 1.10 crashes at exit closing a file whose flush failed (a full disk the writers did
+    // not see coming; they let such a file go, h5::file::close); fluxon closes its files itself.
+    H5dont_atexit();
     try {
         return dispatch(argc, argv);
     } catch (const fluxon::user_error& e) {

@@ -12,6 +12,7 @@ import sys
 import threading
 from pathlib import Path
 
+import h5py
 import numpy as np
 import pytest
 
@@ -663,6 +664,35 @@ def test_an_existing_run_file_is_refused_unless_overwrite(tmp_path):
     assert result.status == "complete"
     with analysis.open_run(out) as run:
         assert run.status == "complete"
+
+
+def test_a_run_file_that_cannot_grow_is_a_named_error_and_keeps_its_last_flush(tmp_path):
+    # In a child interpreter: a file size limit (ulimit -f) fails the writes as a full disk
+    # does, and a crash at exit (HDF5 closing a file it failed to write) would show there.
+    out = tmp_path / "limited.h5"
+    script = f"""
+import resource, signal, fluxon
+sim = fluxon.load_config({str(ROOT / "tests/integration/data/full_disk.toml")!r})
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (4 << 20, resource.RLIM_INFINITY))
+try:
+    sim.run(output={str(out)!r})
+except fluxon.IoError as e:
+    assert e.file == {str(out)!r}, e.file
+    print(e)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=os.environ)
+    assert done.returncode == 0, done.stderr
+    assert "File too large" in done.stdout and "last flush" in done.stdout, done.stdout
+    with h5py.File(out, "r") as f:
+        assert f["run/status"].asstr()[()] == "failed"
+        assert "File too large" in f["run/message"].asstr()[()]
+        t = f["run/time_reached"][()]
+        samples = f["probes/exc/v/times"][:]
+        # Every step's sample up to the time reached, all of them readable.
+        assert t > 0 and samples.size == round(t / 1e-4) and samples[-1] == pytest.approx(t)
+        assert f["probes/exc/v/values"][:].shape == (samples.size, 100)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["limited.h5"]
 
 
 def test_keyboard_interrupt_from_the_progress_callback(tmp_path):

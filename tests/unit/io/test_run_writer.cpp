@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -422,6 +423,61 @@ TEST_CASE("io: a run killed with SIGKILL leaves a readable file with everything 
     CHECK(root.read_vector<std::uint32_t>("spikes/exc/ids") == ids_for(0, flushed));
     CHECK(root.read_vector<double>("probes/exc/v/values") ==
           std::vector<double>(probe_values.begin(), probe_values.begin() + 6));
+}
+
+TEST_CASE("io: a write error stops the writer with a named error and marks the file failed as last flushed") {
+    scratch_dir dir;
+    const std::string path = dir.file("limited.h5");
+    constexpr std::size_t flushed = 100'000;
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        // A file may grow to 2 MiB only: writes past it fail with EFBIG, as on a full disk.
+        std::signal(SIGXFSZ, SIG_IGN);
+        const rlimit limit{2 << 20, 2 << 20};
+        if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) ::_exit(6);
+        try {
+            run_writer writer(path, two_population_layout(), 3600);
+            writer.append_spikes(0, ramp(0, flushed), ids_for(0, flushed));
+            writer.progress(0.5);
+            writer.flush();
+            // Incompressible values, so the file outgrows the limit.
+            for (std::size_t round = 0; round < 100; ++round) {
+                std::vector<double> noise(30'000);
+                for (std::size_t k = 0; k < noise.size(); ++k)
+                    noise[k] = static_cast<double>((k * 2654435761u + round * 97u) % 1000003u) / 7.0;
+                writer.append_probe(0, std::vector<double>(10'000, 0.75), noise);
+                writer.progress(1.0 + static_cast<double>(round));
+                writer.flush();
+            }
+            ::_exit(7);  // the limit was never hit
+        } catch (const io_error& e) {
+            const std::string what = e.what();
+            const bool named = e.site().file == path && what.find("File too large") != std::string::npos;
+            ::_exit(named ? 0 : 8);
+        } catch (...) {
+            ::_exit(9);
+        }
+    }
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
+    const run_summary s = read_run_summary(path);
+    CHECK(s.status == "failed");
+    CHECK(contains(s.message, "File too large"));
+    CHECK(s.time_reached >= 0.5);
+    CHECK(s.spikes[0].n_spikes == flushed);
+    const h5::file file = h5::file::open_read_only(path);
+    const h5::group root = file.root();
+    CHECK(root.read_vector<double>("spikes/exc/times") == ramp(0, flushed));
+    const std::vector<double> times = root.read_vector<double>("probes/exc/v/times");
+    CHECK(root.read_vector<double>("probes/exc/v/values").size() == 3 * times.size());
+    // Each flush after the first added 10000 samples and reached the next whole second.
+    CHECK(times.size() == 10'000 * static_cast<std::size_t>(std::floor(s.time_reached)));
+    std::vector<std::string> left;
+    for (const auto& entry : fs::directory_iterator(dir.path)) left.push_back(entry.path().filename().string());
+    CHECK(left == std::vector<std::string>{"limited.h5"});
 }
 
 TEST_CASE("io: progress() flushes once flush_interval has passed") {
