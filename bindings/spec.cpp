@@ -26,7 +26,7 @@ namespace {
 [[noreturn]] void fail(const std::string& key, const std::string& message) {
     error_site site;
     site.key = key;
-    for (const std::string_view section : {"populations.", "projections.", "currents."}) {
+    for (const std::string_view section : {"populations.", "projections.", "currents.", "drives."}) {
         if (!key.starts_with(section)) continue;
         const std::string rest = key.substr(section.size());
         site.node = rest.substr(0, rest.find_first_of(".["));

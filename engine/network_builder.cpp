@@ -96,6 +96,7 @@ public:
         make_slices(tables);
         set_initial_state();
         set_currents(net);
+        set_drives(net);
         build_layers();
         set_recording(net);
         engine_.limit_lookahead(checked_mul(out_.window_steps, out_.dt_ticks, "the window length"));
@@ -430,6 +431,59 @@ private:
         for (std::size_t p = 0; p < out_.populations.size(); ++p) {
             for (std::size_t s = 0; s < out_.populations[p].slices.size(); ++s) {
                 if (!per_slice[p][s].empty()) out_.populations[p].slices[s]->set_currents(std::move(per_slice[p][s]));
+            }
+        }
+    }
+
+    void set_drives(const net::indexed_network& net) {
+        for (std::size_t k = 0; k < spec_.network.drives.size(); ++k) {
+            const net::drive_spec& d = spec_.network.drives[k];
+            const error_site site = with_node(d.site, d.name);
+            const auto p = net.population_index.at(d.target);
+            const auto& pop = out_.populations[p];
+            const int receptor = find_receptor(*pop.model, d.receptor);
+            if (receptor < 0) {
+                std::vector<std::string> names;
+                for (const auto& r : pop.model->receptors()) names.push_back(r.name);
+                throw config_error(fmt::format("drive '{}': population '{}' (model '{}') has no receptor '{}'; it has: {}",
+                                               d.name, pop.name, pop.model->name(), d.receptor,
+                                               names.empty() ? std::string("none (it is a source)")
+                                                             : fmt::format("{}", fmt::join(names, ", "))),
+                                   site);
+            }
+            const receptor_def& def = pop.model->receptors()[static_cast<std::size_t>(receptor)];
+            const double weight = resolve_quantity(d.weight, def.weight_dim, "drive weight");
+            if (def.sign != weight_sign::any && (def.sign == weight_sign::non_positive ? weight > 0 : weight < 0)) {
+                throw config_error(fmt::format("drive '{}': weight {:.6g} {} onto receptor '{}' of population '{}' is {}",
+                                               d.name, weight, si_unit(def.weight_dim), d.receptor, pop.name,
+                                               weight > 0 ? "positive and would excite; inhibitory weights are negative"
+                                                          : "negative; this receptor takes conductances"),
+                                   site);
+            }
+            const double rate = resolve_quantity(d.rate, dimension::frequency, "drive rate");
+            const double per_step = rate * out_.dt;
+            if (!(rate >= 0) || per_step > 1) {
+                throw config_error(fmt::format("drive '{}': rate must be >= 0 and at most one spike per step of each "
+                                               "input (rate x dt <= 1), got {} Hz x {} s = {}",
+                                               d.name, rate, out_.dt, per_step),
+                                   site);
+            }
+            // Counts are drawn by inverting the CDF, as the poisson model does: cheap for the means
+            // of spiking inputs; a larger mean per step is a current, not spikes.
+            constexpr double max_mean_per_step = 20;
+            if (static_cast<double>(d.inputs) * per_step > max_mean_per_step) {
+                throw config_error(fmt::format("drive '{}': inputs x rate x dt = {} spikes per step per neuron is above "
+                                               "{}; use a smaller dt or rate, or a current",
+                                               d.name, static_cast<double>(d.inputs) * per_step, max_mean_per_step),
+                                   site);
+            }
+            const std::vector<double> cdf = binomial_cdf(d.inputs, per_step);
+            const std::uint64_t stream = derive_seed(spec_.run.seed, stream_kind::drive, k);
+            for (auto* slice : pop.slices) {
+                poisson_drive drive{static_cast<std::uint32_t>(receptor), static_cast<float>(weight), {}, cdf};
+                drive.keys.resize(slice->size());
+                for (std::uint32_t i = 0; i < slice->size(); ++i) drive.keys[i] = counter_key(stream, slice->first_id() + i);
+                slice->add_drive(std::move(drive));
             }
         }
     }

@@ -279,6 +279,18 @@ void population_slice::handle(const event& ev, unit_context& ctx) {
     }
     for (std::size_t r = 0; r < receptors_; ++r) receptor_ptrs_[r] = ring_slot(step, r);
     const std::size_t slot = static_cast<std::size_t>(step) & slot_mask_;
+    // Drives arrive like inputs due at this step: into the block's accumulator, or the ring.
+    std::uint8_t* const touched = touched_.empty() ? nullptr : touched_.data() + slot * size_;
+    for (const poisson_drive& d : drives_) {
+        if (!single_accumulators_.empty()) {
+            d.add(step, single_accumulators_[d.receptor], touched);
+        } else if (!accumulators_.empty() && accumulators_[d.receptor] != nullptr) {
+            d.add(step, accumulators_[d.receptor], touched);
+        } else {
+            d.add(step, receptor_ptrs_[d.receptor], touched);
+            slot_used_[slot] = 1;
+        }
+    }
     const bool skip_ring = all_accumulate_ && !slot_used_[slot];
     step_spikes_.clear();
     const std::span<double* const> inputs = skip_ring ? std::span<double* const>{} : std::span<double* const>(receptor_ptrs_);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/late_table.hpp"
+#include "engine/poisson_drive.hpp"
 #include "engine/spike_log.hpp"
 #include "engine/step_projection.hpp"
 #include "engine/synapse_table.hpp"
@@ -59,6 +60,7 @@ public:
     // A projection delivered a whole step at a time (a crossbar) instead of a synapse table.
     void add_step_projection(std::unique_ptr<step_projection> p) { step_projections_.push_back(std::move(p)); }
     void set_currents(std::vector<current_change> changes);
+    void add_drive(poisson_drive drive) { drives_.push_back(std::move(drive)); }
     void record_spikes(std::vector<std::uint8_t> mask) { record_mask_ = std::move(mask); record_ = true; }
     void add_probe(probe_tap tap) { probes_.push_back(std::move(tap)); }
     // For a device that needs them: count, per step and input group, the neurons that received
@@ -116,6 +118,7 @@ private:
     std::vector<std::uint32_t> step_spikes_;
     std::vector<double> i_ext_;
     std::vector<current_change> changes_;
+    std::vector<poisson_drive> drives_;
     std::size_t next_change_ = 0;
     bool record_ = false;
     std::vector<std::uint8_t> record_mask_;  // empty: every neuron

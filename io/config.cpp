@@ -51,6 +51,7 @@ net::experiment_spec convert(const config_context& ctx, const toml::table& doc, 
     spec.network.populations = read_populations(root.child("populations"), models, spec.run);
     spec.network.projections = read_projections(root.child("projections"), spec.network.populations, models);
     spec.network.currents = read_currents(root.child("currents"));
+    spec.network.drives = read_drives(root.child("drives"));
     spec.network.layers = read_layers(root.child("layers"), spec.run);
     const std::vector<std::string> nir_outputs = read_nir_section(root.child("nir"), spec.run, spec.network);
     read_record(root.child("record"), spec.network.populations, spec);

@@ -23,6 +23,8 @@ constexpr std::string_view schema_paths[] = {
     "projections.<name>.connector.post", "projections.<name>.weight", "projections.<name>.delay",
     "currents.<name>.target", "currents.<name>.ids", "currents.<name>.times",
     "currents.<name>.amplitudes", "currents.<name>.amplitude",
+    "drives.<name>.target", "drives.<name>.receptor", "drives.<name>.rate", "drives.<name>.inputs",
+    "drives.<name>.weight",
     "record.spikes.[].population", "record.spikes.[].ids",
     "record.probes.[].population", "record.probes.[].variable", "record.probes.[].ids",
     "record.probes.[].interval", "record.layers", "record.weights",

@@ -20,6 +20,7 @@ std::vector<net::projection_spec> read_projections(const config_node& section,
                                                    const model_registry& models);
 net::connector_spec read_connector(const config_node& at);
 std::vector<net::current_spec> read_currents(const config_node& section);
+std::vector<net::drive_spec> read_drives(const config_node& section);
 std::vector<net::layer_spec> read_layers(const config_node& section, const net::run_spec& run);
 // A layer's array: a nested list of numbers, { file = "w.npy" } or { events = "rec.bin", ... }
 // (frames of a recording, one per step of the run's dt).

@@ -49,6 +49,9 @@ indexed_network index_network(const experiment_spec& spec) {
     for (const auto& c : nw.currents) {
         find_population(net, nw, c.target, with_node(c.site, c.name), "current target");
     }
+    for (const auto& d : nw.drives) {
+        find_population(net, nw, d.target, with_node(d.site, d.name), "drive target");
+    }
     for (const auto& r : spec.spikes) find_population(net, nw, r.population, r.site, "recorded population");
     for (const auto& r : spec.probes) find_population(net, nw, r.population, r.site, "probed population");
     return net;

@@ -84,10 +84,23 @@ struct layer_spec {
     error_site site;
 };
 
+// Independent Poisson inputs onto every neuron of a population, added to a receptor without
+// spikes or synapses (Brian2's PoissonInput): per neuron and step, weight times a
+// Binomial(inputs, rate dt) count.
+struct drive_spec {
+    std::string name;
+    std::string target, receptor;
+    quantity_input rate;    // of each input
+    std::uint64_t inputs = 1;
+    quantity_input weight;  // of one input spike, in the receptor's weight unit
+    error_site site;
+};
+
 struct network_spec {
     std::vector<population_spec> populations;
     std::vector<projection_spec> projections;
     std::vector<current_spec> currents;
+    std::vector<drive_spec> drives;
     std::vector<layer_spec> layers;  // in the order given; run in an order that respects inputs
 };
 

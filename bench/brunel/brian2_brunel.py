@@ -66,8 +66,8 @@ def main():
     inh = b2.Synapses(group, group, on_pre="gi += wi", delay=DELAY_MS * ms, namespace={"wi": wi * mV})
     exc.connect(f"i<{n_exc}", p=EPSILON)
     inh.connect(f"i>={n_exc}", p=EPSILON)
-    # C_E external inputs at eta nu_thr each: Brian2 draws their binomial count per step; fluxon
-    # one Poisson train at C_E eta nu_thr per neuron, whose per-step count has nearly the same law.
+    # C_E external inputs at eta nu_thr each: Brian2 and fluxon ([drives]) draw their binomial
+    # count per neuron and step.
     c_e = int(EPSILON * n_exc)
     # Kept referenced: Brian2's run collects the objects that are alive, through weak references.
     drive = b2.PoissonInput(group, "ge", N=c_e, rate=external_rate_hz(args.N) / c_e * Hz, weight=we * mV)

@@ -11,7 +11,7 @@ namespace fluxon {
 
 // What a random stream is for; part of the derived seed so that streams never collide.
 enum class stream_kind : std::uint64_t { connectivity = 1, weights = 2, delays = 3, initial_state = 4,
-                                         neuron_noise = 5, device = 6 };
+                                         neuron_noise = 5, device = 6, drive = 7 };
 
 // A 64-bit finaliser with full avalanche (the splitmix64 mixing constants).
 constexpr std::uint64_t mix64(std::uint64_t x) {

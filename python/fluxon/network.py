@@ -147,6 +147,7 @@ class Network:
         self.populations = {}
         self.projections = {}
         self.currents = {}
+        self.drives = {}
         self.recorded_spikes = []
         self.probes = []
         self.layers = {}           # name -> {"kind", "input", settings...}, as [layers.<name>] holds it
@@ -229,6 +230,17 @@ class Network:
         if amplitudes is not None:
             entry["amplitudes"] = amplitudes
         self.currents[name] = entry
+        return entry
+
+    def poisson_input(self, name, target, receptor, rate, weight, inputs=1):
+        """Independent Poisson inputs onto every neuron of target, added to `receptor` without
+        spikes or synapses, as Brian2's PoissonInput(target, var, N=inputs, rate, weight): per
+        neuron and step, weight times a Binomial(inputs, rate dt) count (docs/models.md,
+        "Poisson drives"). rate is of each input; weight in the receptor's unit."""
+        self._check_new(self.drives, "drives", name)
+        entry = {"target": self._population_name(target), "receptor": receptor, "rate": rate, "weight": weight,
+                 "inputs": inputs}
+        self.drives[name] = entry
         return entry
 
     def layer(self, name, kind, input=None, record=False, **settings):
@@ -360,6 +372,7 @@ class Network:
             "populations": {name: pop.description() for name, pop in self.populations.items()},
             "projections": {name: dict(entry) for name, entry in self.projections.items()},
             "currents": {name: dict(entry) for name, entry in self.currents.items()},
+            "drives": {name: dict(entry) for name, entry in self.drives.items()},
             "record": {"spikes": list(self.recorded_spikes), "probes": list(self.probes),
                        "layers": list(self.recorded_layers)},
             "layers": {name: dict(entry) for name, entry in self.layers.items()},

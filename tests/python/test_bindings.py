@@ -767,3 +767,28 @@ def test_sweep_example(tmp_path):
     lines = out.strip().splitlines()
     assert lines[0].split()[:3] == ["w_exc", "seed", "rate_exc"]
     assert len(lines) == 2 + 6
+
+
+def test_poisson_input_adds_binomial_counts_like_brian2s_poissoninput():
+    """20 non-leaky integrators under 1000 inputs at 20 Hz (dt 0.1 ms): each step adds
+    weight x Binomial(1000, 0.002), mean 2; a second run gives the same counts."""
+    def network():
+        net = fluxon.Network(dt="0.1 ms", duration="100 ms", seed=4)
+        net.population("n", 20, "if", v_th="100 V", v_reset="0 mV").record("v")
+        net.poisson_input("ext", "n", "in", rate="20 Hz", weight="1 mV", inputs=1000)
+        return net
+
+    def run():
+        sim = network().build()
+        sim.run()
+        return np.array(sim.probe("n", "v")[2])
+    v = run()
+    counts = np.rint(np.diff(np.vstack([np.zeros(20), v]), axis=0) / np.float32(1e-3))
+    assert counts.shape == (1000, 20)
+    assert counts.mean() == pytest.approx(2.0, abs=0.1)
+    np.testing.assert_array_equal(run(), v)
+    with pytest.raises(fluxon.ConfigError, match="has no receptor 'exc'; it has: in"):
+        net = fluxon.Network(dt="0.1 ms", duration="10 ms")
+        net.population("n", 2, "if")
+        net.poisson_input("ext", "n", "exc", rate="1 Hz", weight="1 mV")
+        net.build()
