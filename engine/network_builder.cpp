@@ -477,10 +477,10 @@ private:
                                                d.name, static_cast<double>(d.inputs) * per_step, max_mean_per_step),
                                    site);
             }
-            const std::vector<double> cdf = binomial_cdf(d.inputs, per_step);
+            const binomial_counts counts(d.inputs, per_step);
             const std::uint64_t stream = derive_seed(spec_.run.seed, stream_kind::drive, k);
             for (auto* slice : pop.slices) {
-                poisson_drive drive{static_cast<std::uint32_t>(receptor), static_cast<float>(weight), {}, cdf};
+                poisson_drive drive{static_cast<std::uint32_t>(receptor), static_cast<float>(weight), {}, counts};
                 drive.keys.resize(slice->size());
                 for (std::uint32_t i = 0; i < slice->size(); ++i) drive.keys[i] = counter_key(stream, slice->first_id() + i);
                 slice->add_drive(std::move(drive));

@@ -25,4 +25,18 @@ std::vector<double> binomial_cdf(std::uint64_t n, double p) {
     return cdf;
 }
 
+binomial_counts::binomial_counts(std::uint64_t n, double p)
+    : cdf_(binomial_cdf(n, p)), lowest_(buckets), highest_(buckets) {
+    // Counts only grow with u: a bucket [b/B, (b+1)/B) gives from the count at its start to
+    // the count just below its end (the CDF values strictly below (b+1)/B).
+    std::uint32_t at_start = 0, below_end = 0;
+    for (std::size_t b = 0; b < buckets; ++b) {
+        const double start = static_cast<double>(b) / buckets, end = static_cast<double>(b + 1) / buckets;
+        while (at_start < cdf_.size() && cdf_[at_start] <= start) ++at_start;
+        while (below_end < cdf_.size() && cdf_[below_end] < end) ++below_end;
+        lowest_[b] = at_start;
+        highest_[b] = below_end;
+    }
+}
+
 }  // namespace fluxon

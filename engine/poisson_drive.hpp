@@ -15,22 +15,45 @@ namespace fluxon {
 // Binomial(n, p)'s CDF at 0, 1, ... until the terms past the mean fall below 1e-17 (or at n).
 std::vector<double> binomial_cdf(std::uint64_t n, double p);
 
+// Binomial counts by inversion of their CDF, with a guide table: the unit interval cut into
+// `buckets` parts, each knowing the fewest and the most counts a u in it can give. Nearly every
+// u lands in a part where the two agree, and its count is read without a search (a search's
+// branches are unpredictable and cost more than the draw). The count is the one the search
+// would give: the number of CDF values at or below u.
+class binomial_counts {
+public:
+    binomial_counts() = default;
+    binomial_counts(std::uint64_t n, double p);
+
+    std::uint32_t count(double u) const {
+        const auto b = static_cast<std::size_t>(u * buckets);
+        std::uint32_t c = lowest_[b];
+        if (c == highest_[b]) return c;
+        while (c < cdf_.size() && u >= cdf_[c]) ++c;
+        return c;
+    }
+    const std::vector<double>& cdf() const { return cdf_; }
+
+    static constexpr std::size_t buckets = 4096;
+
+private:
+    std::vector<double> cdf_;
+    std::vector<std::uint32_t> lowest_, highest_;  // per bucket
+};
+
 struct poisson_drive {
     std::uint32_t receptor = 0;
     float weight = 0;                  // SI, the receptor's weight unit; rounded as synapses' are
     std::vector<std::uint64_t> keys;   // per neuron of the slice, its draws' hash key
-    std::vector<double> cdf;           // binomial_cdf(inputs, rate dt)
+    binomial_counts counts;            // Binomial(inputs, rate dt)
 
     // `touched` (or null) marks the neurons that got input, for a device counting active updates.
     template <class T>
     void add(std::int64_t step, T* input, std::uint8_t* touched) const {
-        const double p0 = cdf.front();
-        const auto n = cdf.size();
         for (std::size_t i = 0; i < keys.size(); ++i) {
-            const double u = counter_uniform_keyed(keys[i], static_cast<std::uint64_t>(step));
-            if (u < p0) continue;
-            std::size_t count = 1;
-            while (count < n && u >= cdf[count]) ++count;
+            const std::uint32_t count =
+                    counts.count(counter_uniform_keyed(keys[i], static_cast<std::uint64_t>(step)));
+            if (count == 0) continue;
             input[i] += static_cast<T>(weight) * static_cast<T>(count);
             if (touched != nullptr) touched[i] = 1;
         }

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <random>
 #include <string>
 
 #include "engine/base/errors.hpp"
@@ -39,6 +40,36 @@ TEST_CASE("poisson drive: the binomial CDF by hand") {
     CHECK(cdf.size() < 40);  // stops once the terms past the mean are negligible
     CHECK(binomial_cdf(5, 0.0) == std::vector<double>{1.0});
     CHECK(binomial_cdf(3, 1.0) == std::vector<double>{0, 0, 0, 1});
+}
+
+TEST_CASE("poisson drive: the guide table gives the count the CDF search gives") {
+    // The count of u is the number of CDF values at or below it; checked at random u, at every
+    // CDF value, its neighbours, and the bucket edges, for a small and a large mean.
+    for (const auto& [n, p] : {std::pair<std::uint64_t, double>{1000, 0.002}, {400, 0.05}, {3, 1.0}}) {
+        const binomial_counts counts(n, p);
+        const auto& cdf = counts.cdf();
+        const auto search = [&](double u) {
+            std::uint32_t c = 0;
+            while (c < cdf.size() && u >= cdf[c]) ++c;
+            return c;
+        };
+        std::vector<double> us;
+        std::mt19937_64 rng(1);
+        std::uniform_real_distribution<double> uniform(0.0, 1.0);
+        for (int k = 0; k < 200000; ++k) us.push_back(uniform(rng));
+        for (const double c : cdf) {
+            for (const double u : {c, std::nextafter(c, 0.0), std::nextafter(c, 1.0)}) {
+                if (u >= 0 && u < 1) us.push_back(u);
+            }
+        }
+        for (std::size_t b = 0; b < binomial_counts::buckets; ++b) {
+            us.push_back(static_cast<double>(b) / binomial_counts::buckets);
+            us.push_back(std::nextafter(static_cast<double>(b + 1) / binomial_counts::buckets, 0.0));
+        }
+        std::size_t wrong = 0;
+        for (const double u : us) wrong += counts.count(u) != search(u);
+        CHECK(wrong == 0);
+    }
 }
 
 TEST_CASE("poisson drive: each neuron gets Binomial(inputs, rate dt) input spikes per step") {
