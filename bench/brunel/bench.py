@@ -10,18 +10,14 @@ precision and on 2 threads, and Brian2 cpp_standalone, interleaved; prints simul
 times (medians and ranges), recurrent synaptic events per second, rates and the ratios.
 """
 import argparse
-import importlib.util
 import pathlib
 import sys
 import tempfile
 
 import h5py
 
-# The measuring helpers of bench/cuba/bench.py (process tree RSS, isolated runs, medians, tables).
-_spec = importlib.util.spec_from_file_location("cuba_bench", pathlib.Path(__file__).resolve().parents[1] / "cuba" / "bench.py")
-cuba_bench = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(cuba_bench)
-measure, median_run, run_isolated, table = cuba_bench.measure, cuba_bench.median_run, cuba_bench.run_isolated, cuba_bench.table
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))
+from measure import measure, median_run, run_isolated, table  # noqa: E402  (bench/measure.py)
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import brian2_brunel as model  # noqa: E402
 

@@ -19,16 +19,16 @@ every parameter change costs. Peak RSS is the largest resident set of the proces
 """
 import argparse
 import json
-import os
 import pathlib
-import subprocess
 import sys
 import tempfile
-import time
 
 import h5py
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from measure import measure, median_run, run_isolated, table  # noqa: E402  (bench/measure.py)
+
 BRIAN2_SCRIPT = pathlib.Path(__file__).with_name("brian2_cuba.py")
 
 CONFIG = """
@@ -59,41 +59,6 @@ receptor = "{pre}"
 connector = {{ type = "fixed_probability", p = {p} }}
 weight = {weight}
 """
-
-
-def measure(cmd):
-    """Runs cmd; returns (stdout, wall seconds, peak RSS bytes of the process tree)."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out, err = proc.communicate()
-    wall = time.perf_counter() - t0
-    # wait4 already reaped it through communicate(); RUSAGE_CHILDREN holds the largest child.
-    import resource
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    if proc.returncode != 0:
-        sys.exit(f"bench: {' '.join(map(str, cmd))} failed ({proc.returncode}):\n{err}")
-    return out, wall, peak
-
-
-def run_isolated(fn, *args):
-    """Runs fn in a forked child so that RUSAGE_CHILDREN's maximum belongs to this run alone."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read)
-        try:
-            result = fn(*args)
-            os.write(write, json.dumps(result).encode())
-        finally:
-            os._exit(0)
-    os.close(write)
-    data = b""
-    while chunk := os.read(read, 65536):
-        data += chunk
-    os.waitpid(pid, 0)
-    if not data:
-        sys.exit("bench: a measurement failed")
-    return json.loads(data)
 
 
 def fluxon_run(fluxon, n, k, duration, threads, precision="double", per_synapse=False, seed=1):
@@ -130,18 +95,6 @@ def brian2_run(n, k, duration):
 
 def rate(r):
     return r["spikes"] / r["N"] / r["duration"]
-
-
-def median_run(runs):
-    """The run of median simulation time (the lower middle one for an even count)."""
-    return sorted(runs, key=lambda r: r["sim_wall"])[(len(runs) - 1) // 2]
-
-
-def table(rows, headers):
-    widths = [max(len(h), *(len(str(row[i])) for row in rows)) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.rjust(w) for h, w in zip(headers, widths))]
-    lines += ["  ".join(str(c).rjust(w) for c, w in zip(row, widths)) for row in rows]
-    return "\n".join(lines)
 
 
 def main():
