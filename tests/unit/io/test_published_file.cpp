@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/base/errors.hpp"
+#include "tests/unit/common/temp_file.hpp"
 #include "io/published_file.hpp"
 
 namespace fs = std::filesystem;
@@ -24,27 +25,6 @@ using namespace fluxon::io;
 TEST_SUITE_BEGIN("io");
 
 namespace {
-
-struct scratch_dir {
-    fs::path path;
-    scratch_dir() {
-        static std::atomic<int> counter{0};
-        path = fs::temp_directory_path() /
-               ("fluxon_published_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~scratch_dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string file(const std::string& name) const { return (path / name).string(); }
-    std::vector<std::string> names() const {
-        std::vector<std::string> out;
-        for (const auto& entry : fs::directory_iterator(path)) out.push_back(entry.path().filename().string());
-        return out;
-    }
-};
 
 std::string read_text(const std::string& name) {
     std::ifstream in(name, std::ios::binary);
@@ -58,7 +38,7 @@ void write_text(const std::string& name, const std::string& text, std::ios::open
 }  // namespace
 
 TEST_CASE("io: a published file changes only when a working copy is published") {
-    scratch_dir dir;
+    test::scratch_dir dir("published_test");
     const std::string path = dir.file("out.bin");
     published_file out(path);
     write_text(out.start_empty(), "first");
@@ -83,7 +63,7 @@ TEST_CASE("io: a published file changes only when a working copy is published") 
 }
 
 TEST_CASE("io: a writer killed with a working copy open leaves the published file and nothing else") {
-    scratch_dir dir;
+    test::scratch_dir dir("published_test");
     const std::string path = dir.file("out.bin");
     const pid_t child = ::fork();
     REQUIRE(child >= 0);
@@ -110,7 +90,7 @@ TEST_CASE("io: a writer killed with a working copy open leaves the published fil
 }
 
 TEST_CASE("io: a published file follows a symbolic link and names the path in its errors") {
-    scratch_dir dir;
+    test::scratch_dir dir("published_test");
     const std::string target = dir.file("target.bin");
     const std::string link = dir.file("link.bin");
     write_text(target, "old");
@@ -144,7 +124,7 @@ TEST_CASE("io: a published file follows a symbolic link and names the path in it
 }
 
 TEST_CASE("io: a working copy in use by another writer is refused, naming the file") {
-    scratch_dir dir;
+    test::scratch_dir dir("published_test");
     const std::string path = dir.file("out.bin");
     published_file first(path);
     // HDF5 holds a lock on the files it writes; the first writer's copy is such a file.

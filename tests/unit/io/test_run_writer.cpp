@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/base/errors.hpp"
+#include "tests/unit/common/temp_file.hpp"
 #include "io/hdf5.hpp"
 #include "io/run_reader.hpp"
 #include "io/run_writer.hpp"
@@ -25,23 +26,6 @@ using namespace fluxon::io;
 TEST_SUITE_BEGIN("io");
 
 namespace {
-
-// A fresh directory per test, removed afterwards.
-struct scratch_dir {
-    fs::path path;
-    scratch_dir() {
-        static std::atomic<int> counter{0};
-        path = fs::temp_directory_path() /
-               ("fluxon_io_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~scratch_dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string file(const std::string& name) const { return (path / name).string(); }
-};
 
 run_layout two_population_layout() {
     run_layout layout;
@@ -137,7 +121,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 }  // namespace
 
 TEST_CASE("io: run_writer writes the documented layout") {
-    scratch_dir dir;
+    test::scratch_dir dir("io_test");
     const std::string path = dir.file("run.h5");
     write_complete_run(path);
 
@@ -220,7 +204,7 @@ TEST_CASE("io: run_writer writes the documented layout") {
 }
 
 TEST_CASE("io: read_run_summary and summarize_run report the run") {
-    scratch_dir dir;
+    test::scratch_dir dir("io_test");
     const std::string path = dir.file("run.h5");
     write_complete_run(path);
 
@@ -274,7 +258,7 @@ TEST_CASE("io: read_run_summary and summarize_run report the run") {
 }
 
 TEST_CASE("io: bad run paths throw io_error naming the file") {
-    scratch_dir dir;
+    test::scratch_dir dir("io_test");
     const std::string in_missing_dir = dir.file("no_such_dir/run.h5");
     CHECK(site_of([&] { run_writer w(in_missing_dir, two_population_layout()); }).file == in_missing_dir);
     CHECK(contains(message_of([&] { run_writer w(in_missing_dir, two_population_layout()); }), "does not exist"));
@@ -317,7 +301,7 @@ TEST_CASE("io: bad run paths throw io_error naming the file") {
 }
 
 TEST_CASE("io: run_writer misuse is an internal error") {
-    scratch_dir dir;
+    test::scratch_dir dir("io_test");
     run_writer writer(dir.file("run.h5"), two_population_layout());
     CHECK(writer.path() == dir.file("run.h5"));
     CHECK_THROWS_AS(writer.append_spikes(2, {}, {}), internal_error);
@@ -333,7 +317,7 @@ TEST_CASE("io: run_writer misuse is an internal error") {
 }
 
 TEST_CASE("io: a writer destroyed without finish() marks the run failed and keeps its data") {
-    scratch_dir dir;
+    test::scratch_dir dir("io_test");
     const std::string path = dir.file("run.h5");
     {
         run_writer writer(path, two_population_layout(), 3600);
@@ -392,7 +376,7 @@ void run_and_kill(Body body) {
 }  // namespace
 
 TEST_CASE("io: a run killed with SIGKILL leaves a readable file with everything flushed") {
-    scratch_dir dir;
+    test::scratch_dir dir("io_test");
     const std::string path = dir.file("killed.h5");
     constexpr std::size_t flushed = 200'000;  // several 64k chunks, the last one partial
     run_and_kill([&] {
@@ -426,7 +410,7 @@ TEST_CASE("io: a run killed with SIGKILL leaves a readable file with everything 
 }
 
 TEST_CASE("io: a write error stops the writer with a named error and marks the file failed as last flushed") {
-    scratch_dir dir;
+    test::scratch_dir dir("io_test");
     const std::string path = dir.file("limited.h5");
     constexpr std::size_t flushed = 100'000;
     const pid_t child = ::fork();
@@ -481,7 +465,7 @@ TEST_CASE("io: a write error stops the writer with a named error and marks the f
 }
 
 TEST_CASE("io: progress() flushes once flush_interval has passed") {
-    scratch_dir dir;
+    test::scratch_dir dir("io_test");
     const std::string path = dir.file("progress.h5");
     run_and_kill([&] {
         run_writer writer(path, two_population_layout(), 0.0);
@@ -502,7 +486,7 @@ bool python_has_h5py() {
            std::system("/usr/bin/python3 -c 'import h5py, numpy' >/dev/null 2>&1") == 0;
 }
 
-int run_python(const scratch_dir& dir, const std::string& script, const std::string& h5_path) {
+int run_python(const test::scratch_dir& dir, const std::string& script, const std::string& h5_path) {
     const std::string script_path = dir.file("check.py");
     std::ofstream(script_path) << script;
     const std::string command = "/usr/bin/python3 '" + script_path + "' '" + h5_path + "'";
@@ -517,7 +501,7 @@ TEST_CASE("io: plain h5py reads a run file") {
         MESSAGE("skipped: /usr/bin/python3 with h5py and numpy is not available");
         return;
     }
-    scratch_dir dir;
+    test::scratch_dir dir("io_test");
     const std::string path = dir.file("run.h5");
     write_complete_run(path);
     const std::string script = R"(
@@ -574,7 +558,7 @@ assert list(f["spikes/exc/ids"][:]) == [0, 3, 1, 2, 2]
 TEST_SUITE_END();
 
 TEST_CASE("io: the run's ledger is summed and broken down whichever device filled it") {
-    scratch_dir dir;
+    test::scratch_dir dir("io_test");
     const std::string path = dir.file("chip.h5");
     run_layout layout = two_population_layout();
     device_report chip;
@@ -718,7 +702,7 @@ struct writable_file {
 }  // namespace
 
 TEST_CASE("io: a device report is written under /devices/<instance>") {
-    scratch_dir dir;
+    test::scratch_dir dir("io_test");
     const std::string path = dir.file("devices.h5");
     write_device_run(path);
 
@@ -834,7 +818,7 @@ TEST_CASE("io: a device report is written under /devices/<instance>") {
 }
 
 TEST_CASE("io: read_run_summary and inspect report every device without knowing its family") {
-    scratch_dir dir;
+    test::scratch_dir dir("io_test");
     const std::string path = dir.file("devices.h5");
     write_device_run(path);
 
@@ -904,7 +888,7 @@ TEST_CASE("io: read_run_summary and inspect report every device without knowing 
 }
 
 TEST_CASE("io: device statistics at path \"\" keep their types and units in inspect") {
-    scratch_dir dir;
+    test::scratch_dir dir("io_test");
     const std::string path = dir.file("units.h5");
     run_layout layout = two_population_layout();
     device_report r;
@@ -942,7 +926,7 @@ TEST_CASE("io: device statistics at path \"\" keep their types and units in insp
 }
 
 TEST_CASE("io: a finishing report without statistics keeps those of the start") {
-    scratch_dir dir;
+    test::scratch_dir dir("io_test");
     const std::string path = dir.file("keep.h5");
     {
         run_writer writer(path, device_layout());
@@ -962,7 +946,7 @@ TEST_CASE("io: a finishing report without statistics keeps those of the start") 
 }
 
 TEST_CASE("io: without device ledgers /ledger stays empty") {
-    scratch_dir dir;
+    test::scratch_dir dir("io_test");
     const std::string costless_path = dir.file("costless.h5");
     {
         run_writer writer(costless_path, device_layout());
@@ -980,7 +964,7 @@ TEST_CASE("io: without device ledgers /ledger stays empty") {
 }
 
 TEST_CASE("io: device names that cannot name an HDF5 object are refused with io_error") {
-    scratch_dir dir;
+    test::scratch_dir dir("io_test");
     const std::string path = dir.file("bad.h5");
     for (const std::string& bad : {std::string("a/b"), std::string(""), std::string(".."), std::string(".")}) {
         CAPTURE(bad);
@@ -1026,7 +1010,7 @@ TEST_CASE("io: device names that cannot name an HDF5 object are refused with io_
 }
 
 TEST_CASE("io: a run that ends without finish keeps its device groups readable") {
-    scratch_dir dir;
+    test::scratch_dir dir("io_test");
     const std::string destroyed = dir.file("destroyed.h5");
     {
         run_writer writer(destroyed, device_layout(), 3600);
@@ -1063,7 +1047,7 @@ TEST_CASE("io: a run that ends without finish keeps its device groups readable")
 }
 
 TEST_CASE("io: run files of format version 1 still read; newer ones are refused") {
-    scratch_dir dir;
+    test::scratch_dir dir("io_test");
     const std::string path = dir.file("v1.h5");
     write_device_run(path);
     {
@@ -1086,7 +1070,7 @@ TEST_CASE("io: run files of format version 1 still read; newer ones are refused"
 // Writes the device run to $FLUXON_DEVICE_RUN_FILE when set: tests/python reads that file with
 // fluxon.runfile, so the Python reader is checked against what this writer writes.
 TEST_CASE("io: device run file for fluxon.runfile") {
-    scratch_dir dir;
+    test::scratch_dir dir("io_test");
     const char* target = std::getenv("FLUXON_DEVICE_RUN_FILE");
     const std::string path = target != nullptr && *target != '\0' ? std::string(target) : dir.file("devices.h5");
     write_device_run(path);
@@ -1098,7 +1082,7 @@ TEST_CASE("io: plain h5py reads the devices of a run file") {
         MESSAGE("skipped: /usr/bin/python3 with h5py and numpy is not available");
         return;
     }
-    scratch_dir dir;
+    test::scratch_dir dir("io_test");
     const std::string path = dir.file("devices.h5");
     write_device_run(path);
     const std::string script = R"(

@@ -16,6 +16,7 @@
 #include "engine/base/errors.hpp"
 #include "engine/base/quantity.hpp"
 #include "engine/simulation.hpp"
+#include "tests/unit/common/temp_file.hpp"
 #include "io/config.hpp"
 #include "io/sweep_grid.hpp"
 #include "io/sweep_index.hpp"
@@ -30,20 +31,6 @@ using namespace fluxon::io;
 TEST_SUITE_BEGIN("io");
 
 namespace {
-
-struct scratch_dir {
-    fs::path path;
-    scratch_dir() {
-        static std::atomic<int> counter{0};
-        path = fs::temp_directory_path() /
-               ("fluxon_sweep_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-        fs::remove_all(path);
-    }
-    ~scratch_dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
 
 // Poisson input onto a recurrent population: its rate depends on both weights.
 const std::string network = R"([run]
@@ -204,7 +191,7 @@ TEST_CASE("each point's rates equal those of a single run with its values, bit f
 }
 
 TEST_CASE("a sweep directory: refused when not empty, cleared of an earlier sweep's files") {
-    const scratch_dir dir;
+    const test::scratch_dir dir("sweep_test", false);
     const std::string d = dir.path.string();
     refuse_existing_sweep(d, false, "--force");  // absent: fine
     fs::create_directories(dir.path);
