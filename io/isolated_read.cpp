@@ -27,6 +27,9 @@ constexpr char answer_user = 'U';      // payload: file, line, key, node, resour
 constexpr char answer_internal = 'I';  // payload: what()
 constexpr char answer_memory = 'M';    // payload: none
 
+// The signals a crash inside the library ends a process with.
+constexpr int crash_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS};
+
 error_site site_of(const std::string& file) {
     error_site site;
     site.file = file;
@@ -75,6 +78,9 @@ std::string encode_user_error(const user_error& e) {
 // The child: runs `read`, sends its answer, and leaves without running the parent's exit
 // handlers or flushing its stdio buffers (_exit).
 [[noreturn]] void child(int fd, const std::function<std::string()>& read) {
+    // A crash here is to end the child by its signal, which the parent reports; handlers
+    // inherited from the parent (a test framework's, a sanitizer's) would report it as theirs.
+    for (const int sig : crash_signals) ::signal(sig, SIG_DFL);
     std::string answer;
     try {
         answer = answer_text + read();
@@ -177,6 +183,12 @@ std::string read_isolated(const std::string& file, const std::string& what, cons
                        site_of(file));
     }
     const int status = wait_for(pid);
+    if (WIFSIGNALED(status) && std::find(std::begin(crash_signals), std::end(crash_signals), WTERMSIG(status)) ==
+                                   std::end(crash_signals))
+        throw io_error(fmt::format("reading the {} was stopped by {} (not a crash: an interrupt, or the system "
+                                   "ending the process, e.g. when out of memory)",
+                                   what, signal_name(WTERMSIG(status))),
+                       site_of(file));
     if (WIFSIGNALED(status))
         throw io_error(fmt::format("damaged {}: libhdf5 crashed reading it ({}); its internal structures are corrupt",
                                    what, signal_name(WTERMSIG(status))),

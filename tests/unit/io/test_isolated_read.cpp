@@ -75,6 +75,12 @@ TEST_CASE("isolated read: a child that dies of a signal or hangs is a damaged fi
         read_isolated("/data/run.h5", "run file", []() -> std::string { std::abort(); }, 10s);
     });
     CHECK(has(crashed, "/data/run.h5: damaged run file: libhdf5 crashed reading it (SIGABRT"));
+    // A signal that is no crash (Ctrl-C, the system's out-of-memory killer) does not blame the file.
+    const std::string stopped = error_of([] {
+        read_isolated("/data/run.h5", "run file", []() -> std::string { ::raise(SIGTERM); return {}; }, 10s);
+    });
+    CHECK(has(stopped, "/data/run.h5: reading the run file was stopped by SIGTERM"));
+    CHECK(!has(stopped, "damaged"));
     const auto start = std::chrono::steady_clock::now();
     const std::string hung = error_of([] {
         read_isolated("/data/run.h5", "run file", []() -> std::string { for (;;) std::this_thread::sleep_for(1s); },
