@@ -253,6 +253,13 @@ npy_header read_npy_header(std::istream& in, const std::string& file, rank_rule 
     } else {
         fail(file, fmt::format("unsupported .npy format version {}.{}", major, preamble[7]));
     }
+    // The length comes from the file: a damaged one must not make us allocate gigabytes before
+    // reading finds it short. NumPy's own reader refuses headers above 10000 bytes by default.
+    constexpr std::size_t max_header_length = 1 << 20;
+    if (header_length > max_header_length)
+        fail(file, fmt::format("malformed .npy header: it says it is {} bytes long, more than the {} a .npy header "
+                               "can reasonably have (the file is damaged)",
+                               header_length, max_header_length));
     std::string text(header_length, '\0');
     in.read(text.data(), static_cast<std::streamsize>(header_length));
     if (static_cast<std::size_t>(in.gcount()) != header_length) fail(file, "truncated .npy header");
