@@ -20,6 +20,7 @@
 
 #include "engine/base/errors.hpp"
 #include "io/hdf5.hpp"
+#include "io/isolated_read.hpp"
 
 namespace fluxon::io {
 
@@ -252,6 +253,13 @@ npy_header read_npy_header(std::istream& in, const std::string& file, rank_rule 
     } else {
         fail(file, fmt::format("unsupported .npy format version {}.{}", major, preamble[7]));
     }
+    // The length comes from the file: a damaged one must not make us allocate gigabytes before
+    // reading finds it short. NumPy's own reader refuses headers above 10000 bytes by default.
+    constexpr std::size_t max_header_length = 1 << 20;
+    if (header_length > max_header_length)
+        fail(file, fmt::format("malformed .npy header: it says it is {} bytes long, more than the {} a .npy header "
+                               "can reasonably have (the file is damaged)",
+                               header_length, max_header_length));
     std::string text(header_length, '\0');
     in.read(text.data(), static_cast<std::streamsize>(header_length));
     if (static_cast<std::size_t>(in.gcount()) != header_length) fail(file, "truncated .npy header");
@@ -578,6 +586,15 @@ auto with_context(std::string_view what, Read read) {
 
 }  // namespace
 
+// libhdf5 can crash or loop on a damaged file, so the read runs in a child process first
+// (io/isolated_read.hpp): a damaged file is then an io_error naming it, and a sound one is read
+// again here, which costs little beside a run.
+template <class Read>
+auto checked_in_child(const array_spec& where, Read read) {
+    read_isolated(where.file, "HDF5 file", [&] { read(where); return std::string(); }, read_timeout());
+    return read(where);
+}
+
 array_spec parse_array_spec(const std::string& spec, std::string_view what) {
     return with_context(what, [&] { return split_spec(spec); });
 }
@@ -585,7 +602,7 @@ array_spec parse_array_spec(const std::string& spec, std::string_view what) {
 std::vector<double> read_numeric_array(const std::string& spec, std::string_view what) {
     return with_context(what, [&] {
         const array_spec where = split_spec(spec);
-        if (!where.dataset.empty()) return read_hdf5_numeric(where);
+        if (!where.dataset.empty()) return checked_in_child(where, read_hdf5_numeric);
         const npy_data data = read_npy_source(where, rank_rule::one_or_two);
         std::vector<double> out(data.bytes.size() / data.dtype.size);
         decode_elements(data.bytes, data.dtype, [&](std::size_t i, auto v) { out[i] = static_cast<double>(v); });
@@ -596,7 +613,7 @@ std::vector<double> read_numeric_array(const std::string& spec, std::string_view
 std::vector<std::int64_t> read_index_array(const std::string& spec, std::string_view what) {
     return with_context(what, [&] {
         const array_spec where = split_spec(spec);
-        if (!where.dataset.empty()) return read_hdf5_indices(where);
+        if (!where.dataset.empty()) return checked_in_child(where, read_hdf5_indices);
         const npy_data data = read_npy_source(where, rank_rule::one_or_two);
         std::vector<std::int64_t> out(data.bytes.size() / data.dtype.size);
         decode_elements(data.bytes, data.dtype,
@@ -608,7 +625,7 @@ std::vector<std::int64_t> read_index_array(const std::string& spec, std::string_
 tensor read_tensor(const std::string& spec, std::string_view what) {
     return with_context(what, [&] {
         const array_spec where = split_spec(spec);
-        if (!where.dataset.empty()) return read_hdf5_tensor(where);
+        if (!where.dataset.empty()) return checked_in_child(where, read_hdf5_tensor);
         const npy_data data = read_npy_source(where, rank_rule::any);
         tensor out;
         out.shape = signed_shape(data.shape, where.file);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "io/hdf5.hpp"
+#include "io/isolated_read.hpp"
 #include "io/published_file.hpp"
 
 namespace fluxon::io {
@@ -144,7 +145,9 @@ void write_nir(const nir_document& doc, const std::string& path) {
     out.publish();
 }
 
-nir_document read_nir(const std::string& path) {
+namespace {
+
+nir_document read_nir_here(const std::string& path) {
     h5::silence_errors();
     const h5::file file = h5::file::open_read_only(path);
     const h5::group root = file.root();
@@ -158,6 +161,16 @@ nir_document read_nir(const std::string& path) {
     }
     doc.graph = std::move(*top.graph);
     return doc;
+}
+
+}  // namespace
+
+// libhdf5 can crash or loop on a damaged file, so the file is read in a child process first
+// (io/isolated_read.hpp): a damaged file is an io_error naming it, a sound one is read again
+// here (NIR files are small).
+nir_document read_nir(const std::string& path) {
+    read_isolated(path, "NIR file", [&path] { read_nir_here(path); return std::string(); }, read_timeout());
+    return read_nir_here(path);
 }
 
 }  // namespace fluxon::io

@@ -11,6 +11,7 @@
 
 #include "engine/base/errors.hpp"
 #include "io/hdf5.hpp"
+#include "io/isolated_read.hpp"
 
 namespace fluxon::io {
 
@@ -520,7 +521,10 @@ std::string format_run_summary(const run_summary& s) {
     return out;
 }
 
-std::string summarize_run(const std::string& path) { return format_run_summary(read_run_summary(path)); }
+std::string summarize_run(const std::string& path) {
+    return read_isolated(path, "run file", [&path] { return format_run_summary(read_run_summary(path)); },
+                         read_timeout());
+}
 
 device_summary summarize_device(const device_report& r) {
     device_summary d{.family = r.family, .instance = r.instance, .preset = r.preset, .preset_origin = r.preset_origin,

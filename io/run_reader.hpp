@@ -110,7 +110,8 @@ run_summary read_run_summary(const std::string& path);
 // The human-readable report of `fluxon inspect`.
 std::string format_run_summary(const run_summary& summary);
 
-// read_run_summary + format_run_summary.
+// read_run_summary + format_run_summary, in a child process (io/isolated_read.hpp): a file so
+// damaged that libhdf5 crashes or loops on it gives an io_error naming it, not a signal.
 std::string summarize_run(const std::string& path);
 
 // A device's report as a run file would give it back, for runs kept in memory only, and the

@@ -10,6 +10,8 @@ import os
 import h5py
 import numpy as np
 
+from .file_check import DamagedFileError, check_readable
+
 FORMAT = "fluxon-run"
 FORMAT_VERSION = 2  # what this fluxon writes; 2 added /devices
 READABLE_FORMAT_VERSIONS = (1, 2)
@@ -111,11 +113,22 @@ class Run:
         if not os.path.isfile(self.path):
             raise RunFileError(f"{self.path}: no such file (expected a fluxon run file)")
         try:
+            check_readable(self.path)
+        except DamagedFileError as e:
+            raise RunFileError(str(e)) from None
+        try:
             self._file = h5py.File(self.path, "r")
         except OSError as e:
             raise RunFileError(f"{self.path}: not an HDF5 file, so not a fluxon run file ({e})") from None
         try:
             self._read_header()
+        except RunFileError:
+            self._file.close()
+            raise
+        except (OSError, RuntimeError, KeyError) as e:
+            # h5py's errors on a damaged file name neither the file nor that it is damaged.
+            self._file.close()
+            raise RunFileError(f"{self.path}: damaged run file: {type(e).__name__}: {e}") from None
         except BaseException:
             self._file.close()
             raise

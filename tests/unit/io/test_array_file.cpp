@@ -175,6 +175,11 @@ TEST_CASE("io: bad .npy files are io_errors naming the file and the array") {
         std::ofstream(path, std::ios::binary).write(bytes, static_cast<std::streamsize>(n));
     };
     check_error(error_for([&] { write_literal(short_header, sizeof short_header - 1); }), "truncated .npy header");
+    // A version 3 header claiming 4 GiB in a 62-byte file (found by tests/fuzz/array_npy): refused
+    // before anything that size is allocated.
+    static constexpr char huge_header[] = "\x93NUMPY\x03\x00\x8b\xff\xff\xff{'descr': '<f8'}";
+    check_error(error_for([&] { write_literal(huge_header, sizeof huge_header - 1); }),
+                "it says it is 4294967179 bytes long, more than the 1048576");
     check_error(error_for([&] { write_npy(path, "<f8", "[2]", raw_bytes<double>({1, 2})); }), "shape is not a tuple");
     check_error(error_for([&] { write_literal(no_descr, sizeof no_descr - 1); }), "no 'descr' entry");
     fs::remove(path);

@@ -91,7 +91,11 @@ void check_same_values(const tensor& a, const tensor& b, const std::string& what
 // `after` holds `before`'s arrays exactly, with [1] and [C] forms spread over the full shape and
 // the defaults of arrays `before` did not give written out.
 void check_arrays(const net::layer_spec& before, const net::layer_spec& after) {
-    for (const auto& [name, given] : before.arrays) {
+    // Entries rather than structured bindings: INFO captures in a lambda, which clang 14 refuses
+    // for bindings.
+    for (const auto& entry : before.arrays) {
+        const std::string& name = entry.first;
+        const tensor& given = entry.second;
         INFO("layer ", before.name, " array ", name);
         REQUIRE(after.arrays.count(name) == 1);
         const tensor& full = after.arrays.at(name);
@@ -104,7 +108,9 @@ void check_arrays(const net::layer_spec& before, const net::layer_spec& after) {
         const std::size_t run = full.size() / given.size();
         for (std::size_t i = 0; i < full.size(); ++i) CHECK(full.values[i] == given.values[i / run]);
     }
-    for (const auto& [name, written] : after.arrays) {
+    for (const auto& entry : after.arrays) {
+        const std::string& name = entry.first;
+        const tensor& written = entry.second;
         if (before.arrays.count(name) != 0) continue;
         INFO("layer ", before.name, " array ", name, " (not given before)");
         const double expected = kind_default(name);

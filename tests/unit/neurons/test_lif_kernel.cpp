@@ -87,8 +87,16 @@ std::vector<lif_kernels> variants_here() {
     std::vector<lif_kernels> out{lif_kernels_baseline()};
 #if defined(__x86_64__)
     __builtin_cpu_init();
+#if defined(__clang__)
+    // As the dispatcher (lif_kernel_dispatch.cpp): clang names no levels, and its AVX-512
+    // build of the kernel is wrong, so it runs v3 at most.
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("bmi") &&
+        __builtin_cpu_supports("bmi2"))
+        out.push_back(lif_kernels_x86_64_v3());
+#else
     if (__builtin_cpu_supports("x86-64-v3")) out.push_back(lif_kernels_x86_64_v3());
     if (__builtin_cpu_supports("x86-64-v4")) out.push_back(lif_kernels_x86_64_v4());
+#endif
 #endif
     return out;
 }
