@@ -21,6 +21,13 @@ inline net::population_spec population(std::string name, std::uint32_t size, std
     return p;
 }
 
+// A LIF neuron whose answers the LIF tests compute by hand (both precisions): tau_m 10 ms, rest
+// and reset -70 mV, threshold -50 mV, t_ref 2 ms, r_m 100 MOhm.
+inline param_inputs lif_params() {
+    return {{"tau_m", q("10 ms")}, {"v_rest", q("-70 mV")}, {"v_th", q("-50 mV")}, {"v_reset", q("-70 mV")},
+            {"t_ref", q("2 ms")},  {"tau_syn_exc", q("5 ms")}, {"tau_syn_inh", q("10 ms")}, {"r_m", q("100 MOhm")}};
+}
+
 inline net::value_spec constant(const std::string& text) {
     net::value_spec v;
     v.a = q(text);

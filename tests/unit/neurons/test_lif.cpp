@@ -8,15 +8,6 @@
 using namespace fluxon;
 using namespace fluxon::test;
 
-namespace {
-
-param_inputs lif_params() {
-    return {{"tau_m", q("10 ms")}, {"v_rest", q("-70 mV")}, {"v_th", q("-50 mV")}, {"v_reset", q("-70 mV")},
-            {"t_ref", q("2 ms")},  {"tau_syn_exc", q("5 ms")}, {"tau_syn_inh", q("10 ms")}, {"r_m", q("100 MOhm")}};
-}
-
-}  // namespace
-
 TEST_CASE("lif: constant current gives the analytic inter-spike interval, rounded up to the grid") {
     auto e = experiment("0.1 ms", "200 ms");
     e.network.populations.push_back(population("n", 1, "lif", lif_params()));

@@ -16,11 +16,6 @@ using namespace fluxon::test;
 
 namespace {
 
-param_inputs lif_params() {
-    return {{"tau_m", q("10 ms")}, {"v_rest", q("-70 mV")}, {"v_th", q("-50 mV")}, {"v_reset", q("-70 mV")},
-            {"t_ref", q("2 ms")},  {"tau_syn_exc", q("5 ms")}, {"tau_syn_inh", q("10 ms")}, {"r_m", q("100 MOhm")}};
-}
-
 net::experiment_spec single(net::experiment_spec e) {
     e.run.precision = state_precision::single_precision;
     return e;
