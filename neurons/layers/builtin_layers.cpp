@@ -9,7 +9,9 @@
 #include "neurons/layers/identity.hpp"
 #include "neurons/layers/if_layer.hpp"
 #include "neurons/layers/input.hpp"
+#include "neurons/layers/l2mu_layer.hpp"
 #include "neurons/layers/layer.hpp"
+#include "neurons/layers/leaky_layer.hpp"
 #include "neurons/layers/lif_layer.hpp"
 #include "neurons/layers/linear.hpp"
 #include "neurons/layers/lmu_layer.hpp"
@@ -44,7 +46,9 @@ layer_registry builtin_layers() {
     registry.add(make_requantize_layer());
     registry.add(make_if_layer());
     registry.add(make_lif_layer());
+    registry.add(make_leaky_layer());
     registry.add(make_lmu_layer());
+    registry.add(make_l2mu_layer());
     registry.add(make_egru_layer());
     registry.add(make_spiking_attention_layer());
     registry.add(make_identity_layer());

@@ -133,6 +133,7 @@ public:
                "threshold; only emitted events reach the recurrent weights";
     }
     layer_role role() const override { return layer_role::activation; }
+    bool internal_weights() const override { return true; }
     const param_schema& schema() const override { return schema_; }
     std::span<const layer_array_def> arrays() const override { return egru_arrays; }
 

@@ -149,6 +149,10 @@ public:
     // True for kinds whose inputs are distinct operands rather than a sum (attention's Q, K
     // and V): the layer gets each input's batch and shape; 0 for any count.
     virtual std::size_t separate_inputs() const { return 0; }
+    // True for cells whose own arrays are weight matrices applied inside the layer (lmu, egru,
+    // l2mu: their recurrent and gate connections), which a chip's mapping, placing connection
+    // layers as synapses, would not see.
+    virtual bool internal_weights() const { return false; }
     // The output shape, after checking the parameters and arrays against the input shape;
     // throws config_error at ctx.site naming the layer, the array and the mismatch.
     virtual tensor_shape output_shape(const validated_params& params, const layer_context& ctx) const = 0;

@@ -134,6 +134,7 @@ public:
         return "Legendre Memory Unit cell: order-d memory of a theta-step window (ZOH), hidden state h = f(...)";
     }
     layer_role role() const override { return layer_role::activation; }
+    bool internal_weights() const override { return true; }
     const param_schema& schema() const override { return schema_; }
     std::span<const layer_array_def> arrays() const override { return lmu_arrays; }
 

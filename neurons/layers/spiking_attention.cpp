@@ -11,7 +11,8 @@ enum class attention_mode : std::uint8_t { linear, mask };
 
 struct attention_setup {
     attention_mode mode = attention_mode::linear;
-    std::size_t heads = 1, tokens = 0, channels = 0;
+    std::size_t heads = 1, tokens = 0, channels = 0;  // channels: per head
+    bool channels_first = false;                      // operands [heads * channels, tokens]
     double scale = 0.125;
     double tau = 2, v_threshold = 0.5;  // mask mode's LIF
 };
@@ -20,12 +21,27 @@ class attention_op final : public layer_op {
 public:
     explicit attention_op(attention_setup s)
         : s_(s), kv_(s.heads * s.channels * (s.mode == attention_mode::linear ? s.channels : 1), 0.0),
-          out_(s.heads * s.tokens * s.channels, 0.0), v_(s.mode == attention_mode::mask ? s.heads * s.channels : 0, 0.0) {}
+          out_(s.heads * s.tokens * s.channels, 0.0), v_(s.mode == attention_mode::mask ? s.heads * s.channels : 0, 0.0) {
+        if (!s_.channels_first) return;
+        // Entry (head h, channel j, token n) of [C, N] is (h, n, j) of the [heads, N, d] the
+        // passes below work in.
+        to_heads_.resize(out_.size());
+        for (std::size_t c = 0; c < s_.heads * s_.channels; ++c) {
+            const std::size_t h = c / s_.channels, j = c % s_.channels;
+            for (std::size_t n = 0; n < s_.tokens; ++n) {
+                to_heads_[c * s_.tokens + n] = static_cast<std::uint32_t>((h * s_.tokens + n) * s_.channels + j);
+            }
+        }
+    }
 
     void step(const layer_step& st) override {
-        const event_batch& q = *st.inputs[0];
-        const event_batch& k = *st.inputs[1];
-        const event_batch& v = *st.inputs[2];
+        const event_batch* operands[3] = {st.inputs[0], st.inputs[1], st.inputs[2]};
+        if (s_.channels_first) {
+            for (std::size_t i = 0; i < 3; ++i) operands[i] = &to_head_major(*operands[i], permuted_[i]);
+        }
+        const event_batch& q = *operands[0];
+        const event_batch& k = *operands[1];
+        const event_batch& v = *operands[2];
         const bool binary = q.binary() && k.binary() && v.binary();
         const std::uint64_t ops = s_.mode == attention_mode::linear ? linear(q, k, v) : mask(st, q, k, v);
         (binary ? st.counts->effective_acs : st.counts->effective_macs) += ops;
@@ -34,8 +50,9 @@ public:
         st.counts->dense_ops += s_.heads * (s_.mode == attention_mode::linear ? 2 * per_head * s_.channels : per_head);
         std::uint64_t nonzero = 0;
         for (std::size_t i = 0; i < out_.size(); ++i) {
-            if (out_[i] == 0.0) continue;
-            st.output->push(static_cast<std::uint32_t>(i), out_[i]);
+            const double a = out_[s_.channels_first ? to_heads_[i] : i];
+            if (a == 0.0) continue;
+            st.output->push(static_cast<std::uint32_t>(i), a);
             ++nonzero;
         }
         st.counts->activations += out_.size();
@@ -43,6 +60,16 @@ public:
     }
 
 private:
+    // `b`'s events at their head-major index, sorted as the passes expect.
+    const event_batch& to_head_major(const event_batch& b, event_batch& into) {
+        order_.clear();
+        for (std::size_t e = 0; e < b.size(); ++e) order_.emplace_back(to_heads_[b.index[e]], b.value[e]);
+        std::sort(order_.begin(), order_.end());
+        into.clear();
+        for (const auto& [i, value] : order_) into.push(i, value);
+        return into;
+    }
+
     // The events of one token of one head: [begin, end) of a batch sorted by flat index.
     std::pair<std::size_t, std::size_t> token(const event_batch& b, std::size_t first, std::size_t& cursor) const {
         const std::size_t begin = cursor;
@@ -127,6 +154,9 @@ private:
 
     attention_setup s_;
     std::vector<double> kv_, out_, v_;
+    std::vector<std::uint32_t> to_heads_;  // channels_first: flat [C, N] index -> [heads, N, d]
+    event_batch permuted_[3];
+    std::vector<std::pair<std::uint32_t, double>> order_;
 };
 
 class attention_kind final : public layer_kind {
@@ -141,6 +171,13 @@ public:
                                     .doc = "mask mode's LIF time constant, in steps"});
         schema_.push_back(param_def{.name = "v_threshold", .default_value = 0.5, .min = 0, .min_exclusive = true,
                                     .doc = "mask mode's LIF threshold (spike where v >= it)"});
+        schema_.push_back(param_def{.name = "layout", .default_value = 0.0,
+                                    .doc = "\"tokens_channels\": operands [tokens, channels] or [heads, tokens, "
+                                           "channels]; \"channels_tokens\": [channels, ...] as conv layers make them, "
+                                           "channels split into `heads` groups",
+                                    .choices = {"tokens_channels", "channels_tokens"}});
+        schema_.push_back(param_def{.name = "heads", .default_value = 1.0, .min = 1, .max = 65536,
+                                    .doc = "channels_tokens layout: heads the channels are split into"});
     }
     std::string_view name() const override { return "spiking_attention"; }
     std::string_view description() const override {
@@ -164,10 +201,12 @@ public:
 private:
     static attention_setup lowered(const validated_params& params, const layer_context& ctx) {
         const tensor_shape& q = ctx.inputs.at(0);
-        if (q.dims.size() != 2 && q.dims.size() != 3) {
-            throw config_error(fmt::format("layer '{}': Q, K and V are [tokens, channels] or [heads, tokens, "
-                                           "channels]; Q has shape {}",
-                                           ctx.name, to_string(q)),
+        const bool channels_first = params.get("layout") == 1.0;
+        if (channels_first ? q.dims.size() < 2 : q.dims.size() != 2 && q.dims.size() != 3) {
+            throw config_error(fmt::format("layer '{}': Q, K and V are {}; Q has shape {}", ctx.name,
+                                           channels_first ? "[channels, tokens...] (layout \"channels_tokens\")"
+                                                          : "[tokens, channels] or [heads, tokens, channels]",
+                                           to_string(q)),
                                key_site(ctx, "input"));
         }
         for (std::size_t k = 1; k < 3; ++k) {
@@ -179,9 +218,27 @@ private:
         }
         attention_setup s;
         s.mode = static_cast<attention_mode>(params.get("mode"));
-        s.heads = q.dims.size() == 3 ? q.dims[0] : 1;
-        s.tokens = q.dims[q.dims.size() - 2];
-        s.channels = q.dims.back();
+        s.channels_first = channels_first;
+        if (channels_first) {
+            s.heads = whole(params, "heads", ctx);
+            if (q.dims[0] % s.heads != 0) {
+                throw config_error(fmt::format("layer '{}': {} channels do not split into {} heads", ctx.name,
+                                               q.dims[0], s.heads),
+                                   key_site(ctx, "heads"));
+            }
+            s.channels = q.dims[0] / s.heads;
+            s.tokens = q.size() / q.dims[0];
+        } else {
+            if (params.get("heads") != 1.0) {
+                throw config_error(fmt::format("layer '{}': heads is for layout \"channels_tokens\"; operands "
+                                               "[heads, tokens, channels] give their heads",
+                                               ctx.name),
+                                   key_site(ctx, "heads"));
+            }
+            s.heads = q.dims.size() == 3 ? q.dims[0] : 1;
+            s.tokens = q.dims[q.dims.size() - 2];
+            s.channels = q.dims.back();
+        }
         s.scale = params.get("scale");
         s.tau = params.get("tau");
         s.v_threshold = params.get("v_threshold");

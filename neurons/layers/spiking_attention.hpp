@@ -14,6 +14,10 @@
 //     both fire. Output binary.
 // Counts: synaptic operations as ACs when the operands' values are all in {-1, 0, 1}, else
 // MACs; dense: every product the matrices would do (2 N d^2 per head linear, N d mask).
+// layout = "channels_tokens" takes the operands as conv layers make them, [C, ...] with the
+// tokens after the channels ([C, N] or [C, H, W], N = H W), channels split into `heads` groups
+// of C / heads (the Spike-driven Transformers' tensors before they reshape to heads); the
+// output has the operands' shape and layout.
 #include <memory>
 
 #include "neurons/layers/layer.hpp"

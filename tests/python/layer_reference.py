@@ -181,3 +181,27 @@ def egru_steps(x_steps, w, u, b, threshold, reset="output"):
         y = np.where(c > threshold, c, 0.0)
         out.append(y)
     return np.array(out)
+
+
+def leaky_step(u, current, beta, threshold):
+    """snnTorch Leaky (subtract reset, reset_delay): the reset comes from the previous membrane."""
+    u = beta * u + current - np.where(u > threshold, threshold, 0.0)
+    return u, (u > threshold).astype(float)
+
+
+def l2mu_steps(x_steps, order, theta, enc, ker, neurons, transition="paper"):
+    """Fra et al. 2024's L2MU cell; enc/ker: dicts x, h, m of [out, in] matrices; neurons: dict
+    u, m, h of (beta, threshold). Memory neurons are unit-major, as the L2MU code reshapes them."""
+    a_d, b_d = lmu_memory(order, theta)
+    t = a_d if transition == "paper" else a_d.T
+    memory, hidden = enc["x"].shape[0], ker["x"].shape[0]
+    u_u, u_m, u_h = np.zeros(memory), np.zeros((memory, order)), np.zeros(hidden)
+    s_m, s_h = np.zeros((memory, order)), np.zeros(hidden)
+    out, counts = [], []
+    for x in x_steps:
+        u_u, s_u = leaky_step(u_u, enc["x"] @ x + enc["h"] @ s_h + enc["m"] @ s_m.ravel(), *neurons["u"])
+        u_m, s_m = leaky_step(u_m, s_m @ t.T + s_u[:, None] * b_d[None, :], *neurons["m"])
+        u_h, s_h = leaky_step(u_h, ker["x"] @ x + ker["h"] @ s_h + ker["m"] @ s_m.ravel(), *neurons["h"])
+        out.append(s_h)
+        counts.append(s_u.sum() + s_m.sum() + s_h.sum())
+    return np.array(out), np.array(counts)

@@ -483,6 +483,93 @@ def test_an_egru_cell_steps_as_subramoney_et_al(reset):
     assert r.layers["stats"]["effective_macs"] * 2 == ops  # the statistics are per sample
 
 
+def test_a_leaky_layer_steps_as_snntorch_leaky():
+    """snnTorch's Leaky on graded input: the threshold is subtracted at the step after a spike
+    and is not decayed, and a membrane exactly at the threshold does not fire (strict)."""
+    rng = np.random.default_rng(9)
+    steps, n = 30, 6
+    x = rng.normal(0.3, 0.5, size=(steps, n))
+    x[0, 0] = 0.5  # u = 0.5 = threshold: no spike
+    net = fluxon.Network(dt="1 ms", duration=None)
+    net.layer("x", "input", data=x)
+    net.layer("s", "leaky", input="x", beta=0.8, threshold=0.5, record=True)
+    got = outputs_per_step(net.build().run(), "s", n, steps)
+    u, expected = np.zeros(n), []
+    for t in range(steps):
+        u, s = ref.leaky_step(u, x[t], 0.8, 0.5)
+        expected.append(s)
+    np.testing.assert_array_equal(got, np.array(expected))
+    assert got[0, 0] == 0
+    assert 0 < got.sum() < got.size
+
+
+def l2mu_arrays(rng, n_in, memory, order, hidden):
+    dense = lambda rows, cols, p: rng.normal(size=(rows, cols)) * (rng.random((rows, cols)) < p)  # noqa: E731
+    enc = {"x": dense(memory, n_in, 0.8), "h": dense(memory, hidden, 0.5), "m": dense(memory, memory * order, 0.3)}
+    ker = {"x": dense(hidden, n_in, 0.8), "h": dense(hidden, hidden, 0.5), "m": dense(hidden, memory * order, 0.5)}
+    return enc, ker
+
+
+@pytest.mark.parametrize("transition", ["paper", "l2mu_code"])
+def test_an_l2mu_cell_spikes_as_fra_et_al(transition):
+    """l2mu (3 inputs, 4 memory units of order 3, 5 hidden) over 2 samples of 25 steps of input
+    spikes, with the Braille task's neuron parameters (workloads.md §2.4), against numpy: the
+    same hidden spikes step for step, and every population's spikes counted."""
+    rng = np.random.default_rng(11)
+    n_in, memory, order, hidden, steps = 3, 4, 3, 5, 25
+    enc, ker = l2mu_arrays(rng, n_in, memory, order, hidden)
+    neurons = {"u": (0.8, 0.2), "m": (0.2, 0.4), "h": (0.45, 0.65)}
+    x = (rng.random((2 * steps, n_in)) < 0.4).astype(float)
+    net = fluxon.Network(dt="1 ms", duration=None)
+    net.layer("x", "input", data=x, steps_per_sample=steps)
+    net.layer("l2mu", "l2mu", input="x", order=order, theta=6, transition=transition, record=True,
+              input_encoders=enc["x"], hidden_encoders=enc["h"], memory_encoders=enc["m"],
+              input_kernel=ker["x"], hidden_kernel=ker["h"], memory_kernel=ker["m"],
+              **{f"{key}_{pop}": value for pop, (beta, th) in neurons.items()
+                 for key, value in (("beta", beta), ("threshold", th))})
+    r = net.build().run()
+    got = outputs_per_step(r, "l2mu", hidden, 2 * steps)
+    runs = [ref.l2mu_steps(x[k * steps:(k + 1) * steps], order, 6, enc, ker, neurons, transition) for k in range(2)]
+    expected = np.concatenate([spikes for spikes, _ in runs])
+    np.testing.assert_array_equal(got, expected)
+    assert 0 < expected.sum() < expected.size
+    fired = sum(counts.sum() for _, counts in runs)
+    stats = r.layers["stats"]
+    # Activations: every neuron of the three populations at every step.
+    assert stats["activation_sparsity"] == pytest.approx(1 - fired / (2 * steps * (memory + memory * order + hidden)),
+                                                         rel=1e-12)
+    # Spikes everywhere: the synaptic operations are all accumulates.
+    assert stats["effective_macs"] == 0 and stats["effective_acs"] > 0
+
+
+def test_l2mu_transition_follows_the_paper_or_the_released_code():
+    """The two transitions give different spikes for the same weights (A_d is not symmetric),
+    so weights trained with the released code need transition = "l2mu_code"."""
+    rng = np.random.default_rng(12)
+    enc, ker = l2mu_arrays(rng, 3, 4, 3, 5)
+    neurons = {"u": (0.8, 0.2), "m": (0.2, 0.4), "h": (0.45, 0.65)}
+    x = (rng.random((40, 3)) < 0.4).astype(float)
+    paper, _ = ref.l2mu_steps(x, 3, 6, enc, ker, neurons, "paper")
+    code, _ = ref.l2mu_steps(x, 3, 6, enc, ker, neurons, "l2mu_code")
+    assert (paper != code).any()
+
+
+@pytest.mark.parametrize("kind", ["lmu", "egru", "l2mu"])
+def test_a_chip_refuses_recurrent_cells_whose_weights_it_would_not_count(kind):
+    """The chip places connection layers as synapses; a cell's own matrices would be missed,
+    so its energy would be silently low: the run is refused, naming the layer."""
+    arrays = {"lmu": dict(order=2, theta=4, input_encoders=np.ones(3), input_kernel=np.ones((2, 3))),
+              "egru": dict(w_update=np.ones((2, 3)), threshold=np.ones(2)),
+              "l2mu": dict(order=2, theta=4, input_encoders=np.ones((2, 3)), input_kernel=np.ones((2, 3)),
+                           beta_u=0.5, threshold_u=1, beta_m=0.5, threshold_m=1, beta_h=0.5, threshold_h=1)}
+    net = fluxon.Network(dt="1 ms", duration="2 ms")
+    net.layer("x", "input", data=np.ones((2, 3)))
+    net.layer("cell", kind, input="x", **arrays[kind])
+    net.hardware("loihi")
+    with pytest.raises(fluxon.NetworkError, match=f"layer 'cell' \\({kind}\\) applies weight matrices inside"):
+        net.build()
+
+
 def test_the_papers_45nm_energy_convention_is_4_6_pj_per_mac_and_0_9_pj_per_ac():
     net = fluxon.Network(dt="1 ms", duration="2 ms")
     net.layer("x", "input", data=np.array([[3.0, 0, 1], [1, 1, 0]]))
@@ -550,6 +637,28 @@ def test_spiking_attention_mask_is_sdt_v1s_sdsa_with_a_stateful_talking_heads_li
         net.build()
 
 
+@pytest.mark.parametrize("mode", ["linear", "mask"])
+def test_spiking_attention_takes_conv_layout_operands_split_into_heads(mode):
+    """Operands [C, H, W] as conv layers make them (layout "channels_tokens", 2 heads of 3
+    channels, 2 x 3 tokens): the same numbers as the [heads, tokens, channels] operands they are
+    once reshaped and transposed as the Spike-driven Transformers' code does, in [C, H, W]."""
+    rng = np.random.default_rng(13)
+    steps, heads, d, h, w = 4, 2, 3, 2, 3
+    q, k, v = ((rng.random((steps, heads * d, h, w)) < 0.5).astype(float) for _ in range(3))
+    to_heads = lambda a: a.reshape(steps, heads, d, h * w).transpose(0, 1, 3, 2)  # noqa: E731
+    conv = attention_network(mode, q, k, v, steps_per_sample=2, layout="channels_tokens", heads=heads)
+    got = outputs_per_step(conv.build().run(), "a", heads * d * h * w, steps)
+    ref_net = attention_network(mode, to_heads(q), to_heads(k), to_heads(v), steps_per_sample=2)
+    expected = outputs_per_step(ref_net.build().run(), "a", heads * d * h * w, steps)
+    back = expected.reshape(steps, heads, h * w, d).transpose(0, 1, 3, 2).reshape(steps, -1)
+    np.testing.assert_array_equal(got, back)
+    assert back.any()
+    with pytest.raises(fluxon.ConfigError, match="6 channels do not split into 4 heads"):
+        attention_network(mode, q, k, v, layout="channels_tokens", heads=4).build()
+    with pytest.raises(fluxon.ConfigError, match="heads is for layout"):
+        attention_network(mode, to_heads(q), to_heads(k), to_heads(v), heads=2).build()
+
+
 def test_batch_norm_is_pytorch_eval_per_channel_and_zero_inputs_still_shift():
     rng = np.random.default_rng(6)
     x = rng.normal(size=(3, 2, 2, 2)) * (rng.random((3, 2, 2, 2)) < 0.5)
@@ -574,3 +683,55 @@ def test_bit_serial_weights_of_a_conv_count_each_tap_an_event_meets():
     net.layer("c", "conv2d", input="x", weight=np.array([[[[1.0, 2], [3, 0]]]]), bit_serial_bits=2,
               bit_serial_operand="weights")
     assert net.build().run().layers["tables"]["layers"]["bit_ops"][-1] == 1 + 2 + 0
+
+
+def test_the_sequence_examples_classify_as_their_numpy_references():
+    """examples/sequences/*.toml on the 360 test digits read as sequences: the LMU's scores at
+    each image's last step equal numpy's within rounding, the L2MU's spike-count scores exactly
+    the numpy reference's; the accuracies are those the training script reported."""
+    d = np.load(ROOT / "examples" / "sequences" / "sequences.npz")
+    labels = d["test_y"]
+    lmu = fluxon.load_config(ROOT / "examples" / "sequences" / "lmu_digits.toml").run()
+    got = outputs_per_step(lmu, "fc", 10, 360 * 64)[63::64]
+    x = d["lmu_x"].reshape(360, 64, 1)
+    zeros = np.zeros
+    expected = np.stack([ref.lmu_steps(seq, 24, 64, d["lmu_ex"], zeros(32), zeros(24), d["lmu_wx"], zeros((32, 32)),
+                                       d["lmu_wm"], d["lmu_b"])[-1] @ d["lmu_wo"].T + d["lmu_bo"] for seq in x])
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-9)
+    assert np.mean(got.argmax(1) == labels) == pytest.approx(329 / 360)
+
+    l2mu = fluxon.load_config(ROOT / "examples" / "sequences" / "l2mu_digits.toml").run()
+    got = outputs_per_step(l2mu, "score", 10, 360 * 8)[7::8]
+    enc = {"x": d["l2mu_ex"], "h": np.zeros((32, 64)), "m": np.zeros((32, 192))}
+    ker = {"x": d["l2mu_wx"], "h": np.zeros((64, 64)), "m": d["l2mu_wm"]}
+    neurons = {"u": (0.8, 0.2), "m": (0.2, 0.4), "h": (0.45, 0.65)}
+    expected = np.stack([ref.l2mu_steps(seq, 6, 8, enc, ker, neurons)[0].sum(0) @ d["l2mu_wo"].T + 8 * d["l2mu_bo"]
+                         for seq in d["l2mu_x"].reshape(360, 8, 16)])
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-9)
+    assert np.mean(got.argmax(1) == labels) == pytest.approx(295 / 360)
+    stats = l2mu.layers["stats"]
+    assert stats["effective_macs"] == 0 and stats["samples"] == 360
+
+
+def test_the_spiking_transformer_example_classifies_as_its_numpy_reference():
+    """examples/transformer/spikeformer_digits.toml (a Meta-SpikeFormer block at T = 1) on the
+    360 test digits: every class score equal to the numpy forward pass the model was trained
+    with, so the same predictions and the accuracy the training script reported; all of the
+    block's synaptic operations are accumulates, the embedding's MACs (real pixels)."""
+    sys.path.insert(0, str(ROOT / "examples" / "transformer"))
+    import train_spikeformer as model
+    d = np.load(ROOT / "examples" / "transformer" / "spikeformer.npz")
+    r = fluxon.load_config(ROOT / "examples" / "transformer" / "spikeformer_digits.toml").run()
+    got = outputs_per_step(r, "head", 10, 360)
+    p = {k: d[k].reshape(d[k].shape[0], -1) if k.endswith("_w") else d[k] for k in d.files if k not in ("x", "test_y")}
+    expected = model.forward(p, d["x"].astype(np.float64).reshape(360, 64))["logits"]
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-9)
+    assert np.mean(got.argmax(1) == d["test_y"]) == pytest.approx(252 / 360)
+    # MACs: each non-zero pixel meets the 32 channels of every 3x3 window (stride 2, padding 1)
+    # holding it: along a row or column, 2 windows for 1, 3, 5, and 1 for the others (the last,
+    # 7, lies in window 3 only).
+    assert (d["embed_w"] != 0).all()
+    per_axis = np.array([1, 2, 1, 2, 1, 2, 1, 1])
+    windows = np.outer(per_axis, per_axis)
+    macs = ((d["x"].reshape(360, 8, 8) != 0) * windows).sum() * 32
+    assert r.layers["stats"]["effective_macs"] * 360 == macs

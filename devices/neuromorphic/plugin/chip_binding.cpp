@@ -89,6 +89,15 @@ chip_binding::chip_binding(const chip_settings& settings, const net::experiment_
                                                 l.name, l.kind->name()),
                                     site);
             }
+            if (l.kind->internal_weights()) {
+                error_site site = settings.site;
+                site.node = l.name;
+                throw network_error(fmt::format("layer '{}' ({}) applies weight matrices inside the layer (a "
+                                                "recurrent cell); the chip maps connection layers as synapses and "
+                                                "would not count them: such cells on a chip are not modelled yet",
+                                                l.name, l.kind->name()),
+                                    site);
+            }
             if (l.computed_by.empty()) continue;
             error_site site = settings.site;
             site.node = l.name;
