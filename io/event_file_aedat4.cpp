@@ -56,7 +56,7 @@ struct header_info {
 header_info read_header(bytes_view bytes, event_recording& rec) {
     if (bytes.size() < magic.size() || std::memcmp(bytes.data(), magic.data(), magic.size()) != 0) {
         const std::size_t n = std::min(bytes.size(), magic.size());
-        if (std::memcmp(bytes.data(), magic.data(), n) == 0)
+        if (n == 0 || std::memcmp(bytes.data(), magic.data(), n) == 0)  // an empty file has no data()
             fail_at(rec.file, format, 0, "truncated: the file ends inside its first line \"#!AER-DAT4.0\\r\\n\"");
         fail_at(rec.file, format, 0, "expected the first line \"#!AER-DAT4.0\\r\\n\"");
     }

@@ -139,6 +139,7 @@ TEST_CASE("AEDAT 4.0: malformed files name the file, the byte offset and what wa
         return message;
     };
 
+    CHECK(has(error_of("empty", ""), "AEDAT 4.0 at byte offset 0: truncated"));
     CHECK(has(error_of("magic_cut", "#!AER-DA"), "AEDAT 4.0 at byte offset 0: truncated: the file ends inside its first line"));
     CHECK(has(error_of("magic", "#!AER-DAT5.0\r\n" + header.substr(14)), "offset 0: expected the first line"));
     CHECK(has(error_of("size_cut", header.substr(0, 16)), at_header + "truncated: expected the 4-byte size"));
