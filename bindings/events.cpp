@@ -65,6 +65,7 @@ py::dict read_events(const std::string& path, const std::optional<std::string>& 
                              : py::object(py::none());
     out["format"] = std::string(io::format_name(rec.format));
     out["skipped"] = rec.skipped;
+    out["origin"] = rec.origin;
     return out;
 }
 
@@ -74,7 +75,7 @@ void register_events(py::module_& m) {
     m.def("read_events", &read_events, py::arg("path"), py::arg("format") = py::none(), py::arg("sensor") = py::none(),
           py::arg("sensor_size") = py::none(),
           "Reads an event-camera recording (docs/events.md): a dict of columns t (int64 us), x, y (uint16), "
-          "p (uint8), sensor_size (W, H, P) or None, format and skipped. fluxon.events.read wraps it.");
+          "p (uint8), sensor_size (W, H, P) or None, format, skipped and origin (us). fluxon.events.read wraps it.");
 }
 
 }  // namespace fluxon::py_bindings

@@ -60,5 +60,6 @@ void decode_aedat3(bytes_view bytes, event_recording& rec);
 void decode_prophesee_dat(bytes_view bytes, event_recording& rec);
 void decode_evt2(bytes_view bytes, event_recording& rec);
 void decode_evt3(bytes_view bytes, event_recording& rec);
+void decode_aedat4(bytes_view bytes, event_recording& rec);
 
 }  // namespace fluxon::io::event_detail

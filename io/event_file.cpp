@@ -129,7 +129,8 @@ using namespace event_detail;
 
 constexpr std::pair<event_format, std::string_view> format_names[] = {
     {event_format::nmnist, "nmnist"}, {event_format::aedat2, "aedat2"}, {event_format::aedat3, "aedat3"},
-    {event_format::prophesee_dat, "dat"}, {event_format::evt2, "evt2"}, {event_format::evt3, "evt3"},
+    {event_format::aedat4, "aedat4"}, {event_format::prophesee_dat, "dat"}, {event_format::evt2, "evt2"},
+    {event_format::evt3, "evt3"},
 };
 
 std::vector<unsigned char> read_whole_file(const std::string& path) {
@@ -159,11 +160,9 @@ event_format aedat_version(const std::string& path) {
     const std::string line = first_line(path);
     if (line.starts_with("#!AER-DAT2")) return event_format::aedat2;
     if (line.starts_with("#!AER-DAT3")) return event_format::aedat3;
-    if (line.starts_with("#!AER-DAT4"))
-        fail_file(path, "AEDAT 4.0 is not supported (it needs FlatBuffers and LZ4, see docs/events.md); convert it to "
-                        "AEDAT 3.1 or read it with the `aedat` or `dv` Python packages and pass the arrays");
-    fail_file(path, fmt::format("not an AEDAT file: the first line is \"{}\", expected \"#!AER-DAT2.0\" or "
-                                "\"#!AER-DAT3.1\"",
+    if (line.starts_with("#!AER-DAT4")) return event_format::aedat4;
+    fail_file(path, fmt::format("not an AEDAT file: the first line is \"{}\", expected \"#!AER-DAT2.0\", "
+                                "\"#!AER-DAT3.1\" or \"#!AER-DAT4.0\"",
                                 line.substr(0, 40)));
 }
 
@@ -212,7 +211,9 @@ std::optional<event_format> parse_format_name(std::string_view name) {
     return std::nullopt;
 }
 
-std::string_view known_format_names() { return "\"nmnist\", \"aedat2\", \"aedat3\", \"dat\", \"evt2\", \"evt3\""; }
+std::string_view known_format_names() {
+    return "\"nmnist\", \"aedat2\", \"aedat3\", \"aedat4\", \"dat\", \"evt2\", \"evt3\"";
+}
 
 std::optional<aer_sensor> parse_sensor_name(std::string_view name) {
     const std::string n = lowered(name);
@@ -225,12 +226,11 @@ event_format detect_event_format(const std::string& path) {
     const std::string extension = lowered(std::filesystem::path(path).extension().string());
     if (extension == ".bin") return event_format::nmnist;
     if (extension == ".aedat" || extension == ".aedat3" || extension == ".aedat2") return aedat_version(path);
-    if (extension == ".aedat4")
-        fail_file(path, "AEDAT 4.0 is not supported (it needs FlatBuffers and LZ4, see docs/events.md)");
+    if (extension == ".aedat4") return event_format::aedat4;
     if (extension == ".dat") return event_format::prophesee_dat;
     if (extension == ".raw") return raw_version(path);
     fail_file(path, fmt::format("cannot tell the event format from the extension \"{}\": expected .bin (N-MNIST), "
-                                ".aedat (AEDAT 2.0/3.1), .dat or .raw (Prophesee), or give format = one of {}",
+                                ".aedat (AEDAT 2.0/3.1/4.0), .aedat4, .dat or .raw (Prophesee), or give format = one of {}",
                                 extension, known_format_names()));
 }
 
@@ -246,6 +246,7 @@ event_recording read_event_file(const std::string& path, const event_read_option
         case event_format::prophesee_dat: decode_prophesee_dat(bytes, rec); break;
         case event_format::evt2: decode_evt2(bytes, rec); break;
         case event_format::evt3: decode_evt3(bytes, rec); break;
+        case event_format::aedat4: decode_aedat4(bytes, rec); break;
     }
     if (options.size) rec.sensor = *options.size;
     check_inside_sensor(rec);

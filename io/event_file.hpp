@@ -1,5 +1,5 @@
 #pragma once
-// Event-camera recordings (docs/events.md): N-MNIST .bin, AEDAT 2.0 and 3.1, Prophesee .dat
+// Event-camera recordings (docs/events.md): N-MNIST .bin, AEDAT 2.0, 3.1 and 4.0, Prophesee .dat
 // (EVT 2D) and .raw (EVT 2.0, EVT 3.0), read whole into a plain list of polarity events with
 // the sensor's size where the file or the caller gives it. A file that is truncated, malformed
 // or whose timestamps go backwards is an io_error naming the file, the byte offset (or event
@@ -29,9 +29,9 @@ struct sensor_size {
     friend bool operator==(const sensor_size&, const sensor_size&) = default;
 };
 
-enum class event_format { nmnist, aedat2, aedat3, prophesee_dat, evt2, evt3 };
+enum class event_format { nmnist, aedat2, aedat3, prophesee_dat, evt2, evt3, aedat4 };
 
-// "nmnist", "aedat2", "aedat3", "dat", "evt2", "evt3": the names the `format` option takes.
+// "nmnist", "aedat2", "aedat3", "aedat4", "dat", "evt2", "evt3": the names the `format` option takes.
 std::string_view format_name(event_format f);
 // The format a name means; "raw" is not one (it means "EVT 2.0 or 3.0, from the header") and is
 // answered by std::nullopt like an unknown name. `known_format_names` lists the accepted names.
@@ -43,7 +43,7 @@ enum class aer_sensor { dvs128, davis346 };
 std::optional<aer_sensor> parse_sensor_name(std::string_view name);
 
 struct event_read_options {
-    // Without a format: by extension (.bin, .aedat, .aedat3, .dat), a .raw file by its header.
+    // Without a format: by extension (.bin, .aedat, .aedat3, .aedat4, .dat), a .raw file by its header.
     std::optional<event_format> format;
     // AEDAT 2.0: the camera, when the header does not name it.
     std::optional<aer_sensor> sensor;
@@ -56,6 +56,10 @@ struct event_recording {
     event_format format = event_format::nmnist;
     sensor_size sensor;                // known() is false when neither the file nor the caller gave it
     std::vector<camera_event> events;  // t non-decreasing
+    // The file's timestamp of t = 0, in microseconds. AEDAT 4.0 stores Unix times and its events
+    // count from the first one, whose Unix time this is; 0 for the formats that store times from
+    // their own origin.
+    std::int64_t origin = 0;
     // Records of the file that are not polarity events and were passed over: overflow markers,
     // triggers, APS/IMU samples, invalid events, other packet types.
     std::uint64_t skipped = 0;

@@ -8,10 +8,13 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libhdf5-dev libtbb-dev libboost-dev libboost-graph-dev libmetis-dev
   libtomlplusplus-dev libarchive-dev libeigen3-dev libcli11-dev libfmt-dev nlohmann-json3-dev doctest-dev
+  libflatbuffers-dev flatbuffers-compiler liblz4-dev libzstd-dev libexpat1-dev
   pybind11-dev python3-dev python3-numpy python3-h5py python3-matplotlib python3-pytest python3-tqdm
 )
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(python3-brian python3-venv python3-pip python3-setuptools python3-wheel python3-yaml)
+  # AEDAT 4.0 test files (tests/python/aedat4_writer.py): FlatBuffers for Python, the lz4 and zstd tools.
+  packages+=(python3-flatbuffers lz4 zstd)
 fi
 
 missing=()

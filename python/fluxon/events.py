@@ -1,6 +1,6 @@
 """Event-camera recordings as inputs (docs/events.md).
 
-    rec = fluxon.events.read("sample.bin")             # N-MNIST, AEDAT 2.0/3.1, Prophesee .dat/.raw
+    rec = fluxon.events.read("sample.bin")             # N-MNIST, AEDAT 2.0/3.1/4.0, Prophesee .dat/.raw
     rec.events["t"], rec.events["x"], rec.sensor_size   # int64 us, uint16, (W, H, P)
     frames = fluxon.events.to_frames(rec.events, rec.sensor_size, dt="1 ms")   # [steps, P, H, W]
     net.layer("x", "input", data=frames)
@@ -26,17 +26,20 @@ EVENT_DTYPE = np.dtype([("t", "<i8"), ("x", "<u2"), ("y", "<u2"), ("p", "u1")])
 class Recording(NamedTuple):
     """What read() returns: events (structured array of EVENT_DTYPE, t non-decreasing),
     sensor_size ((W, H, P), or None when neither the file nor the caller gives it), the format
-    name the file was read as, and the number of records passed over (overflow markers,
-    triggers, APS/IMU samples, invalid events, other AEDAT 3.1 packets)."""
+    name the file was read as, the number of records passed over (overflow markers,
+    triggers, APS/IMU samples, invalid events, other AEDAT 3.1 packets, AEDAT 4.0 packets of
+    other streams), and origin: the file's timestamp of t = 0 in microseconds (AEDAT 4.0: the
+    Unix time of the first event, from which its events count; 0 for the other formats)."""
     events: np.ndarray
     sensor_size: Optional[Tuple[int, int, int]]
     format: str
     skipped: int
+    origin: int = 0
 
 
 def read(path, format=None, sensor=None, sensor_size=None):
-    """Reads a recording. format: "nmnist", "aedat2", "aedat3", "dat", "evt2", "evt3" or "raw"
-    (default: by extension, .raw and .aedat by their header). sensor: "dvs128" or "davis346", for
+    """Reads a recording. format: "nmnist", "aedat2", "aedat3", "aedat4", "dat", "evt2", "evt3"
+    or "raw" (default: by extension, .raw and .aedat by their header). sensor: "dvs128" or "davis346", for
     AEDAT 2.0 files whose header does not name the camera. sensor_size: (W, H) or (W, H, P),
     replacing what the file says; every event must lie inside it. A malformed or truncated file
     raises fluxon.IoError naming the file and the byte offset."""
@@ -46,7 +49,8 @@ def read(path, format=None, sensor=None, sensor_size=None):
     events = np.empty(len(columns["t"]), dtype=EVENT_DTYPE)
     for name in ("t", "x", "y", "p"):
         events[name] = columns[name]
-    return Recording(events, columns["sensor_size"], columns["format"], int(columns["skipped"]))
+    return Recording(events, columns["sensor_size"], columns["format"], int(columns["skipped"]),
+                     int(columns["origin"]))
 
 
 _TIME_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}

@@ -9,7 +9,8 @@ int event_file(input data) {
     if (data.empty()) return 0;
     static constexpr io::event_format formats[] = {io::event_format::nmnist, io::event_format::aedat2,
                                                    io::event_format::aedat3, io::event_format::prophesee_dat,
-                                                   io::event_format::evt2,   io::event_format::evt3};
+                                                   io::event_format::evt2,   io::event_format::evt3,
+                                                   io::event_format::aedat4};
     const std::uint8_t pick = data[0];
     io::event_read_options options;
     options.format = formats[pick % std::size(formats)];

@@ -66,7 +66,7 @@ def main():
     for name in ("lif_norse.nir", "two_lif_neurons.nir"):
         copy(os.path.join(shared, "nir", "01_lif", name), os.path.join(corpus, "nir_file"))
     # Event files: the first byte picks the format (tests/fuzz/event_file.cpp): 0 N-MNIST,
-    # 1 AEDAT 2.0 (DVS128), 2 AEDAT 3.1, 3 Prophesee .dat, 4 EVT 2.0, 5 EVT 3.0.
+    # 1 AEDAT 2.0 (DVS128), 2 AEDAT 3.1, 3 Prophesee .dat, 4 EVT 2.0, 5 EVT 3.0, 6 AEDAT 4.0.
     events = os.path.join(corpus, "event_file")
     with open(os.path.join(shared, "events", "sample_nmnist.bin"), "rb") as f:
         write(os.path.join(events, "nmnist.bin"), b"\x00" + f.read()[:500])
@@ -92,6 +92,17 @@ def main():
           b"\x05% evt 3.0\n% format EVT3;height=720;width=1280\n% end\n"
           + b"".join(le16(w) for w in (0x2005, 0x8001, 0x6010, 0x012C, 0x2807, 0x3064, 0x4805, 0x5081, 0x6020,
                                        0x8000, 0x24FF, 0xA000)))
+    # AEDAT 4.0: uncompressed, LZ4 and Zstandard, with an IMU packet and a frame packet between
+    # two event packets (the writer of tests/python, python3-flatbuffers and the lz4/zstd tools).
+    sys.path.insert(0, os.path.join(root, "tests", "python"))
+    import aedat4_writer as a4
+    streams = a4.description([(0, "EVTS", 346, 260), (1, "FRME", 346, 260), (2, "IMUS", None, None)])
+    for name, c in (("aedat4_none.aedat4", a4.NONE), ("aedat4_lz4.aedat4", a4.LZ4), ("aedat4_zstd.aedat4", a4.ZSTD)):
+        write(os.path.join(events, name),
+              b"\x06" + a4.header(c, streams)
+              + a4.packet(0, a4.compress(c, a4.event_payload([(1605537493718345, 154, 204, 0), (1605537493718352, 0, 0, 1)])))
+              + a4.packet(2, a4.compress(c, b"IMU samples")) + a4.packet(1, a4.compress(c, b"a frame"))
+              + a4.packet(0, a4.compress(c, a4.event_payload([(1605537493719345, 345, 259, 1)]))))
     print("seed corpora in", corpus)
 
 
