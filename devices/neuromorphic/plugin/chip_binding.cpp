@@ -80,32 +80,29 @@ chip_binding::chip_binding(const chip_settings& settings, const net::experiment_
                                settings.fidelity_site);
         }
         for (const built_layer& l : net.layers->layers()) {
-            if (l.kind->separate_inputs() > 0) {
+            const auto refuse = [&](const std::string& why) {
                 error_site site = settings.site;
                 site.node = l.name;
-                throw network_error(fmt::format("layer '{}' ({}) multiplies activation streams with each other: its "
-                                                "operands change every step, which a chip's programmed synapses "
-                                                "cannot hold; dynamic operands on a chip are not modelled yet",
-                                                l.name, l.kind->name()),
-                                    site);
+                throw network_error(why, site);
+            };
+            if (l.kind->separate_inputs() > 0) {
+                refuse(fmt::format("layer '{}' ({}) multiplies activation streams with each other: its operands "
+                                   "change every step, which a chip's programmed synapses cannot hold; dynamic "
+                                   "operands on a chip are not modelled yet",
+                                   l.name, l.kind->name()));
             }
             if (l.kind->internal_weights()) {
-                error_site site = settings.site;
-                site.node = l.name;
-                throw network_error(fmt::format("layer '{}' ({}) applies weight matrices inside the layer (a "
-                                                "recurrent cell); the chip maps connection layers as synapses and "
-                                                "would not count them: such cells on a chip are not modelled yet",
-                                                l.name, l.kind->name()),
-                                    site);
+                refuse(fmt::format("layer '{}' ({}) applies weight matrices inside the layer (a recurrent cell); "
+                                   "the chip maps connection layers as synapses and would not count them: such "
+                                   "cells on a chip are not modelled yet",
+                                   l.name, l.kind->name()));
             }
-            if (l.computed_by.empty()) continue;
-            error_site site = settings.site;
-            site.node = l.name;
-            throw network_error(fmt::format("layer '{}' is computed in the {} arrays: a layered network with layers in "
-                                            "arrays beside a chip is not modelled yet (the traffic between cores "
-                                            "and arrays); map it on the chip or on the arrays",
-                                            l.name, l.computed_by),
-                                site);
+            if (!l.computed_by.empty()) {
+                refuse(fmt::format("layer '{}' is computed in the {} arrays: a layered network with layers in "
+                                   "arrays beside a chip is not modelled yet (the traffic between cores and "
+                                   "arrays); map it on the chip or on the arrays",
+                                   l.name, l.computed_by));
+            }
         }
         for (const std::size_t p : net.layers->neuron_layers()) placed_names_.push_back(net.layers->layers()[p].name);
         net.layers->keep_event_log();
