@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/common/relative.hpp"
 #include "engine/base/synaptic_energy.hpp"
 #include "engine/base/errors.hpp"
 #include "tests/unit/common/temp_file.hpp"
@@ -597,7 +598,7 @@ TEST_CASE("io: the run's ledger is summed and broken down whichever device fille
           std::string::npos);
     CHECK(text.find("    chip          1.25 pJ synaptic actions, all its energy 20.83 pJ (24 synaptic events)") !=
           std::string::npos);
-    CHECK(s.devices.front().stats.number("", "energy_per_synaptic_event") == doctest::Approx(1.25e-12));
+    CHECK(*s.devices.front().stats.number("", "energy_per_synaptic_event") == test::relative(1.25e-12, 1e-12));
     CHECK(text.find("soma/update_inactive") != std::string::npos);
 }
 

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "tests/unit/common/relative.hpp"
 #include "tests/unit/common/devices.hpp"
 #include "devices/neuromorphic/chip_preset.hpp"
 #include "io/config.hpp"
@@ -77,14 +78,14 @@ step_period = "1 ms"
 TEST_CASE("truenorth: the preset reproduces the power-versus-rate sweep it is fitted to") {
     const chip_params chip = load_chip_preset("truenorth", {}).params;
     // The outer points define the line (to the rounding of the preset's 4-digit numbers)...
-    CHECK(chip_power(chip, 11.58) == doctest::Approx(68e-3).epsilon(1e-4));
-    CHECK(chip_power(chip, 95.93) == doctest::Approx(94e-3).epsilon(1e-4));
+    CHECK(chip_power(chip, 11.58) == relative(68e-3, 1e-4));
+    CHECK(chip_power(chip, 95.93) == relative(94e-3, 1e-4));
     // ...and the held-out middle point is predicted within 0.6 % (70.62 mW against 71 mW).
-    CHECK(chip_power(chip, 20.07) == doctest::Approx(71e-3).epsilon(0.006));
+    CHECK(chip_power(chip, 20.07) == relative(71e-3, 0.006));
     CHECK(chip_power(chip, 20.07) < 71e-3);
     // The zero-rate power is the sweep's intercept, 64.43 mW, not the chip's 42 mW minimum
     // over its supply range (the preset's earlier, wrong reading).
-    CHECK(chip.cores() * chip.core_static_power == doctest::Approx(64.43e-3).epsilon(1e-3));
+    CHECK(chip.cores() * chip.core_static_power == relative(64.43e-3, 1e-3));
 }
 
 TEST_CASE("truenorth: a network at Merolla 2014's operating point costs the published 26 pJ per synaptic event") {
@@ -103,7 +104,7 @@ TEST_CASE("truenorth: a network at Merolla 2014's operating point costs the publ
 
     // The ledger, by hand: 2 cores x 15.73 uW x 1 s + 1.914 pJ per event + 2.3 pJ per hop.
     const double energy = total_energy(r, "chip");
-    CHECK(energy == doctest::Approx(2 * 15.73e-6 * 1.0 + 1.914e-12 * events + 2.3e-12 * hops).epsilon(1e-9));
+    CHECK(energy == relative(2 * 15.73e-6 * 1.0 + 1.914e-12 * events + 2.3e-12 * hops, 1e-9));
 
     // All of the chip's energy per synaptic event, with the spikes routed as far as at the
     // operating point (21.3 hops instead of this mapping's 1): 26.30 pJ. Published: 26 pJ.
@@ -112,10 +113,10 @@ TEST_CASE("truenorth: a network at Merolla 2014's operating point costs the publ
     // that 26 pJ makes at 0.775 V (no supply voltage is modelled).
     const double routed = chip.noc.hop_east_west.energy * (hops_per_spike - hops / (2 * 256 * 20)) * hops / events;
     const double per_event = energy / events + routed;
-    CHECK(per_event == doctest::Approx(26.30e-12).epsilon(1e-3));
-    CHECK(per_event == doctest::Approx(26e-12).epsilon(0.03));
+    CHECK(per_event == relative(26.30e-12, 1e-3));
+    CHECK(per_event == relative(26e-12, 0.03));
     // The earlier preset (42 mW static, 2.3 pJ per event) gave 18.33 pJ here: 30 % low.
     const double earlier = 42e-3 / 4096 * 2 / events + 2.3e-12 + 2.3e-12 * hops_per_spike / 128;
-    CHECK(earlier == doctest::Approx(18.33e-12).epsilon(1e-3));
-    CHECK_FALSE(earlier == doctest::Approx(26e-12).epsilon(0.03));
+    CHECK(earlier == relative(18.33e-12, 1e-3));
+    CHECK_FALSE(earlier == relative(26e-12, 0.03));
 }
