@@ -104,7 +104,7 @@ crossbar_array::crossbar_array(const crossbar_params& params, const crossbar_enc
         const double full_scale = io.adc_full_scale * rows_read * top;
         // Signed columns (differential) take two's complement codes, unsigned ones (offset) 0 up.
         const int magnitude_bits = static_cast<int>(io.adc_bits) - (enc_.differential ? 1 : 0);
-        const double steps = std::ldexp(1.0, magnitude_bits);  // codes above zero, plus one
+        const double steps = std::ldexp(1.0, magnitude_bits);  // the codes 0 ... steps - 1
         adc_hi_ = steps - 1;
         adc_lo_ = enc_.differential ? (io.adc_codes == adc_range::binary ? -steps : -adc_hi_) : 0;
         adc_lsb_ = full_scale / (io.adc_codes == adc_range::binary ? steps : adc_hi_);

@@ -22,7 +22,9 @@ public:
 
     const synapse_table& table() const override { return table_; }
     void deliver_step(std::int64_t step, std::span<const std::uint32_t> pre, std::span<double> inputs) override {
-        for (const std::uint32_t p : pre) events_ += static_cast<std::int64_t>(table_.row_start[p + 1] - table_.row_start[p]);
+        for (const std::uint32_t p : pre) {
+            events_ += static_cast<std::int64_t>(table_.row_start[p + 1] - table_.row_start[p]);
+        }
         reader_.read(static_cast<std::uint64_t>(step), pre, {}, 1.0, inputs.data());
     }
     const crossbar_reader& reader() const { return reader_; }
