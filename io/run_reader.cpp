@@ -391,9 +391,22 @@ void format_run_energy(const run_summary& s, std::string& out) {
     out += "energy:\n";
     format_energy(l, out);
     if (s.counters && s.counters->synaptic_events > 0) {
+        // Every device's energy over every synaptic event of the network, wherever computed.
         const auto events = static_cast<double>(s.counters->synaptic_events);
-        out += fmt::format("  per syn. event  {} total, {} dynamic ({} synaptic events)\n", si(l.total_energy / events, "J"),
-                           si(l.dynamic_energy / events, "J"), s.counters->synaptic_events);
+        out += fmt::format("  per syn. event  {} total, {} dynamic ({} synaptic events of the whole network)\n",
+                           si(l.total_energy / events, "J"), si(l.dynamic_energy / events, "J"),
+                           s.counters->synaptic_events);
+    }
+    // Each device's own: its synaptic actions over the synaptic events it processed
+    // (engine/base/synaptic_energy.hpp), and all its energy over the same events.
+    for (const device_summary& d : s.devices) {
+        const auto events = d.stats.number("", "synaptic_events");
+        const auto synaptic = d.stats.number("", "synaptic_energy");
+        if (!events || !synaptic || *events <= 0) continue;
+        std::string all;
+        if (d.ledger) all = fmt::format(", all its energy {}", si(d.ledger->total_energy / *events, "J"));
+        out += fmt::format("    {:<13} {} synaptic actions{} ({:.0f} synaptic events)\n", d.instance,
+                           si(*synaptic / *events, "J"), all, *events);
     }
     format_breakdown(l, out);
 }

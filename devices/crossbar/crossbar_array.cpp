@@ -102,14 +102,12 @@ crossbar_array::crossbar_array(const crossbar_params& params, const crossbar_enc
         const double rows_read = std::min(params.geometry.parallel_rows, params.geometry.rows);
         const double top = enc_.differential ? enc_.levels : cell.g_max / level_g_;
         const double full_scale = io.adc_full_scale * rows_read * top;
-        if (enc_.differential) {
-            adc_hi_ = static_cast<double>((std::int64_t{1} << (io.adc_bits - 1)) - 1);
-            adc_lo_ = -adc_hi_;
-        } else {
-            adc_hi_ = static_cast<double>((std::int64_t{1} << io.adc_bits) - 1);
-            adc_lo_ = 0;
-        }
-        adc_lsb_ = full_scale / adc_hi_;
+        // Signed columns (differential) take two's complement codes, unsigned ones (offset) 0 up.
+        const int magnitude_bits = static_cast<int>(io.adc_bits) - (enc_.differential ? 1 : 0);
+        const double steps = std::ldexp(1.0, magnitude_bits);  // the codes 0 ... steps - 1
+        adc_hi_ = steps - 1;
+        adc_lo_ = enc_.differential ? (io.adc_codes == adc_range::binary ? -steps : -adc_hi_) : 0;
+        adc_lsb_ = full_scale / (io.adc_codes == adc_range::binary ? steps : adc_hi_);
         adc_inverse_lsb_ = 1.0 / adc_lsb_;
     }
 }
@@ -224,7 +222,9 @@ void crossbar_array::read(std::span<const std::uint32_t> rows, std::span<const d
 double crossbar_array::cell_read_energy() const {
     const crossbar_cell& cell = params_.cell;
     if (cell.read_energy > 0) return cell.read_energy;
-    return cell.v_read * cell.v_read * mean_g_ * cell.t_read;
+    const double v = cell.conduction_voltage > 0 ? cell.conduction_voltage : cell.v_read;
+    const double t = cell.conduction_time > 0 ? cell.conduction_time : cell.t_read;
+    return v * v * mean_g_ * t;
 }
 
 }  // namespace fluxon

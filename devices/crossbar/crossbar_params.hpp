@@ -26,6 +26,15 @@ enum class input_mode {
 
 enum class drift_model { none, constant, pcm };
 
+// How an ADC's codes divide its full scale FS (b bits).
+enum class adc_range {
+    binary,     // LSB = FS / 2^(b-1) signed (codes -2^(b-1) ... 2^(b-1) - 1), FS / 2^b unsigned
+                // (codes 0 ... 2^b - 1): the top code is one LSB below FS (NeuroSim's
+                // LinearQuantizeOut step: range / 2^bits)
+    symmetric,  // LSB = FS / (2^(b-1) - 1) signed, FS / (2^b - 1) unsigned: +-FS are codes
+                // (aihwkit's out_res = 1 / (2^b - 2) of the range -out_bound ... out_bound)
+};
+
 struct crossbar_geometry {
     std::uint32_t rows = 128, columns = 128;  // cells of one array
     std::uint32_t parallel_rows = 128;        // rows driven together in one read
@@ -36,8 +45,12 @@ struct crossbar_cell {
     std::uint32_t bits_per_cell = 1;
     double v_read = 0;             // V on an active row
     double t_read = 0;             // s: read pulse width
-    // J per cell per read; 0: computed as v_read² × G × t_read from the programmed conductances.
+    // J per cell per read; 0: computed as conduction_voltage² × G × conduction_time from the
+    // programmed conductances.
     double read_energy = 0;
+    // The voltage across a read cell and how long it conducts, for its read energy only (the
+    // read cycle's latency keeps t_read). Default: v_read and t_read.
+    double conduction_voltage = 0, conduction_time = 0;
 };
 
 // Non-idealities, all off (0) in an ideal device.
@@ -62,6 +75,7 @@ struct crossbar_periphery {
     input_mode inputs = input_mode::bit_serial;
     std::uint32_t adc_bits = 0;        // 0: ideal conversion
     double adc_full_scale = 1;         // fraction of the largest possible column signal
+    adc_range adc_codes = adc_range::binary;
     std::uint32_t columns_per_adc = 1; // columns converted one after the other by one ADC
     double t_adc = 0;                  // s per conversion
 };

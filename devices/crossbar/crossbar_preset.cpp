@@ -68,6 +68,8 @@ public:
         at.fail(fmt::format("expected {}, got \"{}\"", allowed, value));
     }
     config_node value_of(std::string_view key) const { return section_.child(key).child("value"); }
+    // Optional entries: present in this preset?
+    bool has(std::string_view key) const { return section_.child(key).present(); }
     const config_node& node() const { return section_; }
 
 private:
@@ -84,7 +86,10 @@ void read_array(const config_node& root, crossbar_params& p) {
 }
 
 void read_cell(const config_node& root, crossbar_params& p) {
-    section_reader s(root, "cell", {"g_min", "g_max", "bits_per_cell", "v_read", "t_read", "read_energy"}, p);
+    section_reader s(root, "cell",
+                     {"g_min", "g_max", "bits_per_cell", "v_read", "t_read", "read_energy", "conduction_voltage",
+                      "conduction_time"},
+                     p);
     p.cell.g_min = s.quantity("g_min", dimension::conductance);
     p.cell.g_max = s.quantity("g_max", dimension::conductance);
     if (!(p.cell.g_max > p.cell.g_min)) {
@@ -94,11 +99,24 @@ void read_cell(const config_node& root, crossbar_params& p) {
     p.cell.v_read = s.quantity("v_read", dimension::voltage);
     p.cell.t_read = s.quantity("t_read", dimension::time);
     p.cell.read_energy = s.quantity("read_energy", dimension::energy);
-    p.costs.cell_read_source = p.cell.read_energy > 0
-                                   ? p.sources["cell.read_energy"]
-                                   : fmt::format("computed: v_read^2 x mean programmed G x t_read (cell.v_read: {}; "
-                                                 "cell.t_read: {})",
-                                                 p.sources["cell.v_read"], p.sources["cell.t_read"]);
+    // Optional: what a cell dissipates while read may differ from the row's drive (a clamped
+    // column, a conduction window shorter than the pulse).
+    std::string voltage_key = "v_read", time_key = "t_read";
+    if (s.has("conduction_voltage")) {
+        p.cell.conduction_voltage = s.quantity("conduction_voltage", dimension::voltage);
+        if (!(p.cell.conduction_voltage > 0)) s.value_of("conduction_voltage").fail("expected a positive voltage");
+        voltage_key = "conduction_voltage";
+    }
+    if (s.has("conduction_time")) {
+        p.cell.conduction_time = s.quantity("conduction_time", dimension::time);
+        if (!(p.cell.conduction_time > 0)) s.value_of("conduction_time").fail("expected a positive time");
+        time_key = "conduction_time";
+    }
+    p.costs.cell_read_source =
+        p.cell.read_energy > 0
+            ? p.sources["cell.read_energy"]
+            : fmt::format("computed: {}^2 x mean programmed G x {} (cell.{}: {}; cell.{}: {})", voltage_key, time_key,
+                          voltage_key, p.sources["cell." + voltage_key], time_key, p.sources["cell." + time_key]);
 }
 
 void read_variation(const config_node& root, crossbar_params& p) {
@@ -131,7 +149,7 @@ void read_variation(const config_node& root, crossbar_params& p) {
 
 void read_periphery(const config_node& root, crossbar_params& p) {
     section_reader s(root, "periphery",
-                     {"weight_bits", "encoding", "input_bits", "inputs", "adc_bits", "adc_full_scale",
+                     {"weight_bits", "encoding", "input_bits", "inputs", "adc_bits", "adc_full_scale", "adc_range",
                       "columns_per_adc", "t_adc"},
                      p);
     crossbar_periphery& io = p.periphery;
@@ -144,6 +162,10 @@ void read_periphery(const config_node& root, crossbar_params& p) {
     io.adc_bits = s.count("adc_bits", 0, 24, "5");
     io.adc_full_scale = s.number("adc_full_scale", 1);
     if (!(io.adc_full_scale > 0)) s.value_of("adc_full_scale").fail("expected a fraction above 0");
+    // Optional: "binary" unless the preset says otherwise.
+    if (s.has("adc_range")) {
+        io.adc_codes = s.choice("adc_range", {"binary", "symmetric"}) == "binary" ? adc_range::binary : adc_range::symmetric;
+    }
     io.columns_per_adc = s.count("columns_per_adc", 1, max32, "8");
     io.t_adc = s.quantity("t_adc", dimension::time);
 }

@@ -7,14 +7,16 @@
 //   [array]       rows, columns, parallel_rows (rows driven in one read): whole numbers
 //   [cell]        g_min, g_max (conductances, "10 uS"), bits_per_cell (1 to 8), v_read (a
 //                 voltage), t_read (a time), read_energy (an energy per cell read; "0 J":
-//                 v_read² × G × t_read from the programmed conductances)
+//                 V² × G × t from the programmed conductances, V = conduction_voltage and
+//                 t = conduction_time, optional, defaulting to v_read and t_read)
 //   [variation]   d2d_sigma, programming_sigma, stuck_on, stuck_off, read_sigma (fractions);
 //                 pcm_programming, pcm_read_noise (true/false: aihwkit's PCM models);
 //                 pcm_t_read (a time); drift ("none", "constant" or "pcm"), drift_nu_mean,
 //                 drift_nu_std (numbers), drift_t0 (a time); wire_resistance (Ω per cell, "0 Ohm")
 //   [periphery]   weight_bits (0: analog), encoding ("differential" or "offset"), input_bits,
 //                 inputs ("bit_serial" or "levels"), adc_bits (0: ideal), adc_full_scale (a
-//                 fraction of the largest column signal), columns_per_adc, t_adc (a time)
+//                 fraction of the largest column signal), adc_range (optional, "binary" or
+//                 "symmetric": crossbar_params.hpp), columns_per_adc, t_adc (a time)
 //   [costs]       read, row_drive, adc_conversion, shift_add, partial_sum, buffer,
 //                 program_pulse: { energy = "...", latency = "...", source = "..." }
 //   [chip]        max_arrays, program_pulses, endurance: whole numbers

@@ -59,14 +59,17 @@ def main(output):
     print(f"{result.n_spikes} spikes, {result.synaptic_events} synaptic events")
     for name, device in result.devices.items():
         energy = device.ledger_attrs["total_energy"]
-        print(f"{name:<9} {device.family:<13} {device.preset:<15} {si(energy, 'J'):>10}")
+        # Each device's own figure: its synaptic actions over the synaptic events it processed.
+        own = device.stats.get("energy_per_synaptic_event")
+        per_event = f"  {si(own, 'J')} per own synaptic event" if own is not None and own == own else ""
+        print(f"{name:<9} {device.family:<13} {device.preset:<15} {si(energy, 'J'):>10}{per_event}")
     chip = result.devices["chip"].stats
     print(f"chip: {chip['dram_reads']} bursts of synaptic rows read from DRAM, stalling {si(chip['dram_stall'], 's')}")
     print(f"crossbar: {result.devices['crossbar'].stats['reads']} array reads")
     sfq = result.devices["sfq"]
     print(f"sfq: {sfq.stats['conversions']} spikes converted, {len(sfq.tables['outputs']['pin'])} output pulses")
     print(f"total     {si(result.total_energy, 'J')}, "
-          f"{si(result.total_energy / result.synaptic_events, 'J')} per synaptic event")
+          f"{si(result.total_energy / result.synaptic_events, 'J')} per synaptic event of the whole network")
     print(f"wrote {output} ({result.status}, {result.wall_time:.2f} s wall)")
 
 

@@ -291,13 +291,26 @@ def energy_summary(run_or_path):
                              (fluxon writes them), else summed from the rows;
     synaptic_events, steps   the run's counters (/counters): the synaptic events the engine
                              delivered and the steps it ran, as `fluxon inspect` divides by;
-    per_synaptic_event       total / synaptic_events (nan without synaptic events);
+    per_synaptic_event       total / synaptic_events (nan without synaptic events): every
+                             device's energy over every synaptic event of the network, also
+                             those of projections no device computes. On a network whose
+                             projections are split between devices it describes none of them:
+                             use per_device;
     per_step                 total / steps (nan without steps);
-    breakdown                {(component type, action): J}, as energy_by_component.
+    breakdown                {(component type, action): J}, as energy_by_component;
+    per_device               {instance: dict} for each device that reports its synaptic
+                             events (statistics synaptic_events and synaptic_energy): family;
+                             synaptic_events, those the device processed; synaptic_energy (J),
+                             the energy of its synaptic actions (a chip's synaptic operations;
+                             a crossbar's array reads, not their programming);
+                             per_synaptic_event = synaptic_energy / synaptic_events (nan
+                             without events); total (J), all the device's energy, and
+                             total_per_synaptic_event = total / synaptic_events.
 
     run_or_path is a Run or a run file path. Raises RunFileError when the run has no ledger.
     Example: 1000 synaptic events, 10 steps and 2 uJ in all give 2 nJ per synaptic event
-    and 200 nJ per step.
+    and 200 nJ per step; if 400 of those events went through crossbar arrays whose reads cost
+    0.4 uJ, per_device["crossbar"]["per_synaptic_event"] is 1 nJ.
     """
     with _run_context(run_or_path) as run:
         if not run.has_ledger:
@@ -314,11 +327,23 @@ def energy_summary(run_or_path):
             total = static + dynamic
         events = int(run.counters.get("synaptic_events", 0))
         steps = int(run.counters.get("steps", 0))
+        per_device = {}
+        for instance, device in run.devices().items():
+            if "synaptic_events" not in device.stats or "synaptic_energy" not in device.stats:
+                continue
+            n = int(device.stats["synaptic_events"])
+            synaptic = float(device.stats["synaptic_energy"])
+            device_total = float(device.ledger_attrs.get("total_energy", float("nan")))
+            per_device[instance] = {
+                "family": device.family, "synaptic_events": n, "synaptic_energy": synaptic,
+                "per_synaptic_event": _ratio(synaptic, n), "total": device_total,
+                "total_per_synaptic_event": _ratio(device_total, n),
+            }
     return {
         "total": total, "static": static, "dynamic": dynamic,
         "synaptic_events": events, "steps": steps,
         "per_synaptic_event": _ratio(total, events), "per_step": _ratio(total, steps),
-        "breakdown": energy_by_component(ledger),
+        "breakdown": energy_by_component(ledger), "per_device": per_device,
     }
 
 

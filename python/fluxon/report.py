@@ -150,9 +150,12 @@ def _energy_section(run, directory):
     section.figure(directory, "energy.png", "energy by component type and action (the ledger)",
                    lambda path: plot.energy_breakdown(run, path))
     summary = energy_summary(run)
-    section.table(("", "value"), [("total", f"{summary['total']:.4g} J"), ("static", f"{summary['static']:.4g} J"),
-                                  ("dynamic", f"{summary['dynamic']:.4g} J"),
-                                  ("per synaptic event", f"{summary['per_synaptic_event']:.4g} J")])
+    rows = [("total", f"{summary['total']:.4g} J"), ("static", f"{summary['static']:.4g} J"),
+            ("dynamic", f"{summary['dynamic']:.4g} J"),
+            ("per synaptic event (all devices, whole network)", f"{summary['per_synaptic_event']:.4g} J")]
+    rows += [(f"per synaptic event of {instance} (its synaptic actions)", f"{d['per_synaptic_event']:.4g} J")
+             for instance, d in summary["per_device"].items()]
+    section.table(("", "value"), rows)
     return section
 
 

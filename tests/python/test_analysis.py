@@ -152,6 +152,33 @@ def test_energy_summary_reads_no_device(tmp_path):
     assert summary["per_synaptic_event"] == pytest.approx(0.5e-12, rel=1e-15)
 
 
+def test_energy_summary_per_device_divides_by_each_devices_own_events(tmp_path):
+    """A network split between a chip and crossbar arrays: 25 synaptic events in all, 15 on the
+    chip (its synapse ops 7.5 pJ of its 12.5 pJ) and 10 in the arrays (their reads 4 pJ of
+    their 10 pJ). Each device's figure divides by its own events; the run-wide one by all."""
+    chip_ledger = {c: list(v) for c, v in LEDGER.items()}
+    xbar_ledger = {"component": ["crossbar/p/array[0,0]"] * 2, "action": ["adc", "program"], "count": [10, 10],
+                   "energy": [4e-12, 6e-12], "latency": [0.0, 0.0], "source": ["test", "test"]}
+    ledger = {c: chip_ledger[c] + xbar_ledger[c] for c in LEDGER}
+    devices = {"chip": {"family": "neuromorphic", "ledger": chip_ledger, "dynamic_energy": 12.5e-12,
+                        "stats": [("", "synaptic_events", 15, ""), ("", "synaptic_energy", 7.5e-12, "J"),
+                                  ("", "energy_per_synaptic_event", 0.5e-12, "J")]},
+               "crossbar": {"family": "crossbar", "ledger": xbar_ledger, "dynamic_energy": 10e-12,
+                            "stats": [("", "synaptic_events", 10, ""), ("", "synaptic_energy", 4e-12, "J"),
+                                      ("", "energy_per_synaptic_event", 0.4e-12, "J")]}}
+    path = make_run(tmp_path / "m.h5", ledger=ledger, counters={"synaptic_events": 25, "steps": 10}, devices=devices)
+    summary = analysis.energy_summary(path)
+    assert summary["per_synaptic_event"] == pytest.approx(22.5e-12 / 25, rel=1e-15)  # all over all
+    chip, xbar = summary["per_device"]["chip"], summary["per_device"]["crossbar"]
+    assert (chip["family"], chip["synaptic_events"], xbar["synaptic_events"]) == ("neuromorphic", 15, 10)
+    assert chip["per_synaptic_event"] == pytest.approx(0.5e-12, rel=1e-15)
+    assert chip["total_per_synaptic_event"] == pytest.approx(12.5e-12 / 15, rel=1e-15)
+    assert xbar["per_synaptic_event"] == pytest.approx(0.4e-12, rel=1e-15)
+    assert xbar["total"] == pytest.approx(10e-12, rel=1e-15)
+    # The old crossbar figure, its energy over every event of the network, is 2.5 x too low.
+    assert xbar["total_per_synaptic_event"] / (xbar["total"] / 25) == pytest.approx(2.5, rel=1e-15)
+
+
 def test_data_cannot_be_read_after_close(basic_run):
     with open_run(basic_run) as run:
         pass

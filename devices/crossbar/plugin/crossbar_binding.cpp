@@ -22,13 +22,20 @@ public:
 
     const synapse_table& table() const override { return table_; }
     void deliver_step(std::int64_t step, std::span<const std::uint32_t> pre, std::span<double> inputs) override {
+        for (const std::uint32_t p : pre) {
+            events_ += static_cast<std::int64_t>(table_.row_start[p + 1] - table_.row_start[p]);
+        }
         reader_.read(static_cast<std::uint64_t>(step), pre, {}, 1.0, inputs.data());
     }
     const crossbar_reader& reader() const { return reader_; }
+    // The synaptic events (spike x synapse into this slice) the arrays delivered, as the
+    // engine counts them for a projection computed synapse by synapse.
+    const std::int64_t& events() const { return events_; }
 
 private:
     crossbar_reader reader_;
     synapse_table table_;
+    std::int64_t events_ = 0;
 };
 
 }  // namespace
@@ -325,11 +332,24 @@ crossbar_binding::crossbar_binding(const crossbar_settings& settings, const net:
             auto delivery =
                 std::make_unique<crossbar_delivery>(*system_, m, std::move(table), slice->first_id(), slice->size());
             readers_.push_back(&delivery->reader());
+            delivered_events_.push_back(&delivery->events());
             slice->add_step_projection(std::move(delivery));
         }
     }
 }
 
 void crossbar_binding::finish() { system_->finish(readers_); }
+
+std::int64_t crossbar_binding::synaptic_events() const {
+    std::int64_t events = 0;
+    for (const std::int64_t* n : delivered_events_) events += *n;
+    return events;
+}
+
+double crossbar_binding::synaptic_energy() const {
+    double energy = 0;
+    for (std::uint32_t m = 0; m < chosen_.size(); ++m) energy += system_->read_energy(m);
+    return energy;
+}
 
 }  // namespace fluxon

@@ -9,6 +9,7 @@
 #include "devices/crossbar/plugin/crossbar_settings.hpp"
 #include "engine/base/config_scalars.hpp"
 #include "engine/base/preset_values.hpp"
+#include "engine/base/synaptic_energy.hpp"
 
 namespace fluxon {
 namespace {
@@ -179,6 +180,7 @@ public:
         r.stats.add("", "reads", total_reads);
         r.stats.add("", "conversions", total_conversions);
         r.stats.add("", "hardware_time", xs.hardware_time(), "s");
+        add_synaptic_energy(r.stats, binding_.synaptic_events(), binding_.synaptic_energy());
         data_table activity{"tile_activity"};
         activity.add("reads", std::move(reads)).add("row_drives", std::move(row_drives));
         activity.add("conversions", std::move(conversions));

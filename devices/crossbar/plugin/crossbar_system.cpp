@@ -151,6 +151,21 @@ void crossbar_system::finish(const std::vector<const crossbar_reader*>& readers)
     ledger_.set_run_time(hardware_time_);
 }
 
+double crossbar_system::read_energy(std::uint32_t matrix) const {
+    const crossbar_costs& c = params_.costs;
+    const crossbar_matrix_tiling& tiling = mapping_.matrices[matrix];
+    double energy = 0;
+    for (std::uint32_t t = 0; t < matrices_[matrix].arrays.size() && tiling.first_tile + t < counts_.size(); ++t) {
+        const crossbar_counts& n = counts_[tiling.first_tile + t];
+        const auto times = [](std::uint64_t count, double each) { return static_cast<double>(count) * each; };
+        energy += times(n.reads, c.read.energy) + times(n.row_drives, c.row_drive.energy) +
+                  times(n.cell_reads, matrices_[matrix].arrays[t].cell_read_energy()) +
+                  times(n.conversions, c.adc_conversion.energy) + times(n.shift_adds, c.shift_add.energy) +
+                  times(n.partial_sums, c.partial_sum.energy) + times(n.buffer_writes, c.buffer.energy);
+    }
+    return energy;
+}
+
 crossbar_reader::crossbar_reader(const crossbar_system& system, std::uint32_t matrix, std::uint32_t first,
                                  std::uint32_t size)
     : system_(system),

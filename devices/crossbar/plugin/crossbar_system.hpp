@@ -89,6 +89,8 @@ public:
     const std::vector<crossbar_matrix_state>& matrices() const { return matrices_; }
     const ledger& book() const { return ledger_; }
     const std::vector<crossbar_counts>& counts() const { return counts_; }  // per tile, after finish
+    // J, after finish: what matrix m's arrays spent reading (every action but programming).
+    double read_energy(std::uint32_t matrix) const;
     // s: the busiest array's reads × read cycle (arrays run in parallel; copies share reads).
     double hardware_time() const { return hardware_time_; }
     double drift_age() const { return drift_age_; }

@@ -10,6 +10,7 @@
 #include "devices/neuromorphic/plugin/chip_settings.hpp"
 #include "engine/base/config_scalars.hpp"
 #include "engine/base/preset_values.hpp"
+#include "engine/base/synaptic_energy.hpp"
 #include "engine/network_builder.hpp"
 
 namespace fluxon {
@@ -185,7 +186,14 @@ public:
         r.stats.add("", "queueing_delay", hw_seconds(s.queueing_delay), "s");
         r.stats.add("", "messages", s.messages);
         r.stats.add("", "hops", s.hops);
-        r.stats.add("", "synaptic_events", s.synaptic_events);
+        // The chip's synaptic actions are its synaptic operations (spike_op); routing, neuron
+        // updates and static power are the chip's, not its synapses'.
+        const ledger_columns rows = binding_.book().columns();
+        double synaptic = 0;
+        for (std::size_t i = 0; i < rows.action.size(); ++i) {
+            if (rows.action[i] == "spike_op") synaptic += rows.energy[i];
+        }
+        add_synaptic_energy(r.stats, s.synaptic_events, synaptic);
         r.stats.add("", "late_messages", s.late_messages);
         r.stats.add("", "max_extra_steps", std::int64_t{s.max_extra_steps});
         r.stats.add("", "dram_reads", s.dram_reads);

@@ -7,6 +7,7 @@
 
 #include <map>
 
+#include "tests/unit/common/relative.hpp"
 #include "engine/simulation.hpp"
 #include "tests/unit/common/devices.hpp"
 #include "tests/unit/common/specs.hpp"
@@ -127,6 +128,24 @@ TEST_CASE("mixed system: a chip and crossbar arrays share one run, one time base
     CHECK(action_total(xbar, "cell_read") == 4);
     CHECK(action_total(xbar, "adc") == 2);
     CHECK(action_total(xbar, "program") == 4);
+
+    // Energy per synaptic event, per device: the energy of its synaptic actions over the
+    // synaptic events it processed. The chip: 4 synapse ops at 1 pJ over its 4 events.
+    CHECK(stat(r, "chip", "synaptic_energy") == relative(4e-12, 1e-12));
+    CHECK(stat(r, "chip", "energy_per_synaptic_event") == relative(1e-12, 1e-12));
+    // The arrays: aux's spike reaches out's 2 neurons, 2 events; the read (0 J), its row
+    // (7.7 fJ), 4 cells (G+ at 10 uS, G- at 0.5882 uS, (0.2821 V)^2 x G x 6 ns each), 2
+    // conversions (42.39 fJ), 2 shift-and-adds (10 fJ) and 2 output words (80 fJ), not the
+    // programming: 282.6 fJ, 141.3 fJ per event.
+    CHECK(count(r, "crossbar", "synaptic_events") == 2);
+    const double cell = 0.2821 * 0.2821 * (10e-6 + 0.5882e-6) / 2 * 6e-9;
+    const double reads = 7.7e-15 + 4 * cell + 2 * 42.39e-15 + 2 * 10e-15 + 2 * 80e-15;
+    CHECK(reads == relative(282.6e-15, 1e-4));
+    CHECK(stat(r, "crossbar", "synaptic_energy") == relative(reads, 1e-12));
+    CHECK(stat(r, "crossbar", "energy_per_synaptic_event") == relative(reads / 2, 1e-12));
+    // What a crossbar run reported before, the arrays' energy over all the network's events,
+    // counts the chip's 4 events too: a third of the arrays' own figure for the reads alone.
+    CHECK(reads / 6 == relative(stat(r, "crossbar", "energy_per_synaptic_event") / 3, 1e-12));
 
     // One run: 4 synaptic events on the chip and 2 through the arrays; its ledger is both.
     CHECK(r.synaptic_events == 6);

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/common/relative.hpp"
+#include "engine/base/synaptic_energy.hpp"
 #include "engine/base/errors.hpp"
 #include "tests/unit/common/temp_file.hpp"
 #include "io/hdf5.hpp"
@@ -575,6 +577,9 @@ TEST_CASE("io: the run's ledger is summed and broken down whichever device fille
     chip.static_energy = 70e-12;
     chip.dynamic_energy = 430e-12;
     chip.has_ledger = true;
+    // 24 of the network's 30 synaptic events on the chip (the others elsewhere): 30 pJ of
+    // synaptic operations over 24 events is 1.25 pJ, the chip's 500 pJ over them 20.83 pJ.
+    add_synaptic_energy(chip.stats, 24, 30e-12);
     writer.finish_device(chip);
     run_counters counters = test_counters();
     counters.synaptic_events = 30;
@@ -589,7 +594,11 @@ TEST_CASE("io: the run's ledger is summed and broken down whichever device fille
     CHECK(s.ledger->shares.front().type == "soma");  // the largest share first
     const std::string text = format_run_summary(s);
     CHECK(text.find("energy          500 pJ = 430 pJ dynamic + 70 pJ static") != std::string::npos);
-    CHECK(text.find("per syn. event  16.67 pJ total, 14.33 pJ dynamic (30 synaptic events)") != std::string::npos);
+    CHECK(text.find("per syn. event  16.67 pJ total, 14.33 pJ dynamic (30 synaptic events of the whole network)") !=
+          std::string::npos);
+    CHECK(text.find("    chip          1.25 pJ synaptic actions, all its energy 20.83 pJ (24 synaptic events)") !=
+          std::string::npos);
+    CHECK(*s.devices.front().stats.number("", "energy_per_synaptic_event") == test::relative(1.25e-12, 1e-12));
     CHECK(text.find("soma/update_inactive") != std::string::npos);
 }
 

@@ -10,13 +10,16 @@
 #include <random>
 #include <vector>
 
+#include "tests/unit/common/relative.hpp"
 #include "tests/unit/common/unit_crossbar.hpp"
 #include "devices/crossbar/crossbar_array.hpp"
 #include "devices/crossbar/crossbar_encoding.hpp"
+#include "devices/crossbar/crossbar_preset.hpp"
 #include "devices/crossbar/plugin/crossbar_mvm.hpp"
 #include "engine/base/errors.hpp"
 
 using namespace fluxon;
+using fluxon::test::relative;
 using fluxon::test::unit_crossbar;
 
 namespace {
@@ -124,7 +127,7 @@ TEST_CASE("encodings: slices, columns per weight and reference columns") {
 TEST_CASE("a finite ADC stays within half an LSB of the exact column sum") {
     crossbar_params p = unit_crossbar();
     p.periphery.adc_bits = 6;
-    p.periphery.adc_full_scale = 0.5;  // 8 fully-on rows: LSB = 8 / 31 digits
+    p.periphery.adc_full_scale = 0.5;  // 8 fully-on rows: LSB = 8 / 2^5 = 0.25 digit
     const crossbar_encoding e = crossbar_encoding::of(p);
     crossbar_block block{16, 8, {}, {}, 0.5};
     std::mt19937_64 gen(3);
@@ -132,7 +135,7 @@ TEST_CASE("a finite ADC stays within half an LSB of the exact column sum") {
     for (int i = 0; i < 16 * 8; ++i) block.weights.push_back(wd(gen));
     const crossbar_array a(p, e, block, 5, 0);
     crossbar_array::scratch work;
-    const double lsb = 0.5 * 16 / 31;
+    const double lsb = 0.5 * 16 / 32;
     int inexact = 0;
     for (std::uint32_t first = 0; first + 4 <= 16; ++first) {
         const std::vector<std::uint32_t> rows{first, first + 1, first + 2, first + 3};
@@ -148,19 +151,44 @@ TEST_CASE("a finite ADC stays within half an LSB of the exact column sum") {
     CHECK(inexact > 0);  // the converter does round
 }
 
-TEST_CASE("the ADC clips at its full scale") {
+TEST_CASE("the ADC clips at its full scale, one LSB short of it above, at it below") {
     crossbar_params p = unit_crossbar();
     p.periphery.adc_bits = 4;
-    p.periphery.adc_full_scale = 0.125;  // 2 fully-on rows: codes -7..7 of 2/7 digit
+    p.periphery.adc_full_scale = 0.125;  // 2 fully-on rows: two's complement codes -8..7 of 2/8 digit
     const crossbar_encoding e = crossbar_encoding::of(p);
-    crossbar_block block{16, 1, std::vector<double>(16, 1.0), {}, 0.5};
+    crossbar_block block{16, 2, {}, {}, 0.5};
+    for (int r = 0; r < 16; ++r) block.weights.insert(block.weights.end(), {1.0, -1.0});
     const crossbar_array a(p, e, block, 5, 0);
     crossbar_array::scratch work;
     std::vector<std::uint32_t> rows(16);
     std::iota(rows.begin(), rows.end(), 0u);
-    double y = 0;
-    a.read(rows, {}, 0, 0, 1, 1.0, &y, work);
-    CHECK(y == doctest::Approx(2.0).epsilon(1e-12));  // 16 rows on, clipped at 2
+    std::vector<double> y(2, 0.0);
+    a.read(rows, {}, 0, 0, 2, 1.0, y.data(), work);
+    CHECK(y[0] == 1.75);   // 16 rows on, clipped at code 7 = 2 - 0.25
+    CHECK(y[1] == -2.0);   // and at code -8
+}
+
+TEST_CASE("the symmetric ADC range makes +-full scale codes, as aihwkit's out_res does") {
+    crossbar_params p = unit_crossbar();
+    p.periphery.adc_bits = 4;
+    p.periphery.adc_full_scale = 0.125;  // 2 fully-on rows: codes -7..7 of 2/7 digit
+    p.periphery.adc_codes = adc_range::symmetric;
+    const crossbar_encoding e = crossbar_encoding::of(p);
+    crossbar_block block{16, 2, {}, {}, 0.5};
+    for (int r = 0; r < 16; ++r) block.weights.insert(block.weights.end(), {1.0, -1.0});
+    const crossbar_array a(p, e, block, 5, 0);
+    crossbar_array::scratch work;
+    std::vector<double> y(2, 0.0);
+    std::vector<std::uint32_t> all(16);
+    std::iota(all.begin(), all.end(), 0u);
+    a.read(all, {}, 0, 0, 2, 1.0, y.data(), work);
+    CHECK(y[0] == doctest::Approx(2.0).epsilon(1e-15));
+    CHECK(y[1] == doctest::Approx(-2.0).epsilon(1e-15));
+    y.assign(2, 0.0);
+    const std::vector<std::uint32_t> one{3};
+    a.read(one, {}, 1, 0, 2, 1.0, y.data(), work);
+    // One cell is 3.5 LSB of 2/7 digit, rounded (to even) to code 4: 8/7 digit, not 1.
+    CHECK(y[0] == doctest::Approx(8.0 / 7).epsilon(1e-15));
 }
 
 TEST_CASE("device-to-device variation and programming error have the configured spread") {
@@ -268,17 +296,37 @@ TEST_CASE("the same seed programs the same devices; another seed others") {
     CHECK(a.outputs != c.outputs);
 }
 
+TEST_CASE("reram_neurosim's 5-bit ADC reads one cell as exactly one level, and clips two's complement") {
+    // Full scale = adc_full_scale x parallel_rows x one level = 0.125 x 128 = 16 levels, over
+    // 2^4 = 16 positive codes: LSB = 1 level. Every slice column of an all-ones 8-bit weight
+    // (255 = every bit set) sums one level per driven row; shift-and-add gives back the weight.
+    crossbar_spec s = spec_of("reram_neurosim");
+    s.d2d_sigma = 0;
+    const auto outputs = [&](double w, int rows_on) {
+        std::vector<double> weights(128 * 2, 0.0), x(128, 0.0);
+        for (int r = 0; r < 128; ++r) weights[r * 2] = w, weights[r * 2 + 1] = -1e-3;  // full scale 1e-3
+        for (int r = 0; r < rows_on; ++r) x[r] = 1.0;
+        return crossbar_mvm(weights, 128, 2, x, 1, s, 1).outputs;
+    };
+    CHECK(outputs(1e-3, 1)[0] == doctest::Approx(1e-3).epsilon(1e-12));     // was 16/15 = 1.0667e-3
+    CHECK(outputs(1e-3, 15)[0] == doctest::Approx(15e-3).epsilon(1e-12));   // the top code, exact
+    CHECK(outputs(1e-3, 20)[0] == doctest::Approx(15e-3).epsilon(1e-12));   // 20 levels: clipped at code 15
+    CHECK(outputs(1e-3, 20)[1] == doctest::Approx(-16e-3).epsilon(1e-12));  // -20: clipped at code -16
+    // A weight of 5/255 of full scale sets bits 0 and 2: 3 rows give 3 levels in those slices.
+    CHECK(outputs(5.0 / 255 * 1e-3, 3)[0] == doctest::Approx(3 * 5.0 / 255 * 1e-3).epsilon(1e-12));
+}
+
 TEST_CASE("one MVM costs the sum of its counted actions") {
     // reram_neurosim without variation: 128 x 8 weights of +1 fill one array (8 weights x 8
     // one-bit slices x 2 columns = 128 columns). 10 rows at input 1.0 are read on all 8 input
-    // bits: 8 reads. Each slice column sums 10 digits, which the 5-bit ADC (LSB = 0.125 x 128 /
-    // 15 = 16/15 digit) reads as 9 codes = 9.6 digits: every output is 9.6 mV, not 10.
+    // bits: 8 reads. Each slice column sums 10 levels, which the 5-bit ADC (LSB = 0.125 x 128 /
+    // 16 = 1 level) reads exactly: every output is 10 mV.
     crossbar_spec s = spec_of("reram_neurosim");
     s.d2d_sigma = 0;
     std::vector<double> w(128 * 8, 1e-3), x(128, 0.0);
     for (int r = 0; r < 10; ++r) x[r * 12] = 1.0;
     const auto result = crossbar_mvm(w, 128, 8, x, 1, s, 1);
-    for (double y : result.outputs) CHECK(y == doctest::Approx(9.6e-3).epsilon(1e-12));
+    for (double y : result.outputs) CHECK(y == doctest::Approx(10e-3).epsilon(1e-12));
     std::map<std::string, std::pair<std::int64_t, double>> by_action;
     for (std::size_t i = 0; i < result.ledger.action.size(); ++i) {
         by_action[result.ledger.action[i]] = {result.ledger.count[i], result.ledger.energy[i]};
@@ -290,13 +338,61 @@ TEST_CASE("one MVM costs the sum of its counted actions") {
     CHECK(by_action["shift_add"].first == 8 * 64);
     CHECK(by_action["buffer"].first == 8 * 8);
     CHECK(by_action["program"].first == 128 * 128);
-    // Every G+ cell at g_max = 10 uS, every G- at g_min = 1/1.7 MOhm: mean G = (10 + 0.5882) / 2 uS.
-    const double cell = 0.55 * 0.55 * (10e-6 + 0.5882e-6) / 2 * 10e-9;
-    const double dynamic = 80 * 7.7e-15 + 10240 * cell + 512 * 0.09e-12 + 512 * 10e-15 + 64 * 80e-15 +
+    // Every G+ cell at g_max = 10 uS, every G- at g_min = 1/1.7 MOhm: mean G = (10 + 0.5882) / 2
+    // uS, dissipating (0.2821 V)^2 x G for the 6 ns of a conversion (NeuroSim's column term).
+    const double cell = 0.2821 * 0.2821 * (10e-6 + 0.5882e-6) / 2 * 6e-9;
+    const double dynamic = 80 * 7.7e-15 + 10240 * cell + 512 * 42.39e-15 + 512 * 10e-15 + 64 * 80e-15 +
                            16384 * 0.6e-12;
-    CHECK(result.dynamic_energy == doctest::Approx(dynamic).epsilon(1e-9));
+    CHECK(result.dynamic_energy == relative(dynamic, 1e-9));
     // A read cycle is the pulse and 8 conversions of 6 ns: 10 + 48 = 58 ns; 8 of them.
     CHECK(result.latency == doctest::Approx(8 * 58e-9).epsilon(1e-12));
+}
+
+TEST_CASE("reram_neurosim charges a column's conversion as NeuroSim's SAR ADC model does") {
+    // NeuroSim V1.4 SarADC.cpp, 22 nm LP, 32 levels: a conversion costs
+    // [(0.538 log2(32) + 4.3753) uW + 0.072341 exp(-2.303 log10(R')) W] x 6 ns, R' = R_col x
+    // 0.5 V / 0.55 V, R_col the parallel resistance of the column's driven cells. The preset
+    // books the constant term as adc and the column term as cell_read, per cell.
+    const crossbar_params p = load_crossbar_preset("reram_neurosim", {}).params;
+    const auto neurosim = [](double r_col) {
+        const double column = 0.072341 * std::exp(-2.303 * std::log10(r_col * 0.5 / 0.55));
+        return ((0.538 * 5 + 4.3753) * 1e-6 + column) * 6e-9;
+    };
+    const double per_siemens = p.cell.conduction_voltage * p.cell.conduction_voltage * p.cell.conduction_time;
+    for (const double cells_on : {1.0, 16.0, 128.0}) {
+        const double g = cells_on * p.cell.g_max;  // cells at 100 kOhm in parallel
+        INFO(cells_on);
+        CHECK(p.costs.adc_conversion.energy + per_siemens * g == relative(neurosim(1 / g), 0.002));
+    }
+}
+
+TEST_CASE("reram_neurosim's energy breakdown of a fully driven array, by NeuroSim's categories") {
+    // 8 weights of full scale x 8 one-bit slices x 2 columns fill the 128 x 128 array; all 128
+    // rows driven on all 8 input bits. Per read: 128 row drives (7.7 fJ), 16384 cells at mean G
+    // (10 + 0.5882) / 2 uS dissipating (0.2821 V)^2 G for 6 ns, 64 conversions (42.39 fJ), 64
+    // shift-and-adds (10 fJ), 8 output words (80 fJ).
+    crossbar_spec s = spec_of("reram_neurosim");
+    s.d2d_sigma = 0;
+    std::vector<double> w(128 * 8, 1e-3), x(128, 1.0);
+    const auto r = crossbar_mvm(w, 128, 8, x, 1, s, 1);
+    std::map<std::string, double> e;
+    double reads = 0;
+    for (std::size_t i = 0; i < r.ledger.action.size(); ++i) {
+        if (r.ledger.action[i] == "program") continue;
+        e[r.ledger.action[i]] += r.ledger.energy[i];
+        reads += r.ledger.energy[i];
+    }
+    const double cells = 16384 * 0.2821 * 0.2821 * (10e-6 + 0.5882e-6) / 2 * 6e-9;
+    const double per_read = 128 * 7.7e-15 + cells + 64 * 42.39e-15 + 64 * 10e-15 + 8 * 80e-15;
+    CHECK(reads == relative(8 * per_read, 1e-9));
+    // NeuroSim's "ADC" (sense circuit with the column current it draws, and the array) is
+    // cell_read + adc here: 95.1 %, the cells 89.3 % of it all, the converters 5.8 %.
+    CHECK((e["cell_read"] + e["adc"]) / reads == doctest::Approx(0.951).epsilon(0.001));
+    CHECK(e["cell_read"] / reads == doctest::Approx(0.893).epsilon(0.001));
+    CHECK(e["adc"] / reads == doctest::Approx(0.0585).epsilon(0.01));
+    // Accumulation (shift-and-add, partial sums) 1.4 %; the rest (row drivers, output buffer) 3.5 %.
+    CHECK((e["shift_add"] + e["partial_sum"]) / reads == doctest::Approx(0.0138).epsilon(0.01));
+    CHECK((e["row_drive"] + e["buffer"] + e["read"]) / reads == doctest::Approx(0.0350).epsilon(0.01));
 }
 
 TEST_CASE("the SRAM CiM preset reproduces its macro's 51.2 GOPS and 10.3 TOPS/W") {

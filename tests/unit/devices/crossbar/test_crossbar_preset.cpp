@@ -20,7 +20,12 @@ TEST_CASE("crossbar presets: every shipped preset parses with a source for every
         const crossbar_preset p = load_crossbar_preset(name, {});
         CHECK(p.params.name == name);
         CHECK(p.origin == "builtin:" + name);
-        CHECK(p.params.sources.size() == 3 + 6 + 13 + 8 + 3);  // every [array], [cell], [variation], [periphery], [chip] entry
+        // Every [array], [cell], [variation], [periphery], [chip] entry, and the optional ones given.
+        std::size_t optional = 0;
+        for (const char* key : {"cell.conduction_voltage", "cell.conduction_time", "periphery.adc_range"}) {
+            optional += p.params.sources.count(key);
+        }
+        CHECK(p.params.sources.size() == 3 + 6 + 13 + 8 + 3 + optional);
         // Not a structured binding: CHECK_MESSAGE captures in a lambda, which clang 14 refuses for bindings.
         for (const auto& entry : p.params.sources) CHECK_MESSAGE(!entry.second.empty(), name, " ", entry.first);
         for (const action_cost* c : {&p.params.costs.read, &p.params.costs.adc_conversion, &p.params.costs.program_pulse}) {
@@ -40,7 +45,33 @@ TEST_CASE("crossbar presets: reram_neurosim holds NeuroSim V1.4's defaults") {
     CHECK(p.periphery.t_adc == doctest::Approx(6e-9).epsilon(1e-12));
     // The read cycle: the 10 ns pulse and 8 conversions of 6 ns.
     CHECK(p.costs.read.latency == doctest::Approx(58e-9).epsilon(1e-12));
-    CHECK(p.costs.cell_read_source.find("computed") == 0);
+    CHECK(p.costs.cell_read_source.find("computed: conduction_voltage^2") == 0);
+    // Full scale 16 levels over 2^4 codes: the binary range, as NeuroSim's LinearQuantizeOut.
+    CHECK(p.periphery.adc_codes == adc_range::binary);
+    CHECK(p.cell.conduction_voltage == 0.2821);
+    CHECK(p.cell.conduction_time == 6e-9);
+    CHECK(p.costs.adc_conversion.energy == 42.39e-15);
+}
+
+TEST_CASE("crossbar presets: the optional ADC range and conduction keys") {
+    const std::string text(load_crossbar_preset("ideal", {}).text);
+    const auto parse = [](const std::string& t, const std::string& origin) {
+        return parse_crossbar_preset(t, origin);
+    };
+    // Without them: the binary range, and v_read and t_read for the cells' energy.
+    std::string bare = edited(text, R"(conduction_voltage = { value = "0.2821 V")", R"(# removed = { value = "0.2821 V")");
+    bare = edited(bare, R"(conduction_time = { value = "6 ns")", R"(# removed = { value = "6 ns")");
+    const crossbar_params plain = parse(bare, "bare.toml").params;
+    CHECK(plain.periphery.adc_codes == adc_range::binary);
+    CHECK(plain.cell.conduction_voltage == 0);
+    CHECK(plain.costs.cell_read_source.find("computed: v_read^2 x mean programmed G x t_read") == 0);
+    CHECK(load_crossbar_preset("pcm_aihwkit", {}).params.periphery.adc_codes == adc_range::symmetric);
+    const std::string ranged = edited(text, R"(adc_full_scale = { value = 1.0, source = "unused with ideal converters" })",
+                                      R"(adc_full_scale = { value = 1.0, source = "unused with ideal converters" }
+adc_range = { value = "halfway", source = "test" })");
+    check_config_error(parse, ranged, "periphery.adc_range.value", "adc_range =", "\"binary\" or \"symmetric\"");
+    check_config_error(parse, edited(text, R"(conduction_time = { value = "6 ns")", R"(conduction_time = { value = "0 ns")"),
+                       "cell.conduction_time.value", "conduction_time =", "positive time");
 }
 
 TEST_CASE("crossbar presets: mistakes name the file, line and key") {

@@ -156,17 +156,17 @@ TEST_CASE("io: chip preset loihi is Davies 2018 Table 2 exactly") {
     CHECK(chip.synapse_op.source.find("Davies 2018 Table 2") != std::string::npos);
 }
 
-TEST_CASE("io: chip preset truenorth splits static and marginal energy") {
+TEST_CASE("io: chip preset truenorth splits static and marginal energy (test_truenorth_calibration.cpp)") {
     const fluxon::chip_params chip = load_chip_preset("truenorth", {}).params;
     CHECK(chip.cores() == 4096);
     CHECK(chip.neurons_per_core.value == 256);
     CHECK(chip.synapses_per_core.value == 256 * 256);
     CHECK(chip.fan_in_per_core.value == 256);
     CHECK(chip.fan_out_per_neuron.value == 1);
-    CHECK(chip.synapse_op.energy == 2.3e-12);
+    CHECK(chip.synapse_op.energy == 1.914e-12);
     CHECK(chip.noc.hop_east_west.energy == 2.3e-12);
     CHECK(chip.update_active.energy == 0);
-    CHECK(chip.core_static_power * 4096 == doctest::Approx(42e-3).epsilon(1e-3));
+    CHECK(chip.core_static_power == 15.73e-6);
 }
 
 TEST_CASE("io: chip preset custom text lowers every field") {

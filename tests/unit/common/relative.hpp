@@ -1,0 +1,13 @@
+#pragma once
+// doctest::Approx adds its scale (1 by default) to the magnitudes it compares, so for values
+// far below 1 (pJ, fJ) an epsilon is an absolute tolerance and any two small values compare
+// equal. relative(value, tolerance) compares within `tolerance` of the larger magnitude.
+#include <doctest/doctest.h>
+
+namespace fluxon::test {
+
+inline doctest::Approx relative(double value, double tolerance) {
+    return doctest::Approx(value).epsilon(tolerance).scale(0);
+}
+
+}  // namespace fluxon::test
