@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "devices/dram/dram_burst_index.hpp"
 #include "engine/base/errors.hpp"
 
 namespace fluxon {
@@ -18,6 +19,9 @@ constexpr dram_clock never = std::numeric_limits<dram_clock>::max();
 constexpr std::int32_t none = -1;
 constexpr std::uint32_t none_bank = std::numeric_limits<std::uint32_t>::max();
 constexpr std::array<std::string_view, 6> level_names{"ro", "ch", "ra", "bg", "ba", "co"};
+// A posted write, or a read served from the write queue, completes the clock after it enters
+// the queue: DRAMSim3 controller.cc AddTransaction (complete_cycle = clk_ + 1).
+constexpr dram_clock queue_answer_clocks = 1;
 
 std::uint32_t log2_of(std::uint32_t power_of_two) {
     return static_cast<std::uint32_t>(std::countr_zero(power_of_two));
@@ -57,11 +61,20 @@ void validate_controller(const dram_params& p) {
 
 // A request waiting in a queue; the queues of a channel are lists per bank, oldest first.
 struct queued {
+    std::uint64_t burst = 0;  // the request's address in bursts
     std::uint32_t request = 0;
     std::uint32_t bank = 0;  // within the channel, rank-major
     std::uint32_t row = 0, column = 0;
     std::int32_t prev = none, next = none;
-    bool decided = false;  // its row outcome is counted
+    std::int32_t riders = none;  // requests merged into it (a list in the riders pool)
+    dram_clock first_command = 0;  // no command for it before (dram_params::command_delay)
+    bool decided = false;          // its row outcome is counted
+};
+
+// A request merged into a queued one, completing with it.
+struct rider {
+    std::uint32_t request = 0;
+    std::int32_t next = none;
 };
 
 // A bank's best command as last computed: a lower bound on its clock once time has moved on.
@@ -106,6 +119,8 @@ public:
         stats_(stats),
         observer_(observer),
         entries_(std::size_t{params.read_queue} + params.write_queue),
+        index_{dram_burst_index(params.read_queue), dram_burst_index(params.write_queue)},
+        burst_shift_(static_cast<std::uint32_t>(std::countr_zero(params.org.burst_bytes))),
         next_due_(params.org.ranks) {
         const dram_organization& org = params.org;
         const auto banks = static_cast<std::uint32_t>(org.ranks * org.banks_per_rank());
@@ -132,12 +147,16 @@ public:
 
     // The next batch: this channel's requests (indices into `requests`, in arrival order) and
     // where their completions go. The queues are empty: the last batch was served to its end.
+    // `accepted` receives when each enters the queue; `end` grows to the last completion or
+    // data transfer.
     void begin(std::span<const dram_request> requests, std::vector<std::uint32_t> order,
-               std::span<dram_clock> done) {
+               std::span<dram_clock> done, std::span<dram_clock> accepted, dram_clock& end) {
         requests_ = requests;
         order_ = std::move(order);
         next_pending_ = 0;
         done_ = done;
+        accepted_ = accepted;
+        end_ = &end;
     }
 
     dram_clock last_issue() const { return last_issue_; }
@@ -162,7 +181,7 @@ public:
 
     dram_clock planned_clock() const { return planned_.clock; }
 
-    void commit(dram_clock& end) {
+    void commit() {
         choice c = planned_;
         now_ = c.clock;
         last_issue_ = c.clock;
@@ -188,7 +207,7 @@ public:
         }
         state_.issue(c.command, c.at, c.clock);
         if (c.entry != none && (c.command != dram_command::act && c.command != dram_command::pre)) {
-            complete(c, end);
+            complete(c);
         }
         const auto k = static_cast<std::size_t>(c.command);
         ++stats_.commands[k];
@@ -216,21 +235,80 @@ private:
             const std::uint32_t index = order_[next_pending_];
             const dram_request& request = requests_[index];
             const std::size_t q = request.write ? 1 : 0;
+            // A full queue holds back even a request that would take no slot, as in DRAMSim3,
+            // whose front end asks whether the queue has room before handing a request over.
             if (request.arrival > now_ || queued_[q] == capacity_[q]) return;
-            enqueue(index, request, q);
+            accepted_[index] = now_;
+            place(index, request, q);
             ++next_pending_;
         }
     }
 
-    void enqueue(std::uint32_t index, const dram_request& request, std::size_t q) {
-        const dram_address where = system_.decode(request.address);
-        const dram_bank_address& a = where.bank;
+    // A request entering the controller: served at once from the write queue, merged into a
+    // queued request of its burst, or queued.
+    void place(std::uint32_t index, const dram_request& request, std::size_t q) {
+        const dram_bank_address a = system_.decode(request.address).bank;
+        const dram_organization& org = params_.org;
+        const auto bank = (a.rank * org.bankgroups + a.bankgroup) * org.banks_per_group + a.bank;
+        const std::uint64_t burst = request.address >> burst_shift_;
+        const auto answer_now = [&] {
+            done_[index] = now_ + queue_answer_clocks;
+            *end_ = std::max(*end_, done_[index]);
+        };
+        if (q == 0) {
+            ++stats_.reads;
+            if (params_.write_buffer_reads && queued_[1] > 0 && index_[1].find(burst) != none) {
+                ++stats_.buffered_reads;
+                answer_now();
+                return;
+            }
+            if (params_.merge_reads && queued_[0] > 0) {
+                if (const std::int32_t host = index_[0].find(burst); host != none) {
+                    ++stats_.merged_reads;
+                    add_rider(host, index);
+                    return;
+                }
+            }
+        } else {
+            ++stats_.writes;
+            if (params_.posted_writes) answer_now();
+            if (params_.merge_writes && queued_[1] > 0) {
+                if (const std::int32_t host = index_[1].find(burst); host != none) {
+                    ++stats_.merged_writes;
+                    if (!params_.posted_writes) add_rider(host, index);
+                    return;
+                }
+            }
+        }
+        enqueue(index, burst, bank, a, q);
+    }
+
+    // Whether queue q keeps index_[q]: only when something looks bursts up in it.
+    bool indexed(std::size_t q) const {
+        return q == 0 ? params_.merge_reads : params_.write_buffer_reads || params_.merge_writes;
+    }
+
+    void add_rider(std::int32_t host, std::uint32_t request) {
+        std::int32_t id;
+        if (rider_free_.empty()) {
+            id = static_cast<std::int32_t>(riders_.size());
+            riders_.emplace_back();
+        } else {
+            id = rider_free_.back();
+            rider_free_.pop_back();
+        }
+        queued& e = entries_[static_cast<std::size_t>(host)];
+        riders_[static_cast<std::size_t>(id)] = {request, e.riders};
+        e.riders = id;
+    }
+
+    void enqueue(std::uint32_t index, std::uint64_t burst, std::uint32_t bank, const dram_bank_address& a,
+                 std::size_t q) {
         const std::int32_t id = free_.back();
         free_.pop_back();
         queued& e = entries_[static_cast<std::size_t>(id)];
-        const dram_organization& org = params_.org;
-        const auto bank = (a.rank * org.bankgroups + a.bankgroup) * org.banks_per_group + a.bank;
-        e = {index, bank, a.row, a.column, none, none, false};
+        e = {burst, index, bank, a.row, a.column, none, none, none, now_ + params_.command_delay, false};
+        if (indexed(q)) index_[q].set(burst, id);  // the newest of its burst
         bank_list& list = lists_[q][e.bank];
         e.prev = list.tail;
         if (list.tail != none)
@@ -255,18 +333,32 @@ private:
             list.tail = e.prev;
         free_.push_back(id);
         --queued_[q];
+        if (indexed(q) && index_[q].find(e.burst) == id) {
+            index_[q].erase(e.burst);
+            // Unmerged writes of one burst may queue side by side: the newest left takes over.
+            if (q == 1 && !params_.merge_writes) {
+                std::int32_t newest = none;
+                for (std::int32_t o = list.head; o != none; o = entries_[static_cast<std::size_t>(o)].next) {
+                    if (entries_[static_cast<std::size_t>(o)].burst == e.burst) newest = o;
+                }
+                if (newest != none) index_[q].set(e.burst, newest);
+            }
+        }
     }
 
     void update_mode() {
         const std::uint32_t reads = queued_[0], writes = queued_[1];
         if (!draining_) {
-            draining_ = writes >= params_.write_high || (reads == 0 && writes > 0);
+            const bool idle = reads == 0 && writes > 0 &&
+                              (writes > params_.write_idle_drain || next_pending_ == order_.size());
+            draining_ = writes >= params_.write_high || idle;
         } else {
             draining_ = !(writes == 0 || (reads > 0 && writes <= params_.write_low));
         }
     }
 
-    // After a REF on an idle channel (empty queues): the rank's next refreshes, due tREFI apart
+    // After a REF on an idle channel (no queued request can issue before the next arrival): the
+    // rank's next refreshes, due tREFI apart
     // before the next arrival (or, with none left, the batch's last arrival or the horizon),
     // would each issue when due on a rank with every bank closed, changing nothing but the REF
     // count and the rank's background (tRFC active each). All but the last of them are
@@ -274,7 +366,9 @@ private:
     // leaves the rank's timing state as the whole sequence would. Not with an observer, which
     // asked to see every command.
     void skip_idle_refreshes(std::uint32_t rank, dram_clock issued) {
-        if (observer_ || queued_[0] + queued_[1] > 0 || state_.rank_active(rank)) return;
+        // Writes held back below write_idle_drain wait for the next arrival as well.
+        const bool quiet = queued_[0] == 0 && (queued_[1] == 0 || !draining_);
+        if (observer_ || !quiet || state_.rank_active(rank)) return;
         dram_clock until = horizon_;
         if (next_pending_ < order_.size()) {
             until = std::min(until, requests_[order_[next_pending_]].arrival);
@@ -377,7 +471,7 @@ private:
         else
             c.command = open ? dram_command::pre : dram_command::act;
         c.tie = (std::uint64_t{hit ? 1u : 2u} << 32) | e.request;
-        c.clock = ready(c.command, at);
+        c.clock = std::max(ready(c.command, at), e.first_command);
     }
 
     choice choice_of(std::uint32_t bank) const {
@@ -449,13 +543,20 @@ private:
         ++stats_.outcomes[static_cast<std::size_t>(o)];
     }
 
-    void complete(const choice& c, dram_clock& end) {
+    // The request's data has moved: it completes (a posted write did already) and so do its
+    // riders.
+    void complete(const choice& c) {
         const queued& e = entries_[static_cast<std::size_t>(c.entry)];
         const dram_clock finished = state_.data_end(c.command, c.clock);
-        done_[e.request] = finished;
-        end = std::max(end, finished);
         const bool write = c.command == dram_command::wr || c.command == dram_command::wra;
-        ++(write ? stats_.writes : stats_.reads);
+        if (!(write && params_.posted_writes)) done_[e.request] = finished;
+        for (std::int32_t r = e.riders; r != none;) {
+            const rider& m = riders_[static_cast<std::size_t>(r)];
+            done_[m.request] = finished;
+            rider_free_.push_back(r);
+            r = m.next;
+        }
+        *end_ = std::max(*end_, finished);
         dequeue(c.entry, write ? 1 : 0);
     }
 
@@ -466,12 +567,17 @@ private:
     std::span<const dram_request> requests_;
     std::vector<std::uint32_t> order_;  // this channel's requests in arrival order
     std::size_t next_pending_ = 0;
-    std::span<dram_clock> done_;
+    std::span<dram_clock> done_, accepted_;
+    dram_clock* end_ = nullptr;
     dram_stats& stats_;
     const std::function<void(const dram_issued&)>& observer_;
 
     std::vector<queued> entries_;
     std::vector<std::int32_t> free_;
+    std::array<dram_burst_index, 2> index_;  // read, write queue: the newest queued entry of a burst
+    std::uint32_t burst_shift_;               // log2(burst_bytes)
+    std::vector<rider> riders_;
+    std::vector<std::int32_t> rider_free_;
     std::array<std::vector<bank_list>, 2> lists_;  // read, write queue: per bank
     std::array<std::uint32_t, 2> queued_{}, capacity_{};
     std::vector<dram_bank_address> bank_at_;
@@ -607,9 +713,10 @@ std::vector<dram_clock> dram_system::serve(std::span<const dram_request> batch) 
     session& s = *session_;
     s.last_arrival = batch.back().arrival;
     std::vector<dram_clock> done(batch.size(), 0);
+    accepted_.assign(batch.size(), 0);
     std::vector<channel_controller>& controllers = s.controllers;
     for (std::size_t c = 0; c < controllers.size(); ++c) {
-        controllers[c].begin(batch, std::move(order[c]), done);
+        controllers[c].begin(batch, std::move(order[c]), done, accepted_, s.end);
     }
 
     // Issue in clock order across channels; once every request is served, refresh goes on only
@@ -634,7 +741,7 @@ std::vector<dram_clock> dram_system::serve(std::span<const dram_request> batch) 
             controllers[pick].account_background(end);
             accounted[pick] = true;
         }
-        controllers[pick].commit(end);
+        controllers[pick].commit();
     }
     // A channel idle in this batch may have issued an earlier batch's late refresh after this
     // end: its background then reaches that command.

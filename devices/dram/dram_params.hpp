@@ -29,7 +29,8 @@ struct dram_timing {
     double tck = 0;  // s per clock
     std::uint32_t cl = 0, cwl = 0;    // read / write latency: command to first data
     std::uint32_t burst = 0;          // data bus clocks per RD/WR (tBURST)
-    std::uint32_t rcd = 0, rp = 0, ras = 0, rc = 0;
+    std::uint32_t rcd = 0, rp = 0, ras = 0, rc = 0;  // rcd: ACT→RD (tRCD, or tRCDRD)
+    std::uint32_t rcd_wr = 0;  // ACT→WR: tRCDWR where the standard separates it (HBM2, GDDR), else tRCD
     std::uint32_t ccd_s = 0, ccd_l = 0, rrd_s = 0, rrd_l = 0, faw = 0;
     std::uint32_t wr = 0, wtr_s = 0, wtr_l = 0, rtp = 0, rtrs = 0;
     std::uint32_t refi = 0, rfc = 0;
@@ -59,6 +60,18 @@ struct dram_params {
     // Writes are drained (served before reads) once the write queue holds write_high
     // requests, until it is down to write_low.
     std::uint32_t write_high = 24, write_low = 8;
+    // With no read waiting, writes drain once more than this many are queued (DRAMSim3: 8), and
+    // at the end of the requests whatever their number; 0: whenever no read waits.
+    std::uint32_t write_idle_drain = 0;
+    // What the controller does with requests to a burst it already holds (DRAMSim3's
+    // controller.cc does all four). Posted: a write completes once in the write queue, its data
+    // reaches the DRAM later. Write-buffer reads: a read of a burst with a queued write takes
+    // the write's data. Merged reads ride on the RD of a queued read of their burst; a merged
+    // write replaces the queued write's data. Bursts, not byte addresses, match.
+    bool posted_writes = false, write_buffer_reads = true, merge_reads = true, merge_writes = true;
+    // Clocks from a request entering the queue to its first command: 0 here; 1 in DRAMSim3,
+    // whose controller moves a transaction into its command queue one tick before issuing.
+    std::uint32_t command_delay = 0;
     std::map<std::string, std::string> sources;  // dotted preset key → its source
 };
 

@@ -12,6 +12,7 @@
 
 #include "engine/base/quantity.hpp"
 #include "engine/base/config_node.hpp"
+#include "engine/base/config_scalars.hpp"
 #include "engine/base/preset_values.hpp"
 
 namespace fluxon {
@@ -101,6 +102,7 @@ void read_timing(const config_node& root, dram_params& dram) {
     }};
     std::vector<std::string_view> allowed{"tck"};
     for (const clock_field& field : fields) allowed.push_back(field.key);
+    allowed.push_back("rcd_wr");
     const config_node section = preset::table_at(root, "timing", "a [timing] section", allowed);
     dram_timing& t = dram.timing;
 
@@ -111,6 +113,8 @@ void read_timing(const config_node& root, dram_params& dram) {
         t.*field.member = static_cast<std::uint32_t>(
             preset::read_count(entry(section, field.key, dram), field.min, max32, "22"));
     }
+    // Only standards that separate ACT→WR from ACT→RD (HBM2, GDDR) name it.
+    t.rcd_wr = section.child("rcd_wr").present() ? read_u32(section, "rcd_wr", 0, "14", dram) : t.rcd;
 
     if (std::uint64_t{t.rc} < std::uint64_t{t.ras} + t.rp) {
         value_of(section, "rc").fail(fmt::format(
@@ -186,7 +190,8 @@ void read_controller(const config_node& root, dram_params& dram) {
     const config_node section =
         preset::table_at(root, "controller", "a [controller] section",
                          {"address_mapping", "page_policy", "read_queue", "write_queue", "write_high",
-                          "write_low"});
+                          "write_low", "posted_writes", "write_buffer_reads", "merge_reads", "merge_writes",
+                          "command_delay", "write_idle_drain"});
     const config_node mapping = entry(section, "address_mapping", dram);
     dram.address_mapping = preset::read_text(mapping, "an address mapping such as \"rochrababgco\"");
     check_mapping(mapping, dram.address_mapping);
@@ -214,6 +219,20 @@ void read_controller(const config_node& root, dram_params& dram) {
         value_of(section, "write_low")
             .fail(fmt::format("write_low = {} must be below write_high = {}: draining stops at write_low",
                               dram.write_low, dram.write_high));
+    }
+    // Optional, so that presets written before these keys keep their meaning; absent, a key
+    // keeps dram_params' default.
+    for (const auto& [key, member] : {std::pair{"posted_writes", &dram_params::posted_writes},
+                                      std::pair{"write_buffer_reads", &dram_params::write_buffer_reads},
+                                      std::pair{"merge_reads", &dram_params::merge_reads},
+                                      std::pair{"merge_writes", &dram_params::merge_writes}}) {
+        if (section.child(key).present()) dram.*member = read_bool(entry(section, key, dram));
+    }
+    if (section.child("command_delay").present()) {
+        dram.command_delay = read_u32(section, "command_delay", 0, "1", dram);
+    }
+    if (section.child("write_idle_drain").present()) {
+        dram.write_idle_drain = read_u32(section, "write_idle_drain", 0, "8", dram);
     }
 }
 

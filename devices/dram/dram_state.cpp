@@ -179,7 +179,7 @@ void dram_state::activate(const dram_bank_address& at, dram_clock clock) {
     b.open = true;
     b.row = at.row;
     raise(b.rd, clock + t.rcd);
-    raise(b.wr, clock + t.rcd);
+    raise(b.wr, clock + t.rcd_wr);
     raise(b.pre, clock + t.ras);
     raise(b.act, clock + t.rc);
     raise(g.act, clock + t.rrd_l);
