@@ -169,7 +169,13 @@ public:
         const double tck = settings_.preset.params.timing.tck;
         const dram_params& p = settings_.preset.params;
         const std::uint64_t requests = s.reads + s.writes;
-        const double busy = static_cast<double>(s.end) * tck, moved = static_cast<double>(requests * p.org.burst_bytes);
+        // Bytes the data bus moved: a burst per column command, none for a request merged into
+        // another or served from the write queue.
+        std::uint64_t bursts = 0;
+        for (const dram_command c : {dram_command::rd, dram_command::rda, dram_command::wr, dram_command::wra}) {
+            bursts += s.commands[static_cast<std::size_t>(c)];
+        }
+        const double busy = static_cast<double>(s.end) * tck, moved = static_cast<double>(bursts * p.org.burst_bytes);
         r.stats.add("", "rows_read", rows_read_);
         r.stats.add("", "requests", requests);
         r.stats.add("", "reads", s.reads);

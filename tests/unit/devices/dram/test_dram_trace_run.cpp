@@ -171,6 +171,8 @@ TEST_CASE("dram trace alone: [dram] keys override the preset's handling of queue
     CHECK(count(plain, "buffered_reads") == 1);
     CHECK(count(plain, "reads") == 1);
     CHECK(count(plain, "writes") == 1);
+    // Only the write's burst crossed the data bus, by clock 42.
+    CHECK(stat(plain, "bandwidth") == doctest::Approx(64 / (42 * tck)).epsilon(1e-12));
 
     const device_report posted = device(run_text(alone(trace) + "posted_writes = true\n"), "dram");
     latency = column<double>(posted, "trace", "latency");
