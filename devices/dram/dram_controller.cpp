@@ -57,6 +57,11 @@ void validate_controller(const dram_params& p) {
         throw config_error(fmt::format("refi = {} must exceed rfc = {}", p.timing.refi, p.timing.rfc),
                            {.key = "timing.refi"});
     }
+    if (p.refresh == dram_refresh::bank && p.timing.refi_pb <= p.timing.rfc_pb) {
+        throw config_error(fmt::format("per-bank refresh needs refi_pb = {} above rfc_pb = {}", p.timing.refi_pb,
+                                       p.timing.rfc_pb),
+                           {.key = "timing.refi_pb"});
+    }
 }
 
 // A request waiting in a queue; the queues of a channel are lists per bank, oldest first.
@@ -143,6 +148,10 @@ public:
         for (std::uint32_t r = 0; r < org.ranks; ++r) {
             next_due_[r] = params.timing.refi + dram_clock{params.timing.refi} * r / org.ranks;
         }
+        if (params.refresh == dram_refresh::bank) {
+            std::fill(next_due_.begin(), next_due_.end(), never);
+            bank_due_ = params.timing.refi_pb;
+        }
     }
 
     // The next batch: this channel's requests (indices into `requests`, in arrival order) and
@@ -190,9 +199,13 @@ public:
             touch_rank(c.at.rank);
         else
             touch(entries_[static_cast<std::size_t>(c.entry)].bank);
-        const bool refresh = c.command == dram_command::ref;
+        const bool refresh = c.command == dram_command::ref, bank_refresh = c.command == dram_command::refb;
         if (c.entry == none) {
             if (refresh) next_due_[c.at.rank] += params_.timing.refi;
+            if (bank_refresh) {
+                bank_due_ += params_.timing.refi_pb;
+                next_refreshed_ = (next_refreshed_ + 1) % static_cast<std::uint32_t>(bank_at_.size());
+            }
         } else {
             queued& e = entries_[static_cast<std::size_t>(c.entry)];
             if (!e.decided) {
@@ -214,6 +227,7 @@ public:
         ++stats_.channels[channel_].commands[k];
         if (observer_) observer_({c.clock, c.command, channel_, c.at});
         if (refresh) skip_idle_refreshes(c.at.rank, c.clock);
+        if (bank_refresh) skip_idle_bank_refreshes(c.clock);
     }
 
     // Background figures for the channel's ranks from clock 0 up to `end` (they replace what
@@ -385,8 +399,56 @@ private:
         const auto k = static_cast<std::size_t>(dram_command::ref);
         stats_.commands[k] += static_cast<std::uint64_t>(skipped);
         stats_.channels[channel_].commands[k] += static_cast<std::uint64_t>(skipped);
-        state_.add_idle_refreshes(rank, skipped);
+        state_.add_idle_refreshes(rank, skipped, params_.timing.rfc);
     }
+
+    // The bank whose per-bank refresh is next: DRAMSim3's order, bank group fastest, then bank,
+    // then rank.
+    std::uint32_t refreshed_bank() const {
+        const dram_organization& org = params_.org;
+        const auto per_rank = static_cast<std::uint32_t>(org.banks_per_rank());
+        const std::uint32_t rank = next_refreshed_ / per_rank, within = next_refreshed_ % per_rank;
+        return (rank * org.bankgroups + within % org.bankgroups) * org.banks_per_group + within / org.bankgroups;
+    }
+
+    // The per-bank counterpart of skip_idle_refreshes, after a REFB with every bank of the
+    // channel closed and nothing to serve before the next arrival: the REFBs due refi_pb apart
+    // before it would each issue when due (their bank closed, its last REFB long done as
+    // refi_pb > rfc_pb), changing nothing but counts and each rank's background (tRFCpb each,
+    // never overlapping). All but the last are counted at once.
+    void skip_idle_bank_refreshes(dram_clock issued) {
+        const bool quiet = queued_[0] == 0 && (queued_[1] == 0 || !draining_);
+        if (observer_ || !quiet) return;
+        const dram_organization& org = params_.org;
+        for (std::uint32_t r = 0; r < org.ranks; ++r) {
+            if (state_.rank_active(r)) return;
+        }
+        dram_clock until = horizon_;
+        if (next_pending_ < order_.size()) {
+            until = std::min(until, requests_[order_[next_pending_]].arrival);
+        } else if (!requests_.empty()) {
+            until = std::min(until, requests_.back().arrival);
+        }
+        const dram_timing& t = params_.timing;
+        const dram_clock refi = t.refi_pb, next = bank_due_;
+        // The next REFB's bank may have closed up to tRP before this one: it must not wait.
+        if (until == never || next >= until || issued + std::max(t.rfc_pb, t.rp) > next) return;
+        const dram_clock skipped = (until - 1 - next) / refi;
+        if (skipped < 1) return;
+        const auto banks = static_cast<dram_clock>(bank_at_.size());
+        const auto per_rank = static_cast<dram_clock>(org.banks_per_rank());
+        // The skipped REFBs go round the banks from next_refreshed_: whole rounds, then a part.
+        std::vector<dram_clock> per(org.ranks, (skipped / banks) * per_rank);
+        for (dram_clock i = 0; i < skipped % banks; ++i) ++per[static_cast<std::size_t>((next_refreshed_ + i) % banks / per_rank)];
+        for (std::uint32_t r = 0; r < org.ranks; ++r) state_.add_idle_refreshes(r, per[r], t.rfc_pb);
+        bank_due_ += skipped * refi;
+        next_refreshed_ = static_cast<std::uint32_t>((next_refreshed_ + skipped) % banks);
+        const auto k = static_cast<std::size_t>(dram_command::refb);
+        stats_.commands[k] += static_cast<std::uint64_t>(skipped);
+        stats_.channels[channel_].commands[k] += static_cast<std::uint64_t>(skipped);
+    }
+
+    bool bank_refresh_due(dram_clock horizon) const { return bank_due_ <= now_ && bank_due_ < horizon; }
 
     bool refresh_due(std::uint32_t rank, dram_clock horizon) const {
         return next_due_[rank] <= now_ && next_due_[rank] < horizon;
@@ -401,6 +463,18 @@ private:
             choice c;
             c.command = state_.rank_active(r) ? dram_command::prea : dram_command::ref;
             c.at.rank = r;
+            c.clock = ready(c.command, c.at);
+            c.rank_class = 0;
+            if (c.better_than(best)) best = c;
+        }
+        // A bank due for its per-bank refresh is closed (PRE) and refreshed before it serves
+        // again; the others go on.
+        std::uint32_t refreshing = none_bank;
+        if (bank_refresh_due(horizon)) {
+            refreshing = refreshed_bank();
+            choice c;
+            c.at = bank_at_[refreshing];
+            c.command = state_.open_row(c.at) ? dram_command::pre : dram_command::refb;
             c.clock = ready(c.command, c.at);
             c.rank_class = 0;
             if (c.better_than(best)) best = c;
@@ -427,6 +501,7 @@ private:
             const bank_bound& c = bound_[b];
             if (!below_found(c)) continue;
             if (any_due && refresh_due(bank_at_[b].rank, horizon)) continue;  // refresh first
+            if (b == refreshing) continue;
             if (exact_at_[b] != epoch_) {
                 evaluate(b, q);
                 if (!below_found(c)) continue;
@@ -521,6 +596,7 @@ private:
         for (std::uint32_t r = 0; r < params_.org.ranks; ++r) {
             if (next_due_[r] > now_ && next_due_[r] < horizon) next = std::min(next, next_due_[r]);
         }
+        if (bank_due_ > now_ && bank_due_ < horizon) next = std::min(next, bank_due_);
         return next;
     }
 
@@ -582,6 +658,8 @@ private:
     std::array<std::uint32_t, 2> queued_{}, capacity_{};
     std::vector<dram_bank_address> bank_at_;
     std::vector<dram_clock> next_due_;  // per rank: when its next REF falls due
+    dram_clock bank_due_ = never;       // per-bank refresh: when the next REFB falls due
+    std::uint32_t next_refreshed_ = 0;  // and its place in the order of refreshed_bank()
     dram_clock now_ = 0;
     dram_clock last_issue_ = -1;
     dram_clock horizon_ = never;  // of the last plan()

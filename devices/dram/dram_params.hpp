@@ -34,6 +34,9 @@ struct dram_timing {
     std::uint32_t ccd_s = 0, ccd_l = 0, rrd_s = 0, rrd_l = 0, faw = 0;
     std::uint32_t wr = 0, wtr_s = 0, wtr_l = 0, rtp = 0, rtrs = 0;
     std::uint32_t refi = 0, rfc = 0;
+    // Per-bank refresh (REFpb of LPDDR4, REFSB of HBM2): one bank every refi_pb, that bank busy
+    // for rfc_pb; 0 where the preset gives none.
+    std::uint32_t refi_pb = 0, rfc_pb = 0;
 };
 
 // IDD currents of one device (A) at VDD, as in the standard's datasheets; energies follow
@@ -41,10 +44,15 @@ struct dram_timing {
 struct dram_currents {
     double vdd = 0;
     double idd0 = 0, idd2n = 0, idd3n = 0, idd4r = 0, idd4w = 0, idd5ab = 0;
+    double idd5pb = 0;  // during a per-bank refresh; 0 where the preset gives none
     double io_energy_per_bit = 0;  // J; interface energy, 0 when not modelled
 };
 
 enum class dram_page_policy { open, closed };
+// Every rank refreshes all its banks at once every tREFI (REF), or the banks of a channel take
+// turns, one every refi_pb (DRAMSim3's BANK_LEVEL_STAGGERED order: bank group fastest, then
+// bank, then rank), while the others keep serving requests.
+enum class dram_refresh { rank, bank };
 
 struct dram_params {
     std::string name, description;
@@ -56,6 +64,7 @@ struct dram_params {
     // log2(burst_bytes) bits address bytes within a burst and are dropped first.
     std::string address_mapping = "rochrababgco";
     dram_page_policy page_policy = dram_page_policy::open;
+    dram_refresh refresh = dram_refresh::rank;
     std::uint32_t read_queue = 32, write_queue = 32;  // per channel
     // Writes are drained (served before reads) once the write queue holds write_high
     // requests, until it is down to write_low.

@@ -662,3 +662,104 @@ TEST_CASE("dram: writes held below write_idle_drain across a 10^15-clock gap cos
     // Every REF due before the read's arrival: one per tREFI.
     CHECK(commands(system.stats(), dram_command::ref) >= static_cast<std::uint64_t>(gap / 12480));
 }
+
+namespace {
+
+// DDR4-3200 with per-bank refresh every 1000 clocks, 100 clocks each (round numbers to follow by
+// hand; the model takes any refi_pb > rfc_pb).
+dram_params per_bank_refresh() {
+    dram_params p = test::ddr4_3200();
+    p.refresh = dram_refresh::bank;
+    p.timing.refi_pb = 1000;
+    p.timing.rfc_pb = 100;
+    p.power.idd5pb = 0.100;
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("dram: per-bank refresh takes the banks in turn, the others keep serving") {
+    const dram_params p = per_bank_refresh();
+    // REFBs due at 1000, 2000, ... to bank (group, bank) (0,0), (1,0), (2,0), (3,0), (0,1), ...:
+    // bank group fastest. At 5000 bank (0,1) refreshes until 5100: a read of it arriving then
+    // waits, ACT 5100, data at 5100 + 48; a read of bank (1,0) goes on at the next command clock,
+    // ACT 5001, data at 5049. No REF.
+    dram_system system(p);
+    recorded log;
+    log.attach(system);
+    const std::vector<dram_request> requests{read_at(address(1, 0, 1), 5000), read_at(address(1, 1, 0), 5000)};
+    CHECK(system.run(requests) == std::vector<dram_clock>{5148, 5049});
+    const auto refs = log.only({dram_command::refb});
+    REQUIRE(refs.size() == 5);
+    const std::vector<std::pair<std::uint32_t, std::uint32_t>> order{{0, 0}, {1, 0}, {2, 0}, {3, 0}, {0, 1}};
+    for (std::size_t k = 0; k < refs.size(); ++k) {
+        CAPTURE(k);
+        CHECK(refs[k].clock == 1000 * static_cast<dram_clock>(k + 1));
+        CHECK(refs[k].at.bankgroup == order[k].first);
+        CHECK(refs[k].at.bank == order[k].second);
+    }
+    CHECK(commands(system.stats(), dram_command::ref) == 0);
+    CHECK(commands(system.stats(), dram_command::refb) == 5);
+}
+
+TEST_CASE("dram: per-bank refresh closes an open bank first and holds its requests meanwhile") {
+    const dram_params p = per_bank_refresh();
+    // A read at 900 opens bank (0,0): ACT 900, RD 922, data 948. Its REFB falls due at 1000: PRE
+    // at 1000 (tRAS and tRTP are met by then), REFB at 1000 + tRP = 1022, the bank busy until
+    // 1122. A read of the same row arriving at 1010 waits: ACT 1122, RD 1144, data at 1170.
+    dram_system system(p);
+    recorded log;
+    log.attach(system);
+    const std::vector<dram_request> requests{read_at(address(4, 0, 0), 900), read_at(address(4, 0, 0, 1), 1010)};
+    CHECK(system.run(requests) == std::vector<dram_clock>{948, 1170});
+    const auto refresh = log.only({dram_command::pre, dram_command::refb});
+    REQUIRE(refresh.size() == 2);
+    CHECK(refresh[0].command == dram_command::pre);
+    CHECK(refresh[0].clock == 1000);
+    CHECK(refresh[1].command == dram_command::refb);
+    CHECK(refresh[1].clock == 1022);
+    CHECK(system.stats().outcomes[outcome(dram_row_outcome::miss)] == 2);
+}
+
+TEST_CASE("dram: idle per-bank refreshes accounted at once match issuing each one; 10^15 clocks stay O(1)") {
+    for (const std::uint32_t ranks : {1u, 2u}) {
+        CAPTURE(ranks);
+        dram_params p = per_bank_refresh();
+        p.org.ranks = ranks;
+        std::vector<dram_request> requests;
+        dram_clock at = 0;
+        for (std::uint32_t k = 0; k < 30; ++k) {
+            at += k % 4 == 0 ? 2'000'000 + 997 * k : 40;
+            requests.push_back(read_at(address(k % 5, k % 4, k % 3, k, k % ranks, ranks), at));
+        }
+        dram_system fast(p), slow(p);
+        recorded log;
+        log.attach(slow);
+        CHECK(fast.run(requests) == slow.run(requests));
+        const dram_stats &a = fast.stats(), &b = slow.stats();
+        CHECK(a.commands == b.commands);
+        CHECK(a.commands[static_cast<std::size_t>(dram_command::refb)] > 10'000);
+        CHECK(a.active_clocks == b.active_clocks);
+        CHECK(a.precharged_clocks == b.precharged_clocks);
+    }
+    const dram_params p = per_bank_refresh();
+    const dram_clock gap = 1'000'000'000'000'000;
+    dram_system system(p);
+    const auto started = std::chrono::steady_clock::now();
+    const std::vector<dram_clock> done = system.run(std::vector<dram_request>{read_at(address(1, 0, 0), 0),
+                                                                              read_at(address(1, 2, 3), gap)});
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+    CHECK(done[1] >= gap + 48);
+    CHECK(commands(system.stats(), dram_command::refb) == static_cast<std::uint64_t>((done[1] - 1) / 1000));
+}
+
+TEST_CASE("dram: per-bank refresh needs refi_pb above rfc_pb") {
+    dram_params p = per_bank_refresh();
+    p.timing.rfc_pb = 1000;
+    try {
+        dram_system system(p);
+        FAIL("expected a config_error");
+    } catch (const config_error& e) {
+        CHECK(e.site().key == "timing.refi_pb");
+    }
+}

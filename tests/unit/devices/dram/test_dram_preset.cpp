@@ -459,3 +459,23 @@ TEST_CASE("io: dram preset file paths: missing file, custom file, errors name th
         CHECK(e.site().line == line_of(bad_text, "rc = {"));
     }
 }
+
+TEST_CASE("io: dram preset per-bank refresh: refresh = \"bank\" with refi_pb, rfc_pb and idd5pb") {
+    const std::string timing = "rcd = { value = 11, source = \"test\" }";
+    const std::string with_pb = timing + "\nrefi_pb = { value = 780, source = \"pb\" }\nrfc_pb = { value = 120, source = \"pb\" }";
+    std::string text = edited(timing, with_pb);
+    text = fluxon::test::edited(text, "io_energy_per_bit", "idd5pb = { value = \"40 mA\", source = \"pb\" }\nio_energy_per_bit");
+    const dram_params p = parse_dram_preset(text + "refresh = { value = \"bank\", source = \"pb\" }\n", "custom.toml").params;
+    CHECK(p.refresh == fluxon::dram_refresh::bank);
+    CHECK(p.timing.refi_pb == 780);
+    CHECK(p.timing.rfc_pb == 120);
+    CHECK(p.power.idd5pb == 40e-3);
+    CHECK(parse_dram_preset(text, "custom.toml").params.refresh == fluxon::dram_refresh::rank);  // the default
+    // Without its timings, or with an unknown kind: named at the key.
+    check_error(custom_preset + "refresh = { value = \"bank\", source = \"t\" }\n", "controller.refresh.value",
+                "refresh = {", "needs timing.refi_pb above timing.rfc_pb");
+    check_error(edited(timing, with_pb) + "refresh = { value = \"bank\", source = \"t\" }\n", "controller.refresh.value",
+                "refresh = {", "needs power.idd5pb");
+    check_error(custom_preset + "refresh = { value = \"sometimes\", source = \"t\" }\n", "controller.refresh.value",
+                "refresh = {", "expected \"rank\" or \"bank\"");
+}
