@@ -16,7 +16,7 @@ public:
 
     // At most `capacity` keys at a time.
     explicit dram_burst_index(std::size_t capacity) :
-        slots_(std::bit_ceil(std::max<std::size_t>(8, 2 * capacity))), mask_(slots_.size() - 1) {}
+        slots_(std::bit_ceil(std::max<std::size_t>(8, 4 * capacity))), mask_(slots_.size() - 1) {}
 
     std::int32_t find(std::uint64_t key) const {
         for (std::size_t i = home(key);; i = (i + 1) & mask_) {
