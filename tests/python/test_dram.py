@@ -107,3 +107,18 @@ def test_bad_traces_name_their_line(tmp_path):
         fluxon.dram_trace(write(tmp_path / "ok.trace", "0x0 READ 0\n"), preset="ddr9")
     with pytest.raises(fluxon.ConfigError, match="dram.trace"):
         fluxon.dram_trace(tmp_path / "missing.trace")
+
+
+def test_per_bank_refresh_from_a_preset_file(tmp_path):
+    """controller.refresh = "bank": one REFB every refi_pb (1000 clocks here), bank group fastest;
+    the fifth, at 5000, refreshes bank group 0 bank 1 until 5100, so a read of it arriving at 5000
+    opens its row at 5100 and has its data at 5100 + tRCD + CL + tBURST = 5148."""
+    text = fluxon.dram_trace(write(tmp_path / "one.trace", "0x0 READ 0\n")).devices["dram"].preset_text
+    text = text.replace("rfc = {", 'refi_pb = { value = 1000, source = "test" }\n'
+                        'rfc_pb = { value = 100, source = "test" }\nrfc = {')
+    text = text.replace("io_energy_per_bit = {", 'idd5pb = { value = "100 mA", source = "test" }\nio_energy_per_bit = {')
+    preset = write(tmp_path / "per_bank.toml", text + 'refresh = { value = "bank", source = "test" }\n')
+    # Bank group 0, bank 1, row 1 under rochrababgco with 128 bursts of 64 B a row.
+    d = fluxon.dram_trace(write(tmp_path / "pb.trace", "0x28000 READ 5000\n"), preset=preset).devices["dram"]
+    assert d.tables["trace"]["latency"][0] == pytest.approx(148 * TCK, rel=1e-12)
+    assert (commands(d)["REFB"], commands(d)["REF"]) == (5, 0)
