@@ -100,3 +100,28 @@ TEST_CASE("dram vs DRAMSim3: a sequential read stream over HBM2's 8 channels, la
     CHECK(s.mean == doctest::Approx(46.436).epsilon(1e-12));
     CHECK(s.rd == 2000);
 }
+
+TEST_CASE("dram vs DRAMSim3: more than 8 buffered writes drain while no read waits, then reads follow") {
+    // DDR4: 9 writes a clock apart to 9 banks (address 0x20000 + 0x8000 k), 9 reads of the next
+    // burst of each from clock 200 (row hits), 4 reads of another row of the first banks from 400.
+    std::vector<dram_request> trace;
+    for (std::uint64_t k = 0; k < 9; ++k) trace.push_back(write_at(0x20000 + 0x8000 * k, 10 + static_cast<dram_clock>(k)));
+    for (std::uint64_t k = 0; k < 9; ++k) trace.push_back(read_at(0x20040 + 0x8000 * k, 200 + 2 * static_cast<dram_clock>(k)));
+    for (std::uint64_t k = 0; k < 4; ++k) trace.push_back(read_at(0x40000 + 0x8000 * k, 400 + 3 * static_cast<dram_clock>(k)));
+    const dram_params p = load_dram_preset("dramsim3_ddr4_8gb_x8_3200", {}).params;
+    dram_system system(p);
+    const std::vector<dram_clock> done = system.run(trace);
+    std::map<dram_clock, int> latency;
+    for (std::size_t i = 0; i < trace.size(); ++i) {
+        if (!trace[i].write) ++latency[done[i] - system.accepted()[i]];
+    }
+    // DRAMSim3 DDR4_8Gb_x8_3200.ini: its read_latency histogram and command counts.
+    const std::map<dram_clock, int> expected{{27, 3}, {32, 1}, {35, 1}, {36, 1}, {37, 1}, {42, 1},
+                                             {43, 1}, {44, 1}, {49, 1}, {71, 1}, {129, 1}};
+    CHECK(latency == expected);
+    const auto count = [&](dram_command c) { return system.stats().commands[static_cast<std::size_t>(c)]; };
+    CHECK(count(dram_command::act) == 11);
+    CHECK(count(dram_command::pre) == 3);
+    CHECK(count(dram_command::rd) == 13);
+    CHECK(count(dram_command::wr) == 9);
+}
