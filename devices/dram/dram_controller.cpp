@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "devices/dram/dram_burst_index.hpp"
 #include "engine/base/errors.hpp"
 
 namespace fluxon {
@@ -18,6 +19,9 @@ constexpr dram_clock never = std::numeric_limits<dram_clock>::max();
 constexpr std::int32_t none = -1;
 constexpr std::uint32_t none_bank = std::numeric_limits<std::uint32_t>::max();
 constexpr std::array<std::string_view, 6> level_names{"ro", "ch", "ra", "bg", "ba", "co"};
+// A posted write, or a read served from the write queue, completes the clock after it enters
+// the queue: DRAMSim3 controller.cc AddTransaction (complete_cycle = clk_ + 1).
+constexpr dram_clock queue_answer_clocks = 1;
 
 std::uint32_t log2_of(std::uint32_t power_of_two) {
     return static_cast<std::uint32_t>(std::countr_zero(power_of_two));
@@ -53,15 +57,29 @@ void validate_controller(const dram_params& p) {
         throw config_error(fmt::format("refi = {} must exceed rfc = {}", p.timing.refi, p.timing.rfc),
                            {.key = "timing.refi"});
     }
+    if (p.refresh == dram_refresh::bank && p.timing.refi_pb <= p.timing.rfc_pb) {
+        throw config_error(fmt::format("per-bank refresh needs refi_pb = {} above rfc_pb = {}", p.timing.refi_pb,
+                                       p.timing.rfc_pb),
+                           {.key = "timing.refi_pb"});
+    }
 }
 
 // A request waiting in a queue; the queues of a channel are lists per bank, oldest first.
 struct queued {
+    std::uint64_t burst = 0;  // the request's address in bursts
     std::uint32_t request = 0;
     std::uint32_t bank = 0;  // within the channel, rank-major
     std::uint32_t row = 0, column = 0;
     std::int32_t prev = none, next = none;
-    bool decided = false;  // its row outcome is counted
+    std::int32_t riders = none;  // requests merged into it (a list in the riders pool)
+    dram_clock first_command = 0;  // no command for it before (dram_params::command_delay)
+    bool decided = false;          // its row outcome is counted
+};
+
+// A request merged into a queued one, completing with it.
+struct rider {
+    std::uint32_t request = 0;
+    std::int32_t next = none;
 };
 
 // A bank's best command as last computed: a lower bound on its clock once time has moved on.
@@ -106,6 +124,8 @@ public:
         stats_(stats),
         observer_(observer),
         entries_(std::size_t{params.read_queue} + params.write_queue),
+        index_{dram_burst_index(params.read_queue), dram_burst_index(params.write_queue)},
+        burst_shift_(static_cast<std::uint32_t>(std::countr_zero(params.org.burst_bytes))),
         next_due_(params.org.ranks) {
         const dram_organization& org = params.org;
         const auto banks = static_cast<std::uint32_t>(org.ranks * org.banks_per_rank());
@@ -128,16 +148,24 @@ public:
         for (std::uint32_t r = 0; r < org.ranks; ++r) {
             next_due_[r] = params.timing.refi + dram_clock{params.timing.refi} * r / org.ranks;
         }
+        if (params.refresh == dram_refresh::bank) {
+            std::fill(next_due_.begin(), next_due_.end(), never);
+            bank_due_ = params.timing.refi_pb;
+        }
     }
 
     // The next batch: this channel's requests (indices into `requests`, in arrival order) and
     // where their completions go. The queues are empty: the last batch was served to its end.
+    // `accepted` receives when each enters the queue; `end` grows to the last completion or
+    // data transfer.
     void begin(std::span<const dram_request> requests, std::vector<std::uint32_t> order,
-               std::span<dram_clock> done) {
+               std::span<dram_clock> done, std::span<dram_clock> accepted, dram_clock& end) {
         requests_ = requests;
         order_ = std::move(order);
         next_pending_ = 0;
         done_ = done;
+        accepted_ = accepted;
+        end_ = &end;
     }
 
     dram_clock last_issue() const { return last_issue_; }
@@ -162,7 +190,7 @@ public:
 
     dram_clock planned_clock() const { return planned_.clock; }
 
-    void commit(dram_clock& end) {
+    void commit() {
         choice c = planned_;
         now_ = c.clock;
         last_issue_ = c.clock;
@@ -171,9 +199,13 @@ public:
             touch_rank(c.at.rank);
         else
             touch(entries_[static_cast<std::size_t>(c.entry)].bank);
-        const bool refresh = c.command == dram_command::ref;
+        const bool refresh = c.command == dram_command::ref, bank_refresh = c.command == dram_command::refb;
         if (c.entry == none) {
             if (refresh) next_due_[c.at.rank] += params_.timing.refi;
+            if (bank_refresh) {
+                bank_due_ += params_.timing.refi_pb;
+                next_refreshed_ = (next_refreshed_ + 1) % static_cast<std::uint32_t>(bank_at_.size());
+            }
         } else {
             queued& e = entries_[static_cast<std::size_t>(c.entry)];
             if (!e.decided) {
@@ -188,13 +220,14 @@ public:
         }
         state_.issue(c.command, c.at, c.clock);
         if (c.entry != none && (c.command != dram_command::act && c.command != dram_command::pre)) {
-            complete(c, end);
+            complete(c);
         }
         const auto k = static_cast<std::size_t>(c.command);
         ++stats_.commands[k];
         ++stats_.channels[channel_].commands[k];
         if (observer_) observer_({c.clock, c.command, channel_, c.at});
         if (refresh) skip_idle_refreshes(c.at.rank, c.clock);
+        if (bank_refresh) skip_idle_bank_refreshes(c.clock);
     }
 
     // Background figures for the channel's ranks from clock 0 up to `end` (they replace what
@@ -216,21 +249,80 @@ private:
             const std::uint32_t index = order_[next_pending_];
             const dram_request& request = requests_[index];
             const std::size_t q = request.write ? 1 : 0;
+            // A full queue holds back even a request that would take no slot, as in DRAMSim3,
+            // whose front end asks whether the queue has room before handing a request over.
             if (request.arrival > now_ || queued_[q] == capacity_[q]) return;
-            enqueue(index, request, q);
+            accepted_[index] = now_;
+            place(index, request, q);
             ++next_pending_;
         }
     }
 
-    void enqueue(std::uint32_t index, const dram_request& request, std::size_t q) {
-        const dram_address where = system_.decode(request.address);
-        const dram_bank_address& a = where.bank;
+    // A request entering the controller: served at once from the write queue, merged into a
+    // queued request of its burst, or queued.
+    void place(std::uint32_t index, const dram_request& request, std::size_t q) {
+        const dram_bank_address a = system_.decode(request.address).bank;
+        const dram_organization& org = params_.org;
+        const auto bank = (a.rank * org.bankgroups + a.bankgroup) * org.banks_per_group + a.bank;
+        const std::uint64_t burst = request.address >> burst_shift_;
+        const auto answer_now = [&] {
+            done_[index] = now_ + queue_answer_clocks;
+            *end_ = std::max(*end_, done_[index]);
+        };
+        if (q == 0) {
+            ++stats_.reads;
+            if (params_.write_buffer_reads && queued_[1] > 0 && index_[1].find(burst) != none) {
+                ++stats_.buffered_reads;
+                answer_now();
+                return;
+            }
+            if (params_.merge_reads && queued_[0] > 0) {
+                if (const std::int32_t host = index_[0].find(burst); host != none) {
+                    ++stats_.merged_reads;
+                    add_rider(host, index);
+                    return;
+                }
+            }
+        } else {
+            ++stats_.writes;
+            if (params_.posted_writes) answer_now();
+            if (params_.merge_writes && queued_[1] > 0) {
+                if (const std::int32_t host = index_[1].find(burst); host != none) {
+                    ++stats_.merged_writes;
+                    if (!params_.posted_writes) add_rider(host, index);
+                    return;
+                }
+            }
+        }
+        enqueue(index, burst, bank, a, q);
+    }
+
+    // Whether queue q keeps index_[q]: only when something looks bursts up in it.
+    bool indexed(std::size_t q) const {
+        return q == 0 ? params_.merge_reads : params_.write_buffer_reads || params_.merge_writes;
+    }
+
+    void add_rider(std::int32_t host, std::uint32_t request) {
+        std::int32_t id;
+        if (rider_free_.empty()) {
+            id = static_cast<std::int32_t>(riders_.size());
+            riders_.emplace_back();
+        } else {
+            id = rider_free_.back();
+            rider_free_.pop_back();
+        }
+        queued& e = entries_[static_cast<std::size_t>(host)];
+        riders_[static_cast<std::size_t>(id)] = {request, e.riders};
+        e.riders = id;
+    }
+
+    void enqueue(std::uint32_t index, std::uint64_t burst, std::uint32_t bank, const dram_bank_address& a,
+                 std::size_t q) {
         const std::int32_t id = free_.back();
         free_.pop_back();
         queued& e = entries_[static_cast<std::size_t>(id)];
-        const dram_organization& org = params_.org;
-        const auto bank = (a.rank * org.bankgroups + a.bankgroup) * org.banks_per_group + a.bank;
-        e = {index, bank, a.row, a.column, none, none, false};
+        e = {burst, index, bank, a.row, a.column, none, none, none, now_ + params_.command_delay, false};
+        if (indexed(q)) index_[q].set(burst, id);  // the newest of its burst
         bank_list& list = lists_[q][e.bank];
         e.prev = list.tail;
         if (list.tail != none)
@@ -255,18 +347,32 @@ private:
             list.tail = e.prev;
         free_.push_back(id);
         --queued_[q];
+        if (indexed(q) && index_[q].find(e.burst) == id) {
+            index_[q].erase(e.burst);
+            // Unmerged writes of one burst may queue side by side: the newest left takes over.
+            if (q == 1 && !params_.merge_writes) {
+                std::int32_t newest = none;
+                for (std::int32_t o = list.head; o != none; o = entries_[static_cast<std::size_t>(o)].next) {
+                    if (entries_[static_cast<std::size_t>(o)].burst == e.burst) newest = o;
+                }
+                if (newest != none) index_[q].set(e.burst, newest);
+            }
+        }
     }
 
     void update_mode() {
         const std::uint32_t reads = queued_[0], writes = queued_[1];
         if (!draining_) {
-            draining_ = writes >= params_.write_high || (reads == 0 && writes > 0);
+            const bool idle = reads == 0 && writes > 0 &&
+                              (writes > params_.write_idle_drain || next_pending_ == order_.size());
+            draining_ = writes >= params_.write_high || idle;
         } else {
             draining_ = !(writes == 0 || (reads > 0 && writes <= params_.write_low));
         }
     }
 
-    // After a REF on an idle channel (empty queues): the rank's next refreshes, due tREFI apart
+    // After a REF on an idle channel (no queued request can issue before the next arrival): the
+    // rank's next refreshes, due tREFI apart
     // before the next arrival (or, with none left, the batch's last arrival or the horizon),
     // would each issue when due on a rank with every bank closed, changing nothing but the REF
     // count and the rank's background (tRFC active each). All but the last of them are
@@ -274,7 +380,9 @@ private:
     // leaves the rank's timing state as the whole sequence would. Not with an observer, which
     // asked to see every command.
     void skip_idle_refreshes(std::uint32_t rank, dram_clock issued) {
-        if (observer_ || queued_[0] + queued_[1] > 0 || state_.rank_active(rank)) return;
+        // Writes held back below write_idle_drain wait for the next arrival as well.
+        const bool quiet = queued_[0] == 0 && (queued_[1] == 0 || !draining_);
+        if (observer_ || !quiet || state_.rank_active(rank)) return;
         dram_clock until = horizon_;
         if (next_pending_ < order_.size()) {
             until = std::min(until, requests_[order_[next_pending_]].arrival);
@@ -291,8 +399,56 @@ private:
         const auto k = static_cast<std::size_t>(dram_command::ref);
         stats_.commands[k] += static_cast<std::uint64_t>(skipped);
         stats_.channels[channel_].commands[k] += static_cast<std::uint64_t>(skipped);
-        state_.add_idle_refreshes(rank, skipped);
+        state_.add_idle_refreshes(rank, skipped, params_.timing.rfc);
     }
+
+    // The bank whose per-bank refresh is next: DRAMSim3's order, bank group fastest, then bank,
+    // then rank.
+    std::uint32_t refreshed_bank() const {
+        const dram_organization& org = params_.org;
+        const auto per_rank = static_cast<std::uint32_t>(org.banks_per_rank());
+        const std::uint32_t rank = next_refreshed_ / per_rank, within = next_refreshed_ % per_rank;
+        return (rank * org.bankgroups + within % org.bankgroups) * org.banks_per_group + within / org.bankgroups;
+    }
+
+    // The per-bank counterpart of skip_idle_refreshes, after a REFB with every bank of the
+    // channel closed and nothing to serve before the next arrival: the REFBs due refi_pb apart
+    // before it would each issue when due (their bank closed, its last REFB long done as
+    // refi_pb > rfc_pb), changing nothing but counts and each rank's background (tRFCpb each,
+    // never overlapping). All but the last are counted at once.
+    void skip_idle_bank_refreshes(dram_clock issued) {
+        const bool quiet = queued_[0] == 0 && (queued_[1] == 0 || !draining_);
+        if (observer_ || !quiet) return;
+        const dram_organization& org = params_.org;
+        for (std::uint32_t r = 0; r < org.ranks; ++r) {
+            if (state_.rank_active(r)) return;
+        }
+        dram_clock until = horizon_;
+        if (next_pending_ < order_.size()) {
+            until = std::min(until, requests_[order_[next_pending_]].arrival);
+        } else if (!requests_.empty()) {
+            until = std::min(until, requests_.back().arrival);
+        }
+        const dram_timing& t = params_.timing;
+        const dram_clock refi = t.refi_pb, next = bank_due_;
+        // The next REFB's bank may have closed up to tRP before this one: it must not wait.
+        if (until == never || next >= until || issued + std::max(t.rfc_pb, t.rp) > next) return;
+        const dram_clock skipped = (until - 1 - next) / refi;
+        if (skipped < 1) return;
+        const auto banks = static_cast<dram_clock>(bank_at_.size());
+        const auto per_rank = static_cast<dram_clock>(org.banks_per_rank());
+        // The skipped REFBs go round the banks from next_refreshed_: whole rounds, then a part.
+        std::vector<dram_clock> per(org.ranks, (skipped / banks) * per_rank);
+        for (dram_clock i = 0; i < skipped % banks; ++i) ++per[static_cast<std::size_t>((next_refreshed_ + i) % banks / per_rank)];
+        for (std::uint32_t r = 0; r < org.ranks; ++r) state_.add_idle_refreshes(r, per[r], t.rfc_pb);
+        bank_due_ += skipped * refi;
+        next_refreshed_ = static_cast<std::uint32_t>((next_refreshed_ + skipped) % banks);
+        const auto k = static_cast<std::size_t>(dram_command::refb);
+        stats_.commands[k] += static_cast<std::uint64_t>(skipped);
+        stats_.channels[channel_].commands[k] += static_cast<std::uint64_t>(skipped);
+    }
+
+    bool bank_refresh_due(dram_clock horizon) const { return bank_due_ <= now_ && bank_due_ < horizon; }
 
     bool refresh_due(std::uint32_t rank, dram_clock horizon) const {
         return next_due_[rank] <= now_ && next_due_[rank] < horizon;
@@ -307,6 +463,18 @@ private:
             choice c;
             c.command = state_.rank_active(r) ? dram_command::prea : dram_command::ref;
             c.at.rank = r;
+            c.clock = ready(c.command, c.at);
+            c.rank_class = 0;
+            if (c.better_than(best)) best = c;
+        }
+        // A bank due for its per-bank refresh is closed (PRE) and refreshed before it serves
+        // again; the others go on.
+        std::uint32_t refreshing = none_bank;
+        if (bank_refresh_due(horizon)) {
+            refreshing = refreshed_bank();
+            choice c;
+            c.at = bank_at_[refreshing];
+            c.command = state_.open_row(c.at) ? dram_command::pre : dram_command::refb;
             c.clock = ready(c.command, c.at);
             c.rank_class = 0;
             if (c.better_than(best)) best = c;
@@ -333,6 +501,7 @@ private:
             const bank_bound& c = bound_[b];
             if (!below_found(c)) continue;
             if (any_due && refresh_due(bank_at_[b].rank, horizon)) continue;  // refresh first
+            if (b == refreshing) continue;
             if (exact_at_[b] != epoch_) {
                 evaluate(b, q);
                 if (!below_found(c)) continue;
@@ -377,7 +546,7 @@ private:
         else
             c.command = open ? dram_command::pre : dram_command::act;
         c.tie = (std::uint64_t{hit ? 1u : 2u} << 32) | e.request;
-        c.clock = ready(c.command, at);
+        c.clock = std::max(ready(c.command, at), e.first_command);
     }
 
     choice choice_of(std::uint32_t bank) const {
@@ -427,6 +596,7 @@ private:
         for (std::uint32_t r = 0; r < params_.org.ranks; ++r) {
             if (next_due_[r] > now_ && next_due_[r] < horizon) next = std::min(next, next_due_[r]);
         }
+        if (bank_due_ > now_ && bank_due_ < horizon) next = std::min(next, bank_due_);
         return next;
     }
 
@@ -449,13 +619,20 @@ private:
         ++stats_.outcomes[static_cast<std::size_t>(o)];
     }
 
-    void complete(const choice& c, dram_clock& end) {
+    // The request's data has moved: it completes (a posted write did already) and so do its
+    // riders.
+    void complete(const choice& c) {
         const queued& e = entries_[static_cast<std::size_t>(c.entry)];
         const dram_clock finished = state_.data_end(c.command, c.clock);
-        done_[e.request] = finished;
-        end = std::max(end, finished);
         const bool write = c.command == dram_command::wr || c.command == dram_command::wra;
-        ++(write ? stats_.writes : stats_.reads);
+        if (!(write && params_.posted_writes)) done_[e.request] = finished;
+        for (std::int32_t r = e.riders; r != none;) {
+            const rider& m = riders_[static_cast<std::size_t>(r)];
+            done_[m.request] = finished;
+            rider_free_.push_back(r);
+            r = m.next;
+        }
+        *end_ = std::max(*end_, finished);
         dequeue(c.entry, write ? 1 : 0);
     }
 
@@ -466,16 +643,23 @@ private:
     std::span<const dram_request> requests_;
     std::vector<std::uint32_t> order_;  // this channel's requests in arrival order
     std::size_t next_pending_ = 0;
-    std::span<dram_clock> done_;
+    std::span<dram_clock> done_, accepted_;
+    dram_clock* end_ = nullptr;
     dram_stats& stats_;
     const std::function<void(const dram_issued&)>& observer_;
 
     std::vector<queued> entries_;
     std::vector<std::int32_t> free_;
+    std::array<dram_burst_index, 2> index_;  // read, write queue: the newest queued entry of a burst
+    std::uint32_t burst_shift_;               // log2(burst_bytes)
+    std::vector<rider> riders_;
+    std::vector<std::int32_t> rider_free_;
     std::array<std::vector<bank_list>, 2> lists_;  // read, write queue: per bank
     std::array<std::uint32_t, 2> queued_{}, capacity_{};
     std::vector<dram_bank_address> bank_at_;
     std::vector<dram_clock> next_due_;  // per rank: when its next REF falls due
+    dram_clock bank_due_ = never;       // per-bank refresh: when the next REFB falls due
+    std::uint32_t next_refreshed_ = 0;  // and its place in the order of refreshed_bank()
     dram_clock now_ = 0;
     dram_clock last_issue_ = -1;
     dram_clock horizon_ = never;  // of the last plan()
@@ -607,9 +791,10 @@ std::vector<dram_clock> dram_system::serve(std::span<const dram_request> batch) 
     session& s = *session_;
     s.last_arrival = batch.back().arrival;
     std::vector<dram_clock> done(batch.size(), 0);
+    accepted_.assign(batch.size(), 0);
     std::vector<channel_controller>& controllers = s.controllers;
     for (std::size_t c = 0; c < controllers.size(); ++c) {
-        controllers[c].begin(batch, std::move(order[c]), done);
+        controllers[c].begin(batch, std::move(order[c]), done, accepted_, s.end);
     }
 
     // Issue in clock order across channels; once every request is served, refresh goes on only
@@ -634,7 +819,7 @@ std::vector<dram_clock> dram_system::serve(std::span<const dram_request> batch) 
             controllers[pick].account_background(end);
             accounted[pick] = true;
         }
-        controllers[pick].commit(end);
+        controllers[pick].commit();
     }
     // A channel idle in this batch may have issued an earlier batch's late refresh after this
     // end: its background then reaches that command.

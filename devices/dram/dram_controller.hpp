@@ -43,7 +43,10 @@ struct dram_channel_stats {
 };
 
 struct dram_stats {
-    std::uint64_t reads = 0, writes = 0;
+    std::uint64_t reads = 0, writes = 0;  // requests served, including the three kinds below
+    // Reads that rode on another read's RD, reads served from the write queue, writes whose
+    // data replaced a queued write's (dram_params::merge_reads, ...): no command of their own.
+    std::uint64_t merged_reads = 0, buffered_reads = 0, merged_writes = 0;
     std::array<std::uint64_t, 3> outcomes{};                    // by dram_row_outcome
     std::array<std::uint64_t, dram_command_count> commands{};   // by dram_command
     dram_clock end = 0;  // the clock at which the last request completed
@@ -68,8 +71,10 @@ public:
 
     // Serves `requests` (sorted by arrival; a request waits while its queue is full) until all
     // have completed, and returns each one's completion clock: for a read, when its last data
-    // beat arrives; for a write, when its data has been written (burst end). Refresh keeps
-    // running until the last completion. Each run starts from an idle system at clock 0;
+    // beat arrives (one clock after it entered the queue when served from the write queue);
+    // for a write, when its data has been written (burst end), or with posted writes one clock
+    // after it entered the queue. Refresh keeps running until the last completion or the last
+    // write's data, whichever is later (stats().end). Each run starts from an idle system at clock 0;
     // requests of a channel enter its queues in arrival order (a full queue holds back the
     // requests behind it too, as a front end that retries its oldest request would).
     std::vector<dram_clock> run(std::span<const dram_request> requests);
@@ -82,6 +87,10 @@ public:
     // the next one. stats() then covers every batch since the idle start, background up to
     // the last completion.
     std::vector<dram_clock> serve(std::span<const dram_request> batch);
+
+    // When each request of the last batch entered its controller's queue (its arrival unless
+    // the queue was full), in the batch's order.
+    const std::vector<dram_clock>& accepted() const { return accepted_; }
 
     const dram_stats& stats() const { return stats_; }
     // Called for every command issued, in issue order (optional).
@@ -104,6 +113,7 @@ private:
     std::uint32_t offset_bits_ = 0;
     std::unique_ptr<session> session_;
     dram_stats stats_;
+    std::vector<dram_clock> accepted_;
     std::function<void(const dram_issued&)> observer_;
 };
 

@@ -28,7 +28,7 @@ std::string supply(const dram_params& p) {
 }
 
 struct dram_sources {
-    std::string act_pre, read, write, refresh, active_standby, precharged_standby;
+    std::string act_pre, read, write, refresh, refresh_bank, active_standby, precharged_standby;
 };
 
 dram_sources sources_of(const dram_params& p) {
@@ -50,6 +50,8 @@ dram_sources sources_of(const dram_params& p) {
                           current(p, "IDD4W", "power.idd4w", c.idd4w), idd3n, t.burst, devices, io, formulas);
     s.refresh = fmt::format("{}, {}, {}, tRFC {} tCK, {}; {}", vdd,
                             current(p, "IDD5AB", "power.idd5ab", c.idd5ab), idd3n, t.rfc, devices, formulas);
+    s.refresh_bank = fmt::format("{}, {}, {}, tRFCpb {} tCK, {}; {} (refb_energy_inc)", vdd,
+                                 current(p, "IDD5PB", "power.idd5pb", c.idd5pb), idd3n, t.rfc_pb, devices, formulas);
     s.active_standby = fmt::format("{}, {}, {} per rank, per clock of {:g} ns; {}", vdd, idd3n, devices,
                                    t.tck * 1e9, formulas);
     s.precharged_standby =
@@ -81,6 +83,9 @@ void charge_component(ledger& book, const std::string& component, const dram_par
     charge("write", e.write, t.burst * tck, s.write,
            count_of(commands, dram_command::wr) + count_of(commands, dram_command::wra));
     charge("refresh", e.refresh, t.rfc * tck, s.refresh, count_of(commands, dram_command::ref));
+    if (p.refresh == dram_refresh::bank) {
+        charge("refresh_bank", e.refresh_bank, t.rfc_pb * tck, s.refresh_bank, count_of(commands, dram_command::refb));
+    }
     // Background power is the part's static energy: rows of action "static", as every ledger
     // reader classifies them, counted in clocks.
     charge_to(component + "/active_standby", "static", e.active_standby * tck, tck, s.active_standby,
@@ -102,6 +107,7 @@ dram_energies dram_energies_of(const dram_params& params) {
     e.read = scale * (c.idd4r - c.idd3n) * t.burst + c.io_energy_per_bit * bits;
     e.write = scale * (c.idd4w - c.idd3n) * t.burst + c.io_energy_per_bit * bits;
     e.refresh = scale * (c.idd5ab - c.idd3n) * t.rfc;
+    e.refresh_bank = scale * (c.idd5pb - c.idd3n) * t.rfc_pb;
     e.active_standby = c.vdd * c.idd3n * devices;
     e.precharged_standby = c.vdd * c.idd2n * devices;
     return e;

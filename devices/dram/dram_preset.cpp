@@ -12,6 +12,7 @@
 
 #include "engine/base/quantity.hpp"
 #include "engine/base/config_node.hpp"
+#include "engine/base/config_scalars.hpp"
 #include "engine/base/preset_values.hpp"
 
 namespace fluxon {
@@ -101,6 +102,9 @@ void read_timing(const config_node& root, dram_params& dram) {
     }};
     std::vector<std::string_view> allowed{"tck"};
     for (const clock_field& field : fields) allowed.push_back(field.key);
+    allowed.push_back("rcd_wr");
+    allowed.push_back("refi_pb");
+    allowed.push_back("rfc_pb");
     const config_node section = preset::table_at(root, "timing", "a [timing] section", allowed);
     dram_timing& t = dram.timing;
 
@@ -111,6 +115,11 @@ void read_timing(const config_node& root, dram_params& dram) {
         t.*field.member = static_cast<std::uint32_t>(
             preset::read_count(entry(section, field.key, dram), field.min, max32, "22"));
     }
+    // Only standards that separate ACT→WR from ACT→RD (HBM2, GDDR) name it.
+    t.rcd_wr = section.child("rcd_wr").present() ? read_u32(section, "rcd_wr", 0, "14", dram) : t.rcd;
+    // Per-bank refresh, for parts that have it (controller.refresh = "bank").
+    if (section.child("refi_pb").present()) t.refi_pb = read_u32(section, "refi_pb", 1, "586", dram);
+    if (section.child("rfc_pb").present()) t.rfc_pb = read_u32(section, "rfc_pb", 0, "168", dram);
 
     if (std::uint64_t{t.rc} < std::uint64_t{t.ras} + t.rp) {
         value_of(section, "rc").fail(fmt::format(
@@ -140,7 +149,8 @@ void read_timing(const config_node& root, dram_params& dram) {
 void read_power(const config_node& root, dram_params& dram) {
     const config_node section =
         preset::table_at(root, "power", "a [power] section",
-                         {"vdd", "idd0", "idd2n", "idd3n", "idd4r", "idd4w", "idd5ab", "io_energy_per_bit"});
+                         {"vdd", "idd0", "idd2n", "idd3n", "idd4r", "idd4w", "idd5ab", "io_energy_per_bit",
+                          "idd5pb"});
     dram_currents& p = dram.power;
     const config_node vdd = entry(section, "vdd", dram);
     p.vdd = preset::read_quantity(vdd, dimension::voltage);
@@ -157,6 +167,9 @@ void read_power(const config_node& root, dram_params& dram) {
         p.*member = preset::read_quantity(entry(section, key, dram), dimension::current);
     }
     p.io_energy_per_bit = preset::read_quantity(entry(section, "io_energy_per_bit", dram), dimension::energy);
+    if (section.child("idd5pb").present()) {
+        p.idd5pb = preset::read_quantity(entry(section, "idd5pb", dram), dimension::current);
+    }
 }
 
 // DRAMSim3's notation: six two-letter fields from the most significant bits down.
@@ -186,7 +199,8 @@ void read_controller(const config_node& root, dram_params& dram) {
     const config_node section =
         preset::table_at(root, "controller", "a [controller] section",
                          {"address_mapping", "page_policy", "read_queue", "write_queue", "write_high",
-                          "write_low"});
+                          "write_low", "posted_writes", "write_buffer_reads", "merge_reads", "merge_writes",
+                          "command_delay", "write_idle_drain", "refresh"});
     const config_node mapping = entry(section, "address_mapping", dram);
     dram.address_mapping = preset::read_text(mapping, "an address mapping such as \"rochrababgco\"");
     check_mapping(mapping, dram.address_mapping);
@@ -214,6 +228,40 @@ void read_controller(const config_node& root, dram_params& dram) {
         value_of(section, "write_low")
             .fail(fmt::format("write_low = {} must be below write_high = {}: draining stops at write_low",
                               dram.write_low, dram.write_high));
+    }
+    // Optional, so that presets written before these keys keep their meaning; absent, a key
+    // keeps dram_params' default.
+    for (const auto& [key, member] : {std::pair{"posted_writes", &dram_params::posted_writes},
+                                      std::pair{"write_buffer_reads", &dram_params::write_buffer_reads},
+                                      std::pair{"merge_reads", &dram_params::merge_reads},
+                                      std::pair{"merge_writes", &dram_params::merge_writes}}) {
+        if (section.child(key).present()) dram.*member = read_bool(entry(section, key, dram));
+    }
+    if (section.child("command_delay").present()) {
+        dram.command_delay = read_u32(section, "command_delay", 0, "1", dram);
+    }
+    if (section.child("write_idle_drain").present()) {
+        dram.write_idle_drain = read_u32(section, "write_idle_drain", 0, "8", dram);
+    }
+    if (section.child("refresh").present()) {
+        const config_node refresh = entry(section, "refresh", dram);
+        const std::string kind = preset::read_text(refresh, "\"rank\" or \"bank\"");
+        if (kind == "rank") {
+            dram.refresh = dram_refresh::rank;
+        } else if (kind == "bank") {
+            dram.refresh = dram_refresh::bank;
+            const dram_timing& t = dram.timing;
+            if (t.refi_pb == 0 || t.refi_pb <= t.rfc_pb) {
+                refresh.fail(fmt::format("per-bank refresh needs timing.refi_pb above timing.rfc_pb, got {} and {} "
+                                         "(0: not given)",
+                                         t.refi_pb, t.rfc_pb));
+            }
+            if (!(dram.power.idd5pb > 0)) {
+                refresh.fail("per-bank refresh needs power.idd5pb, the current during a per-bank refresh");
+            }
+        } else {
+            refresh.fail(fmt::format("expected \"rank\" or \"bank\", got \"{}\"", kind));
+        }
     }
 }
 

@@ -9,11 +9,18 @@
 //                     devices_per_rank powers of two
 //   [timing]          tck (a time, "0.625 ns"); in clocks (whole numbers): cl, cwl, burst, rcd,
 //                     rp, ras, rc, ccd_s, ccd_l, rrd_s, rrd_l, faw, wr, wtr_s, wtr_l, rtp, rtrs,
-//                     refi, rfc
+//                     refi, rfc; optional rcd_wr (ACT→WR where the standard separates it from
+//                     ACT→RD = rcd, as HBM2's tRCDWR; default rcd), refi_pb and rfc_pb (per-bank
+//                     refresh interval and duration, for controller.refresh = "bank")
 //   [power]           vdd (a voltage, "1.2 V"); idd0, idd2n, idd3n, idd4r, idd4w, idd5ab (currents
-//                     of one device, "57 mA"); io_energy_per_bit (an energy, "0 pJ")
+//                     of one device, "57 mA"); io_energy_per_bit (an energy, "0 pJ"); optional
+//                     idd5pb (during a per-bank refresh)
 //   [controller]      address_mapping (DRAMSim3's notation, "rochrababgco"), page_policy ("open" or
-//                     "closed"), read_queue, write_queue, write_high, write_low (whole numbers)
+//                     "closed"), read_queue, write_queue, write_high, write_low (whole numbers);
+//                     optional booleans posted_writes (default false), write_buffer_reads,
+//                     merge_reads, merge_writes (default true); command_delay (clocks) and
+//                     write_idle_drain (writes), default 0; refresh ("rank", the default, or
+//                     "bank"); see dram_params
 //
 // Every entry is a table { value = ..., source = "..." } whose source is not blank: a paper,
 // datasheet or simulator config, or "estimate: <how derived>". The sources land in

@@ -37,6 +37,7 @@ const char* dram_command_name(dram_command c) {
     case dram_command::rda: return "RDA";
     case dram_command::wra: return "WRA";
     case dram_command::ref: return "REF";
+    case dram_command::refb: return "REFB";
     }
     return "?";
 }
@@ -117,6 +118,11 @@ std::optional<dram_clock> dram_state::earliest(dram_command command, const dram_
         if (r.open_banks > 0) return std::nullopt;
         return std::max(base, r.ref);
     }
+    case dram_command::refb: {
+        const bank& b = banks_[bank_index(at)];
+        if (b.open) return std::nullopt;
+        return std::max(base, b.act);  // precharged for tRP, tRC after its ACT, its last REFB done
+    }
     }
     throw internal_error("unknown DRAM command");
 }
@@ -149,6 +155,7 @@ void dram_state::issue(dram_command command, const dram_bank_address& at, dram_c
         break;
     }
     case dram_command::ref: refresh(at.rank, clock); break;
+    case dram_command::refb: refresh_bank(at, clock); break;
     default: column(command, at, clock); break;
     }
 }
@@ -179,7 +186,7 @@ void dram_state::activate(const dram_bank_address& at, dram_clock clock) {
     b.open = true;
     b.row = at.row;
     raise(b.rd, clock + t.rcd);
-    raise(b.wr, clock + t.rcd);
+    raise(b.wr, clock + t.rcd_wr);
     raise(b.pre, clock + t.ras);
     raise(b.act, clock + t.rc);
     raise(g.act, clock + t.rrd_l);
@@ -229,11 +236,21 @@ void dram_state::refresh(std::uint32_t rank, dram_clock clock) {
     raise(r.active_until, done);
 }
 
-void dram_state::add_idle_refreshes(std::uint32_t rank, dram_clock count) {
+void dram_state::refresh_bank(const dram_bank_address& at, dram_clock clock) {
+    rank_state& r = ranks_[at.rank];
+    account(r, clock);
+    const dram_clock done = clock + params_.timing.rfc_pb;
+    raise(banks_[bank_index(at)].act, done);
+    raise(r.ref, done);
+    // As for REF: the rank counts as active while a bank refreshes (IDD5PB above IDD3N).
+    raise(r.active_until, done);
+}
+
+void dram_state::add_idle_refreshes(std::uint32_t rank, dram_clock count, dram_clock each) {
     check_rank(rank);
     rank_state& r = ranks_[rank];
     if (r.open_banks > 0 || count < 0) throw internal_error("DRAM idle refreshes on an active rank");
-    r.active_sum += count * params_.timing.rfc;
+    r.active_sum += count * each;
 }
 
 bool dram_state::rank_active(std::uint32_t rank) const {

@@ -13,8 +13,8 @@
 
 namespace fluxon {
 
-enum class dram_command : std::uint8_t { act, pre, prea, rd, wr, rda, wra, ref };
-constexpr std::size_t dram_command_count = 8;
+enum class dram_command : std::uint8_t { act, pre, prea, rd, wr, rda, wra, ref, refb };
+constexpr std::size_t dram_command_count = 9;
 const char* dram_command_name(dram_command c);
 
 // A location within one channel.
@@ -30,7 +30,8 @@ public:
     // The earliest clock >= `now` at which `command` may be issued to `at`, given every command
     // issued so far, or nullopt when the bank state forbids it whatever the time (RD to a
     // closed bank or to another row, ACT to an open bank, ...). PREA and REF address a rank
-    // (bank fields ignored); REF needs every bank of the rank closed.
+    // (bank fields ignored); REF needs every bank of the rank closed, REFB (per-bank refresh)
+    // its bank closed, which it keeps from ACT for tRFCpb.
     std::optional<dram_clock> earliest(dram_command command, const dram_bank_address& at, dram_clock now) const;
     // Records `command` at `clock`; throws internal_error when it is not legal then.
     void issue(dram_command command, const dram_bank_address& at, dram_clock clock);
@@ -44,9 +45,10 @@ public:
     // command issued to the rank.
     dram_clock active_clocks(std::uint32_t rank, dram_clock until) const;
     // Accounts `count` refreshes of `rank` that the controller counted without issuing them, in
-    // an idle stretch between two REFs it issued (dram_controller.cpp): each keeps the rank
-    // active for tRFC, as issuing it would.
-    void add_idle_refreshes(std::uint32_t rank, dram_clock count);
+    // an idle stretch between two it issued (dram_controller.cpp): each keeps the rank active
+    // for `each` clocks (tRFC, or tRFCpb for per-bank ones, which never overlap), as issuing it
+    // would.
+    void add_idle_refreshes(std::uint32_t rank, dram_clock count, dram_clock each);
     // The clock at which the data of a RD/WR issued at `clock` has finished moving.
     dram_clock data_end(dram_command command, dram_clock clock) const;
 
@@ -86,6 +88,7 @@ private:
     void activate(const dram_bank_address& at, dram_clock clock);
     void column(dram_command command, const dram_bank_address& at, dram_clock clock);
     void refresh(std::uint32_t rank, dram_clock clock);
+    void refresh_bank(const dram_bank_address& at, dram_clock clock);
 
     const dram_params& params_;
     std::vector<bank> banks_;          // rank-major, then bank group, then bank

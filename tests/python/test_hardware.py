@@ -417,7 +417,8 @@ def test_device_families_describe_the_registry():
     families = fluxon.device_families()
     assert sorted(families) == ["crossbar", "dram", "neuromorphic", "sfq"]
     assert families["sfq"]["keys"] == ["circuit", "circuit_text", "inputs", "converter_delay"]
-    assert families["dram"]["keys"] == ["preset", "trace", "projections", "bytes_per_synapse"]
+    assert families["dram"]["keys"] == ["preset", "trace", "projections", "bytes_per_synapse", "posted_writes",
+                                        "write_buffer_reads", "merge_reads", "merge_writes"]
     chip = families["neuromorphic"]
     assert (chip["section"], chip["default_instance"]) == ("hardware", "chip")
     assert "neuromorphic" in chip["description"]

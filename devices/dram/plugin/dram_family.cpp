@@ -169,7 +169,13 @@ public:
         const double tck = settings_.preset.params.timing.tck;
         const dram_params& p = settings_.preset.params;
         const std::uint64_t requests = s.reads + s.writes;
-        const double busy = static_cast<double>(s.end) * tck, moved = static_cast<double>(requests * p.org.burst_bytes);
+        // Bytes the data bus moved: a burst per column command, none for a request merged into
+        // another or served from the write queue.
+        std::uint64_t bursts = 0;
+        for (const dram_command c : {dram_command::rd, dram_command::rda, dram_command::wr, dram_command::wra}) {
+            bursts += s.commands[static_cast<std::size_t>(c)];
+        }
+        const double busy = static_cast<double>(s.end) * tck, moved = static_cast<double>(bursts * p.org.burst_bytes);
         r.stats.add("", "rows_read", rows_read_);
         r.stats.add("", "requests", requests);
         r.stats.add("", "reads", s.reads);
@@ -178,8 +184,15 @@ public:
         r.stats.add("", "row_hits", s.outcomes[static_cast<std::size_t>(dram_row_outcome::hit)]);
         r.stats.add("", "row_misses", s.outcomes[static_cast<std::size_t>(dram_row_outcome::miss)]);
         r.stats.add("", "row_conflicts", s.outcomes[static_cast<std::size_t>(dram_row_outcome::conflict)]);
-        r.stats.add("", "mean_latency", requests > 0 ? static_cast<double>(latency_sum_) / requests * tck : 0.0, "s");
+        r.stats.add("", "merged_reads", s.merged_reads);
+        r.stats.add("", "buffered_reads", s.buffered_reads);
+        r.stats.add("", "merged_writes", s.merged_writes);
+        const auto mean = [&](dram_clock sum) { return requests > 0 ? static_cast<double>(sum) / requests * tck : 0.0; };
+        r.stats.add("", "mean_latency", mean(latency_sum_), "s");
         r.stats.add("", "max_latency", static_cast<double>(max_latency_) * tck, "s");
+        // DRAMSim3 counts from the request's acceptance into the queue, not from its arrival.
+        r.stats.add("", "mean_latency_from_accept", mean(accept_latency_sum_), "s");
+        r.stats.add("", "max_latency_from_accept", static_cast<double>(max_accept_latency_) * tck, "s");
         r.stats.add("", "late_rows", late_rows_);
         r.stats.add("", "busy_until", busy, "s");
         r.stats.add("", "bandwidth", busy > 0 ? moved / busy : 0.0, "B/s");
@@ -188,8 +201,11 @@ public:
             r.stats.add("", "trace_after_end", static_cast<std::uint64_t>(trace_after_end_));
             r.stats.add("", "trace_latency_p50", quantile(trace_latency_, 0.5), "s");
             r.stats.add("", "trace_latency_p99", quantile(trace_latency_, 0.99), "s");
+            r.stats.add("", "trace_latency_from_accept_p50", quantile(trace_accept_latency_, 0.5), "s");
+            r.stats.add("", "trace_latency_from_accept_p99", quantile(trace_accept_latency_, 0.99), "s");
             data_table latencies{"trace"};
             latencies.add("latency", std::vector<double>(trace_latency_), "s");
+            latencies.add("latency_from_accept", std::vector<double>(trace_accept_latency_), "s");
             r.tables.push_back(std::move(latencies));
         }
         data_table commands{"commands"};
@@ -242,13 +258,19 @@ private:
             batch_.push_back(trace[next_trace_++]);
         }
         if (batch_.empty()) return;
+        std::vector<dram_clock> accepted;
         const std::vector<dram_clock> done =
-                rows == 0 || rows == batch_.size() ? memory_.serve(batch_) : serve_merged();
+                rows == 0 || rows == batch_.size() ? serve_in_order(accepted) : serve_merged(accepted);
         for (std::size_t i = 0; i < done.size(); ++i) {
-            const dram_clock latency = done[i] - batch_[i].arrival;
+            const dram_clock latency = done[i] - batch_[i].arrival, from_accept = done[i] - accepted[i];
             latency_sum_ += latency;
             max_latency_ = std::max(max_latency_, latency);
-            if (i >= rows) trace_latency_.push_back(static_cast<double>(latency) * tck);
+            accept_latency_sum_ += from_accept;
+            max_accept_latency_ = std::max(max_accept_latency_, from_accept);
+            if (i >= rows) {
+                trace_latency_.push_back(static_cast<double>(latency) * tck);
+                trace_accept_latency_.push_back(static_cast<double>(from_accept) * tck);
+            }
         }
         // A row is late when its last burst arrives after the step its synapses are due in.
         for (const row_due& d : due_) {
@@ -261,7 +283,13 @@ private:
     // batch_ holds row reads, then trace requests, each in arrival order: the memory takes them
     // merged (a row read first when both arrive at one clock), completions come back in
     // batch_'s order.
-    std::vector<dram_clock> serve_merged() {
+    std::vector<dram_clock> serve_in_order(std::vector<dram_clock>& accepted) {
+        std::vector<dram_clock> done = memory_.serve(batch_);
+        accepted = memory_.accepted();
+        return done;
+    }
+
+    std::vector<dram_clock> serve_merged(std::vector<dram_clock>& accepted) {
         std::vector<std::size_t> order(batch_.size());
         std::iota(order.begin(), order.end(), std::size_t{0});
         std::stable_sort(order.begin(), order.end(),
@@ -271,7 +299,11 @@ private:
         for (const std::size_t i : order) merged.push_back(batch_[i]);
         const std::vector<dram_clock> served = memory_.serve(merged);
         std::vector<dram_clock> done(order.size());
-        for (std::size_t k = 0; k < order.size(); ++k) done[order[k]] = served[k];
+        accepted.resize(order.size());
+        for (std::size_t k = 0; k < order.size(); ++k) {
+            done[order[k]] = served[k];
+            accepted[order[k]] = memory_.accepted()[k];
+        }
         return done;
     }
 
@@ -290,10 +322,11 @@ private:
     double seconds_per_tick_ = 0;
     std::size_t next_trace_ = 0, trace_after_end_ = 0;  // trace requests served before / left after the end
     std::vector<double> trace_latency_;                  // s, per trace request served, in trace order
+    std::vector<double> trace_accept_latency_;           // the same from entering the queue
     std::vector<dram_request> batch_;
     std::vector<row_due> due_;
     std::uint64_t rows_read_ = 0, bytes_read_ = 0, late_rows_ = 0;
-    dram_clock latency_sum_ = 0, max_latency_ = 0;
+    dram_clock latency_sum_ = 0, max_latency_ = 0, accept_latency_sum_ = 0, max_accept_latency_ = 0;
 };
 
 class dram_family final : public device_family {
@@ -306,7 +339,8 @@ public:
     std::string_view section() const override { return "dram"; }
     std::string_view default_instance() const override { return "dram"; }
     std::vector<std::string_view> keys() const override {
-        return {"preset", "trace", "projections", "bytes_per_synapse"};
+        return {"preset", "trace", "projections", "bytes_per_synapse", "posted_writes", "write_buffer_reads",
+                "merge_reads", "merge_writes"};
     }
 
     std::shared_ptr<const device_settings> read(const config_node& section) const override {
@@ -314,6 +348,18 @@ public:
         s->site = section.site();
         const config_node preset = section.require("preset", "a DRAM preset name (such as \"ddr4_3200\") or a file path");
         s->preset = load_dram_preset(preset::read_name_or_path(preset, "DRAM preset"), preset.site());
+        // The controller's handling of requests to queued bursts, over the preset's.
+        for (const auto& [key, member] : {std::pair{"posted_writes", &dram_params::posted_writes},
+                                          std::pair{"write_buffer_reads", &dram_params::write_buffer_reads},
+                                          std::pair{"merge_reads", &dram_params::merge_reads},
+                                          std::pair{"merge_writes", &dram_params::merge_writes}}) {
+            if (const config_node flag = section.child(key); flag.present()) {
+                s->preset.params.*member = read_bool(flag);
+                const error_site at = flag.site();
+                s->preset.params.sources[fmt::format("controller.{}", key)] =
+                        fmt::format("config {}:{}, key 'dram.{}'", at.file, at.line, key);
+            }
+        }
         if (const config_node trace = section.child("trace"); trace.present()) {
             s->trace = preset::relative_to_config(trace, read_string(trace, "a DRAM trace file path"));
             std::error_code ec;

@@ -23,6 +23,7 @@ inline dram_params ddr4_3200(std::uint32_t ranks = 1) {
     t.cwl = 16;
     t.burst = 4;
     t.rcd = 22;
+    t.rcd_wr = 22;
     t.rp = 22;
     t.ras = 52;
     t.rc = 74;

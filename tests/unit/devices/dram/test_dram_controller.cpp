@@ -509,3 +509,257 @@ TEST_CASE("dram: idle refreshes accounted at once match issuing each one") {
         CHECK(a.outcomes == b.outcomes);
     }
 }
+
+// Requests to a burst the controller already holds, as DRAMSim3's controller.cc treats them
+// (AddTransaction / IssueCommand): timings by hand on DDR4-3200 (tRCD = CL = 22, CWL = 16,
+// tBURST = 4, tCCD_L = 8).
+TEST_CASE("dram: a read of a burst with a queued write is served from the write queue") {
+    dram_params p = test::ddr4_3200();
+    const std::uint64_t a = address(7, 2, 1, 3);
+    // The write drains at once (no read waits): ACT at 0, WR at tRCD = 22, data written at
+    // 22 + CWL + tBURST = 42. The read arrives at 5, while the write is queued.
+    const std::vector<dram_request> requests{write_at(a, 0), read_at(a + 8, 5)};
+    {
+        dram_system system(p);
+        recorded log;
+        log.attach(system);
+        CHECK(system.run(requests) == std::vector<dram_clock>{42, 5 + 1});  // the clock after it entered
+        CHECK(column_sequence(log) == "W");
+        const dram_stats& s = system.stats();
+        CHECK(s.reads == 1);
+        CHECK(s.writes == 1);
+        CHECK(s.buffered_reads == 1);
+        CHECK(commands(s, dram_command::rd) == 0);
+        CHECK(s.end == 42);
+    }
+    // Without it the read waits in its queue and, reads going first once one waits, hits the
+    // row the write opened: RD at tRCD = 22 (before the older write), data at 22 + 22 + 4 = 48;
+    // the WR follows the read's turnaround, RD + CL + tBURST + 2 - CWL = 34, written at 54.
+    p.write_buffer_reads = false;
+    dram_system system(p);
+    recorded log;
+    log.attach(system);
+    CHECK(system.run(requests) == std::vector<dram_clock>{54, 48});
+    CHECK(column_sequence(log) == "RW");
+    CHECK(system.stats().buffered_reads == 0);
+}
+
+TEST_CASE("dram: pending reads of one burst are served by one RD") {
+    dram_params p = test::ddr4_3200();
+    const std::uint64_t a = address(7, 2, 1, 3);
+    // A closed bank: ACT at 0, RD at 22, data at 48 for all three (the second reads other bytes
+    // of the burst).
+    const std::vector<dram_request> requests{read_at(a, 0), read_at(a + 32, 3), read_at(a, 5)};
+    {
+        dram_system system(p);
+        CHECK(system.run(requests) == std::vector<dram_clock>{48, 48, 48});
+        const dram_stats& s = system.stats();
+        CHECK(commands(s, dram_command::rd) == 1);
+        CHECK(s.reads == 3);
+        CHECK(s.merged_reads == 2);
+        CHECK(s.outcomes[outcome(dram_row_outcome::miss)] == 1);
+    }
+    // Unmerged, one RD each, tCCD_L = 8 apart in one bank: 48, 56, 64.
+    p.merge_reads = false;
+    dram_system system(p);
+    CHECK(system.run(requests) == std::vector<dram_clock>{48, 56, 64});
+    CHECK(commands(system.stats(), dram_command::rd) == 3);
+    CHECK(system.stats().merged_reads == 0);
+}
+
+TEST_CASE("dram: posted writes complete once queued; a second write of the burst merges") {
+    dram_params p = test::ddr4_3200();
+    const std::uint64_t a = address(7, 2, 1, 3);
+    const std::vector<dram_request> requests{write_at(a, 0), write_at(a, 10)};
+    for (const bool posted : {true, false}) {
+        CAPTURE(posted);
+        p.posted_writes = posted;
+        dram_system system(p);
+        // One WR at tRCD = 22 writes the data of both by 22 + 16 + 4 = 42.
+        const std::vector<dram_clock> expected = posted ? std::vector<dram_clock>{1, 11} : std::vector<dram_clock>{42, 42};
+        CHECK(system.run(requests) == expected);
+        CHECK(commands(system.stats(), dram_command::wr) == 1);
+        CHECK(system.stats().merged_writes == 1);
+        CHECK(system.stats().writes == 2);
+        CHECK(system.stats().end == 42);  // the memory works until the data is written
+    }
+    // Unmerged, two WRs tCCD_L = 8 apart: written at 42 and 50.
+    p.posted_writes = false;
+    p.merge_writes = false;
+    dram_system system(p);
+    CHECK(system.run(requests) == std::vector<dram_clock>{42, 50});
+    CHECK(commands(system.stats(), dram_command::wr) == 2);
+}
+
+TEST_CASE("dram: latency from arrival and from acceptance differ by the wait for a queue slot") {
+    dram_params p = test::ddr4_3200();
+    p.read_queue = 1;
+    // Two reads at clock 0 to banks of different groups. The first: ACT 0, RD 22, data at 48.
+    // The second enters the queue when the first's RD frees the slot, at 22; its ACT goes on the
+    // next free command clock, 23 (tRRD_S = 4 after the first ACT is long met), RD at 45, data at
+    // 45 + 22 + 4 = 71: 71 clocks from arrival, 49 from acceptance.
+    dram_system system(p);
+    const std::vector<dram_request> requests{read_at(address(1, 0, 0), 0), read_at(address(1, 1, 0), 0)};
+    CHECK(system.run(requests) == std::vector<dram_clock>{48, 71});
+    CHECK(system.accepted() == std::vector<dram_clock>{0, 22});
+}
+
+TEST_CASE("dram: command_delay holds a request's first command that many clocks after it enters") {
+    dram_params p = test::ddr4_3200();
+    p.command_delay = 1;
+    dram_system system(p);
+    recorded log;
+    log.attach(system);
+    // ACT at 10 + 1, RD at 11 + tRCD = 33, data at 33 + CL + tBURST = 59: 49 clocks, DRAMSim3's
+    // latency for this read (DDR4_8Gb_x8_3200.ini). The row hit at 200: RD at 201, data at 227.
+    const std::vector<dram_request> requests{read_at(address(3, 1, 2, 5), 10), read_at(address(3, 1, 2, 6), 200)};
+    CHECK(system.run(requests) == std::vector<dram_clock>{59, 227});
+    REQUIRE(log.issued.size() == 3);
+    CHECK(log.issued[0].clock == 11);
+    CHECK(log.issued[2].clock == 201);
+}
+
+TEST_CASE("dram: with write_idle_drain, a few writes wait while no read does, and drain at the end") {
+    dram_params p = test::ddr4_3200();
+    std::vector<dram_request> requests;
+    for (std::uint32_t k = 0; k < 8; ++k) requests.push_back(write_at(address(1, k % 4, k / 4, 0), k));
+    requests.push_back(read_at(address(2, 0, 3, 0), 1000));
+    {
+        dram_system system(p);  // write_idle_drain = 0: each write drains as no read waits
+        recorded log;
+        log.attach(system);
+        system.run(requests);
+        CHECK(column_sequence(log) == "WWWWWWWWR");
+    }
+    p.write_idle_drain = 8;  // 8 writes are not more than 8: they wait for the read, then the end
+    dram_system system(p);
+    recorded log;
+    log.attach(system);
+    const std::vector<dram_clock> done = system.run(requests);
+    CHECK(column_sequence(log) == "RWWWWWWWW");
+    CHECK(done[8] == 1000 + 22 + 22 + 4);  // the read meets an idle memory
+    // A ninth write makes them more than 8: they drain before the read arrives.
+    requests.insert(requests.begin() + 8, write_at(address(1, 0, 2, 0), 8));
+    dram_system nine(p);
+    recorded log9;
+    log9.attach(nine);
+    nine.run(requests);
+    CHECK(column_sequence(log9) == "WWWWWWWWWR");
+}
+
+TEST_CASE("dram: writes held below write_idle_drain across a 10^15-clock gap cost no more than a short one") {
+    dram_params p = test::ddr4_3200();
+    p.write_idle_drain = 8;
+    p.posted_writes = true;
+    const dram_clock gap = 1'000'000'000'000'000;
+    const std::vector<dram_request> requests{write_at(address(1, 0, 0), 0), read_at(address(2, 1, 0), gap)};
+    dram_system system(p);
+    const auto started = std::chrono::steady_clock::now();
+    const std::vector<dram_clock> done = system.run(requests);
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+    CHECK(done[0] == 1);                     // posted
+    CHECK(done[1] == gap + 22 + 22 + 4);     // served as soon as it arrives (the write waits)
+    // Every REF due before the read's arrival: one per tREFI.
+    CHECK(commands(system.stats(), dram_command::ref) >= static_cast<std::uint64_t>(gap / 12480));
+}
+
+namespace {
+
+// DDR4-3200 with per-bank refresh every 1000 clocks, 100 clocks each (round numbers to follow by
+// hand; the model takes any refi_pb > rfc_pb).
+dram_params per_bank_refresh() {
+    dram_params p = test::ddr4_3200();
+    p.refresh = dram_refresh::bank;
+    p.timing.refi_pb = 1000;
+    p.timing.rfc_pb = 100;
+    p.power.idd5pb = 0.100;
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("dram: per-bank refresh takes the banks in turn, the others keep serving") {
+    const dram_params p = per_bank_refresh();
+    // REFBs due at 1000, 2000, ... to bank (group, bank) (0,0), (1,0), (2,0), (3,0), (0,1), ...:
+    // bank group fastest. At 5000 bank (0,1) refreshes until 5100: a read of it arriving then
+    // waits, ACT 5100, data at 5100 + 48; a read of bank (1,0) goes on at the next command clock,
+    // ACT 5001, data at 5049. No REF.
+    dram_system system(p);
+    recorded log;
+    log.attach(system);
+    const std::vector<dram_request> requests{read_at(address(1, 0, 1), 5000), read_at(address(1, 1, 0), 5000)};
+    CHECK(system.run(requests) == std::vector<dram_clock>{5148, 5049});
+    const auto refs = log.only({dram_command::refb});
+    REQUIRE(refs.size() == 5);
+    const std::vector<std::pair<std::uint32_t, std::uint32_t>> order{{0, 0}, {1, 0}, {2, 0}, {3, 0}, {0, 1}};
+    for (std::size_t k = 0; k < refs.size(); ++k) {
+        CAPTURE(k);
+        CHECK(refs[k].clock == 1000 * static_cast<dram_clock>(k + 1));
+        CHECK(refs[k].at.bankgroup == order[k].first);
+        CHECK(refs[k].at.bank == order[k].second);
+    }
+    CHECK(commands(system.stats(), dram_command::ref) == 0);
+    CHECK(commands(system.stats(), dram_command::refb) == 5);
+}
+
+TEST_CASE("dram: per-bank refresh closes an open bank first and holds its requests meanwhile") {
+    const dram_params p = per_bank_refresh();
+    // A read at 900 opens bank (0,0): ACT 900, RD 922, data 948. Its REFB falls due at 1000: PRE
+    // at 1000 (tRAS and tRTP are met by then), REFB at 1000 + tRP = 1022, the bank busy until
+    // 1122. A read of the same row arriving at 1010 waits: ACT 1122, RD 1144, data at 1170.
+    dram_system system(p);
+    recorded log;
+    log.attach(system);
+    const std::vector<dram_request> requests{read_at(address(4, 0, 0), 900), read_at(address(4, 0, 0, 1), 1010)};
+    CHECK(system.run(requests) == std::vector<dram_clock>{948, 1170});
+    const auto refresh = log.only({dram_command::pre, dram_command::refb});
+    REQUIRE(refresh.size() == 2);
+    CHECK(refresh[0].command == dram_command::pre);
+    CHECK(refresh[0].clock == 1000);
+    CHECK(refresh[1].command == dram_command::refb);
+    CHECK(refresh[1].clock == 1022);
+    CHECK(system.stats().outcomes[outcome(dram_row_outcome::miss)] == 2);
+}
+
+TEST_CASE("dram: idle per-bank refreshes accounted at once match issuing each one; 10^15 clocks stay O(1)") {
+    for (const std::uint32_t ranks : {1u, 2u}) {
+        CAPTURE(ranks);
+        dram_params p = per_bank_refresh();
+        p.org.ranks = ranks;
+        std::vector<dram_request> requests;
+        dram_clock at = 0;
+        for (std::uint32_t k = 0; k < 30; ++k) {
+            at += k % 4 == 0 ? 2'000'000 + 997 * k : 40;
+            requests.push_back(read_at(address(k % 5, k % 4, k % 3, k, k % ranks, ranks), at));
+        }
+        dram_system fast(p), slow(p);
+        recorded log;
+        log.attach(slow);
+        CHECK(fast.run(requests) == slow.run(requests));
+        const dram_stats &a = fast.stats(), &b = slow.stats();
+        CHECK(a.commands == b.commands);
+        CHECK(a.commands[static_cast<std::size_t>(dram_command::refb)] > 10'000);
+        CHECK(a.active_clocks == b.active_clocks);
+        CHECK(a.precharged_clocks == b.precharged_clocks);
+    }
+    const dram_params p = per_bank_refresh();
+    const dram_clock gap = 1'000'000'000'000'000;
+    dram_system system(p);
+    const auto started = std::chrono::steady_clock::now();
+    const std::vector<dram_clock> done = system.run(std::vector<dram_request>{read_at(address(1, 0, 0), 0),
+                                                                              read_at(address(1, 2, 3), gap)});
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+    CHECK(done[1] >= gap + 48);
+    CHECK(commands(system.stats(), dram_command::refb) == static_cast<std::uint64_t>((done[1] - 1) / 1000));
+}
+
+TEST_CASE("dram: per-bank refresh needs refi_pb above rfc_pb") {
+    dram_params p = per_bank_refresh();
+    p.timing.rfc_pb = 1000;
+    try {
+        dram_system system(p);
+        FAIL("expected a config_error");
+    } catch (const config_error& e) {
+        CHECK(e.site().key == "timing.refi_pb");
+    }
+}

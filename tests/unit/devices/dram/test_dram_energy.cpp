@@ -133,3 +133,24 @@ TEST_CASE("dram: a controller run charges per channel what it counted") {
     CHECK(active->count + precharged->count == static_cast<std::uint64_t>(s.end));
     CHECK(row_of(rows, "dram/channel[0]", "write")->count == s.writes);
 }
+
+TEST_CASE("dram: per-bank refreshes charge VDD · (IDD5PB − IDD3N) · tRFCpb each") {
+    dram_params p = test::ddr4_3200();
+    p.refresh = dram_refresh::bank;
+    p.timing.refi_pb = 1000;
+    p.timing.rfc_pb = 100;
+    p.power.idd5pb = 0.100;
+    dram_stats s;
+    s.commands[static_cast<std::size_t>(dram_command::refb)] = 3;
+    s.channels.push_back({s.commands, 0, 0});
+    ledger book;
+    charge_dram(book, p, s);
+    const ledger_row* r = row_of(book.rows(), "dram/channel[0]", "refresh_bank");
+    REQUIRE(r != nullptr);
+    CHECK(r->count == 3);
+    CHECK(r->energy == doctest::Approx(3 * 1.2 * (0.100 - 0.052) * 100 * 0.625e-9 * 8).epsilon(1e-12));
+    // All-bank refresh has no such row.
+    ledger plain;
+    charge_dram(plain, test::ddr4_3200(), s);
+    CHECK(row_of(plain.rows(), "dram/channel[0]", "refresh_bank") == nullptr);
+}

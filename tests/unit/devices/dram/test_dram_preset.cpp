@@ -43,6 +43,10 @@ const std::vector<std::string> all_keys = {
     "power.io_energy_per_bit",
     "controller.address_mapping", "controller.page_policy", "controller.read_queue",
     "controller.write_queue", "controller.write_high", "controller.write_low"};
+// The optional controller keys every shipped preset gives, and those of the dramsim3_* presets.
+const std::vector<std::string> shipped_flags = {"controller.posted_writes", "controller.write_buffer_reads",
+                                                "controller.merge_reads", "controller.merge_writes"};
+const std::vector<std::string> dramsim3_extra = {"controller.command_delay", "controller.write_idle_drain"};
 
 // A small valid preset, edited by the error tests.
 const std::string custom_preset = R"(# A test part.
@@ -114,16 +118,22 @@ void check_error(const std::string& text, const std::string& key, std::string_vi
 
 TEST_CASE("io: dram preset shipped presets parse and cite a source for every number") {
     const std::vector<std::string> names = dram_preset_names();
-    CHECK(names == std::vector<std::string>{"ddr4_3200", "hbm2", "lpddr4_2400"});
+    CHECK(names == std::vector<std::string>{"ddr4_3200", "dramsim3_ddr4_8gb_x8_3200", "dramsim3_hbm2_8gb_x128",
+                                            "dramsim3_lpddr4_8gb_x16_2400", "hbm2", "lpddr4_2400"});
     for (const std::string& name : names) {
         INFO(name);
+        const bool dramsim3 = name.starts_with("dramsim3_");
         const dram_preset preset = load_dram_preset(name, {});
         CHECK(preset.origin == "builtin:" + name);
         CHECK(preset.params.name == name);
         CHECK_FALSE(preset.params.description.empty());
         CHECK(preset.text.find("name = \"" + name + "\"") != std::string::npos);
-        CHECK(preset.params.sources.size() == all_keys.size());
-        for (const std::string& key : all_keys) {
+        std::vector<std::string> keys = all_keys;
+        keys.insert(keys.end(), shipped_flags.begin(), shipped_flags.end());
+        if (dramsim3) keys.insert(keys.end(), dramsim3_extra.begin(), dramsim3_extra.end());
+        if (name == "dramsim3_hbm2_8gb_x128") keys.push_back("timing.rcd_wr");
+        CHECK(preset.params.sources.size() == keys.size());
+        for (const std::string& key : keys) {
             INFO(key);
             const auto found = preset.params.sources.find(key);
             REQUIRE(found != preset.params.sources.end());
@@ -137,10 +147,54 @@ TEST_CASE("io: dram preset shipped presets parse and cite a source for every num
         CHECK(p.page_policy == fluxon::dram_page_policy::open);
         CHECK(p.read_queue == 32);
         CHECK(p.write_queue == 32);
-        CHECK(p.write_high == 24);
-        CHECK(p.write_low == 8);
-        CHECK(p.sources.at("controller.write_high").starts_with("estimate:"));
+        CHECK(p.write_buffer_reads);
+        CHECK(p.merge_reads);
+        CHECK(p.merge_writes);
+        if (dramsim3) {
+            // DRAMSim3's controller (controller.cc): posted writes, a buffer drained when full
+            // until empty, or when more than 8 wait and no read does, one clock to the command queue.
+            CHECK(p.posted_writes);
+            CHECK(p.write_high == 32);
+            CHECK(p.write_low == 0);
+            CHECK(p.write_idle_drain == 8);
+            CHECK(p.command_delay == 1);
+        } else {
+            CHECK_FALSE(p.posted_writes);
+            CHECK(p.write_high == 24);
+            CHECK(p.write_low == 8);
+            CHECK(p.write_idle_drain == 0);
+            CHECK(p.command_delay == 0);
+            CHECK(p.sources.at("controller.write_high").starts_with("estimate:"));
+        }
     }
+}
+
+TEST_CASE("io: dram preset dramsim3_* presets are DRAMSim3's stock configs as it builds them") {
+    // DDR4_8Gb_x8_3200.ini: channel_size 16384 MB of 8 GiB ranks, tCK 0.63, 64 B requests.
+    const dram_params ddr4 = load_dram_preset("dramsim3_ddr4_8gb_x8_3200", {}).params;
+    CHECK(ddr4.org.channels == 1);
+    CHECK(ddr4.org.ranks == 2);
+    CHECK(ddr4.org.capacity_bytes() == 16ull << 30);
+    CHECK(ddr4.org.burst_bytes == 64);
+    CHECK(ddr4.timing.tck == 0.63e-9);
+    CHECK(ddr4.timing.rcd == 22);
+    CHECK(ddr4.timing.rcd_wr == 22);
+    CHECK(ddr4.timing.rtrs == 1);
+    CHECK(ddr4.address_mapping == "rochrababgco");
+    // LPDDR4_8Gb_x16_2400.ini: channel_size 8192 MB of 4 GiB ranks, 128 B requests (64 bits x BL16).
+    const dram_params lp = load_dram_preset("dramsim3_lpddr4_8gb_x16_2400", {}).params;
+    CHECK(lp.org.ranks == 2);
+    CHECK(lp.org.capacity_bytes() == 8ull << 30);
+    CHECK(lp.org.burst_bytes == 128);
+    CHECK(lp.timing.tck == 0.83e-9);
+    // HBM2_8Gb_x128.ini: 8 channels of 1024 MB, tRCDRD / tRCDWR, and DRAMSim3's default tRTP = 5.
+    const dram_params hbm = load_dram_preset("dramsim3_hbm2_8gb_x128", {}).params;
+    CHECK(hbm.org.channels == 8);
+    CHECK(hbm.org.capacity_bytes() == 8ull << 30);
+    CHECK(hbm.timing.rcd == 14);
+    CHECK(hbm.timing.rcd_wr == 14);
+    CHECK(hbm.timing.rtp == 5);
+    CHECK(hbm.address_mapping == "rorabgbachco");
 }
 
 TEST_CASE("io: dram preset ddr4_3200 is the reference's DDR4-3200AA exactly") {
@@ -244,6 +298,35 @@ TEST_CASE("io: dram preset custom text lowers every field") {
     CHECK(p.write_low == 2);
     CHECK(p.sources.size() == all_keys.size());
     CHECK(p.sources.at("timing.tck") == "test");
+    // The optional keys, absent: dram_params' defaults.
+    CHECK(p.timing.rcd_wr == p.timing.rcd);
+    CHECK_FALSE(p.posted_writes);
+    CHECK(p.write_buffer_reads);
+    CHECK(p.merge_reads);
+    CHECK(p.merge_writes);
+    CHECK(p.command_delay == 0);
+    CHECK(p.write_idle_drain == 0);
+}
+
+TEST_CASE("io: dram preset optional keys: rcd_wr and the controller's handling of queued bursts") {
+    std::string text = edited("rcd = { value = 11, source = \"test\" }",
+                              "rcd = { value = 11, source = \"test\" }\nrcd_wr = { value = 9, source = \"test wr\" }");
+    text += "posted_writes = { value = true, source = \"t1\" }\nwrite_buffer_reads = { value = false, source = \"t2\" }\n"
+            "merge_reads = { value = false, source = \"t3\" }\nmerge_writes = { value = false, source = \"t4\" }\n"
+            "command_delay = { value = 3, source = \"t5\" }\nwrite_idle_drain = { value = 5, source = \"t6\" }\n";
+    const dram_params p = parse_dram_preset(text, "custom.toml").params;
+    CHECK(p.timing.rcd == 11);
+    CHECK(p.timing.rcd_wr == 9);
+    CHECK(p.sources.at("timing.rcd_wr") == "test wr");
+    CHECK(p.posted_writes);
+    CHECK_FALSE(p.write_buffer_reads);
+    CHECK_FALSE(p.merge_reads);
+    CHECK_FALSE(p.merge_writes);
+    CHECK(p.command_delay == 3);
+    CHECK(p.write_idle_drain == 5);
+    CHECK(p.sources.at("controller.write_idle_drain") == "t6");
+    check_error(custom_preset + "posted_writes = { value = 1, source = \"t\" }\n", "controller.posted_writes.value",
+                "posted_writes = {", "expected");
 }
 
 TEST_CASE("io: dram preset errors: consistency of timing, sizes and watermarks") {
@@ -345,7 +428,8 @@ TEST_CASE("io: dram preset unknown name lists the shipped presets") {
         CHECK(e.site().line == 4);
         CHECK(e.site().key == "dram.preset");
         CHECK(e.detail().find("ddr5_4800") != std::string::npos);
-        CHECK(e.detail().find("ddr4_3200, hbm2, lpddr4_2400") != std::string::npos);
+        CHECK(e.detail().find("ddr4_3200, dramsim3_ddr4_8gb_x8_3200, dramsim3_hbm2_8gb_x128, "
+                              "dramsim3_lpddr4_8gb_x16_2400, hbm2, lpddr4_2400") != std::string::npos);
     }
 }
 
@@ -374,4 +458,24 @@ TEST_CASE("io: dram preset file paths: missing file, custom file, errors name th
         CHECK(e.site().key == "timing.rc.value");
         CHECK(e.site().line == line_of(bad_text, "rc = {"));
     }
+}
+
+TEST_CASE("io: dram preset per-bank refresh: refresh = \"bank\" with refi_pb, rfc_pb and idd5pb") {
+    const std::string timing = "rcd = { value = 11, source = \"test\" }";
+    const std::string with_pb = timing + "\nrefi_pb = { value = 780, source = \"pb\" }\nrfc_pb = { value = 120, source = \"pb\" }";
+    std::string text = edited(timing, with_pb);
+    text = fluxon::test::edited(text, "io_energy_per_bit", "idd5pb = { value = \"40 mA\", source = \"pb\" }\nio_energy_per_bit");
+    const dram_params p = parse_dram_preset(text + "refresh = { value = \"bank\", source = \"pb\" }\n", "custom.toml").params;
+    CHECK(p.refresh == fluxon::dram_refresh::bank);
+    CHECK(p.timing.refi_pb == 780);
+    CHECK(p.timing.rfc_pb == 120);
+    CHECK(p.power.idd5pb == 40e-3);
+    CHECK(parse_dram_preset(text, "custom.toml").params.refresh == fluxon::dram_refresh::rank);  // the default
+    // Without its timings, or with an unknown kind: named at the key.
+    check_error(custom_preset + "refresh = { value = \"bank\", source = \"t\" }\n", "controller.refresh.value",
+                "refresh = {", "needs timing.refi_pb above timing.rfc_pb");
+    check_error(edited(timing, with_pb) + "refresh = { value = \"bank\", source = \"t\" }\n", "controller.refresh.value",
+                "refresh = {", "needs power.idd5pb");
+    check_error(custom_preset + "refresh = { value = \"sometimes\", source = \"t\" }\n", "controller.refresh.value",
+                "refresh = {", "expected \"rank\" or \"bank\"");
 }

@@ -132,6 +132,66 @@ TEST_CASE("dram trace beside synaptic rows: one memory serves both, in arrival o
     CHECK(column<double>(only, "trace", "latency")[0] == doctest::Approx(48 * tck).epsilon(1e-12));
 }
 
+TEST_CASE("dram trace alone: latency from arrival and from acceptance into a full queue") {
+    // A one-entry read queue: the read of 0x2000 (bank group 1) arrives with the read of 0x0 at
+    // clock 0 but enters the queue only when the first's RD frees it, at tRCD = 22; its ACT goes
+    // at 23, RD at 45, data at 71. From arrival 48 and 71 clocks; from acceptance 48 and 49.
+    std::string text = load_dram_preset("ddr4_3200", {}).text;
+    const std::string from = "read_queue = { value = 32,";
+    text.replace(text.find(from), from.size(), "read_queue = { value = 1,");
+    const temp_file preset("one_read", text, ".toml");
+    const temp_file trace("full", "0x0 READ 0\n0x2000 READ 0\n", ".trace");
+    const device_report d = device(run_text(alone(trace, preset.name())), "dram");
+    const auto latency = column<double>(d, "trace", "latency");
+    const auto from_accept = column<double>(d, "trace", "latency_from_accept");
+    REQUIRE(latency.size() == 2);
+    REQUIRE(from_accept.size() == 2);
+    CHECK(latency[0] == doctest::Approx(48 * tck).epsilon(1e-12));
+    CHECK(latency[1] == doctest::Approx(71 * tck).epsilon(1e-12));
+    CHECK(from_accept[0] == doctest::Approx(48 * tck).epsilon(1e-12));
+    CHECK(from_accept[1] == doctest::Approx(49 * tck).epsilon(1e-12));
+    CHECK(stat(d, "mean_latency") == doctest::Approx((48 + 71) / 2.0 * tck).epsilon(1e-12));
+    CHECK(stat(d, "mean_latency_from_accept") == doctest::Approx((48 + 49) / 2.0 * tck).epsilon(1e-12));
+    CHECK(stat(d, "max_latency") == doctest::Approx(71 * tck).epsilon(1e-12));
+    CHECK(stat(d, "max_latency_from_accept") == doctest::Approx(49 * tck).epsilon(1e-12));
+    CHECK(stat(d, "trace_latency_p99") == doctest::Approx(71 * tck).epsilon(1e-12));
+    CHECK(stat(d, "trace_latency_from_accept_p99") == doctest::Approx(49 * tck).epsilon(1e-12));
+}
+
+TEST_CASE("dram trace alone: [dram] keys override the preset's handling of queued bursts") {
+    // A write of 0x40, then a read of it 5 clocks later: DDR4-3200 writes it with ACT at 0, WR at
+    // tRCD = 22, data written at 22 + CWL + tBURST = 42, and serves the read from the write queue
+    // at 5 + 1 (docs/dram.md).
+    const temp_file trace("wr", "0x40 WRITE 0\n0x40 READ 5\n", ".trace");
+    const device_report plain = device(run_text(alone(trace)), "dram");
+    auto latency = column<double>(plain, "trace", "latency");
+    REQUIRE(latency.size() == 2);
+    CHECK(latency[0] == doctest::Approx(42 * tck).epsilon(1e-12));
+    CHECK(latency[1] == doctest::Approx(1 * tck).epsilon(1e-12));
+    CHECK(count(plain, "buffered_reads") == 1);
+    CHECK(count(plain, "reads") == 1);
+    CHECK(count(plain, "writes") == 1);
+    // Only the write's burst crossed the data bus, by clock 42.
+    CHECK(stat(plain, "bandwidth") == doctest::Approx(64 / (42 * tck)).epsilon(1e-12));
+
+    const device_report posted = device(run_text(alone(trace) + "posted_writes = true\n"), "dram");
+    latency = column<double>(posted, "trace", "latency");
+    CHECK(latency[0] == doctest::Approx(1 * tck).epsilon(1e-12));  // done once queued
+    CHECK(stat(posted, "busy_until") == doctest::Approx(42 * tck).epsilon(1e-12));  // written by then
+
+    // Unforwarded, the read hits the row the write opened and goes first: RD at 22, data at 48.
+    const device_report unforwarded = device(run_text(alone(trace) + "write_buffer_reads = false\n"), "dram");
+    CHECK(column<double>(unforwarded, "trace", "latency")[1] == doctest::Approx(43 * tck).epsilon(1e-12));
+    CHECK(count(unforwarded, "buffered_reads") == 0);
+
+    try {
+        run_text(alone(trace) + "merge_reads = \"yes\"\n");
+        FAIL("a string should be refused");
+    } catch (const config_error& e) {
+        CHECK(e.site().key == "dram.merge_reads");
+    }
+}
+
 TEST_CASE("dram trace: a bad trace names its line, a missing one the key, an unknown preset the shipped ones") {
     const temp_file bad("bad", "0x0 READ 0\n0x40 FETCH 4\n", ".trace");
     try {
