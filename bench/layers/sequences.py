@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The sequence examples (examples/sequences/: an LMU reading digits pixel by pixel, a spiking
-L2MU reading them row by row) run by fluxon on one thread against the same models computed
-densely with numpy over all 360 images at once, side by side in one invocation.
+L2MU reading them row by row, an EGRU predicting characters of text) run by fluxon on one thread
+against the same models computed densely with numpy over all samples at once, side by side in
+one invocation.
 
     PYTHONPATH=build/python /usr/bin/python3 bench/layers/sequences.py [--repeats 3] [--json out.json]
 
@@ -25,7 +26,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "sequences"
 sys.path.insert(0, str(EXAMPLES))
 sys.path.insert(0, str(ROOT / "bench" / "layers"))
-import train_sequences as model  # noqa: E402  the numpy forward passes the models were trained with
+import train_egru as egru  # noqa: E402  the numpy forward passes the models were trained with
+import train_sequences as model  # noqa: E402
 from bench import blas_library  # noqa: E402
 
 
@@ -55,37 +57,64 @@ def l2mu_numpy(d):
     return model.l2mu_forward(weights, d["l2mu_x"].astype(np.float64).reshape(360, 8, 16), a_d, b_d)[0]
 
 
+def egru_numpy(d):
+    """Every step's logits for all windows of text at once."""
+    weights = {k: d[k] for k in d.files if k not in ("x", "next", "threshold")}
+    inputs = d["x"].argmax(1).reshape(-1, egru.WINDOW)
+    ids = np.concatenate([inputs, d["next"].reshape(-1, egru.WINDOW)[:, -1:]], axis=1)
+    return egru.forward(weights, ids)[0].reshape(len(d["x"]), -1)
+
+
+def accuracy(scores, d):
+    return np.mean(scores.argmax(1) == d["test_y"])
+
+
+def bits_per_char(logits, d):
+    logp = logits - logits.max(1, keepdims=True)
+    logp -= np.log(np.exp(logp).sum(1, keepdims=True))
+    return -logp[np.arange(len(logits)), d["next"]].mean() / np.log(2)
+
+
+# name, config, npz, samples, steps per sample, output layer and width, rows compared (the last
+# step of each sample, or every step), numpy's outputs, the quality figure
+MODELS = (("lmu", "lmu_digits", "sequences", 360, 64, "fc", 10, "last", lmu_numpy, "accuracy", accuracy),
+          ("l2mu", "l2mu_digits", "sequences", 360, 8, "score", 10, "last", l2mu_numpy, "accuracy", accuracy),
+          ("egru", "egru_text", "egru", 84, 40, "fc", 29, "all", egru_numpy, "bits/char", bits_per_char))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json")
     args = parser.parse_args()
-    d = np.load(EXAMPLES / "sequences.npz")
-    print(f"numpy BLAS: {blas_library()}; 360 images, fluxon on one thread")
-    print(f"{'model':6} {'steps/img':>9} {'events/img':>10} {'ops/img':>9} {'fluxon us/img':>14} "
-          f"{'numpy us/img':>13} {'fluxon events/s':>16} {'numpy/fluxon':>13} {'accuracy':>9}")
+    print(f"numpy BLAS: {blas_library()}; fluxon on one thread; per sample: an image, or 40 characters")
+    print(f"{'model':6} {'samples':>7} {'steps':>5} {'events/smp':>10} {'ops/smp':>9} {'fluxon us/smp':>14} "
+          f"{'numpy us/smp':>13} {'fluxon events/s':>16} {'numpy/fluxon':>13} {'quality':>17}")
     rows = []
-    for name, steps, layer, numpy_fn in (("lmu", 64, "fc", lmu_numpy), ("l2mu", 8, "score", l2mu_numpy)):
-        runs = [fluxon.load_config(EXAMPLES / f"{name}_digits.toml").run() for _ in range(args.repeats)]
+    for name, config, data, samples, steps, layer, width, compared, numpy_fn, quality, score in MODELS:
+        d = np.load(EXAMPLES / f"{data}.npz")
+        runs = [fluxon.load_config(EXAMPLES / f"{config}.toml").run() for _ in range(args.repeats)]
         r = runs[0]
         fluxon_s = min(run.wall_time for run in runs)
-        numpy_s, scores = best_of(args.repeats, lambda: numpy_fn(d))
+        numpy_s, expected = best_of(args.repeats, lambda: numpy_fn(d))
         s = r.layers["stats"]
-        events = r.layers["tables"]["layers"]["events"].sum() / 360
+        events = r.layers["tables"]["layers"]["events"].sum() / samples
         ops = s["effective_acs"] + s["effective_macs"]
         times, ids, values = r.layer_events(layer)
-        got = np.zeros((360 * steps, 10))
+        got = np.zeros((samples * steps, width))
         got[np.rint(times / r.simulation.dt).astype(int), ids] = values
-        got = got[steps - 1::steps]
-        np.testing.assert_allclose(got, scores, rtol=1e-9, atol=1e-9)
-        accuracy = np.mean(got.argmax(1) == d["test_y"])
-        row = {"model": name, "steps_per_image": steps, "events_per_image": events, "ops_per_image": ops,
-               "fluxon_s": fluxon_s, "numpy_s": numpy_s, "fluxon_events_per_s": events * 360 / fluxon_s,
-               "numpy_over_fluxon": numpy_s / fluxon_s, "accuracy": accuracy}
+        if compared == "last":
+            got = got[steps - 1::steps]
+        np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-9)
+        figure = score(got, d)
+        row = {"model": name, "samples": samples, "steps_per_sample": steps, "events_per_sample": events,
+               "ops_per_sample": ops, "fluxon_s": fluxon_s, "numpy_s": numpy_s,
+               "fluxon_events_per_s": events * samples / fluxon_s, "numpy_over_fluxon": numpy_s / fluxon_s,
+               quality: figure}
         rows.append(row)
-        print(f"{name:6} {steps:9d} {events:10.1f} {ops:9.0f} {fluxon_s / 360 * 1e6:14.1f} "
-              f"{numpy_s / 360 * 1e6:13.1f} {row['fluxon_events_per_s']:16.4g} {row['numpy_over_fluxon']:13.2f} "
-              f"{accuracy:9.3f}")
+        print(f"{name:6} {samples:7d} {steps:5d} {events:10.1f} {ops:9.0f} {fluxon_s / samples * 1e6:14.1f} "
+              f"{numpy_s / samples * 1e6:13.1f} {row['fluxon_events_per_s']:16.4g} {row['numpy_over_fluxon']:13.2f} "
+              f"{figure:7.3f} {quality:>9}")
     if args.json:
         with open(args.json, "w") as out:
             json.dump(rows, out, indent=2)

@@ -735,3 +735,29 @@ def test_the_spiking_transformer_example_classifies_as_its_numpy_reference():
     windows = np.outer(per_axis, per_axis)
     macs = ((d["x"].reshape(360, 8, 8) != 0) * windows).sum() * 32
     assert r.layers["stats"]["effective_macs"] * 360 == macs
+
+
+def test_the_egru_text_example_predicts_as_its_numpy_reference():
+    """examples/sequences/egru_text.toml on the held-out text: every logit equal to the numpy
+    forward pass the model was trained with, the same bits per character, and the units'
+    activity (the share that emit per step) counted by the layer's events."""
+    sys.path.insert(0, str(ROOT / "examples" / "sequences"))
+    import train_egru as model
+    d = np.load(ROOT / "examples" / "sequences" / "egru.npz")
+    r = fluxon.load_config(ROOT / "examples" / "sequences" / "egru_text.toml").run()
+    steps = len(d["x"])
+    got = outputs_per_step(r, "fc", len(model.SYMBOLS), steps)
+    p = {k: d[k] for k in d.files if k not in ("x", "next", "threshold")}
+    inputs = d["x"].argmax(1).reshape(-1, model.WINDOW)
+    ids = np.concatenate([inputs, d["next"].reshape(-1, model.WINDOW)[:, -1:]], axis=1)
+    logits, trace = model.forward(p, ids)
+    np.testing.assert_allclose(got, logits.reshape(steps, -1), rtol=1e-9, atol=1e-9)
+    logp = got - got.max(1, keepdims=True)
+    logp -= np.log(np.exp(logp).sum(1, keepdims=True))
+    bits = -logp[np.arange(steps), d["next"]].mean() / np.log(2)
+    assert bits == pytest.approx(2.403, abs=5e-4)
+    table = r.layers["tables"]["layers"]
+    egru = list(table["name"]).index("egru")
+    emitted = sum((step[-1] != 0).sum() for step in trace)
+    assert table["nonzero_activations"][egru] == emitted
+    assert table["activations"][egru] == steps * 96
