@@ -205,3 +205,27 @@ def l2mu_steps(x_steps, order, theta, enc, ker, neurons, transition="paper"):
         out.append(s_h)
         counts.append(s_u.sum() + s_m.sum() + s_h.sum())
     return np.array(out), np.array(counts)
+
+
+def lmuformer_block(x_steps, w, order, theta):
+    """LMUFormer's spiking block on one sequence (workloads.md §2.5; its code's
+    forward_recurrent, tokens as steps, every LIF SpikingJelly's along the tokens): x [N, C];
+    w: dict of the arrays by layer name (linear weight/bias, batch norm mean/var/gamma/beta)."""
+    def bn(name, x):
+        return (x - w[name + ".mean"]) / np.sqrt(w[name + ".var"] + 1e-5) * w[name + ".gamma"] + w[name + ".beta"]
+
+    def lin(name, x):
+        return x @ w[name + ".weight"].T + w[name + ".bias"]
+
+    a = lif_steps(bn("bn0", x_steps), v_threshold=0.5)
+    u = lif_steps(bn("bn_u", lin("w_u", a)))
+    a_d, b_d = lmu_memory(order, theta)
+    m, memory = np.zeros(order), []
+    for u_t in u:
+        m = a_d @ m + b_d * u_t[0]
+        memory.append(m)
+    s_m = lif_steps(bn("bn_m", np.array(memory)))
+    h = lif_steps(bn("bn_h", lin("w_hm", s_m) + lin("w_hx", a)))
+    x1 = x_steps + bn("bn_o", lin("proj", h))
+    f = lif_steps(bn("bn_f2", lin("fc1", lif_steps(bn("bn_f1", x1)))))
+    return x1 + bn("bn_f3", lin("fc2", f))

@@ -570,6 +570,74 @@ def test_a_chip_refuses_recurrent_cells_whose_weights_it_would_not_count(kind):
         net.build()
 
 
+def lmuformer_layers(net, w, order, theta):
+    """LMUFormer's spiking block from layer kinds (docs/layers.md, "LMUFormer's block"): the
+    token mixer (BN, LIF 0.5, the spiking LMU cell, 1x1 projection, BN, residual) and the conv
+    FFN (BN, LIF, 1x1 to 4C, BN, LIF, 1x1 to C, BN, residual)."""
+    def bn(name, input):
+        net.layer(name, "batch_norm", input=input, running_mean=w[name + ".mean"], running_var=w[name + ".var"],
+                  weight=w[name + ".gamma"], bias=w[name + ".beta"])
+
+    def lin(name, input):
+        net.layer(name, "linear", input=input, weight=w[name + ".weight"], bias=w[name + ".bias"])
+
+    bn("bn0", "x")
+    net.layer("a", "lif", input="bn0", v_threshold=0.5)
+    lin("w_u", "a")
+    bn("bn_u", "w_u")
+    net.layer("u", "lif", input="bn_u")
+    # The Legendre memory alone: an lmu whose hidden state is its memory (W_m = I, linear).
+    net.layer("memory", "lmu", input="u", order=order, theta=theta, activation="linear",
+              input_encoders=np.ones(1), input_kernel=np.zeros((order, 1)), memory_kernel=np.eye(order))
+    bn("bn_m", "memory")
+    net.layer("s_m", "lif", input="bn_m")
+    lin("w_hm", "s_m")
+    lin("w_hx", "a")
+    bn("bn_h", ["w_hm", "w_hx"])  # W_h [m; x]: the two halves summed
+    net.layer("h", "lif", input="bn_h")
+    lin("proj", "h")
+    bn("bn_o", "proj")
+    net.layer("x1", "identity", input=["x", "bn_o"])
+    bn("bn_f1", "x1")
+    net.layer("f1", "lif", input="bn_f1")
+    lin("fc1", "f1")
+    bn("bn_f2", "fc1")
+    net.layer("f2", "lif", input="bn_f2")
+    lin("fc2", "f2")
+    bn("bn_f3", "fc2")
+    net.layer("x2", "identity", input=["x1", "bn_f3"], record=True)
+
+
+def test_lmuformers_spiking_block_from_layer_kinds_matches_its_recurrent_form():
+    """The block over 2 sequences of 12 tokens (C = 8, memory order 6, theta = 12 tokens), every
+    array random, against numpy's reading of LMUFormer's forward_recurrent: the same outputs,
+    and activity in every LIF (the comparison would be empty otherwise)."""
+    rng = np.random.default_rng(21)
+    c, order, tokens = 8, 6, 12
+    sizes = {"w_u": (1, c), "w_hm": (c, order), "w_hx": (c, c), "proj": (c, c), "fc1": (4 * c, c), "fc2": (c, 4 * c)}
+    w = {}
+    for name, (o, i) in sizes.items():
+        w[name + ".weight"] = rng.normal(size=(o, i)) * 2 / np.sqrt(i)
+        w[name + ".bias"] = rng.normal(size=o) * 0.5
+    for name, n in (("bn0", c), ("bn_u", 1), ("bn_m", order), ("bn_h", c), ("bn_o", c), ("bn_f1", c), ("bn_f2", 4 * c),
+                    ("bn_f3", c)):
+        w[name + ".mean"], w[name + ".var"] = rng.normal(size=n) * 0.1, rng.uniform(0.5, 2, size=n)
+        w[name + ".gamma"], w[name + ".beta"] = rng.uniform(0.8, 2.5, size=n), rng.normal(size=n) * 0.5 + 0.5
+    x = rng.normal(size=(2 * tokens, c))
+    net = fluxon.Network(dt="1 ms", duration=None)
+    net.layer("x", "input", data=x, steps_per_sample=tokens)
+    lmuformer_layers(net, w, order, tokens)
+    r = net.build().run()
+    got = outputs_per_step(r, "x2", c, 2 * tokens)
+    expected = np.concatenate([ref.lmuformer_block(x[k * tokens:(k + 1) * tokens], w, order, tokens)
+                               for k in range(2)])
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+    table = r.layers["tables"]["layers"]
+    for lif in ("a", "u", "s_m", "h", "f1", "f2"):
+        at = list(table["name"]).index(lif)
+        assert 0 < table["events"][at] < table["activations"][at], lif
+
+
 def test_the_papers_45nm_energy_convention_is_4_6_pj_per_mac_and_0_9_pj_per_ac():
     net = fluxon.Network(dt="1 ms", duration="2 ms")
     net.layer("x", "input", data=np.array([[3.0, 0, 1], [1, 1, 0]]))
