@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tests/unit/common/temp_file.hpp"
+#include "tests/unit/io/event_file_errors.hpp"
 #include "engine/base/errors.hpp"
 #include "io/config.hpp"
 #include "io/event_file.hpp"
@@ -19,6 +20,8 @@
 using namespace fluxon;
 using namespace fluxon::io;
 using fluxon::test::temp_file;
+using fluxon::test::has;
+using fluxon::test::read_error;
 
 TEST_SUITE_BEGIN("io");
 
@@ -49,18 +52,6 @@ std::string aedat3_packet(std::int16_t type, std::int32_t overflow, std::int32_t
 }
 
 camera_event ev(std::int64_t t, std::uint16_t x, std::uint16_t y, std::uint8_t p) { return {t, x, y, p}; }
-
-// The message of the io_error reading `path` raises.
-std::string read_error(const std::string& path, const event_read_options& options = {}) {
-    try {
-        read_event_file(path, options);
-    } catch (const io_error& e) {
-        return e.what();
-    }
-    return "no error";
-}
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 

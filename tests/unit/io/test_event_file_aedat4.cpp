@@ -11,6 +11,7 @@
 
 #include "tests/unit/common/temp_file.hpp"
 #include "tests/unit/io/aedat4_writer.hpp"
+#include "tests/unit/io/event_file_errors.hpp"
 #include "engine/base/errors.hpp"
 #include "io/config.hpp"
 #include "io/event_file.hpp"
@@ -44,17 +45,6 @@ std::string davis_file(aedat4_compression c) {
            aedat4_packet(1, body("a frame packet, never decoded")) + aedat4_packet(2, body("IMU samples")) +
            aedat4_packet(0, body(aedat4_event_payload(second_packet)));
 }
-
-std::string read_error(const std::string& path, const event_read_options& options = {}) {
-    try {
-        read_event_file(path, options);
-    } catch (const io_error& e) {
-        return e.what();
-    }
-    return "no error";
-}
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 std::uint32_t le32_at(const std::string& s, std::size_t at) {
     return static_cast<std::uint32_t>(static_cast<unsigned char>(s[at])) |
