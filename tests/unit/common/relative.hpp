@@ -10,4 +10,8 @@ inline doctest::Approx relative(double value, double tolerance) {
     return doctest::Approx(value).epsilon(tolerance).scale(0);
 }
 
+// doctest::Approx(value) made relative to the values compared (doctest's default epsilon,
+// or a chained .epsilon()), absolute only around an expected 0, where nothing is relative.
+inline doctest::Approx approx(double value) { return doctest::Approx(value).scale(value == 0.0 ? 1.0 : 0.0); }
+
 }  // namespace fluxon::test

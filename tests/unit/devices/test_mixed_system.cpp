@@ -98,8 +98,8 @@ TEST_CASE("mixed system: a chip and crossbar arrays share one run, one time base
     // 3 pJ, 4 synapse ops at 1 pJ, 6 active updates at 10 pJ, 14 inactive at 4 pJ, 4 east-west
     // hops at 5 pJ.
     const double chip_dynamic = 7 * 2e-12 + 7 * 3e-12 + 4 * 1e-12 + 6 * 10e-12 + 14 * 4e-12 + 4 * 5e-12;
-    CHECK(dynamic_energy(r, "chip") == doctest::Approx(chip_dynamic).epsilon(1e-12));
-    CHECK(static_energy(r, "chip") == doctest::Approx(2 * 1e-3 * stat(r, "chip", "hardware_time")).epsilon(1e-12));
+    CHECK(dynamic_energy(r, "chip") == fluxon::test::approx(chip_dynamic).epsilon(1e-12));
+    CHECK(static_energy(r, "chip") == fluxon::test::approx(2 * 1e-3 * stat(r, "chip", "hardware_time")).epsilon(1e-12));
     // Hardware time, as fast as possible, per step (the pipeline of test_chip_binding.cpp;
     // barrier of 2 tiles: 7 ns; times from the step's start):
     //   step 0, quiet: each core updates 2 idle neurons, 2 ns → 9 ns;
@@ -113,8 +113,8 @@ TEST_CASE("mixed system: a chip and crossbar arrays share one run, one time base
     //     and 5 ns; core 1's message arrives at 15 ns, done at 17 ns → 24 ns;
     //   step 4: out0 and out1 active, 3 ns → 10 ns.
     // 9 + 23 + 32 + 24 + 10 = 98 ns; the slowest step is step 2 (without the ports, 10 ns).
-    CHECK(stat(r, "chip", "hardware_time") == doctest::Approx(98e-9).epsilon(1e-12));
-    CHECK(stat(r, "chip", "max_step_time") == doctest::Approx(32e-9).epsilon(1e-12));
+    CHECK(stat(r, "chip", "hardware_time") == fluxon::test::approx(98e-9).epsilon(1e-12));
+    CHECK(stat(r, "chip", "max_step_time") == fluxon::test::approx(32e-9).epsilon(1e-12));
     CHECK(stat(r, "chip", "queueing_delay") == 0);
     CHECK(count(r, "chip", "synaptic_events") == 4);
 
@@ -151,5 +151,5 @@ TEST_CASE("mixed system: a chip and crossbar arrays share one run, one time base
     CHECK(r.synaptic_events == 6);
     const ledger_columns all = sim.ledger();
     CHECK(all.component.size() == xbar.component.size() + chip.component.size());
-    CHECK(r.total_energy() == doctest::Approx(total_energy(r, "chip") + total_energy(r, "crossbar")).epsilon(1e-12));
+    CHECK(r.total_energy() == fluxon::test::approx(total_energy(r, "chip") + total_energy(r, "crossbar")).epsilon(1e-12));
 }

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include "tests/unit/common/specs.hpp"
 #include "engine/simulation.hpp"
 
@@ -28,7 +30,7 @@ TEST_CASE("cuba: the Vogels-Abbott network fires near Brian2's 5.6 Hz") {
     const auto r = sim.run();
     const double rate = static_cast<double>(r.spikes) / 4000.0 / 1.0;
     // Brian2 2.5.1 cpp_standalone, same network: 5.62 Hz (../shared/reference/snn_peers.md, 2a).
-    CHECK(rate == doctest::Approx(5.62).epsilon(0.10));
+    CHECK(rate == fluxon::test::approx(5.62).epsilon(0.10));
     CHECK(r.synaptic_events > 0);
     CHECK(r.steps == 10000);
 }

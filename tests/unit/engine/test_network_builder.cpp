@@ -5,6 +5,8 @@
 // steps), ticks at the picosecond time base, and the recording plans.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -123,7 +125,7 @@ TEST_CASE("network builder: populations, projections and ticks of a tiny network
 
     // The picosecond time base: dt = 0.1 ms = 1e8 ps, 1 s = 1e12 ps.
     CHECK(net.base.name() == "ps");
-    CHECK(net.dt == doctest::Approx(1e-4).epsilon(1e-12));
+    CHECK(net.dt == fluxon::test::approx(1e-4).epsilon(1e-12));
     CHECK(net.duration == 1.0);
     CHECK(net.dt_ticks == 100'000'000);
     CHECK(net.end_ticks == 1'000'000'000'000);
@@ -145,7 +147,7 @@ TEST_CASE("network builder: populations, projections and ticks of a tiny network
     // One weight for all: the rows hold targets only.
     CHECK(t.weights_shared());
     CHECK(t.bytes_per_synapse() == 4);
-    for (std::size_t k = 0; k < t.size(); ++k) CHECK(t.weight(k) == doctest::Approx(5e-4).epsilon(1e-6));
+    for (std::size_t k = 0; k < t.size(); ++k) CHECK(t.weight(k) == fluxon::test::approx(5e-4).epsilon(1e-6));
     // 1 ms at dt = 0.1 ms: 10 steps for every synapse, so no per-synapse delays.
     CHECK(t.uniform_delay == 10);
     CHECK(t.delay.empty());
@@ -198,7 +200,7 @@ TEST_CASE("network builder: each post slice holds its own rows, with slice-local
         CHECK(t->delay.empty());
         REQUIRE(t->sources.size() == 1);  // inp is one slice
         CHECK(t->sources[0] == &net.populations[0].slices[0]->log());
-        for (const synapse& s : t->synapses) CHECK(s.weight == doctest::Approx(5e-4).epsilon(1e-6));
+        for (const synapse& s : t->synapses) CHECK(s.weight == fluxon::test::approx(5e-4).epsilon(1e-6));
     }
 
     // out_b (one_to_one) into b[0..2]: rows of pre 0, 1, 2 hold one synapse each, rows 3 and 4
@@ -219,7 +221,7 @@ TEST_CASE("network builder: each post slice holds its own rows, with slice-local
         REQUIRE(t->sources.size() == 2);
         CHECK(t->sources[0] == &out[0]->log());
         CHECK(t->sources[1] == &out[1]->log());
-        for (const synapse& s : t->synapses) CHECK(s.weight == doctest::Approx(-2.5e-4).epsilon(1e-6));
+        for (const synapse& s : t->synapses) CHECK(s.weight == fluxon::test::approx(-2.5e-4).epsilon(1e-6));
     }
 }
 

@@ -3,6 +3,8 @@
 // results that do not depend on threads, and named errors.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <cmath>
 #include <random>
 #include <string>
@@ -34,9 +36,9 @@ net::drive_spec drive(const std::string& target, const std::string& receptor, co
 TEST_CASE("poisson drive: the binomial CDF by hand") {
     const auto cdf = binomial_cdf(1000, 0.002);
     const double p0 = std::pow(0.998, 1000);
-    CHECK(cdf[0] == doctest::Approx(p0).epsilon(1e-13));
-    CHECK(cdf[1] == doctest::Approx(p0 + 1000 * 0.002 * std::pow(0.998, 999)).epsilon(1e-13));
-    CHECK(cdf.back() == doctest::Approx(1.0).epsilon(1e-15));
+    CHECK(cdf[0] == fluxon::test::approx(p0).epsilon(1e-13));
+    CHECK(cdf[1] == fluxon::test::approx(p0 + 1000 * 0.002 * std::pow(0.998, 999)).epsilon(1e-13));
+    CHECK(cdf.back() == fluxon::test::approx(1.0).epsilon(1e-15));
     CHECK(cdf.size() < 40);  // stops once the terms past the mean are negligible
     CHECK(binomial_cdf(5, 0.0) == std::vector<double>{1.0});
     CHECK(binomial_cdf(3, 1.0) == std::vector<double>{0, 0, 0, 1});
@@ -97,9 +99,9 @@ TEST_CASE("poisson drive: each neuron gets Binomial(inputs, rate dt) input spike
     }
     const double mean = sum / samples, variance = sum2 / samples - mean * mean;
     // Binomial(1000, 0.002): mean 2, variance 1.996, P(0) = 0.998^1000 = 0.13506; 10^5 samples.
-    CHECK(mean == doctest::Approx(2.0).epsilon(0.015));
-    CHECK(variance == doctest::Approx(1.996).epsilon(0.03));
-    CHECK(zeros / samples == doctest::Approx(0.13506).epsilon(0.05));
+    CHECK(mean == fluxon::test::approx(2.0).epsilon(0.015));
+    CHECK(variance == fluxon::test::approx(1.996).epsilon(0.03));
+    CHECK(zeros / samples == fluxon::test::approx(0.13506).epsilon(0.05));
 }
 
 TEST_CASE("poisson drive: CUBA with a drive is bit-identical on 1 and 2 threads, and the drive acts") {

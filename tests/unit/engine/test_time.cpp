@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <limits>
 #include <string>
 
@@ -36,10 +38,10 @@ TEST_CASE("time base: durations below resolution or beyond int64 are refused") {
 }
 
 TEST_CASE("quantities: units convert to SI and wrong dimensions are named") {
-    CHECK(parse_quantity("20 ms", dimension::time).value == doctest::Approx(0.02));
-    CHECK(parse_quantity("-50mV", dimension::voltage).value == doctest::Approx(-0.05));
-    CHECK(parse_quantity("1.5 nA", dimension::current).value == doctest::Approx(1.5e-9));
-    CHECK(parse_quantity("0.3", dimension::dimensionless).value == doctest::Approx(0.3));
+    CHECK(parse_quantity("20 ms", dimension::time).value == fluxon::test::approx(0.02));
+    CHECK(parse_quantity("-50mV", dimension::voltage).value == fluxon::test::approx(-0.05));
+    CHECK(parse_quantity("1.5 nA", dimension::current).value == fluxon::test::approx(1.5e-9));
+    CHECK(parse_quantity("0.3", dimension::dimensionless).value == fluxon::test::approx(0.3));
     CHECK(parse_quantity("20", dimension::time).error.find("no unit") != std::string::npos);
     CHECK(parse_quantity("20 mV", dimension::time).error.find("voltage") != std::string::npos);
     CHECK(parse_quantity("20 parsecs", dimension::time).error.find("unknown unit") != std::string::npos);

@@ -2,6 +2,8 @@
 // every kind of mistake is a config_error naming the file, the line and the key.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -142,7 +144,7 @@ TEST_CASE("config: the run section maps onto run_spec with sites") {
     CHECK(spec.run.threads == 2);
     CHECK(spec.run.min_slice == 500);
     CHECK(spec.run.time_base == "fs");
-    CHECK(spec.run.flush_interval == doctest::Approx(0.5));
+    CHECK(spec.run.flush_interval == fluxon::test::approx(0.5));
     CHECK(spec.run.site.key == "run");
     CHECK(spec.run.site.line == 1);
     CHECK(spec.config_text == full_config);
@@ -152,8 +154,8 @@ TEST_CASE("config: the run section maps onto run_spec with sites") {
 
 TEST_CASE("config: run defaults when [run] is absent") {
     const auto spec = parse_config_text("[populations.a]\nsize = 1\nmodel = \"lif\"\n", "d.toml");
-    CHECK(std::get<double>(spec.run.dt.value) == doctest::Approx(0.1e-3));
-    CHECK(std::get<double>(spec.run.duration.value) == doctest::Approx(1.0));
+    CHECK(std::get<double>(spec.run.dt.value) == fluxon::test::approx(0.1e-3));
+    CHECK(std::get<double>(spec.run.duration.value) == fluxon::test::approx(1.0));
     CHECK(spec.run.dt.site.key == "run.dt");
     CHECK(spec.run.dt.site.file == "d.toml");
     CHECK(spec.run.seed == 1);
@@ -209,8 +211,8 @@ TEST_CASE("config: populations in name order, with params and initial values") {
     const auto i_inh = find_init("i_inh");
     CHECK(i_inh.value.k == value_spec::kind::array);
     REQUIRE(i_inh.value.values.size() == 3);
-    CHECK(i_inh.value.values[1] == doctest::Approx(1e-3));
-    CHECK(i_inh.value.values[2] == doctest::Approx(2e-3));
+    CHECK(i_inh.value.values[1] == fluxon::test::approx(1e-3));
+    CHECK(i_inh.value.values[2] == fluxon::test::approx(2e-3));
 }
 
 TEST_CASE("config: spike_times and poisson sources") {
@@ -218,8 +220,8 @@ TEST_CASE("config: spike_times and poisson sources") {
     const auto& stim = spec.network.populations[2];
     CHECK(stim.model == "spike_times");
     REQUIRE(stim.arrays.at("times").size() == 2);
-    CHECK(stim.arrays.at("times")[0] == doctest::Approx(1e-3));
-    CHECK(stim.arrays.at("times")[1] == doctest::Approx(2.5e-3));
+    CHECK(stim.arrays.at("times")[0] == fluxon::test::approx(1e-3));
+    CHECK(stim.arrays.at("times")[1] == fluxon::test::approx(2.5e-3));
     CHECK(stim.arrays.at("ids") == std::vector<double>{0, 1});
     CHECK(stim.params.empty());
     const auto& noise = spec.network.populations[1];
@@ -240,7 +242,7 @@ TEST_CASE("config: projections, connectors, weights and delays") {
     CHECK(ee.site.key == "projections.ee");
     CHECK(ee.site.node == "ee");
     CHECK(ee.connector.k == fluxon::net::connector_spec::kind::fixed_probability);
-    CHECK(ee.connector.p == doctest::Approx(0.02));
+    CHECK(ee.connector.p == fluxon::test::approx(0.02));
     CHECK_FALSE(ee.connector.allow_autapses);
     CHECK(ee.connector.allow_multapses);
     CHECK(ee.connector.site.key == "projections.ee.connector");
@@ -259,8 +261,8 @@ TEST_CASE("config: projections, connectors, weights and delays") {
     CHECK(se.connector.post_ids == std::vector<std::int64_t>{2, 0});
     CHECK(se.weight.k == value_spec::kind::array);
     REQUIRE(se.weight.values.size() == 2);
-    CHECK(se.weight.values[0] == doctest::Approx(1e-3));
-    CHECK(se.weight.values[1] == doctest::Approx(2e-3));
+    CHECK(se.weight.values[0] == fluxon::test::approx(1e-3));
+    CHECK(se.weight.values[1] == fluxon::test::approx(2e-3));
     CHECK_FALSE(se.delay_given);
     CHECK(se.delay.site.key == "projections.se.delay");
 
@@ -644,7 +646,7 @@ delay = ["1 ms", "2 ms", "3 ms"]
     const auto& se = spec.network.projections[0];
     CHECK(se.connector.pre_ids == std::vector<std::int64_t>{0, 1, 0});
     CHECK(se.weight.values == std::vector<double>{1e-3, 2e-3});
-    CHECK(se.delay.values[2] == doctest::Approx(3e-3));
+    CHECK(se.delay.values[2] == fluxon::test::approx(3e-3));
     CHECK(spec.config_source == path);
 
     write_text(dir.path / "missing.toml", "[populations.exc]\nsize = 3\nmodel = \"lif\"\n"
@@ -735,7 +737,7 @@ TEST_CASE("config: the hardware section") {
     CHECK(hw.chip.noc.topology == fluxon::noc_topology_kind::tree);
     CHECK(hw.chip.tree_tiles == hw.preset.params.noc.mesh_width * hw.preset.params.noc.mesh_height);
     CHECK(hw.chip.weight_bits == 6);
-    CHECK(hw.options.step_period == doctest::Approx(0.1e-3));
+    CHECK(hw.options.step_period == fluxon::test::approx(0.1e-3));
     CHECK(hw.step_period_site.line == 6);
     CHECK(hw.step_period_site.key == "hardware.step_period");
     CHECK(hw.mapper == fluxon::mapper_strategy::sequential);
@@ -820,8 +822,8 @@ TEST_CASE("config: the crossbar section") {
     CHECK(xb.spec.projection_sites[1].line == 3);
     CHECK(xb.spec.weight_bits == 4);
     CHECK(xb.params.periphery.weight_bits == 4);
-    CHECK(xb.spec.read_sigma == doctest::Approx(0.05));
-    CHECK(xb.params.variation.read_sigma == doctest::Approx(0.05));
+    CHECK(xb.spec.read_sigma == fluxon::test::approx(0.05));
+    CHECK(xb.params.variation.read_sigma == fluxon::test::approx(0.05));
     CHECK(xb.spec.replicas == 2);
     CHECK(xb.drift_age == 0);
 }

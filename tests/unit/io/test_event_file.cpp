@@ -4,6 +4,8 @@
 // and the recording as a spike_times population and as input-layer frames.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <initializer_list>
@@ -335,8 +337,8 @@ TEST_CASE("event inputs: a spike_times population from a recording (index, crop,
         const auto& arrays = spec.network.populations.at(0).arrays;
         CHECK(arrays.at("ids") == std::vector<double>{3, 21});
         REQUIRE(arrays.at("times").size() == 2);
-        CHECK(arrays.at("times")[0] == doctest::Approx(1e-3 + 5e-6).epsilon(1e-12));
-        CHECK(arrays.at("times")[1] == doctest::Approx(1e-3 + 15e-6).epsilon(1e-12));
+        CHECK(arrays.at("times")[0] == fluxon::test::approx(1e-3 + 5e-6).epsilon(1e-12));
+        CHECK(arrays.at("times")[1] == fluxon::test::approx(1e-3 + 15e-6).epsilon(1e-12));
     }
 }
 

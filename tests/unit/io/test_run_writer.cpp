@@ -229,10 +229,10 @@ TEST_CASE("io: read_run_summary and summarize_run report the run") {
     // exc: 5 spikes / 4 neurons / 0.01 s; inp: 1 spike / 2 recorded neurons / 0.01 s.
     CHECK(s.spikes[0].n_spikes == 5);
     CHECK(s.spikes[0].recorded_neurons == 4);
-    CHECK(s.spikes[0].mean_rate_hz == doctest::Approx(125.0));
+    CHECK(s.spikes[0].mean_rate_hz == fluxon::test::approx(125.0));
     CHECK(s.spikes[1].n_spikes == 1);
     CHECK(s.spikes[1].recorded_neurons == 2);
-    CHECK(s.spikes[1].mean_rate_hz == doctest::Approx(50.0));
+    CHECK(s.spikes[1].mean_rate_hz == fluxon::test::approx(50.0));
     REQUIRE(s.probes.size() == 1);
     CHECK(s.probes[0].population == "exc");
     CHECK(s.probes[0].variable == "v");
@@ -241,8 +241,8 @@ TEST_CASE("io: read_run_summary and summarize_run report the run") {
     REQUIRE(s.counters.has_value());
     CHECK(s.counters->synaptic_events == 1234);
     CHECK(s.counters->wall_time == 0.5);
-    CHECK(s.counters->synaptic_events_per_second == doctest::Approx(2468.0));
-    CHECK(s.counters->events_per_second == doctest::Approx(4000.0));
+    CHECK(s.counters->synaptic_events_per_second == fluxon::test::approx(2468.0));
+    CHECK(s.counters->events_per_second == fluxon::test::approx(4000.0));
     REQUIRE(s.ledger.has_value());
     CHECK(s.ledger->status == "empty");
     CHECK(s.ledger->rows == 0);
@@ -588,8 +588,8 @@ TEST_CASE("io: the run's ledger is summed and broken down whichever device fille
     const run_summary s = read_run_summary(path);
     REQUIRE(s.ledger);
     CHECK(s.ledger->rows == 3);
-    CHECK(s.ledger->total_energy == doctest::Approx(500e-12));
-    CHECK(s.ledger->static_energy == doctest::Approx(70e-12));
+    CHECK(s.ledger->total_energy == fluxon::test::approx(500e-12));
+    CHECK(s.ledger->static_energy == fluxon::test::approx(70e-12));
     REQUIRE(s.ledger->shares.size() == 3);
     CHECK(s.ledger->shares.front().type == "soma");  // the largest share first
     const std::string text = format_run_summary(s);
@@ -879,7 +879,7 @@ TEST_CASE("io: read_run_summary and inspect report every device without knowing 
     CHECK(dram.ledger->total_energy == 7e-12);
     REQUIRE(s.ledger.has_value());
     CHECK(s.ledger->rows == 4);
-    CHECK(s.ledger->total_energy == doctest::Approx(107e-12));
+    CHECK(s.ledger->total_energy == fluxon::test::approx(107e-12));
 
     const std::string text = format_run_summary(s);
     CAPTURE(text);

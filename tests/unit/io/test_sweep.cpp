@@ -3,6 +3,8 @@
 // leaves.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <unistd.h>
 
 #include <atomic>
@@ -179,7 +181,7 @@ TEST_CASE("each point's rates equal those of a single run with its values, bit f
     CHECK(rate[1] == single_run_rate({"projections.drive.weight=4 mV", "projections.recurrent.weight=1.5 mV"}, "exc"));
     CHECK(rate[1] > rate[0]);
     CHECK(rate[0] > 0);
-    CHECK(reals(table.metrics, "rate/noise")[0] == doctest::Approx(40).epsilon(0.15));
+    CHECK(reals(table.metrics, "rate/noise")[0] == fluxon::test::approx(40).epsilon(0.15));
     CHECK(reals(table.parameters, "projections.drive.weight") == std::vector<double>{3e-3, 4e-3});
     CHECK(table.parameters.find("projections.drive.weight")->unit == "V");
     CHECK(std::get<std::vector<std::int64_t>>(table.metrics.find("synaptic_events")->values)[0] > 0);

@@ -4,6 +4,8 @@
 // cells of the arrays used; a network beyond max_arrays is refused naming the projection.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -73,10 +75,10 @@ TEST_CASE("crossbar mapper: a 40x20 matrix on 16x16 differential analog arrays i
 
     // Cells in use: (16 + 16 + 8) rows × (16 + 16 + 8) columns = 1600 of 9 × 256 = 2304;
     // replicas scale both alike.
-    CHECK(m.cell_utilisation(p) == doctest::Approx(1600.0 / 2304.0).epsilon(1e-12));
+    CHECK(m.cell_utilisation(p) == fluxon::test::approx(1600.0 / 2304.0).epsilon(1e-12));
     const crossbar_mapping one = map_to_crossbars({matrix("w", 40, 20)}, p, 1);
     CHECK(one.arrays() == 9);
-    CHECK(one.cell_utilisation(p) == doctest::Approx(1600.0 / 2304.0).epsilon(1e-12));
+    CHECK(one.cell_utilisation(p) == fluxon::test::approx(1600.0 / 2304.0).epsilon(1e-12));
 }
 
 TEST_CASE("crossbar mapper: matrices are tiled one after the other") {
@@ -100,7 +102,7 @@ TEST_CASE("crossbar mapper: matrices are tiled one after the other") {
     CHECK(m.tiles[10].matrix == 2);
     CHECK(m.tiles[10].physical_columns == 16);
     // 1600 + 5 × 6 + 16 × 16 = 1886 cells of 11 × 256 = 2816.
-    CHECK(m.cell_utilisation(p) == doctest::Approx(1886.0 / 2816.0).epsilon(1e-12));
+    CHECK(m.cell_utilisation(p) == fluxon::test::approx(1886.0 / 2816.0).epsilon(1e-12));
 
     // No matrix: no tile, no array, nothing in use.
     const crossbar_mapping none = map_to_crossbars({}, p, 3);
@@ -129,7 +131,7 @@ TEST_CASE("crossbar mapper: offset and bit-sliced encodings change the weights p
     CHECK(m.tiles[1].physical_columns == 15);
     CHECK(m.tiles[2].columns == 2);
     CHECK(m.tiles[2].physical_columns == 9);
-    CHECK(m.cell_utilisation(offset) == doctest::Approx(624.0 / 768.0).epsilon(1e-12));
+    CHECK(m.cell_utilisation(offset) == fluxon::test::approx(624.0 / 768.0).epsilon(1e-12));
 
     // 8-bit weights in 2-bit cells, differential: 4 slices × 2 = 8 columns per weight, 2 weights
     // per array; 17x5 takes ceil(17 / 16) = 2 row tiles × ceil(5 / 2) = 3 column tiles.
@@ -164,7 +166,7 @@ TEST_CASE("crossbar mapper: the ideal preset's 128x128 arrays hold 64 analog wei
     CHECK(m.tiles.back().rows == 104);
     CHECK(m.tiles.back().columns == 36);
     CHECK(m.tiles.back().physical_columns == 72);
-    CHECK(m.cell_utilisation(p) == doctest::Approx(200000.0 / 262144.0).epsilon(1e-12));
+    CHECK(m.cell_utilisation(p) == fluxon::test::approx(200000.0 / 262144.0).epsilon(1e-12));
 
     // 4096x4096: 32 row tiles × 64 column tiles = 2048 arrays; two replicas are exactly the
     // chip's 4096 arrays and fit, three (6144) do not.

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -33,19 +35,19 @@ TEST_CASE("alif: a spike adds 1 to a, which decays exactly with tau_adapt and ra
     b.v()[0] = b.v()[1] = -49e-3;
     CHECK(b.step().size() == 2);
     for (int m = 1; m < 500; ++m) {
-        CHECK(b.a()[0] == doctest::Approx(std::exp(-m * dt / tau_a)).epsilon(1e-12));
+        CHECK(b.a()[0] == fluxon::test::approx(std::exp(-m * dt / tau_a)).epsilon(1e-12));
         CHECK(b.step().empty());
     }
     // At t_500 the threshold is v_th + beta e^{-500 dt / tau_a}: probe it from both sides.
     const double threshold = v_th + beta * std::exp(-500 * dt / tau_a);
-    CHECK(threshold - v_th == doctest::Approx(beta * 0.77880078307).epsilon(1e-9));
+    CHECK(threshold - v_th == fluxon::test::approx(beta * 0.77880078307).epsilon(1e-9));
     b.v()[0] = threshold - 1e-9;
     b.v()[1] = threshold + 1e-9;
     const auto spikes = b.step();
     REQUIRE(spikes.size() == 1);
     CHECK(spikes[0] == 1);
-    CHECK(b.a()[0] == doctest::Approx(std::exp(-501 * dt / tau_a)).epsilon(1e-12));
-    CHECK(b.a()[1] == doctest::Approx((std::exp(-500 * dt / tau_a) + 1) * std::exp(-dt / tau_a)).epsilon(1e-12));
+    CHECK(b.a()[0] == fluxon::test::approx(std::exp(-501 * dt / tau_a)).epsilon(1e-12));
+    CHECK(b.a()[1] == fluxon::test::approx((std::exp(-500 * dt / tau_a) + 1) * std::exp(-dt / tau_a)).epsilon(1e-12));
 }
 
 TEST_CASE("alif: constant drive gives lengthening inter-spike intervals, as computed in closed form") {
@@ -97,8 +99,8 @@ TEST_CASE("alif: reset by subtraction removes the adaptive threshold, keeping th
     b.v()[0] = -46e-3 + 0.5e-3;  // threshold -50 + 3 = -47 mV; overshoot 1.5 mV
     CHECK(b.step().size() == 1);
     const double after_reset = -65e-3 + 1.5e-3;
-    CHECK(b.v()[0] == doctest::Approx(-65e-3 + (after_reset + 65e-3) * std::exp(-dt / tau_m)).epsilon(1e-13));
-    CHECK(b.a()[0] == doctest::Approx(2.5 * std::exp(-dt / 200e-3)).epsilon(1e-14));
+    CHECK(b.v()[0] == fluxon::test::approx(-65e-3 + (after_reset + 65e-3) * std::exp(-dt / tau_m)).epsilon(1e-13));
+    CHECK(b.a()[0] == fluxon::test::approx(2.5 * std::exp(-dt / 200e-3)).epsilon(1e-14));
 }
 
 TEST_CASE("alif: synaptic input behaves as in lif (exact two-exponential response)") {
@@ -108,7 +110,7 @@ TEST_CASE("alif: synaptic input behaves as in lif (exact two-exponential respons
     for (int m = 1; m <= 300; ++m) {
         b.step();
         const double t = m * dt;
-        CHECK(b.v()[0] == doctest::Approx(-65e-3 + w * ts / (ts - tm) * (std::exp(-t / ts) - std::exp(-t / tm))).epsilon(1e-12));
+        CHECK(b.v()[0] == fluxon::test::approx(-65e-3 + w * ts / (ts - tm) * (std::exp(-t / ts) - std::exp(-t / tm))).epsilon(1e-12));
         CHECK(b.a()[0] == 0.0);
     }
 }

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -53,7 +55,7 @@ TEST_CASE("coba_lif: without input v relaxes to E_L with tau = C / g_L exactly")
     b.block->state(0)[0] = v0;
     for (int m = 1; m <= 2000; ++m) {
         CHECK(b.step().empty());
-        CHECK(b.v() == doctest::Approx(e_l + (v0 - e_l) * std::exp(-m * dt / tau)).epsilon(1e-13));
+        CHECK(b.v() == fluxon::test::approx(e_l + (v0 - e_l) * std::exp(-m * dt / tau)).epsilon(1e-13));
     }
 }
 
@@ -66,7 +68,7 @@ TEST_CASE("coba_lif: held conductances and a current move v exponentially to V_i
     b.inh[0] = gi;
     const double g_tot = g_l + ge + gi;
     const double v_inf = (g_l * e_l + ge * e_exc + gi * e_inh + i_ext) / g_tot;  // -55 mV
-    REQUIRE(v_inf == doctest::Approx(-55e-3).epsilon(1e-12));
+    REQUIRE(v_inf == fluxon::test::approx(-55e-3).epsilon(1e-12));
     const double tau = c_m / g_tot;
     for (int m = 1; m <= 2000; ++m) {
         CHECK(b.step(&i_ext).empty());
@@ -85,18 +87,18 @@ TEST_CASE("coba_lif: one excitatory spike depolarises; g decays exactly; the fir
     // Over the first step g is frozen at w: exact relaxation towards V_inf(w).
     const double g_tot = g_l + w;
     const double v_inf = (g_l * e_l + w * e_exc) / g_tot;
-    CHECK(b.v() == doctest::Approx(v_inf + (e_l - v_inf) * std::exp(-dt * g_tot / c_m)).epsilon(1e-14));
+    CHECK(b.v() == fluxon::test::approx(v_inf + (e_l - v_inf) * std::exp(-dt * g_tot / c_m)).epsilon(1e-14));
     double previous = b.v();
     double peak = previous;
     for (int m = 1; m <= 1000; ++m) {
-        CHECK(b.g_exc() == doctest::Approx(w * std::exp(-m * dt / tau_e)).epsilon(1e-12));
+        CHECK(b.g_exc() == fluxon::test::approx(w * std::exp(-m * dt / tau_e)).epsilon(1e-12));
         CHECK(b.g_inh() == 0.0);
         const double g_now = b.g_exc();
         b.step();
         // The frozen-conductance step from the previous sample, recomputed.
         const double gt = g_l + g_now;
         const double vi = (g_l * e_l + g_now * e_exc) / gt;
-        CHECK(b.v() == doctest::Approx(vi + (previous - vi) * std::exp(-dt * gt / c_m)).epsilon(1e-14));
+        CHECK(b.v() == fluxon::test::approx(vi + (previous - vi) * std::exp(-dt * gt / c_m)).epsilon(1e-14));
         previous = b.v();
         peak = std::max(peak, previous);
     }

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -38,9 +40,9 @@ TEST_CASE("cuba_lif: one input spike gives the exact two-exponential response at
         CHECK(b.step().empty());
         const double t = m * dt;
         const double i0 = w * w_in;
-        CHECK(b.i() == doctest::Approx(i0 * std::exp(-t / ts)).epsilon(1e-12));
+        CHECK(b.i() == fluxon::test::approx(i0 * std::exp(-t / ts)).epsilon(1e-12));
         const double v = r * i0 * ts / (ts - tm) * (std::exp(-t / ts) - std::exp(-t / tm));
-        CHECK(b.v() == doctest::Approx(v).epsilon(1e-12));
+        CHECK(b.v() == fluxon::test::approx(v).epsilon(1e-12));
     }
 }
 
@@ -51,7 +53,7 @@ TEST_CASE("cuba_lif: equal time constants use the limit (t / tau) e^{-t / tau}")
     for (int m = 1; m <= 500; ++m) {
         b.step();
         const double t = m * dt;
-        CHECK(b.v() == doctest::Approx(r * w * t / tau * std::exp(-t / tau)).epsilon(1e-12));
+        CHECK(b.v() == fluxon::test::approx(r * w * t / tau * std::exp(-t / tau)).epsilon(1e-12));
     }
 }
 
@@ -63,7 +65,7 @@ TEST_CASE("cuba_lif: without input v relaxes exactly to v_leak") {
     b.block->state(0)[0] = v0;
     for (int m = 1; m <= 1000; ++m) {
         b.step();
-        CHECK(b.v() == doctest::Approx(v_leak + (v0 - v_leak) * std::exp(-m * dt / tm)).epsilon(1e-13));
+        CHECK(b.v() == fluxon::test::approx(v_leak + (v0 - v_leak) * std::exp(-m * dt / tm)).epsilon(1e-13));
     }
 }
 
@@ -81,13 +83,13 @@ TEST_CASE("cuba_lif: threshold is strict; reset to value or by subtraction, the 
         const auto spikes = b->step();
         REQUIRE(spikes.size() == 1);
         CHECK(spikes[0] == 1);
-        CHECK(b->i(1) == doctest::Approx(0.5 * std::exp(-dt / ts)).epsilon(1e-15));
+        CHECK(b->i(1) == fluxon::test::approx(0.5 * std::exp(-dt / ts)).epsilon(1e-15));
     }
     const double p_vv = std::exp(-dt / tm);
     const double p_vi = ts / (ts - tm) * (std::exp(-dt / ts) - std::exp(-dt / tm));
-    CHECK(by_value.v(1) == doctest::Approx(0.5 * p_vi).epsilon(1e-13));
-    CHECK(by_subtraction.v(1) == doctest::Approx(0.25 * p_vv + 0.5 * p_vi).epsilon(1e-13));
-    CHECK(by_value.v(0) == doctest::Approx(p_vv).epsilon(1e-15));
+    CHECK(by_value.v(1) == fluxon::test::approx(0.5 * p_vi).epsilon(1e-13));
+    CHECK(by_subtraction.v(1) == fluxon::test::approx(0.25 * p_vv + 0.5 * p_vi).epsilon(1e-13));
+    CHECK(by_value.v(0) == fluxon::test::approx(p_vv).epsilon(1e-15));
 }
 
 TEST_CASE("cuba_lif: refractory period holds v while the current keeps integrating inputs") {
@@ -98,11 +100,11 @@ TEST_CASE("cuba_lif: refractory period holds v while the current keeps integrati
     b.in[0] = 4.0;
     CHECK(b.step().size() == 1);
     CHECK(b.v() == 0.0);
-    CHECK(b.i() == doctest::Approx(4.0 * std::exp(-1.0 / 5.0)).epsilon(1e-15));
+    CHECK(b.i() == fluxon::test::approx(4.0 * std::exp(-1.0 / 5.0)).epsilon(1e-15));
     b.in[0] = 1.0;
     CHECK(b.step().empty());
     CHECK(b.v() == 0.0);
-    CHECK(b.i() == doctest::Approx((4.0 * std::exp(-0.2) + 1.0) * std::exp(-0.2)).epsilon(1e-15));
+    CHECK(b.i() == fluxon::test::approx((4.0 * std::exp(-0.2) + 1.0) * std::exp(-0.2)).epsilon(1e-15));
     b.step();
     CHECK(b.v() > 0.0);
 }

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -36,7 +38,7 @@ TEST_CASE("if: constant current fires at the grid point after C (v_th - v_reset)
     const std::int64_t isi_steps = 20 + climb_steps;  // t_ref = 20 steps
     std::vector<std::int64_t> spike_steps;
     for (int k = 0; k < 400; ++k) {
-        if (k < climb_steps) CHECK(b.v() == doctest::Approx(v_reset + k * dt * i_ext / c_m).epsilon(1e-13));
+        if (k < climb_steps) CHECK(b.v() == fluxon::test::approx(v_reset + k * dt * i_ext / c_m).epsilon(1e-13));
         if (!b.step(&i_ext).empty()) spike_steps.push_back(k);
     }
     REQUIRE(spike_steps.size() == 7);
@@ -80,7 +82,7 @@ TEST_CASE("if: reset by subtraction keeps the overshoot, reset to value does not
     CHECK(by_value.step().size() == 1);
     CHECK(by_subtraction.step().size() == 1);
     CHECK(by_value.v() == 0.0);
-    CHECK(by_subtraction.v() == doctest::Approx(3e-3).epsilon(1e-14));
+    CHECK(by_subtraction.v() == fluxon::test::approx(3e-3).epsilon(1e-14));
 }
 
 TEST_CASE("if: inputs that arrive while refractory are lost; v is held for exactly t_ref") {

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <cmath>
 #include <map>
 #include <memory>
@@ -128,13 +130,13 @@ TEST_CASE("izhikevich: SI interface, initial state, inputs for one step only, dt
     v = v + 0.5 * (0.04 * (v * v) + 5 * v + 140 - u + 5.0);
     v = v + 0.5 * (0.04 * (v * v) + 5 * v + 140 - u + 5.0);
     u = u + 0.02 * (0.2 * v - u);
-    CHECK(block->state(0)[0] == doctest::Approx(v * 1e-3).epsilon(1e-15));
-    CHECK(block->state(1)[0] == doctest::Approx(u).epsilon(1e-15));
+    CHECK(block->state(0)[0] == fluxon::test::approx(v * 1e-3).epsilon(1e-15));
+    CHECK(block->state(1)[0] == fluxon::test::approx(u).epsilon(1e-15));
     // The previous step's input is gone: the block zeroed its array.
     block->step(step_input{1, receptors, nullptr}, spikes);
     v = v + 0.5 * (0.04 * (v * v) + 5 * v + 140 - u);
     v = v + 0.5 * (0.04 * (v * v) + 5 * v + 140 - u);
-    CHECK(block->state(0)[0] == doctest::Approx(v * 1e-3).epsilon(1e-14));
+    CHECK(block->state(0)[0] == fluxon::test::approx(v * 1e-3).epsilon(1e-14));
     // The peak test is v >= v_peak, as in the paper.
     block->state(0)[0] = 30e-3;
     spikes.clear();

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <cmath>
 
 #include "tests/unit/common/specs.hpp"
@@ -27,10 +29,10 @@ TEST_CASE("lif: constant current gives the analytic inter-spike interval, rounde
     // Threshold is checked on grid points, strictly above: first grid time after t_cross.
     const double dt = 1e-4;
     const double steps_to_cross = std::floor(t_cross / dt) + 1;
-    CHECK(s.times[0] == doctest::Approx(steps_to_cross * dt).epsilon(1e-12));
+    CHECK(s.times[0] == fluxon::test::approx(steps_to_cross * dt).epsilon(1e-12));
     const double isi = 2e-3 + steps_to_cross * dt;  // refractory hold, then the same climb
     for (std::size_t k = 1; k < s.times.size(); ++k) {
-        CHECK(s.times[k] - s.times[k - 1] == doctest::Approx(isi).epsilon(1e-9));
+        CHECK(s.times[k] - s.times[k - 1] == fluxon::test::approx(isi).epsilon(1e-9));
     }
     CHECK(std::fabs(isi - (2e-3 + t_cross)) < dt);
 }
@@ -55,19 +57,19 @@ TEST_CASE("lif: synaptic current decays exactly and arrives after its delay") {
     // Sample m is stamped (m+1) dt and holds the value just before the inputs arriving then.
     for (std::size_t m = 0; m < i.times.size(); ++m) {
         const double t = i.times[m];
-        CHECK(t == doctest::Approx((m + 1) * 1e-4).epsilon(1e-12));
+        CHECK(t == fluxon::test::approx((m + 1) * 1e-4).epsilon(1e-12));
         const double since = t - 1.3e-3;
         if (since < 0.5e-4) {
             CHECK(i.values[m] == 0.0);
-            CHECK(v.values[m] == doctest::Approx(-70e-3).epsilon(1e-15));
+            CHECK(v.values[m] == fluxon::test::approx(-70e-3).epsilon(1e-15));
         } else {
             // Weights are stored in single precision (4 bytes per synapse).
             const double w = static_cast<float>(2e-3);
-            CHECK(i.values[m] == doctest::Approx(w * std::exp(-since / 5e-3)).epsilon(1e-12));
+            CHECK(i.values[m] == fluxon::test::approx(w * std::exp(-since / 5e-3)).epsilon(1e-12));
             // Closed form of v driven by one exponential current from rest.
             const double tm = 10e-3, ts = 5e-3;
             const double expected = -70e-3 + w * ts / (ts - tm) * (std::exp(-since / ts) - std::exp(-since / tm));
-            CHECK(v.values[m] == doctest::Approx(expected).epsilon(1e-10));
+            CHECK(v.values[m] == fluxon::test::approx(expected).epsilon(1e-10));
         }
     }
 }
@@ -117,5 +119,5 @@ TEST_CASE("lif: reset by subtraction keeps the overshoot") {
     const double p_vv = std::exp(-dt / tm);
     const double p_ve = ts / (ts - tm) * (std::exp(-dt / ts) - std::exp(-dt / tm));
     const double expected = -70e-3 + (v_k - 20e-3 + 70e-3) * p_vv + ie_k * p_ve;
-    CHECK(v.values[k] == doctest::Approx(expected).epsilon(1e-12));
+    CHECK(v.values[k] == fluxon::test::approx(expected).epsilon(1e-12));
 }

@@ -4,6 +4,8 @@
 // models without single-precision state.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <cmath>
 #include <string>
 
@@ -42,7 +44,7 @@ TEST_CASE("lif single precision: constant current fires at the analytic interval
     const double steps_to_cross = std::floor(t_cross / dt) + 1;
     const double isi_steps = 20 + steps_to_cross;
     REQUIRE(s.times.size() > 1000);
-    CHECK(s.times[0] == doctest::Approx(steps_to_cross * dt).epsilon(1e-12));
+    CHECK(s.times[0] == fluxon::test::approx(steps_to_cross * dt).epsilon(1e-12));
     bool past_epoch = false;
     for (std::size_t k = 1; k < s.times.size(); ++k) {
         const double steps = std::round((s.times[k] - s.times[k - 1]) / dt);
@@ -77,14 +79,14 @@ TEST_CASE("lif single precision: synaptic current and membrane follow the closed
         const double since = i.times[m] - 1.3e-3;
         if (since < 0.5e-4) {
             CHECK(i.values[m] == 0.0);
-            CHECK(v.values[m] == doctest::Approx(-70e-3).epsilon(1e-7));
+            CHECK(v.values[m] == fluxon::test::approx(-70e-3).epsilon(1e-7));
             continue;
         }
         ++after;
         const double w = 2e-3, tm = 10e-3, ts = 5e-3;
-        CHECK(i.values[m] == doctest::Approx(w * std::exp(-since / ts)).epsilon(1e-5));
+        CHECK(i.values[m] == fluxon::test::approx(w * std::exp(-since / ts)).epsilon(1e-5));
         const double expected = -70e-3 + w * ts / (ts - tm) * (std::exp(-since / ts) - std::exp(-since / tm));
-        CHECK(v.values[m] == doctest::Approx(expected).epsilon(1e-6));
+        CHECK(v.values[m] == fluxon::test::approx(expected).epsilon(1e-6));
     }
     CHECK(after == 37);
 }
@@ -106,7 +108,7 @@ TEST_CASE("lif single precision: CUBA keeps its rate and is bit-identical on 1 a
     const double rate_single = static_cast<double>(one.first.ids.size() + one.second.ids.size()) / 2000.0;
     const double rate_double = static_cast<double>(d.first.ids.size() + d.second.ids.size()) / 2000.0;
     MESSAGE("CUBA 2000, 1 s: " << rate_single << " Hz in single, " << rate_double << " Hz in double");
-    CHECK(rate_single == doctest::Approx(rate_double).epsilon(0.05));
+    CHECK(rate_single == fluxon::test::approx(rate_double).epsilon(0.05));
     CHECK(one.first.ids != d.first.ids);  // rounding does change the trains, as documented
 }
 

@@ -182,13 +182,13 @@ TEST_CASE("the symmetric ADC range makes +-full scale codes, as aihwkit's out_re
     std::vector<std::uint32_t> all(16);
     std::iota(all.begin(), all.end(), 0u);
     a.read(all, {}, 0, 0, 2, 1.0, y.data(), work);
-    CHECK(y[0] == doctest::Approx(2.0).epsilon(1e-15));
-    CHECK(y[1] == doctest::Approx(-2.0).epsilon(1e-15));
+    CHECK(y[0] == fluxon::test::approx(2.0).epsilon(1e-15));
+    CHECK(y[1] == fluxon::test::approx(-2.0).epsilon(1e-15));
     y.assign(2, 0.0);
     const std::vector<std::uint32_t> one{3};
     a.read(one, {}, 1, 0, 2, 1.0, y.data(), work);
     // One cell is 3.5 LSB of 2/7 digit, rounded (to even) to code 4: 8/7 digit, not 1.
-    CHECK(y[0] == doctest::Approx(8.0 / 7).epsilon(1e-15));
+    CHECK(y[0] == fluxon::test::approx(8.0 / 7).epsilon(1e-15));
 }
 
 TEST_CASE("device-to-device variation and programming error have the configured spread") {
@@ -209,8 +209,8 @@ TEST_CASE("device-to-device variation and programming error have the configured 
         }
     }
     const double mean = sum / n, sd = std::sqrt(sum2 / n - mean * mean);
-    CHECK(mean == doctest::Approx(1.0).epsilon(0.003));
-    CHECK(sd == doctest::Approx(0.1).epsilon(0.03));
+    CHECK(mean == fluxon::test::approx(1.0).epsilon(0.003));
+    CHECK(sd == fluxon::test::approx(0.1).epsilon(0.03));
 
     p.variation.d2d_sigma = 0;
     p.variation.programming_sigma = 0.02;  // absolute: 0.02 x 11 uS on every cell
@@ -223,7 +223,7 @@ TEST_CASE("device-to-device variation and programming error have the configured 
             sum2 += g * g;
         }
     }
-    CHECK(std::sqrt(sum2 / n - (sum / n) * (sum / n)) == doctest::Approx(0.02 * 11e-6).epsilon(0.03));
+    CHECK(std::sqrt(sum2 / n - (sum / n) * (sum / n)) == fluxon::test::approx(0.02 * 11e-6).epsilon(0.03));
 }
 
 TEST_CASE("read noise has the configured spread and the same key gives the same noise") {
@@ -245,8 +245,8 @@ TEST_CASE("read noise has the configured spread and the same key gives the same 
         sum2 += y * y;
     }
     const double mean = sum / n;
-    CHECK(mean == doctest::Approx(2.0).epsilon(0.002));
-    CHECK(std::sqrt(sum2 / n - mean * mean) == doctest::Approx(want).epsilon(0.02));
+    CHECK(mean == fluxon::test::approx(2.0).epsilon(0.002));
+    CHECK(std::sqrt(sum2 / n - mean * mean) == fluxon::test::approx(want).epsilon(0.02));
     double y1 = 0, y2 = 0;
     a.read(rows, {}, 77, 0, 1, 1.0, &y1, work);
     a.read(rows, {}, 77, 0, 1, 1.0, &y2, work);
@@ -263,7 +263,7 @@ TEST_CASE("drift follows G0 (t/t0)^-nu") {
     for (const double age : {20.0, 3600.0, 86400.0 * 365}) {
         const crossbar_array a(p, e, block, 1, age);
         const double g0 = p.cell.g_min + 0.5 * (p.cell.g_max - p.cell.g_min);
-        CHECK(a.cell_conductance(0.5, 2, 6) == doctest::Approx(g0 * std::pow(age / 20, -0.06)).epsilon(1e-12));
+        CHECK(a.cell_conductance(0.5, 2, 6) == fluxon::test::approx(g0 * std::pow(age / 20, -0.06)).epsilon(1e-12));
     }
     // aihwkit's PCM drift: nu for g/g_max = 0.5 has mean clamp(0.0155 ln 2 + 0.0244) = 0.049 (the
     // lower clamp) and spread clamp(0.0125 ln 2 - 0.0059) = 0.008 (the lower clamp).
@@ -282,8 +282,8 @@ TEST_CASE("drift follows G0 (t/t0)^-nu") {
         }
     }
     const double n = 128 * 64, mean = sum / n;
-    CHECK(mean == doctest::Approx(0.049).epsilon(0.01));
-    CHECK(std::sqrt(sum2 / n - mean * mean) == doctest::Approx(0.008).epsilon(0.04));
+    CHECK(mean == fluxon::test::approx(0.049).epsilon(0.01));
+    CHECK(std::sqrt(sum2 / n - mean * mean) == fluxon::test::approx(0.008).epsilon(0.04));
 }
 
 TEST_CASE("the same seed programs the same devices; another seed others") {
@@ -308,12 +308,12 @@ TEST_CASE("reram_neurosim's 5-bit ADC reads one cell as exactly one level, and c
         for (int r = 0; r < rows_on; ++r) x[r] = 1.0;
         return crossbar_mvm(weights, 128, 2, x, 1, s, 1).outputs;
     };
-    CHECK(outputs(1e-3, 1)[0] == doctest::Approx(1e-3).epsilon(1e-12));     // was 16/15 = 1.0667e-3
-    CHECK(outputs(1e-3, 15)[0] == doctest::Approx(15e-3).epsilon(1e-12));   // the top code, exact
-    CHECK(outputs(1e-3, 20)[0] == doctest::Approx(15e-3).epsilon(1e-12));   // 20 levels: clipped at code 15
-    CHECK(outputs(1e-3, 20)[1] == doctest::Approx(-16e-3).epsilon(1e-12));  // -20: clipped at code -16
+    CHECK(outputs(1e-3, 1)[0] == fluxon::test::approx(1e-3).epsilon(1e-12));     // was 16/15 = 1.0667e-3
+    CHECK(outputs(1e-3, 15)[0] == fluxon::test::approx(15e-3).epsilon(1e-12));   // the top code, exact
+    CHECK(outputs(1e-3, 20)[0] == fluxon::test::approx(15e-3).epsilon(1e-12));   // 20 levels: clipped at code 15
+    CHECK(outputs(1e-3, 20)[1] == fluxon::test::approx(-16e-3).epsilon(1e-12));  // -20: clipped at code -16
     // A weight of 5/255 of full scale sets bits 0 and 2: 3 rows give 3 levels in those slices.
-    CHECK(outputs(5.0 / 255 * 1e-3, 3)[0] == doctest::Approx(3 * 5.0 / 255 * 1e-3).epsilon(1e-12));
+    CHECK(outputs(5.0 / 255 * 1e-3, 3)[0] == fluxon::test::approx(3 * 5.0 / 255 * 1e-3).epsilon(1e-12));
 }
 
 TEST_CASE("one MVM costs the sum of its counted actions") {
@@ -326,7 +326,7 @@ TEST_CASE("one MVM costs the sum of its counted actions") {
     std::vector<double> w(128 * 8, 1e-3), x(128, 0.0);
     for (int r = 0; r < 10; ++r) x[r * 12] = 1.0;
     const auto result = crossbar_mvm(w, 128, 8, x, 1, s, 1);
-    for (double y : result.outputs) CHECK(y == doctest::Approx(10e-3).epsilon(1e-12));
+    for (double y : result.outputs) CHECK(y == fluxon::test::approx(10e-3).epsilon(1e-12));
     std::map<std::string, std::pair<std::int64_t, double>> by_action;
     for (std::size_t i = 0; i < result.ledger.action.size(); ++i) {
         by_action[result.ledger.action[i]] = {result.ledger.count[i], result.ledger.energy[i]};
@@ -345,7 +345,7 @@ TEST_CASE("one MVM costs the sum of its counted actions") {
                            16384 * 0.6e-12;
     CHECK(result.dynamic_energy == relative(dynamic, 1e-9));
     // A read cycle is the pulse and 8 conversions of 6 ns: 10 + 48 = 58 ns; 8 of them.
-    CHECK(result.latency == doctest::Approx(8 * 58e-9).epsilon(1e-12));
+    CHECK(result.latency == fluxon::test::approx(8 * 58e-9).epsilon(1e-12));
 }
 
 TEST_CASE("reram_neurosim charges a column's conversion as NeuroSim's SAR ADC model does") {
@@ -387,12 +387,12 @@ TEST_CASE("reram_neurosim's energy breakdown of a fully driven array, by NeuroSi
     CHECK(reads == relative(8 * per_read, 1e-9));
     // NeuroSim's "ADC" (sense circuit with the column current it draws, and the array) is
     // cell_read + adc here: 95.1 %, the cells 89.3 % of it all, the converters 5.8 %.
-    CHECK((e["cell_read"] + e["adc"]) / reads == doctest::Approx(0.951).epsilon(0.001));
-    CHECK(e["cell_read"] / reads == doctest::Approx(0.893).epsilon(0.001));
-    CHECK(e["adc"] / reads == doctest::Approx(0.0585).epsilon(0.01));
+    CHECK((e["cell_read"] + e["adc"]) / reads == fluxon::test::approx(0.951).epsilon(0.001));
+    CHECK(e["cell_read"] / reads == fluxon::test::approx(0.893).epsilon(0.001));
+    CHECK(e["adc"] / reads == fluxon::test::approx(0.0585).epsilon(0.01));
     // Accumulation (shift-and-add, partial sums) 1.4 %; the rest (row drivers, output buffer) 3.5 %.
-    CHECK((e["shift_add"] + e["partial_sum"]) / reads == doctest::Approx(0.0138).epsilon(0.01));
-    CHECK((e["row_drive"] + e["buffer"] + e["read"]) / reads == doctest::Approx(0.0350).epsilon(0.01));
+    CHECK((e["shift_add"] + e["partial_sum"]) / reads == fluxon::test::approx(0.0138).epsilon(0.01));
+    CHECK((e["row_drive"] + e["buffer"] + e["read"]) / reads == fluxon::test::approx(0.0350).epsilon(0.01));
 }
 
 TEST_CASE("the SRAM CiM preset reproduces its macro's 51.2 GOPS and 10.3 TOPS/W") {
@@ -404,8 +404,8 @@ TEST_CASE("the SRAM CiM preset reproduces its macro's 51.2 GOPS and 10.3 TOPS/W"
         if (r.ledger.action[i] != "program") compute += r.ledger.energy[i];
     }
     const double ops = 2.0 * 64 * 32;
-    CHECK(ops / compute == doctest::Approx(10.3e12).epsilon(0.002));
-    CHECK(ops / r.latency == doctest::Approx(51.2e9).epsilon(1e-9));
+    CHECK(ops / compute == fluxon::test::approx(10.3e12).epsilon(0.002));
+    CHECK(ops / r.latency == fluxon::test::approx(51.2e9).epsilon(1e-9));
 }
 
 TEST_CASE("a matrix larger than the chip is refused, naming it and the arrays") {

@@ -4,6 +4,8 @@
 // projections that cannot be mapped are refused by name.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <cmath>
 #include <map>
 
@@ -60,7 +62,7 @@ TEST_CASE("crossbar: an ideal device delivers what the synapses deliver") {
     REQUIRE(va.size() == vb.size());
     double moved = 0;
     for (std::size_t i = 0; i < va.size(); ++i) {
-        CHECK(vb[i] == doctest::Approx(va[i]).epsilon(1e-12));
+        CHECK(vb[i] == fluxon::test::approx(va[i]).epsilon(1e-12));
         moved = std::max(moved, std::abs(va[i] + 70e-3));
     }
     CHECK(moved > 1e-5);  // the inputs did move the membranes
@@ -132,7 +134,7 @@ TEST_CASE("crossbar: device-random weights have the configured spread") {
     }
     const double mean = sum / 4000, sd = std::sqrt(sum2 / 4000 - mean * mean);
     CHECK(std::abs(mean) < 0.06);
-    CHECK(sd == doctest::Approx(1.0).epsilon(0.05));
+    CHECK(sd == fluxon::test::approx(1.0).epsilon(0.05));
 
     p.variation.d2d_sigma = 0;
     p.variation.programming_sigma = 0;
@@ -197,7 +199,7 @@ TEST_CASE("crossbar: beside a chip, the arrays compute their projections and the
     CHECK(active == 12);
     CHECK(count(r, "chip", "steps") == 10);           // 1 ms of 0.1 ms steps
     CHECK(sim.probe("out", "v").values == alone.probe("out", "v").values);
-    CHECK(r.total_energy() == doctest::Approx(total_energy(r, "crossbar") + total_energy(r, "chip")).epsilon(1e-12));
+    CHECK(r.total_energy() == fluxon::test::approx(total_energy(r, "crossbar") + total_energy(r, "chip")).epsilon(1e-12));
 
     const auto spec = io::parse_config_text("[populations.a]\nsize = 1\nmodel = \"lif\"\n[hardware]\npreset = "
                                             "\"loihi\"\n[crossbar]\npreset = \"ideal\"\n",

@@ -3,6 +3,8 @@
 // and key.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <string>
 
 #include "tests/unit/common/preset_checks.hpp"
@@ -38,13 +40,13 @@ TEST_CASE("crossbar presets: reram_neurosim holds NeuroSim V1.4's defaults") {
     const crossbar_params p = load_crossbar_preset("reram_neurosim", {}).params;
     CHECK(p.geometry.rows == 128);
     CHECK(p.geometry.columns == 128);
-    CHECK(p.cell.g_max == doctest::Approx(1e-5).epsilon(1e-12));       // 100 kOhm
-    CHECK(p.cell.g_min == doctest::Approx(1 / 1.7e6).epsilon(1e-4));   // 1.7 MOhm
+    CHECK(p.cell.g_max == fluxon::test::approx(1e-5).epsilon(1e-12));       // 100 kOhm
+    CHECK(p.cell.g_min == fluxon::test::approx(1 / 1.7e6).epsilon(1e-4));   // 1.7 MOhm
     CHECK(p.periphery.adc_bits == 5);
     CHECK(p.periphery.columns_per_adc == 8);
-    CHECK(p.periphery.t_adc == doctest::Approx(6e-9).epsilon(1e-12));
+    CHECK(p.periphery.t_adc == fluxon::test::approx(6e-9).epsilon(1e-12));
     // The read cycle: the 10 ns pulse and 8 conversions of 6 ns.
-    CHECK(p.costs.read.latency == doctest::Approx(58e-9).epsilon(1e-12));
+    CHECK(p.costs.read.latency == fluxon::test::approx(58e-9).epsilon(1e-12));
     CHECK(p.costs.cell_read_source.find("computed: conduction_voltage^2") == 0);
     // Full scale 16 levels over 2^4 codes: the binary range, as NeuroSim's LinearQuantizeOut.
     CHECK(p.periphery.adc_codes == adc_range::binary);

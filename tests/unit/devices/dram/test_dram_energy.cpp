@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <string>
 #include <vector>
 
@@ -24,24 +26,24 @@ TEST_CASE("dram: energies per command follow DRAMSim3's formulas (DDR4-3200, har
     const dram_params p = test::ddr4_3200();
     const dram_energies e = dram_energies_of(p);
     const double vtd = 1.2 * 0.625e-9 * 8;  // VDD · tCK · devices
-    CHECK(e.act_pre == doctest::Approx(vtd * (0.057 * 74 - (0.052 * 52 + 0.037 * 22))).epsilon(1e-12));
-    CHECK(e.read == doctest::Approx(vtd * (0.168 - 0.052) * 4).epsilon(1e-12));
-    CHECK(e.write == doctest::Approx(vtd * (0.150 - 0.052) * 4).epsilon(1e-12));
-    CHECK(e.refresh == doctest::Approx(vtd * (0.250 - 0.052) * 560).epsilon(1e-12));
-    CHECK(e.active_standby == doctest::Approx(1.2 * 0.052 * 8).epsilon(1e-12));
-    CHECK(e.precharged_standby == doctest::Approx(1.2 * 0.037 * 8).epsilon(1e-12));
+    CHECK(e.act_pre == fluxon::test::approx(vtd * (0.057 * 74 - (0.052 * 52 + 0.037 * 22))).epsilon(1e-12));
+    CHECK(e.read == fluxon::test::approx(vtd * (0.168 - 0.052) * 4).epsilon(1e-12));
+    CHECK(e.write == fluxon::test::approx(vtd * (0.150 - 0.052) * 4).epsilon(1e-12));
+    CHECK(e.refresh == fluxon::test::approx(vtd * (0.250 - 0.052) * 560).epsilon(1e-12));
+    CHECK(e.active_standby == fluxon::test::approx(1.2 * 0.052 * 8).epsilon(1e-12));
+    CHECK(e.precharged_standby == fluxon::test::approx(1.2 * 0.037 * 8).epsilon(1e-12));
     // The figures §4c derives: 4.23 nJ, 2.81 nJ, 2.37 nJ, 671 nJ, 499 / 355 mW (rounded there).
-    CHECK(e.act_pre == doctest::Approx(4.23e-9).epsilon(0.01));
-    CHECK(e.read == doctest::Approx(2.81e-9).epsilon(0.02));
-    CHECK(e.write == doctest::Approx(2.37e-9).epsilon(0.02));
-    CHECK(e.refresh == doctest::Approx(671e-9).epsilon(0.02));
-    CHECK(e.active_standby == doctest::Approx(0.499).epsilon(0.002));
-    CHECK(e.precharged_standby == doctest::Approx(0.355).epsilon(0.002));
+    CHECK(e.act_pre == fluxon::test::approx(4.23e-9).epsilon(0.01));
+    CHECK(e.read == fluxon::test::approx(2.81e-9).epsilon(0.02));
+    CHECK(e.write == fluxon::test::approx(2.37e-9).epsilon(0.02));
+    CHECK(e.refresh == fluxon::test::approx(671e-9).epsilon(0.02));
+    CHECK(e.active_standby == fluxon::test::approx(0.499).epsilon(0.002));
+    CHECK(e.precharged_standby == fluxon::test::approx(0.355).epsilon(0.002));
 
     dram_params io = p;
     io.power.io_energy_per_bit = 2e-12;
-    CHECK(dram_energies_of(io).read == doctest::Approx(e.read + 2e-12 * 512).epsilon(1e-12));
-    CHECK(dram_energies_of(io).write == doctest::Approx(e.write + 2e-12 * 512).epsilon(1e-12));
+    CHECK(dram_energies_of(io).read == fluxon::test::approx(e.read + 2e-12 * 512).epsilon(1e-12));
+    CHECK(dram_energies_of(io).write == fluxon::test::approx(e.write + 2e-12 * 512).epsilon(1e-12));
 }
 
 TEST_CASE("dram: a hand-counted command sequence charges the ledger by the formulas") {
@@ -87,14 +89,14 @@ TEST_CASE("dram: a hand-counted command sequence charges the ledger by the formu
         const ledger_row* r = row_of(rows, x.component, x.action);
         REQUIRE(r != nullptr);
         CHECK(r->count == x.count);
-        CHECK(r->energy == doctest::Approx(x.energy).epsilon(1e-12));
+        CHECK(r->energy == fluxon::test::approx(x.energy).epsilon(1e-12));
         CHECK(r->source.find("DRAMSim3 configuration.cc formulas") != std::string::npos);
     }
     CHECK(rows.size() == 6);
     // Standby is charged per clock under the action "static", and counts as static energy.
-    CHECK(book.dynamic_energy() == doctest::Approx(act_pre + read + write + refresh).epsilon(1e-12));
-    CHECK(book.static_energy() == doctest::Approx(active + precharged).epsilon(1e-12));
-    CHECK(row_of(rows, ch + "/active_standby", "static")->latency == doctest::Approx(700 * tck).epsilon(1e-12));
+    CHECK(book.dynamic_energy() == fluxon::test::approx(act_pre + read + write + refresh).epsilon(1e-12));
+    CHECK(book.static_energy() == fluxon::test::approx(active + precharged).epsilon(1e-12));
+    CHECK(row_of(rows, ch + "/active_standby", "static")->latency == fluxon::test::approx(700 * tck).epsilon(1e-12));
     const std::string act_source = row_of(rows, ch, "act_pre")->source;
     CHECK(act_source.find("IDD0 57 mA (DRAMSim3 DDR4_8Gb_x8_3200.ini)") != std::string::npos);
     CHECK(act_source.find("IDD3N 52 mA") != std::string::npos);
@@ -107,7 +109,7 @@ TEST_CASE("dram: a hand-counted command sequence charges the ledger by the formu
     s.channels.clear();
     ledger whole;
     charge_dram(whole, p, s);
-    CHECK(whole.dynamic_energy() == doctest::Approx(book.dynamic_energy()).epsilon(1e-12));
+    CHECK(whole.dynamic_energy() == fluxon::test::approx(book.dynamic_energy()).epsilon(1e-12));
     CHECK(row_of(whole.rows(), "dram", "act_pre") != nullptr);
 }
 
@@ -148,7 +150,7 @@ TEST_CASE("dram: per-bank refreshes charge VDD · (IDD5PB − IDD3N) · tRFCpb e
     const ledger_row* r = row_of(book.rows(), "dram/channel[0]", "refresh_bank");
     REQUIRE(r != nullptr);
     CHECK(r->count == 3);
-    CHECK(r->energy == doctest::Approx(3 * 1.2 * (0.100 - 0.052) * 100 * 0.625e-9 * 8).epsilon(1e-12));
+    CHECK(r->energy == fluxon::test::approx(3 * 1.2 * (0.100 - 0.052) * 100 * 0.625e-9 * 8).epsilon(1e-12));
     // All-bank refresh has no such row.
     ledger plain;
     charge_dram(plain, test::ddr4_3200(), s);

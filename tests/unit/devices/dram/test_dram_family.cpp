@@ -4,6 +4,8 @@
 // bank), and the memory's counts match a stand-alone run of the same requests.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <string>
 
 #include "devices/dram/dram_controller.hpp"
@@ -55,8 +57,8 @@ TEST_CASE("dram family: every spike reads its row; a closed bank answers in tRCD
     CHECK(count(d, "row_misses") == 2);
     CHECK(command(d, "ACT") == 2);
     CHECK(command(d, "RD") == 2);
-    CHECK(stat(d, "mean_latency") == doctest::Approx(48 * 0.625e-9).epsilon(1e-12));
-    CHECK(stat(d, "max_latency") == doctest::Approx(48 * 0.625e-9).epsilon(1e-12));
+    CHECK(stat(d, "mean_latency") == fluxon::test::approx(48 * 0.625e-9).epsilon(1e-12));
+    CHECK(stat(d, "max_latency") == fluxon::test::approx(48 * 0.625e-9).epsilon(1e-12));
     CHECK(count(d, "late_rows") == 0);
 
     // The same two requests (address 0 at the starts of steps 1 and 3: 160000 and 480000
@@ -67,11 +69,11 @@ TEST_CASE("dram family: every spike reads its row; a closed bank answers in tRCD
     alone.serve(std::vector<dram_request>{requests[0]});
     alone.serve(std::vector<dram_request>{requests[1]});
     CHECK(command(d, "REF") == static_cast<std::int64_t>(alone.stats().commands[static_cast<std::size_t>(dram_command::ref)]));
-    CHECK(stat(d, "busy_until") == doctest::Approx(static_cast<double>(alone.stats().end) * p.timing.tck).epsilon(1e-12));
+    CHECK(stat(d, "busy_until") == fluxon::test::approx(static_cast<double>(alone.stats().end) * p.timing.tck).epsilon(1e-12));
     // The ledger holds the memory's commands and background, and only those.
     CHECK(dynamic_energy(r, "dram") > 0);
     CHECK(static_energy(r, "dram") > dynamic_energy(r, "dram"));  // standby over 0.3 ms dominates
-    CHECK(r.total_energy() == doctest::Approx(total_energy(r, "dram")).epsilon(1e-12));
+    CHECK(r.total_energy() == fluxon::test::approx(total_energy(r, "dram")).epsilon(1e-12));
 }
 
 TEST_CASE("dram family: rows take whole bursts, projections are laid out in order") {

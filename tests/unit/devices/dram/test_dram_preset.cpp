@@ -3,6 +3,8 @@
 // naming the file, the line and the key.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -229,8 +231,8 @@ TEST_CASE("io: dram preset ddr4_3200 is the reference's DDR4-3200AA exactly") {
     CHECK(t.wtr_l == 12);
     CHECK(t.rfc == 560);
     CHECK(t.refi == 12480);
-    CHECK(t.refi * t.tck == doctest::Approx(7.8e-6));
-    CHECK(t.rfc * t.tck == doctest::Approx(350e-9));
+    CHECK(t.refi * t.tck == fluxon::test::approx(7.8e-6));
+    CHECK(t.rfc * t.tck == fluxon::test::approx(350e-9));
 
     CHECK(p.power.vdd == 1.2);
     CHECK(p.power.idd0 == 57e-3);

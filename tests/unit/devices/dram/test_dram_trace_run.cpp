@@ -6,6 +6,8 @@
 // ledger charges one ACT+PRE pair and two read bursts by DRAMSim3's formulas.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <cmath>
 #include <string>
 #include <vector>
@@ -41,7 +43,7 @@ TEST_CASE("dram trace alone: a miss then a hit, timed and charged by hand; the r
     const temp_file trace("two", "0x0 READ 0\n0x40 READ 100\n", ".trace");
     simulation sim = simulate(io::parse_config_text(alone(trace), "trace.toml"));
     // The hit completes at clock 100 + CL + tBURST = 126: 78.75 ns, a whole number of ps.
-    CHECK(sim.duration() == doctest::Approx(126 * tck).epsilon(1e-12));
+    CHECK(sim.duration() == fluxon::test::approx(126 * tck).epsilon(1e-12));
     const run_result r = sim.run();
     const device_report& d = device(r, "dram");
     CHECK(count(d, "requests") == 2);
@@ -51,11 +53,11 @@ TEST_CASE("dram trace alone: a miss then a hit, timed and charged by hand; the r
     CHECK(count(d, "trace_after_end") == 0);
     const auto latency = column<double>(d, "trace", "latency");
     REQUIRE(latency.size() == 2);
-    CHECK(latency[0] == doctest::Approx((22 + 22 + 4) * tck).epsilon(1e-12));  // tRCD + CL + tBURST
-    CHECK(latency[1] == doctest::Approx((22 + 4) * tck).epsilon(1e-12));       // CL + tBURST
-    CHECK(stat(d, "busy_until") == doctest::Approx(126 * tck).epsilon(1e-12));
-    CHECK(stat(d, "peak_bandwidth") == doctest::Approx(64 / (4 * tck)).epsilon(1e-12));  // 25.6 GB/s
-    CHECK(stat(d, "bandwidth") == doctest::Approx(128 / (126 * tck)).epsilon(1e-12));
+    CHECK(latency[0] == fluxon::test::approx((22 + 22 + 4) * tck).epsilon(1e-12));  // tRCD + CL + tBURST
+    CHECK(latency[1] == fluxon::test::approx((22 + 4) * tck).epsilon(1e-12));       // CL + tBURST
+    CHECK(stat(d, "busy_until") == fluxon::test::approx(126 * tck).epsilon(1e-12));
+    CHECK(stat(d, "peak_bandwidth") == fluxon::test::approx(64 / (4 * tck)).epsilon(1e-12));  // 25.6 GB/s
+    CHECK(stat(d, "bandwidth") == fluxon::test::approx(128 / (126 * tck)).epsilon(1e-12));
 
     // DRAMSim3's formulas with the preset's currents (8 devices at 1.2 V).
     const double act_pre = 1.2 * (0.057 * 74 - (0.052 * 52 + 0.037 * 22)) * tck * 8;
@@ -65,11 +67,11 @@ TEST_CASE("dram trace alone: a miss then a hit, timed and charged by hand; the r
         if (d.ledger.action[i] == "act_pre") charged_act += d.ledger.energy[i];
         if (d.ledger.action[i] == "read") charged_read += d.ledger.energy[i];
     }
-    CHECK(charged_act == doctest::Approx(act_pre).epsilon(1e-12));
-    CHECK(charged_read == doctest::Approx(2 * read).epsilon(1e-12));
+    CHECK(charged_act == fluxon::test::approx(act_pre).epsilon(1e-12));
+    CHECK(charged_read == fluxon::test::approx(2 * read).epsilon(1e-12));
     CHECK(d.static_energy > 0);  // background standby while the memory runs
     CHECK(stat(d, "energy_per_bit") ==
-          doctest::Approx((d.static_energy + d.dynamic_energy) / (8 * 128)).epsilon(1e-12));
+          fluxon::test::approx((d.static_energy + d.dynamic_energy) / (8 * 128)).epsilon(1e-12));
 }
 
 TEST_CASE("dram trace alone: the same completions as the memory serving the whole trace at once") {
@@ -121,7 +123,7 @@ TEST_CASE("dram trace beside synaptic rows: one memory serves both, in arrival o
     REQUIRE(latency.size() == 1);
     CHECK(latency[0] == static_cast<double>(done[1] - 160010) * tck);
     CHECK(done[1] - 160010 < 48);  // sooner than a closed bank's read
-    CHECK(stat(d, "max_latency") == doctest::Approx(48 * tck).epsilon(1e-12));  // the row read: a miss
+    CHECK(stat(d, "max_latency") == fluxon::test::approx(48 * tck).epsilon(1e-12));  // the row read: a miss
 
     // `projections = []` keeps the rows out: the trace alone uses the memory.
     const device_report only = device(
@@ -129,7 +131,7 @@ TEST_CASE("dram trace beside synaptic rows: one memory serves both, in arrival o
             "dram");
     CHECK(count(only, "rows_read") == 0);
     CHECK(count(only, "requests") == 1);
-    CHECK(column<double>(only, "trace", "latency")[0] == doctest::Approx(48 * tck).epsilon(1e-12));
+    CHECK(column<double>(only, "trace", "latency")[0] == fluxon::test::approx(48 * tck).epsilon(1e-12));
 }
 
 TEST_CASE("dram trace alone: latency from arrival and from acceptance into a full queue") {
@@ -146,16 +148,16 @@ TEST_CASE("dram trace alone: latency from arrival and from acceptance into a ful
     const auto from_accept = column<double>(d, "trace", "latency_from_accept");
     REQUIRE(latency.size() == 2);
     REQUIRE(from_accept.size() == 2);
-    CHECK(latency[0] == doctest::Approx(48 * tck).epsilon(1e-12));
-    CHECK(latency[1] == doctest::Approx(71 * tck).epsilon(1e-12));
-    CHECK(from_accept[0] == doctest::Approx(48 * tck).epsilon(1e-12));
-    CHECK(from_accept[1] == doctest::Approx(49 * tck).epsilon(1e-12));
-    CHECK(stat(d, "mean_latency") == doctest::Approx((48 + 71) / 2.0 * tck).epsilon(1e-12));
-    CHECK(stat(d, "mean_latency_from_accept") == doctest::Approx((48 + 49) / 2.0 * tck).epsilon(1e-12));
-    CHECK(stat(d, "max_latency") == doctest::Approx(71 * tck).epsilon(1e-12));
-    CHECK(stat(d, "max_latency_from_accept") == doctest::Approx(49 * tck).epsilon(1e-12));
-    CHECK(stat(d, "trace_latency_p99") == doctest::Approx(71 * tck).epsilon(1e-12));
-    CHECK(stat(d, "trace_latency_from_accept_p99") == doctest::Approx(49 * tck).epsilon(1e-12));
+    CHECK(latency[0] == fluxon::test::approx(48 * tck).epsilon(1e-12));
+    CHECK(latency[1] == fluxon::test::approx(71 * tck).epsilon(1e-12));
+    CHECK(from_accept[0] == fluxon::test::approx(48 * tck).epsilon(1e-12));
+    CHECK(from_accept[1] == fluxon::test::approx(49 * tck).epsilon(1e-12));
+    CHECK(stat(d, "mean_latency") == fluxon::test::approx((48 + 71) / 2.0 * tck).epsilon(1e-12));
+    CHECK(stat(d, "mean_latency_from_accept") == fluxon::test::approx((48 + 49) / 2.0 * tck).epsilon(1e-12));
+    CHECK(stat(d, "max_latency") == fluxon::test::approx(71 * tck).epsilon(1e-12));
+    CHECK(stat(d, "max_latency_from_accept") == fluxon::test::approx(49 * tck).epsilon(1e-12));
+    CHECK(stat(d, "trace_latency_p99") == fluxon::test::approx(71 * tck).epsilon(1e-12));
+    CHECK(stat(d, "trace_latency_from_accept_p99") == fluxon::test::approx(49 * tck).epsilon(1e-12));
 }
 
 TEST_CASE("dram trace alone: [dram] keys override the preset's handling of queued bursts") {
@@ -166,22 +168,22 @@ TEST_CASE("dram trace alone: [dram] keys override the preset's handling of queue
     const device_report plain = device(run_text(alone(trace)), "dram");
     auto latency = column<double>(plain, "trace", "latency");
     REQUIRE(latency.size() == 2);
-    CHECK(latency[0] == doctest::Approx(42 * tck).epsilon(1e-12));
-    CHECK(latency[1] == doctest::Approx(1 * tck).epsilon(1e-12));
+    CHECK(latency[0] == fluxon::test::approx(42 * tck).epsilon(1e-12));
+    CHECK(latency[1] == fluxon::test::approx(1 * tck).epsilon(1e-12));
     CHECK(count(plain, "buffered_reads") == 1);
     CHECK(count(plain, "reads") == 1);
     CHECK(count(plain, "writes") == 1);
     // Only the write's burst crossed the data bus, by clock 42.
-    CHECK(stat(plain, "bandwidth") == doctest::Approx(64 / (42 * tck)).epsilon(1e-12));
+    CHECK(stat(plain, "bandwidth") == fluxon::test::approx(64 / (42 * tck)).epsilon(1e-12));
 
     const device_report posted = device(run_text(alone(trace) + "posted_writes = true\n"), "dram");
     latency = column<double>(posted, "trace", "latency");
-    CHECK(latency[0] == doctest::Approx(1 * tck).epsilon(1e-12));  // done once queued
-    CHECK(stat(posted, "busy_until") == doctest::Approx(42 * tck).epsilon(1e-12));  // written by then
+    CHECK(latency[0] == fluxon::test::approx(1 * tck).epsilon(1e-12));  // done once queued
+    CHECK(stat(posted, "busy_until") == fluxon::test::approx(42 * tck).epsilon(1e-12));  // written by then
 
     // Unforwarded, the read hits the row the write opened and goes first: RD at 22, data at 48.
     const device_report unforwarded = device(run_text(alone(trace) + "write_buffer_reads = false\n"), "dram");
-    CHECK(column<double>(unforwarded, "trace", "latency")[1] == doctest::Approx(43 * tck).epsilon(1e-12));
+    CHECK(column<double>(unforwarded, "trace", "latency")[1] == fluxon::test::approx(43 * tck).epsilon(1e-12));
     CHECK(count(unforwarded, "buffered_reads") == 0);
 
     try {

@@ -9,6 +9,8 @@
 // below. docs/dram.md tabulates the traces on which the two still differ.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -97,7 +99,7 @@ TEST_CASE("dram vs DRAMSim3: a sequential read stream over HBM2's 8 channels, la
     for (dram_clock l = 31; l <= 62; ++l) expected[l] = l <= 46 ? 63 : 62;
     const served s = serve("dramsim3_hbm2_8gb_x128", stream);
     CHECK(s.read_latency == expected);
-    CHECK(s.mean == doctest::Approx(46.436).epsilon(1e-12));
+    CHECK(s.mean == fluxon::test::approx(46.436).epsilon(1e-12));
     CHECK(s.rd == 2000);
 }
 

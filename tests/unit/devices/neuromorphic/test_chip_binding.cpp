@@ -3,6 +3,8 @@
 // pipeline; fixed-point weights scale the response exactly; timed fidelity moves late inputs.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -86,11 +88,11 @@ TEST_CASE("chip: the ledger is the hand-counted actions times the preset's table
     //   takes its message at 3 ns + 1 (in) + 1 (synapse) = 5 ns; core 1's crosses one link
     //   (10 ns) to arrive at 14 ns, done at 16 ns → 23 ns.
     // Steps 0..4: quiet, spike, input, spike, input = 9 + 23 + 10 + 23 + 10 = 75 ns.
-    CHECK(stat(r, "chip", "hardware_time") == doctest::Approx(75e-9).epsilon(1e-12));
-    CHECK(stat(r, "chip", "max_step_time") == doctest::Approx(23e-9).epsilon(1e-12));
+    CHECK(stat(r, "chip", "hardware_time") == fluxon::test::approx(75e-9).epsilon(1e-12));
+    CHECK(stat(r, "chip", "max_step_time") == fluxon::test::approx(23e-9).epsilon(1e-12));
     const double dynamic = 4 * 2e-12 + 4 * 3e-12 + 4 * 1e-12 + 4 * 10e-12 + 11 * 4e-12 + 2 * 5e-12;
-    CHECK(dynamic_energy(r, "chip") == doctest::Approx(dynamic).epsilon(1e-12));
-    CHECK(static_energy(r, "chip") == doctest::Approx(2 * 1e-3 * 75e-9).epsilon(1e-12));
+    CHECK(dynamic_energy(r, "chip") == fluxon::test::approx(dynamic).epsilon(1e-12));
+    CHECK(static_energy(r, "chip") == fluxon::test::approx(2 * 1e-3 * 75e-9).epsilon(1e-12));
     CHECK(count(r, "chip", "synaptic_events") == 4);
     CHECK(count(r, "chip", "messages") == 4);
     CHECK(count(r, "chip", "hops") == 2);
@@ -120,7 +122,9 @@ TEST_CASE("chip: fixed-point weights scale the response exactly as predicted") {
     REQUIRE(a.size() == b.size());
     bool moved = false;
     for (std::size_t k = 0; k < a.size(); ++k) {
-        CHECK((b[k] + 70e-3) == doctest::Approx((a[k] + 70e-3) * ratio).epsilon(1e-9));
+        // v is held around -70 mV: its rounding (a few ulp of 0.07 V over the steps) is what
+        // limits the relative agreement of the small deviations.
+        CHECK((b[k] + 70e-3) == fluxon::test::approx((a[k] + 70e-3) * ratio).epsilon(1e-7));
         moved = moved || std::fabs(a[k] + 70e-3) > 1e-6;
     }
     CHECK(moved);
@@ -135,14 +139,14 @@ TEST_CASE("chip: in timed fidelity a late message reaches its target a step late
     const run_result r = timed.run();
     CHECK(count(r, "chip", "late_messages") == 2);
     CHECK(count(r, "chip", "overrun_steps") == 2);  // both spike steps take 23 ns
-    CHECK(stat(r, "chip", "hardware_time") == doctest::Approx(5 * 15e-9).epsilon(1e-12));
+    CHECK(stat(r, "chip", "hardware_time") == fluxon::test::approx(5 * 15e-9).epsilon(1e-12));
 
     const auto& p = timed.probe("out", "v");  // values [step][neuron]
     REQUIRE(p.values.size() == 10);
     // out0 gets the first spike's input at step 2 (v changes over step 2, sampled at t = 3 dt);
     // out1 gets it a step later.
     CHECK(p.values[2 * 2 + 0] != -70e-3);
-    CHECK(p.values[2 * 2 + 1] == doctest::Approx(-70e-3).epsilon(1e-15));
+    CHECK(p.values[2 * 2 + 1] == fluxon::test::approx(-70e-3).epsilon(1e-15));
     CHECK(p.values[3 * 2 + 1] != -70e-3);
 
     // Annotated fidelity counts the same late messages but delivers on time.
@@ -211,5 +215,5 @@ TEST_CASE("chip: a fixed step period beyond the hardware clock's range is refuse
     CHECK_THROWS_WITH_AS(simulate(too_long), doctest::Contains("femtoseconds"), config_error);
     // 5000 s fits
     const auto fits = two_core_run(file.path.string(), "0.3 mV", "step_period = \"1000 s\"\n");
-    CHECK(stat(simulate(fits).run(), "chip", "hardware_time") == doctest::Approx(5000.0));
+    CHECK(stat(simulate(fits).run(), "chip", "hardware_time") == fluxon::test::approx(5000.0));
 }

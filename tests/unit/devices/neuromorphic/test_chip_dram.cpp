@@ -5,6 +5,8 @@
 // and the core starts the message's synaptic processing when the last burst has arrived.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -99,7 +101,7 @@ TEST_CASE("chip dram: one spike reads one burst from a closed bank and stalls co
     // Without DRAM, as fast as possible (barrier 7 ns): step 0 takes 9 ns; in step 1 (from
     // 9 ns) core 1's message leaves core 0 at 4 ns and crosses one link to arrive at 14 ns,
     // 23 ns of hardware time; then in 1 + 2 synapses = 3 ns. Steps: 9 + 24 + 10 + 9 + 9 = 61 ns.
-    CHECK(stat(base, "chip", "hardware_time") == doctest::Approx(61 * ns).epsilon(1e-12));
+    CHECK(stat(base, "chip", "hardware_time") == fluxon::test::approx(61 * ns).epsilon(1e-12));
     CHECK(count(base, "chip", "dram_reads") == 0);
     CHECK(stat(base, "chip", "dram_stall") == 0);
     // With the row in DRAM (2 synapses x 4 bytes: one burst), its read reaches the controller
@@ -108,10 +110,10 @@ TEST_CASE("chip dram: one spike reads one burst from a closed bank and stalls co
     // 53.125 ns. The core waits from 23 ns to 53.125 ns: 0.125 ns of clock edge, then
     // (22 + 22 + 4) clocks x 0.625 ns = 30 ns.
     CHECK(count(r, "chip", "dram_reads") == 1);
-    CHECK(stat(r, "chip", "dram_stall") == doctest::Approx((0.125 + 48 * 0.625) * ns).epsilon(1e-12));
+    CHECK(stat(r, "chip", "dram_stall") == fluxon::test::approx((0.125 + 48 * 0.625) * ns).epsilon(1e-12));
     CHECK(stat(r, "chip", "hardware_time") - stat(base, "chip", "hardware_time") ==
-          doctest::Approx(30.125 * ns).epsilon(1e-9));
-    CHECK(stat(r, "chip", "max_step_time") == doctest::Approx((24 + 30.125) * ns).epsilon(1e-12));
+          fluxon::test::approx(30.125 * ns).epsilon(1e-9));
+    CHECK(stat(r, "chip", "max_step_time") == fluxon::test::approx((24 + 30.125) * ns).epsilon(1e-12));
     CHECK(count(r, "chip", "late_messages") == 0);
     CHECK(r.spikes == base.spikes);
     CHECK(spilled.probe("out", "v").values == on_chip.probe("out", "v").values);
@@ -145,8 +147,8 @@ TEST_CASE("chip dram: in timed fidelity the DRAM stall makes the message one ste
     CHECK(count(base, "chip", "late_messages") == 0);
     CHECK(count(r, "chip", "late_messages") == 1);
     CHECK(count(r, "chip", "overrun_steps") == 1);
-    CHECK(stat(r, "chip", "dram_stall") == doctest::Approx((84.375 - 54) * ns).epsilon(1e-12));
-    CHECK(stat(r, "chip", "hardware_time") == doctest::Approx(5 * 40 * ns).epsilon(1e-12));
+    CHECK(stat(r, "chip", "dram_stall") == fluxon::test::approx((84.375 - 54) * ns).epsilon(1e-12));
+    CHECK(stat(r, "chip", "hardware_time") == fluxon::test::approx(5 * 40 * ns).epsilon(1e-12));
 
     // out1's input arrives in step 3 instead of step 2; out0's stays on time.
     const auto& a = on_chip.probe("out", "v").values;  // [step][neuron]
@@ -154,9 +156,9 @@ TEST_CASE("chip dram: in timed fidelity the DRAM stall makes the message one ste
     REQUIRE(b.size() == 10);
     CHECK(a[2 * 2 + 1] != -70e-3);
     CHECK(b[2 * 2 + 0] == a[2 * 2 + 0]);
-    CHECK(b[2 * 2 + 1] == doctest::Approx(-70e-3).epsilon(1e-15));
+    CHECK(b[2 * 2 + 1] == fluxon::test::approx(-70e-3).epsilon(1e-15));
     CHECK(b[3 * 2 + 1] != -70e-3);
-    CHECK(b[3 * 2 + 1] == doctest::Approx(a[2 * 2 + 1]).epsilon(1e-12));
+    CHECK(b[3 * 2 + 1] == fluxon::test::approx(a[2 * 2 + 1]).epsilon(1e-12));
 }
 
 TEST_CASE("chip dram: a DRAM too small for the rows off chip is a network error") {

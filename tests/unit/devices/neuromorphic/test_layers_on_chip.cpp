@@ -5,6 +5,8 @@
 // an entry in a step is an active update.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include "tests/unit/common/devices.hpp"
 #include "tests/unit/common/temp_file.hpp"
 #include "tests/unit/common/unit_chip.hpp"
@@ -63,8 +65,8 @@ TEST_CASE("chip: a layered network's events are messages, its weights synapses, 
         if (book.action[i] == "update_active" || book.action[i] == "update_inactive") updates += book.energy[i];
         if (book.action[i] == "spike_op") synapse_ops += book.energy[i];
     }
-    CHECK(updates == doctest::Approx(4 * 10e-12 + 5 * 4e-12).epsilon(1e-12));
-    CHECK(synapse_ops == doctest::Approx(4 * 1e-12).epsilon(1e-12));
+    CHECK(updates == fluxon::test::approx(4 * 10e-12 + 5 * 4e-12).epsilon(1e-12));
+    CHECK(synapse_ops == fluxon::test::approx(4 * 1e-12).epsilon(1e-12));
     // The layers' own NeuroBench counts are unchanged by the chip: x's events meet 2 weights.
     REQUIRE(r.layers.has_value());
     CHECK(*r.layers->stats.number("", "effective_macs") + *r.layers->stats.number("", "effective_acs") == 4);

@@ -3,6 +3,8 @@
 // x Phi0 per firing plus RSFQ bias power, and the wall plug adds the cryocooler.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <cmath>
 #include <string>
 
@@ -51,8 +53,8 @@ TEST_CASE("sfq: jitter is seeded, Gaussian-like and clipped to +-20% of the dela
         sq += d * d;
     }
     const double mean = sum / 2000, sd = std::sqrt(sq / 2000 - mean * mean);
-    CHECK(mean == doctest::Approx(5'700).epsilon(0.01));
-    CHECK(sd == doctest::Approx(0.2 * 5'700 / 3).epsilon(0.1));  // sigma = 0.2 d / 3
+    CHECK(mean == fluxon::test::approx(5'700).epsilon(0.01));
+    CHECK(sd == fluxon::test::approx(0.2 * 5'700 / 3).epsilon(0.1));  // sigma = 0.2 d / 3
     CHECK(output(run_sfq(jtl_train(1, false)), "q")[7] == 705'700);
 }
 
@@ -81,8 +83,8 @@ TEST_CASE("sfq: a stochastic synapse passes fluxons with its bias-set probabilit
     for (const tick_t t : p30) CHECK((t - 5'700) % 20'000 == 0);  // passed pulses keep their timing
     // At i50 = 70 uA the synapse passes half; 2 widths above, Phi(2) = 97.7%.
     const auto lib = fluxon::load_sfq_library("sfq_default", {});
-    CHECK(fluxon::sfq::synapse_pass_probability(lib.params.tech, 70e-6) == doctest::Approx(0.5));
-    CHECK(fluxon::sfq::synapse_pass_probability(lib.params.tech, 74e-6) == doctest::Approx(0.97725).epsilon(1e-4));
+    CHECK(fluxon::sfq::synapse_pass_probability(lib.params.tech, 70e-6) == fluxon::test::approx(0.5));
+    CHECK(fluxon::sfq::synapse_pass_probability(lib.params.tech, 74e-6) == fluxon::test::approx(0.97725).epsilon(1e-4));
     const auto half = output(run_sfq(synapse("bias = \"70 uA\"", 7)), "q");
     CHECK(half.size() > 4800);
     CHECK(half.size() < 5200);
@@ -126,21 +128,21 @@ times = ["10 ps", "30 ps"]
     const auto rsfq = with("rsfq");
     CHECK(rsfq.end == 41'400);
     CHECK(rsfq.junctions == 4);
-    CHECK(rsfq.dynamic_energy == doctest::Approx(4 * 2 * ic * phi0));          // 4 firings of 2 JJs
-    CHECK(rsfq.bias_energy == doctest::Approx(4 * 0.7 * ic * 2.5e-3 * 41.4e-12));  // 4 JJs biased for 41.4 ps
-    CHECK(rsfq.chip_energy == doctest::Approx(rsfq.dynamic_energy + rsfq.bias_energy));
-    CHECK(rsfq.wall_plug_energy == doctest::Approx(501 * rsfq.chip_energy));
+    CHECK(rsfq.dynamic_energy == fluxon::test::approx(4 * 2 * ic * phi0));          // 4 firings of 2 JJs
+    CHECK(rsfq.bias_energy == fluxon::test::approx(4 * 0.7 * ic * 2.5e-3 * 41.4e-12));  // 4 JJs biased for 41.4 ps
+    CHECK(rsfq.chip_energy == fluxon::test::approx(rsfq.dynamic_energy + rsfq.bias_energy));
+    CHECK(rsfq.wall_plug_energy == fluxon::test::approx(501 * rsfq.chip_energy));
     const auto ersfq = with("ersfq");
-    CHECK(ersfq.dynamic_energy == doctest::Approx(2 * rsfq.dynamic_energy));
+    CHECK(ersfq.dynamic_energy == fluxon::test::approx(2 * rsfq.dynamic_energy));
     CHECK(ersfq.bias_energy == 0);
-    CHECK(ersfq.wall_plug_energy == doctest::Approx(501 * ersfq.dynamic_energy));
+    CHECK(ersfq.wall_plug_energy == fluxon::test::approx(501 * ersfq.dynamic_energy));
     // The ledger: one fire row for the JTLs, the bias, the cryocooler; every row has a source.
     const auto& l = rsfq.ledger;
     REQUIRE(l.component.size() == 3);
     CHECK(l.component[0] == "sfq/jtl");
     CHECK(l.count[0] == 4);
     CHECK(l.component[1] == "sfq/cryocooler");
-    CHECK(l.energy[1] == doctest::Approx(500 * rsfq.chip_energy));
+    CHECK(l.energy[1] == fluxon::test::approx(500 * rsfq.chip_energy));
     CHECK(l.component[2] == "sfq/bias");
     for (const auto& s : l.source) CHECK(!s.empty());
 }

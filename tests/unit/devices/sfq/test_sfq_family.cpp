@@ -3,6 +3,8 @@
 // base (fs), one ledger and one report. Expected numbers are computed by hand below.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <cmath>
 #include <string>
 #include <vector>
@@ -84,7 +86,7 @@ std::vector<std::pair<std::string, std::int64_t>> pulses(const data_table& t) {
     const auto& fs = std::get<std::vector<std::int64_t>>(t.find("time_fs")->values);
     std::vector<std::pair<std::string, std::int64_t>> out;
     for (std::size_t i = 0; i < pins.size(); ++i) {
-        CHECK(times[i] == doctest::Approx(static_cast<double>(fs[i]) * 1e-15).epsilon(1e-15));
+        CHECK(times[i] == fluxon::test::approx(static_cast<double>(fs[i]) * 1e-15).epsilon(1e-15));
         out.emplace_back(pins[i], fs[i]);
     }
     return out;
@@ -136,7 +138,7 @@ TEST_CASE("sfq family: spikes reach the circuit after the converter, exactly in 
     CHECK(d.stats.number("", "cells") == 4);
     CHECK(d.stats.number("", "junctions") == 8);
     CHECK(d.stats.number("", "violations") == 0);
-    CHECK(d.stats.number("", "converter_delay") == doctest::Approx(11.4e-12).epsilon(1e-12));
+    CHECK(d.stats.number("", "converter_delay") == fluxon::test::approx(11.4e-12).epsilon(1e-12));
 
     // The ledger: 4 conversions into a and 2 into b at 3 I_c Phi0 each, beside the circuit's rows.
     double convert_energy = 0;
@@ -145,16 +147,16 @@ TEST_CASE("sfq family: spikes reach the circuit after the converter, exactly in 
         if (d.ledger.action[i] != "convert") continue;
         conversions += d.ledger.count[i];
         convert_energy += d.ledger.energy[i];
-        CHECK(d.ledger.latency[i] == doctest::Approx(static_cast<double>(d.ledger.count[i]) * 11.4e-12).epsilon(1e-12));
+        CHECK(d.ledger.latency[i] == fluxon::test::approx(static_cast<double>(d.ledger.count[i]) * 11.4e-12).epsilon(1e-12));
         CHECK(d.ledger.source[i].find("derived: energy = 3 JJs (estimate: the classic DC/SFQ") != std::string::npos);
         CHECK(d.ledger.source[i].find("delay 11.4 ps: estimate: ") != std::string::npos);
         CHECK(d.ledger.component[i] == (d.ledger.count[i] == 4 ? "sfq/dc_sfq[a]" : "sfq/dc_sfq[b]"));
     }
     CHECK(conversions == 6);
-    CHECK(convert_energy == doctest::Approx(6 * converter_energy).epsilon(1e-9));
+    CHECK(convert_energy == fluxon::test::approx(6 * converter_energy).epsilon(1e-9));
     // The circuit is biased the whole run: 8 JJs x 0.7 x 100 uA x 2.5 mV x 50 ms.
-    CHECK(d.static_energy == doctest::Approx(8 * 0.7 * 100e-6 * 2.5e-3 * 50e-3).epsilon(1e-9));
-    CHECK(r.total_energy() == doctest::Approx(d.dynamic_energy + d.static_energy).epsilon(1e-12));
+    CHECK(d.static_energy == fluxon::test::approx(8 * 0.7 * 100e-6 * 2.5e-3 * 50e-3).epsilon(1e-9));
+    CHECK(r.total_energy() == fluxon::test::approx(d.dynamic_energy + d.static_energy).epsilon(1e-12));
 }
 
 TEST_CASE("sfq family: the same pulses with 1 and 2 threads and small slices") {
@@ -222,7 +224,7 @@ TEST_CASE("sfq family: a network, a chip and a circuit in one run, one ledger") 
     }
     CHECK(r.devices[0].family == "neuromorphic");
     CHECK(r.devices[1].family == "sfq");
-    CHECK(r.total_energy() == doctest::Approx(sum).epsilon(1e-12));
+    CHECK(r.total_energy() == fluxon::test::approx(sum).epsilon(1e-12));
     CHECK(r.devices[1].stats.number("", "conversions") == 6);
 }
 

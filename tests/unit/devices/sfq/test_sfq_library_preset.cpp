@@ -2,6 +2,8 @@
 // reference note's PyLSE table values; malformed libraries name the file, line and key.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <string>
 
 #include "engine/base/errors.hpp"
@@ -25,13 +27,13 @@ TEST_CASE("sfq library: the shipped library has every cell the issue lists, with
     }
     // hardware_models.md 3a, PyLSE v0.1.0 defaults.
     CHECK(lib.params.find("and")->jjs == 11);
-    CHECK(lib.params.find("and")->delay.value == doctest::Approx(9.2e-12));
-    CHECK(lib.params.find("or")->setup.value == doctest::Approx(5.8e-12));
-    CHECK(lib.params.find("xor")->hold.value == doctest::Approx(4.1e-12));
+    CHECK(lib.params.find("and")->delay.value == fluxon::test::approx(9.2e-12));
+    CHECK(lib.params.find("or")->setup.value == fluxon::test::approx(5.8e-12));
+    CHECK(lib.params.find("xor")->hold.value == fluxon::test::approx(4.1e-12));
     CHECK(lib.params.find("merger")->jjs == 7);
     CHECK(lib.params.find("ndro")->jjs_source.starts_with("estimate:"));
     CHECK(lib.params.tech.cryo_factor.value == 500);
-    CHECK(lib.params.tech.critical_current.value == doctest::Approx(100e-6));
+    CHECK(lib.params.tech.critical_current.value == fluxon::test::approx(100e-6));
 }
 
 const std::string head = R"(name = "t"

@@ -3,6 +3,8 @@
 // the run's ledger, and is written, read back and summarised by code that has never heard of it.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include "devices/builtin_families.hpp"
 #include "engine/simulation.hpp"
 #include "io/config.hpp"
@@ -67,8 +69,8 @@ TEST_CASE("spike_counter: a family from the tests runs, charges the ledger and f
     // 6 stimulus spikes at 2 pJ each; nothing else is charged.
     REQUIRE(r.devices.size() == 1);
     CHECK(r.devices[0].stats.number("", "spikes") == 6);
-    CHECK(r.devices[0].dynamic_energy == doctest::Approx(12e-12).epsilon(1e-12));
-    CHECK(r.total_energy() == doctest::Approx(12e-12).epsilon(1e-12));
+    CHECK(r.devices[0].dynamic_energy == fluxon::test::approx(12e-12).epsilon(1e-12));
+    CHECK(r.total_energy() == fluxon::test::approx(12e-12).epsilon(1e-12));
     const ledger_columns ledger = sim.ledger();
     REQUIRE(ledger.component.size() == 1);
     CHECK(ledger.component[0] == "counter/stim");
@@ -81,7 +83,7 @@ TEST_CASE("spike_counter: a family from the tests runs, charges the ledger and f
     CHECK(s.devices[0].status == "complete");
     CHECK(s.devices[0].stats.number("", "spikes") == 6);
     REQUIRE(s.ledger);
-    CHECK(s.ledger->total_energy == doctest::Approx(12e-12).epsilon(1e-12));
+    CHECK(s.ledger->total_energy == fluxon::test::approx(12e-12).epsilon(1e-12));
     const std::string text = io::format_run_summary(s);
     CHECK(text.find("device counter (spike_counter") != std::string::npos);
     CHECK(text.find("watched (1 rows)") != std::string::npos);
@@ -96,7 +98,7 @@ TEST_CASE("spike_counter: watching every population counts every spike of the ru
     const run_result r = sim.run();
     CHECK(r.spikes > 6);  // the LIF neurons fire too
     CHECK(r.devices[0].stats.number("", "spikes") == r.spikes);
-    CHECK(r.total_energy() == doctest::Approx(static_cast<double>(r.spikes) * 1e-12).epsilon(1e-12));
+    CHECK(r.total_energy() == fluxon::test::approx(static_cast<double>(r.spikes) * 1e-12).epsilon(1e-12));
 }
 
 TEST_CASE("spike_counter: its section is checked by its own keys, and unknown without the registry line") {

@@ -3,6 +3,8 @@
 // × run time; dynamic and static totals add up the rows.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -64,29 +66,29 @@ TEST_CASE("ledger: rows are count x cost for charged actions, then static power 
     CHECK(rows[0].component == "chip/core[0]/synapse");
     CHECK(rows[0].action == "spike_op");
     CHECK(rows[0].count == 5);
-    CHECK(rows[0].energy == doctest::Approx(10e-12).epsilon(1e-12));
-    CHECK(rows[0].latency == doctest::Approx(5e-9).epsilon(1e-12));
+    CHECK(rows[0].energy == fluxon::test::approx(10e-12).epsilon(1e-12));
+    CHECK(rows[0].latency == fluxon::test::approx(5e-9).epsilon(1e-12));
     CHECK(rows[0].source == "src A");
 
     CHECK(rows[1].component == "chip/core[0]/soma");
     CHECK(rows[1].action == "update");
     CHECK(rows[1].count == 3);
-    CHECK(rows[1].energy == doctest::Approx(30e-12).epsilon(1e-12));
+    CHECK(rows[1].energy == fluxon::test::approx(30e-12).epsilon(1e-12));
     CHECK(rows[1].latency == 0);
     CHECK(rows[1].source == "src B");
 
     CHECK(rows[2].component == "chip");
     CHECK(rows[2].action == "static");
     CHECK(rows[2].count == 1);
-    CHECK(rows[2].energy == doctest::Approx(2e-9).epsilon(1e-12));
-    CHECK(rows[2].latency == doctest::Approx(2e-6).epsilon(1e-12));
+    CHECK(rows[2].energy == fluxon::test::approx(2e-9).epsilon(1e-12));
+    CHECK(rows[2].latency == fluxon::test::approx(2e-6).epsilon(1e-12));
     CHECK(rows[2].source == "leak");
 
     CHECK(rows[3].component == "dram");
     CHECK(rows[3].action == "static");
     CHECK(rows[3].count == 1);
-    CHECK(rows[3].energy == doctest::Approx(4e-9).epsilon(1e-12));
-    CHECK(rows[3].latency == doctest::Approx(2e-6).epsilon(1e-12));
+    CHECK(rows[3].energy == fluxon::test::approx(4e-9).epsilon(1e-12));
+    CHECK(rows[3].latency == fluxon::test::approx(2e-6).epsilon(1e-12));
     CHECK(rows[3].source == "refresh");
 
     for (const ledger_row& r : rows) CHECK(r.action != "hop");
@@ -106,17 +108,17 @@ TEST_CASE("ledger: dynamic and static totals are the sums of their rows") {
 
     c.book.set_run_time(2e-6);
     // Dynamic: 5 × 2 pJ + 3 × 10 pJ = 40 pJ; static: (1 mW + 2 mW) × 2 us = 6 nJ.
-    CHECK(c.book.dynamic_energy() == doctest::Approx(40e-12).epsilon(1e-12));
-    CHECK(c.book.static_energy() == doctest::Approx(6e-9).epsilon(1e-12));
+    CHECK(c.book.dynamic_energy() == fluxon::test::approx(40e-12).epsilon(1e-12));
+    CHECK(c.book.static_energy() == fluxon::test::approx(6e-9).epsilon(1e-12));
     double dynamic = 0, statics = 0;
     for (const ledger_row& r : c.book.rows()) (r.action == "static" ? statics : dynamic) += r.energy;
-    CHECK(dynamic == doctest::Approx(c.book.dynamic_energy()).epsilon(1e-12));
-    CHECK(statics == doctest::Approx(c.book.static_energy()).epsilon(1e-12));
+    CHECK(dynamic == fluxon::test::approx(c.book.dynamic_energy()).epsilon(1e-12));
+    CHECK(statics == fluxon::test::approx(c.book.static_energy()).epsilon(1e-12));
 
     // A later run time replaces the earlier one: 3 mW × 5 us = 15 nJ; dynamic energy is unchanged.
     c.book.set_run_time(5e-6);
-    CHECK(c.book.static_energy() == doctest::Approx(15e-9).epsilon(1e-12));
-    CHECK(c.book.dynamic_energy() == doctest::Approx(40e-12).epsilon(1e-12));
+    CHECK(c.book.static_energy() == fluxon::test::approx(15e-9).epsilon(1e-12));
+    CHECK(c.book.dynamic_energy() == fluxon::test::approx(40e-12).epsilon(1e-12));
 }
 
 TEST_CASE("ledger: columns hold the rows field by field") {
@@ -147,8 +149,8 @@ TEST_CASE("ledger: columns hold the rows field by field") {
     CHECK(cols.action == std::vector<std::string>{"spike_op", "hop", "static", "static"});
     CHECK(cols.count == std::vector<std::int64_t>{5, 7, 1, 1});
     // hop: 7 × 5 pJ = 35 pJ, 7 × 3 ns = 21 ns.
-    CHECK(cols.energy[1] == doctest::Approx(35e-12).epsilon(1e-12));
-    CHECK(cols.latency[1] == doctest::Approx(21e-9).epsilon(1e-12));
+    CHECK(cols.energy[1] == fluxon::test::approx(35e-12).epsilon(1e-12));
+    CHECK(cols.latency[1] == fluxon::test::approx(21e-9).epsilon(1e-12));
 }
 
 TEST_CASE("ledger: the same action of two components is two rows with their own counts and costs") {
@@ -165,11 +167,11 @@ TEST_CASE("ledger: the same action of two components is two rows with their own 
     REQUIRE(rows.size() == 2);
     CHECK(rows[0].component == "chip/core[0]/synapse");
     CHECK(rows[0].count == 2);
-    CHECK(rows[0].energy == doctest::Approx(2e-12).epsilon(1e-12));
+    CHECK(rows[0].energy == fluxon::test::approx(2e-12).epsilon(1e-12));
     CHECK(rows[1].component == "chip/core[1]/synapse");
     CHECK(rows[1].count == 5);
-    CHECK(rows[1].energy == doctest::Approx(15e-12).epsilon(1e-12));
-    CHECK(book.dynamic_energy() == doctest::Approx(17e-12).epsilon(1e-12));
+    CHECK(rows[1].energy == fluxon::test::approx(15e-12).epsilon(1e-12));
+    CHECK(book.dynamic_energy() == fluxon::test::approx(17e-12).epsilon(1e-12));
     CHECK(book.static_energy() == 0);
 }
 
@@ -183,7 +185,7 @@ TEST_CASE("ledger: an action never charged has no row and costs nothing") {
     REQUIRE(rows.size() == 1);
     CHECK(rows[0].action == "read");
     CHECK(book.columns().action == std::vector<std::string>{"read"});
-    CHECK(book.dynamic_energy() == doctest::Approx(1e-12).epsilon(1e-12));
+    CHECK(book.dynamic_energy() == fluxon::test::approx(1e-12).epsilon(1e-12));
 
     // An empty ledger reads as nothing at all.
     const ledger empty;

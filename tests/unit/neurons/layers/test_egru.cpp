@@ -2,6 +2,8 @@
 // graded event, both resets, the operations counted per event, and named errors.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <cmath>
 
 #include "tests/unit/neurons/layers/layer_test_util.hpp"
@@ -29,7 +31,7 @@ TEST_CASE("egru layer: a unit emits its state as a graded event, then is reset")
         // Step 1, x = 2: u = r = sigmoid(0) = 1/2, z = tanh(2), c = z / 2 > 0.4: an event of c.
         const double c1 = 0.5 * std::tanh(2.0);
         const std::vector<double> y1 = l->run({2});
-        CHECK(y1[0] == doctest::Approx(c1).epsilon(1e-15));
+        CHECK(y1[0] == fluxon::test::approx(c1).epsilon(1e-15));
         CHECK(l->counts.effective_macs == 1);  // the input event meets one non-zero weight (W_z)
         // Step 2, no input: the event reaches U_z through r: z = tanh(c1 / 2); c loses y (the
         // paper) or the threshold, and stays below it.

@@ -3,6 +3,8 @@
 // step by hand.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <cmath>
 
 #include "neurons/layers/legendre_memory.hpp"
@@ -35,7 +37,7 @@ TEST_CASE("lmu layer: one step from rest by hand (order 1, linear activation)") 
                          {"memory_kernel", tensor{{1, 1}, {4}}}},
                         {{"order", 1}, {"theta", 1}}, 0, {{"activation", "linear"}});
     const std::vector<double> h = l->run({2});
-    CHECK(h[0] == doctest::Approx(6 + 4 * (1 - std::exp(-1.0))).epsilon(1e-14));
+    CHECK(h[0] == fluxon::test::approx(6 + 4 * (1 - std::exp(-1.0))).epsilon(1e-14));
     CHECK_THROWS_WITH_AS(make_layer("lmu", {{2}}, {{"input_encoders", tensor{{2}, {1, 1}}}}, {{"order", 2}, {"theta", 3}}),
                          doctest::Contains("needs 'input_kernel' of shape [hidden, 2]"), config_error);
 }

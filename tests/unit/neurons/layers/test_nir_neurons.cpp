@@ -2,6 +2,8 @@
 // dt/tau = 0.25 and every Euler number below is exact in binary.
 #include <doctest/doctest.h>
 
+#include "tests/unit/common/relative.hpp"
+
 #include <cmath>
 
 #include "tests/unit/neurons/layers/layer_test_util.hpp"
@@ -62,13 +64,13 @@ TEST_CASE("nir_cuba_li, exact: the two-exponential solution, and its limit for e
     const double as = std::exp(-dt / ts), am = std::exp(-dt / tm);
     const double v1 = r * w * x * (1 - am) - r * w * x * ts / (ts - tm) * (as - am);
     const std::vector<double> out = l->run({x});
-    CHECK(out[0] == doctest::Approx(v1).epsilon(1e-14));
+    CHECK(out[0] == fluxon::test::approx(v1).epsilon(1e-14));
     // Equal constants: v(dt) = R w x (1 - e^-u - u e^-u), u = dt/tau.
     auto e = make_layer("nir_cuba_li", {{1}},
                         {{"tau_syn", one(tm)}, {"tau_mem", one(tm)}, {"r", one(r)}, {"w_in", one(w)}}, {}, 0,
                         {{"integration", "exact"}});
     const double u = dt / tm;
-    CHECK(e->run({x})[0] == doctest::Approx(r * w * x * (1 - std::exp(-u) - u * std::exp(-u))).epsilon(1e-14));
+    CHECK(e->run({x})[0] == fluxon::test::approx(r * w * x * (1 - std::exp(-u) - u * std::exp(-u))).epsilon(1e-14));
 }
 
 TEST_CASE("nir_if and nir_i add R x per step; every sample starts from 0") {
