@@ -54,6 +54,16 @@ inline net::population_spec spike_source(std::string name, std::uint32_t size, s
     return p;
 }
 
+// A current `amplitude` ("0.25 nA") into every neuron of `target` from t = 0 on.
+inline net::current_spec step_current(std::string target, const std::string& amplitude) {
+    net::current_spec c;
+    c.name = "drive";
+    c.target = std::move(target);
+    c.times = {q("0 ms")};
+    c.amplitudes = {q(amplitude)};
+    return c;
+}
+
 inline net::experiment_spec experiment(const std::string& dt, const std::string& duration) {
     net::experiment_spec e;
     e.run.dt = q(dt);

@@ -13,12 +13,7 @@ using namespace fluxon::test;
 TEST_CASE("lif: constant current gives the analytic inter-spike interval, rounded up to the grid") {
     auto e = experiment("0.1 ms", "200 ms");
     e.network.populations.push_back(population("n", 1, "lif", lif_params()));
-    net::current_spec c;
-    c.name = "drive";
-    c.target = "n";
-    c.times = {q("0 ms")};
-    c.amplitudes = {q("0.25 nA")};
-    e.network.currents.push_back(c);
+    e.network.currents.push_back(step_current("n", "0.25 nA"));
     e.spikes.push_back(record_all("n"));
     simulation sim(e);
     sim.run();
@@ -77,12 +72,7 @@ TEST_CASE("lif: synaptic current decays exactly and arrives after its delay") {
 TEST_CASE("lif: refractory neurons hold v at the reset value for exactly t_ref") {
     auto e = experiment("0.1 ms", "30 ms");
     e.network.populations.push_back(population("n", 1, "lif", lif_params()));
-    net::current_spec c;
-    c.name = "drive";
-    c.target = "n";
-    c.times = {q("0 ms")};
-    c.amplitudes = {q("1 nA")};
-    e.network.currents.push_back(c);
+    e.network.currents.push_back(step_current("n", "1 nA"));
     e.spikes.push_back(record_all("n"));
     e.probes.push_back(probe("n", "v"));
     simulation sim(e);

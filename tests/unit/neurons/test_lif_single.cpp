@@ -29,12 +29,7 @@ TEST_CASE("lif single precision: constant current fires at the analytic interval
     // 430 s at 0.1 ms is 4.3 million steps: the block moves its step epoch once, at 2^22.
     auto e = single(experiment("0.1 ms", "430 s"));
     e.network.populations.push_back(population("n", 1, "lif", lif_params()));
-    net::current_spec c;
-    c.name = "drive";
-    c.target = "n";
-    c.times = {q("0 ms")};
-    c.amplitudes = {q("0.25 nA")};
-    e.network.currents.push_back(c);
+    e.network.currents.push_back(step_current("n", "0.25 nA"));
     e.spikes.push_back(record_all("n"));
     simulation sim(e);
     sim.run();
